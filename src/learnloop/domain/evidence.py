@@ -1,0 +1,42 @@
+"""Evidence about proficiency (ratings, self-assessments, assessment results) and pulse surveys.
+
+The skills agent weighs evidence by kind and age; pulse results are team aggregates only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+__all__ = ["EvidenceKind", "PulseResult", "SkillEvidence", "MIN_PULSE_RESPONSES"]
+
+# Fewer answers than this would let a reader guess who said what, so such rows are refused.
+MIN_PULSE_RESPONSES = 3
+
+
+class EvidenceKind(StrEnum):
+    MANAGER_RATING = "manager_rating"
+    SELF_ASSESSMENT = "self_assessment"
+    ASSESSMENT = "assessment"
+
+
+@dataclass(frozen=True, slots=True)
+class SkillEvidence:
+    key: str
+    person_key: str
+    skill_key: str
+    kind: EvidenceKind
+    level: float
+    observed_on: date
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PulseResult:
+    survey: str
+    team_key: str
+    question: str
+    period: date
+    score: float
+    responses: int
