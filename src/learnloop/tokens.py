@@ -1,0 +1,122 @@
+"""API tokens as a service: issue, list, revoke, and turn a presented secret into a Principal.
+
+Used by the CLI (`learnloop token …`), the API (`/api/tokens`) and the console sign-in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.events import EventKind, utcnow
+from learnloop.domain.org import reports_of
+from learnloop.domain.tokens import (
+    PERSONAL_ROLES,
+    display_prefix,
+    new_secret,
+    parse_role,
+    secret_hash,
+    should_touch,
+)
+from learnloop.errors import InputError, NotFoundError, Problem, UnauthorizedError
+from learnloop.store import tokens as store
+from learnloop.store.event_log import EventLog
+from learnloop.store.people import manager_map, person_id_by_key
+
+__all__ = ["IssuedToken", "TokenInfo", "authenticate", "issue_token", "list_tokens",
+           "revoke_token"]
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A new token; `secret` exists only here and is shown once."""
+
+    id: int
+    name: str
+    role: str
+    secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    id: int
+    name: str
+    role: str
+    person_key: str | None
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def issue_token(session: Session, *, organisation_id: int, role: str, name: str | None,
+                person_key: str | None, actor: str) -> IssuedToken:
+    """Create a token; manager and learner tokens belong to a person, integration tokens to none."""
+    access_role = parse_role(role)
+    person_id: int | None = None
+    if access_role in PERSONAL_ROLES and not person_key:
+        raise InputError(f"a {access_role} token needs --person (the person key it belongs to)",
+                         [Problem("required for manager and learner tokens", field="person")])
+    if access_role is AccessRole.INTEGRATION and person_key:
+        raise InputError("an integration token belongs to a system, not a person",
+                         [Problem("not allowed for integration tokens", field="person")])
+    if person_key:
+        person_id = person_id_by_key(session, organisation_id=organisation_id, key=person_key)
+        if person_id is None:
+            raise InputError(f"no person with key {person_key!r} in this organisation",
+                             [Problem("unknown person key", field="person")])
+    secret = new_secret()
+    label = (name or "").strip() or (f"{access_role}:{person_key}" if person_key else str(access_role))
+    row = store.insert_token(session, organisation_id=organisation_id, name=label,
+                             role=access_role.value, person_id=person_id,
+                             prefix=display_prefix(secret), secret_hash=secret_hash(secret),
+                             created_at=utcnow())
+    EventLog(session, organisation_id).record(
+        EventKind.TOKEN_CREATED, actor=actor, subject_type="token", subject_id=str(row.id),
+        payload={"name": label, "role": access_role.value, "person": person_key,
+                 "prefix": row.prefix})
+    return IssuedToken(id=row.id, name=label, role=access_role.value, secret=secret)
+
+
+def list_tokens(session: Session, *, organisation_id: int) -> list[TokenInfo]:
+    return [
+        TokenInfo(id=token.id, name=token.name, role=token.role, person_key=person_key,
+                  prefix=token.prefix, created_at=token.created_at,
+                  last_used_at=token.last_used_at, revoked_at=token.revoked_at)
+        for token, person_key in store.token_rows(session, organisation_id=organisation_id)
+    ]
+
+
+def revoke_token(session: Session, *, organisation_id: int, token_id: int, actor: str) -> None:
+    """Stop a token working at once; revoking a revoked token changes nothing."""
+    token = store.token_by_id(session, organisation_id=organisation_id, token_id=token_id)
+    if token is None:
+        raise NotFoundError(f"no token with id {token_id} in this organisation")
+    if token.revoked_at is not None:
+        return
+    store.mark_revoked(session, token_id=token.id, at=utcnow())
+    EventLog(session, organisation_id).record(
+        EventKind.TOKEN_REVOKED, actor=actor, subject_type="token", subject_id=str(token.id),
+        payload={"name": token.name, "role": token.role, "prefix": token.prefix})
+
+
+def authenticate(session: Session, secret: str) -> Principal:
+    """The caller a secret stands for; unknown or revoked secrets raise UnauthorizedError."""
+    token = store.token_by_hash(session, secret_hash=secret_hash(secret.strip()))
+    if token is None:
+        raise UnauthorizedError("invalid API token")
+    if token.revoked_at is not None:
+        raise UnauthorizedError("this API token has been revoked")
+    now = utcnow()
+    if should_touch(token.last_used_at, now):
+        store.mark_used(session, token_id=token.id, at=now)
+    role = AccessRole(token.role)
+    reports: frozenset[int] = frozenset()
+    if role is AccessRole.MANAGER and token.person_id is not None:
+        reports = reports_of(token.person_id,
+                             manager_map(session, organisation_id=token.organisation_id))
+    return Principal(organisation_id=token.organisation_id, role=role, name=token.name,
+                     person_id=token.person_id, token_id=token.id, reports=reports)

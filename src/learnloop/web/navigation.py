@@ -1,0 +1,31 @@
+"""The console's navigation: each page registers one entry here, with the roles that see it.
+
+Later pages (needs, review queue, deliveries, impact) slot in by adding an entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from learnloop.domain.access import AccessRole, Principal
+
+__all__ = ["NAVIGATION", "NavItem", "visible_navigation"]
+
+STAFF = frozenset({AccessRole.ADMIN, AccessRole.LD})
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    path: str
+    roles: frozenset[AccessRole]
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Overview", "/", STAFF),
+    NavItem("Events", "/events", STAFF),
+]
+
+
+def visible_navigation(principal: Principal) -> list[NavItem]:
+    return [item for item in NAVIGATION if principal.role in item.roles]
