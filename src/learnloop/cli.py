@@ -162,7 +162,7 @@ def token_create(
                              person_key=person, actor="cli")
     err.print(f"token {issued.name!r} (id {issued.id}, role {issued.role}) created; "
               "store it now, it is not shown again:")
-    out.print(issued.secret, markup=False, highlight=False)
+    out.print(issued.secret, markup=False, highlight=False, soft_wrap=True)
 
 
 @token_app.command("list")
@@ -273,7 +273,8 @@ def demo(
     out.print(f"demo organisation {summary.organisation_name!r}: files in {summary.directory}")
     for failure in report.failures.values():
         err.print(f"[bold red]agent failed:[/] {failure}", highlight=False)
-    out.print(f"sign in to the console with this admin token: {summary.admin_token}", markup=False)
+    out.print(f"sign in to the console with this admin token: {summary.admin_token}",
+              markup=False, soft_wrap=True)
     if serve_after:
         _serve(workspace, host=workspace.settings.host, port=workspace.settings.port, worker=True)
 

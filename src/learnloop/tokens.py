@@ -27,7 +27,7 @@ from learnloop.store.event_log import EventLog
 from learnloop.store.people import manager_map, person_id_by_key
 
 __all__ = ["IssuedToken", "TokenInfo", "authenticate", "issue_token", "list_tokens",
-           "revoke_token"]
+           "principal_for_hash", "revoke_token"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,8 @@ def issue_token(session: Session, *, organisation_id: int, role: str, name: str 
             raise InputError(f"no person with key {person_key!r} in this organisation",
                              [Problem("unknown person key", field="person")])
     secret = new_secret()
-    label = (name or "").strip() or (f"{access_role}:{person_key}" if person_key else str(access_role))
+    default_label = f"{access_role}:{person_key}" if person_key else str(access_role)
+    label = (name or "").strip() or default_label
     row = store.insert_token(session, organisation_id=organisation_id, name=label,
                              role=access_role.value, person_id=person_id,
                              prefix=display_prefix(secret), secret_hash=secret_hash(secret),
@@ -105,7 +106,12 @@ def revoke_token(session: Session, *, organisation_id: int, token_id: int, actor
 
 def authenticate(session: Session, secret: str) -> Principal:
     """The caller a secret stands for; unknown or revoked secrets raise UnauthorizedError."""
-    token = store.token_by_hash(session, secret_hash=secret_hash(secret.strip()))
+    return principal_for_hash(session, secret_hash(secret.strip()))
+
+
+def principal_for_hash(session: Session, hashed: str) -> Principal:
+    """As `authenticate`, from the secret's hash (what a console session cookie keeps)."""
+    token = store.token_by_hash(session, secret_hash=hashed)
     if token is None:
         raise UnauthorizedError("invalid API token")
     if token.revoked_at is not None:

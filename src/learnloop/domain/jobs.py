@@ -1,4 +1,4 @@
-"""Background jobs as the event log sees them: each job appends queued, started, then done or failed.
+"""Background jobs as the event log sees them: queued, started, then done or failed, as events.
 
 A job's state is the fold of its events, so any process that can read the log can answer for it.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from learnloop.domain.events import Event
 
-__all__ = ["JOB_EVENT_KINDS", "JobEventKind", "JobState", "JobStatus", "job_status"]
+__all__ = ["JOB_EVENT_KINDS", "JOB_SUBJECT", "JobEventKind", "JobState", "JobStatus", "job_status"]
 
 JOB_SUBJECT = "job"
 

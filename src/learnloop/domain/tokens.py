@@ -1,4 +1,4 @@
-"""API token secrets: how they are made, recognised, hashed and shown, and which roles need a person.
+"""API token secrets: how they are made, hashed and shown, and which roles need a person.
 
 Pure functions; the store keeps only `secret_hash(secret)` and `display_prefix(secret)`.
 """

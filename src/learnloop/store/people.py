@@ -1,4 +1,4 @@
-"""Read models of people: look-ups by key, the management chain, paged lists and one person's record.
+"""Read models of people: look-ups by key, the management chain, pages and one person's record.
 
 Queries only; importers write people.
 """
@@ -53,7 +53,7 @@ def _as_dict(row: Any) -> dict[str, Any]:
 def person_page(session: Session, *, organisation_id: int, limit: int, offset: int,
                 team_key: str | None = None,
                 only_ids: Collection[int] | None = None) -> tuple[int, list[dict[str, Any]]]:
-    """(total, one page of people ordered by key); `only_ids` narrows to the people a caller may see."""
+    """(total, one page ordered by key); `only_ids` narrows to the people a caller may see."""
     conditions = [tables.Person.organisation_id == organisation_id]
     if team_key is not None:
         conditions.append(tables.Person.team_id.in_(select(tables.Team.id).where(

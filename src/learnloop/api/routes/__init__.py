@@ -1,0 +1,8 @@
+"""The API's routers, one module per area; `ROUTERS` is what `create_app` includes."""
+
+from learnloop.api.routes import catalogue, events, imports, jobs, people, status, tokens
+
+ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
+           jobs.router, tokens.router]
+
+__all__ = ["ROUTERS"]

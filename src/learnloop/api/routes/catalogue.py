@@ -1,0 +1,49 @@
+"""What the organisation defines: teams, skills, roles with requirements, objectives with KPIs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+
+from learnloop.api.deps import RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.api.schemas import Objective, Role, Skill, Team
+from learnloop.domain.access import AccessRole, Principal
+from learnloop.store.catalogue import objective_list, role_list, skill_list, team_list
+
+router = APIRouter(prefix="/api", tags=["catalogue"], route_class=RoleDocumentedRoute)
+
+A = AccessRole
+
+
+@router.get("/teams", response_model=list[Team])
+def teams(session: SessionDep,
+          principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER)],
+          ) -> list[dict[str, Any]]:
+    """Teams with their head count."""
+    return team_list(session, organisation_id=principal.organisation_id)
+
+
+@router.get("/skills", response_model=list[Skill])
+def skills(session: SessionDep,
+           principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER, A.MANAGER)],
+           ) -> list[dict[str, Any]]:
+    """The skills taxonomy."""
+    return skill_list(session, organisation_id=principal.organisation_id)
+
+
+@router.get("/roles", response_model=list[Role])
+def roles(session: SessionDep,
+          principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER, A.MANAGER)],
+          ) -> list[dict[str, Any]]:
+    """Job roles and the skill levels each requires."""
+    return role_list(session, organisation_id=principal.organisation_id)
+
+
+@router.get("/objectives", response_model=list[Objective])
+def objectives(session: SessionDep,
+               principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)],
+               ) -> list[dict[str, Any]]:
+    """Business objectives, priorities first: weight, KPIs, skills, teams; non-priorities with
+    their reason."""
+    return objective_list(session, organisation_id=principal.organisation_id)

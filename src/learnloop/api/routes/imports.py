@@ -1,0 +1,87 @@
+"""Data in over HTTP: file uploads for every import kind, and the signals webhook.
+
+Both go through `learnloop.importing.import_file`, so they check and count exactly like the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Response, UploadFile
+
+from learnloop.api.deps import (
+    JobsDep,
+    OrganisationDep,
+    RoleDocumentedRoute,
+    SessionDep,
+    WorkspaceDep,
+    require_roles,
+)
+from learnloop.api.routes.jobs import accepted
+from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
+from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.events import EventKind
+from learnloop.importing import import_file
+from learnloop.jobs import safe_file_name
+from learnloop.store.event_log import EventLog
+
+router = APIRouter(prefix="/api", tags=["imports"], route_class=RoleDocumentedRoute)
+
+A = AccessRole
+WEBHOOK_NAME = "webhook"
+
+
+@router.post("/imports/{kind}", response_model=ImportResult | JobAccepted,
+             responses={202: {"model": JobAccepted, "description": "Queued as a job"}})
+def upload_import(
+    kind: str, workspace: WorkspaceDep, jobs: JobsDep, organisation: OrganisationDep,
+    principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.INTEGRATION)],
+    response: Response,
+    file: Annotated[UploadFile, File(description="The file, in the format docs/data-formats.md "
+                                                  "gives for this kind.")],
+    dry_run: Annotated[bool, Query(description="Check only; write nothing.")] = False,
+    background: Annotated[bool, Query(description="Queue as a job; answer 202 at once.")] = False,
+) -> Any:
+    """Import an uploaded file (kinds: skills, roles, people, objectives, signals, evidence,
+    pulse, sources). All or nothing: any problem answers 422 with every problem listed."""
+    filename = file.filename or f"{kind}-upload"
+    if background:
+        response.status_code = 202
+        return accepted(jobs.enqueue_import(
+            organisation_key=organisation.key, kind=kind, upload=file.file, filename=filename,
+            dry_run=dry_run, actor=principal.actor))
+    with tempfile.TemporaryDirectory(prefix="learnloop-upload-") as folder:
+        path = Path(folder) / safe_file_name(filename)
+        with path.open("wb") as copy:
+            shutil.copyfileobj(file.file, copy)
+        result = import_file(workspace, kind=kind, path=path, organisation_key=organisation.key,
+                             dry_run=dry_run, actor=principal.actor, display_name=filename)
+    return ImportResult(kind=result.kind, file=result.file, dry_run=result.dry_run,
+                        rows=result.rows, created=result.created, updated=result.updated,
+                        unchanged=result.unchanged)
+
+
+@router.post("/signals", response_model=SignalsResult)
+def receive_signals(
+    batch: SignalBatch, workspace: WorkspaceDep, session: SessionDep,
+    organisation: OrganisationDep,
+    principal: Annotated[Principal, require_roles(A.ADMIN, A.INTEGRATION)],
+) -> SignalsResult:
+    """Webhook for KPI values and work signals: `{"signals": [...]}` in the signals JSON format.
+    Idempotent by id (re-sending creates nothing); all or nothing, problems name the 1-based
+    position in the batch (`row`) and the field."""
+    with tempfile.TemporaryDirectory(prefix="learnloop-webhook-") as folder:
+        path = Path(folder) / "signals.json"
+        path.write_text(json.dumps({"signals": batch.signals}), encoding="utf-8")
+        result = import_file(workspace, kind="signals", path=path,
+                             organisation_key=organisation.key, actor=principal.actor,
+                             display_name=WEBHOOK_NAME)
+    counts = SignalsResult(received=result.rows, created=result.created, updated=result.updated,
+                           unchanged=result.unchanged)
+    EventLog(session, organisation.id).record(EventKind.SIGNALS_RECEIVED, actor=principal.actor,
+                                              payload=counts.model_dump())
+    return counts

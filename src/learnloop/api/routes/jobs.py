@@ -1,0 +1,41 @@
+"""Background work: start a loop run, and ask how any job is doing."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+
+from learnloop.api.deps import (
+    JobsDep,
+    OrganisationDep,
+    RoleDocumentedRoute,
+    require_roles,
+)
+from learnloop.api.schemas import JobAccepted, JobOut
+from learnloop.domain.access import AccessRole, Principal
+
+router = APIRouter(prefix="/api", tags=["jobs"], route_class=RoleDocumentedRoute)
+
+A = AccessRole
+
+
+def accepted(job_id: str) -> JobAccepted:
+    return JobAccepted(job_id=job_id, status_url=f"/api/jobs/{job_id}")
+
+
+@router.post("/loop/run", response_model=JobAccepted, status_code=202)
+def run_loop(jobs: JobsDep, organisation: OrganisationDep,
+             principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)]) -> JobAccepted:
+    """Queue one pass of the loop (every registered agent); poll the job for its outcome."""
+    return accepted(jobs.enqueue_loop(organisation_key=organisation.key, actor=principal.actor))
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def get_job(job_id: str, jobs: JobsDep,
+            principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.INTEGRATION)],
+            ) -> dict[str, Any]:
+    """A job's state (`queued`, `running`, `done`, `failed`) with its result or error and the
+    worker process that ran it."""
+    return asdict(jobs.status(organisation_id=principal.organisation_id, job_id=job_id))

@@ -1,0 +1,53 @@
+"""People: a paged list scoped to what the caller may see, and one person's record with evidence.
+
+Learners and managers get 403 for anyone outside their scope, whether or not that key exists.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from learnloop.api.deps import RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.api.schemas import PersonDetail, PersonPage
+from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
+from learnloop.errors import ForbiddenError, NotFoundError
+from learnloop.store.people import person_detail, person_id_by_key, person_page
+
+router = APIRouter(prefix="/api/people", tags=["people"], route_class=RoleDocumentedRoute)
+
+A = AccessRole
+
+
+@router.get("", response_model=PersonPage)
+def list_people(
+    session: SessionDep,
+    principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER)],
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    team: Annotated[str | None, Query(description="Only this team (team key).")] = None,
+) -> dict[str, Any]:
+    """People ordered by key; a manager sees themself and everyone below them."""
+    only = None if principal.role in STAFF_ROLES else {principal.person_id, *principal.reports}
+    total, items = person_page(session, organisation_id=principal.organisation_id, limit=limit,
+                               offset=offset, team_key=team,
+                               only_ids={i for i in only if i is not None} if only else only)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/{key}", response_model=PersonDetail)
+def get_person(
+    key: str, session: SessionDep,
+    principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER, A.LEARNER)],
+) -> dict[str, Any]:
+    """One person: team, role, manager and skill evidence. Learners: only themself; managers:
+    themself and their reports."""
+    person_id = person_id_by_key(session, organisation_id=principal.organisation_id, key=key)
+    if person_id is None or not principal.can_read_person(person_id):
+        if principal.role in STAFF_ROLES:
+            raise NotFoundError(f"no person with key {key!r}")
+        # the same answer for "not yours" and "no such person": nothing to probe
+        raise ForbiddenError("you may read only your own record"
+                             + (" and your reports'" if principal.role is A.MANAGER else ""))
+    return person_detail(session, organisation_id=principal.organisation_id, person_id=person_id)

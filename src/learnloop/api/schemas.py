@@ -1,0 +1,187 @@
+"""Shapes of the API's answers, so /docs shows every field a client can rely on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "EventPage", "Health", "ImportResult", "IssuedTokenOut", "JobAccepted", "JobOut", "Objective",
+    "PersonDetail", "PersonPage", "Role", "SignalBatch", "SignalsResult", "Skill", "Team",
+    "TokenOut",
+]
+
+MAX_SIGNAL_BATCH = 10_000
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    schema_revision: str | None
+    version: str
+
+
+class KeyName(BaseModel):
+    key: str
+    name: str
+
+
+class PersonSummary(BaseModel):
+    key: str
+    name: str
+    email: str | None
+    team: KeyName
+    role: KeyName | None
+    manager_key: str | None
+    location: str | None
+    time_zone: str
+    hire_date: date | None
+    status: str
+
+
+class PersonPage(BaseModel):
+    items: list[PersonSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class Evidence(BaseModel):
+    skill_key: str
+    skill_name: str
+    kind: str
+    level: float
+    observed_on: date
+    source: str
+
+
+class PersonDetail(PersonSummary):
+    evidence: list[Evidence]
+
+
+class Team(BaseModel):
+    key: str
+    name: str
+    department: str
+    people: int
+
+
+class Skill(BaseModel):
+    key: str
+    name: str
+    category: str
+    description: str
+
+
+class Requirement(BaseModel):
+    skill: str
+    level: int
+    criticality: str
+
+
+class Role(BaseModel):
+    key: str
+    name: str
+    description: str
+    requirements: list[Requirement]
+
+
+class Kpi(BaseModel):
+    metric: str
+    direction: str
+    unit: str
+    target: float | None
+
+
+class Objective(BaseModel):
+    key: str
+    title: str
+    description: str
+    owner: str | None
+    priority: bool
+    weight: float
+    reason: str | None
+    teams: list[str]
+    kpis: list[Kpi]
+    skills: list[str]
+
+
+class EventOut(BaseModel):
+    id: int
+    occurred_at: datetime
+    actor: str
+    kind: str
+    subject_type: str | None
+    subject_id: str | None
+    payload: dict[str, Any]
+
+
+class EventPage(BaseModel):
+    items: list[EventOut]
+    next_before_id: int | None
+
+
+class SignalBatch(BaseModel):
+    """A batch in the documented signals JSON format; each item is checked by the importer."""
+
+    signals: list[dict[str, Any]] = Field(max_length=MAX_SIGNAL_BATCH)
+
+
+class ImportResult(BaseModel):
+    kind: str
+    file: str
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+class SignalsResult(BaseModel):
+    received: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    status_url: str
+
+
+class JobOut(BaseModel):
+    id: str
+    task: str
+    state: str
+    queued_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    worker: dict[str, Any]
+
+
+class TokenRequest(BaseModel):
+    role: str
+    name: str | None = None
+    person: str | None = None
+
+
+class IssuedTokenOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    secret: str
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    person_key: str | None
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None

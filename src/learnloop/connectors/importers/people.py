@@ -1,0 +1,142 @@
+"""Imports people, their teams and the management chain from an HR system's CSV export.
+
+Managers may appear later in the file than their reports, so people are written before managers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from learnloop.connectors.importers.base import Counts, Importer, as_cells, csv_rows
+from learnloop.connectors.importers.writing import sync_rows
+from learnloop.domain.org import management_cycles
+from learnloop.store import tables
+
+__all__ = ["PeopleImporter"]
+
+REQUIRED = ("id", "name", "team", "department")
+OPTIONAL = ("email", "role", "manager_id", "location", "time_zone", "hire_date", "status")
+STATUSES = ("active", "on_leave", "left")
+_COMPARED = ("name", "email", "team_id", "role_id", "location", "time_zone", "hire_date", "status")
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+class PeopleImporter(Importer):
+    kind = "people"
+    description = "People, teams and managers from an HR export (CSV)."
+    formats = ("csv",)
+
+    def run(self, path: Path) -> Counts:
+        session, org = self.context.session, self.context.organisation_id
+        roles = dict(session.execute(select(tables.Role.key, tables.Role.id).where(
+            tables.Role.organisation_id == org)).all())
+        boss = aliased(tables.Person)
+        known_managers: dict[str, str | None] = dict(session.execute(
+            select(tables.Person.key, boss.key).outerjoin(boss, tables.Person.manager_id == boss.id)
+            .where(tables.Person.organisation_id == org)).all())
+
+        columns, rows = csv_rows(path, self.problems, required=REQUIRED, optional=OPTIONAL)
+        people: dict[str, dict[str, Any]] = {}
+        row_of: dict[str, int] = {}
+        departments: dict[str, tuple[str, int]] = {}
+        zones: dict[str, bool] = {}
+        count = 0
+        for row, raw in rows:
+            count += 1
+            cells = as_cells(columns, raw, self.problems, row)
+            key = cells.key("id")
+            name = cells.text("name", required=True, max_length=200)
+            email = cells.text("email", max_length=320)
+            if email is not None and "@" not in email:
+                cells.problem("email", f"{email!r} is not an e-mail address")
+            team = cells.key("team")
+            department = cells.text("department", required=True, max_length=200)
+            role = cells.key("role", required=False)
+            if role is not None and role not in roles:
+                cells.problem("role", f"no role with id {role!r} (import roles first)")
+            manager = cells.key("manager_id", required=False)
+            zone = cells.text("time_zone", max_length=64) or "UTC"
+            if zone not in zones:
+                zones[zone] = _valid_zone(zone)
+            if not zones[zone]:
+                cells.problem("time_zone", f"{zone!r} is not an IANA time zone such as Europe/Berlin")
+            hire_date = cells.day("hire_date")
+            status = cells.choice("status", STATUSES, default="active")
+            if team is not None and department is not None:
+                seen = departments.setdefault(team, (department, row))
+                if seen[0] != department:
+                    cells.problem("department", f"team {team!r} is in department {seen[0]!r} "
+                                                f"on row {seen[1]}")
+            if key is not None and key in row_of:
+                cells.problem("id", f"id {key!r} appears more than once (also row {row_of[key]})")
+                continue
+            if key is not None:
+                row_of[key] = row
+            if not cells.ok or key is None:
+                continue
+            people[key] = {"name": name, "email": email, "team": team, "role_id": roles.get(role),
+                           "manager": manager, "location": cells.text("location", max_length=200),
+                           "time_zone": zone, "hire_date": hire_date, "status": status}
+            if count % self.context.batch_size == 0:
+                self.context.report(count, count)
+
+        self._check_managers(people, row_of, known_managers)
+        if self.problems:
+            return Counts(rows=count)
+        return self._write(people, departments, count)
+
+    def _check_managers(self, people: dict[str, dict[str, Any]], row_of: dict[str, int], known: dict[str, str | None]) -> None:
+        chain = dict(known)
+        for key, person in people.items():
+            manager = person["manager"]
+            if manager is not None and manager not in row_of and manager not in known:
+                self.problems.add(f"no person with id {manager!r} in this file or already imported",
+                                  row=row_of[key], field="manager_id")
+            chain[key] = manager
+        for cycle in management_cycles(chain):
+            in_file = [key for key in cycle if key in row_of]
+            if in_file:
+                first = min(in_file, key=row_of.__getitem__)
+                loop = " → ".join([*cycle, cycle[0]])
+                self.problems.add(f"management cycle: {loop}", row=row_of[first], field="manager_id")
+
+    def _write(self, people: dict[str, dict[str, Any]], departments: dict[str, tuple[str, int]],
+               count: int) -> Counts:
+        session, org, size = self.context.session, self.context.organisation_id, self.context.batch_size
+        teams = sync_rows(session, tables.Team, organisation_id=org, batch_size=size,
+                          rows={team: {"name": team, "department": department}
+                                for team, (department, _row) in departments.items()},
+                          compared=("department",))
+        existing_managers = dict(session.execute(
+            select(tables.Person.key, tables.Person.manager_id).where(
+                tables.Person.organisation_id == org)).all())
+        rows = {key: {"name": p["name"], "email": p["email"], "team_id": teams.ids[p["team"]],
+                      "role_id": p["role_id"], "location": p["location"],
+                      "time_zone": p["time_zone"], "hire_date": p["hire_date"],
+                      "status": p["status"]}
+                for key, p in people.items()}
+        synced = sync_rows(session, tables.Person, organisation_id=org, rows=rows,
+                           compared=_COMPARED, batch_size=size)
+        # everyone has an id now, so managers can point at people created by this same file
+        every_id = dict(session.execute(select(tables.Person.key, tables.Person.id).where(
+            tables.Person.organisation_id == org)).all())
+        moves = [(key, every_id[p["manager"]] if p["manager"] else None) for key, p in people.items()]
+        changed = [(key, manager_id) for key, manager_id in moves
+                   if existing_managers.get(key) != manager_id]
+        sync_rows(session, tables.Person, organisation_id=org, batch_size=size,
+                  rows={key: {"manager_id": manager_id} for key, manager_id in changed},
+                  compared=("manager_id",))
+        synced.mark_updated(key for key, _manager in changed)
+        return synced.counts(count)

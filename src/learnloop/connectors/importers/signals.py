@@ -1,0 +1,185 @@
+"""Imports signals (KPI values, work observations) from CSV, JSON or JSON Lines, streamed.
+
+The hot path of learnloop's imports: millions of rows, so each row is checked inline, not via Cells.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from learnloop.connectors.importers.base import (
+    Counts,
+    Importer,
+    count_lines,
+    csv_rows,
+    parse_time,
+    read_json,
+)
+from learnloop.connectors.importers.writing import KeyedStream
+from learnloop.domain.signals import signal_key
+from learnloop.store import tables
+
+__all__ = ["SignalsImporter"]
+
+FIELDS = ("id", "metric", "subject_type", "subject", "observed_at", "value", "source")
+_MAX_KEY = 300
+
+
+class SignalsImporter(Importer):
+    kind = "signals"
+    description = "KPI values and work signals about people, teams or the organisation (CSV, JSON, JSON Lines)."
+    formats = ("csv", "json", "jsonl", "ndjson")
+
+    def run(self, path: Path) -> Counts:
+        session, organisation_id = self.context.session, self.context.organisation_id
+        self._people = dict(session.execute(select(tables.Person.key, tables.Person.id).where(
+            tables.Person.organisation_id == organisation_id)).all())
+        self._teams = dict(session.execute(select(tables.Team.key, tables.Team.id).where(
+            tables.Team.organisation_id == organisation_id)).all())
+        stream = KeyedStream(session, tables.Signal, organisation_id=organisation_id,
+                             columns=("metric", "subject_type", "subject_id", "observed_at",
+                                      "value", "source"),
+                             problems=self.problems, batch_size=self.context.batch_size,
+                             noun="signal id")
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            records, total = self._csv(path), max(count_lines(path) - 1, 0)
+        elif suffix == ".json":
+            records, total = self._json(path)
+        else:
+            records, total = self._json_lines(path), count_lines(path)
+        step = self.context.batch_size
+        for row, fields in records:
+            checked = self._check(row, *fields)
+            if checked is not None:
+                stream.add(row, *checked)
+            if row % step == 0:
+                self.context.report(row, total)
+        counts = stream.finish()
+        self.context.report(counts.rows, counts.rows)
+        return counts
+
+    def _csv(self, path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
+        columns, rows = csv_rows(path, self.problems, required=FIELDS[1:], optional=("id",))
+        at = [columns.get(name) for name in FIELDS]
+        i_id, i_metric, i_type, i_subject, i_time, i_value, i_source = at
+        for row, cells in rows:
+            yield row, ("" if i_id is None else cells[i_id], cells[i_metric], cells[i_type],
+                        cells[i_subject], cells[i_time], cells[i_value], cells[i_source])
+
+    def _json(self, path: Path) -> tuple[list[tuple[int, tuple[Any, ...]]], int]:
+        document = read_json(path, self.problems)
+        if isinstance(document, Mapping) and "signals" in document:
+            document = document["signals"]
+        if document is None:
+            return [], 0
+        if not isinstance(document, list):
+            self.problems.add('expected an array of signals or {"signals": [...]}')
+            return [], 0
+        records = [(row, self._fields(row, item)) for row, item in enumerate(document, start=1)]
+        return [(row, fields) for row, fields in records if fields is not None], len(records)
+
+    def _json_lines(self, path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        with path.open(encoding="utf-8-sig") as handle:
+            try:
+                for row, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        item = json.loads(line)
+                    except json.JSONDecodeError as error:
+                        self.problems.add(f"not valid JSON: {error.msg}", row=row)
+                        continue
+                    fields = self._fields(row, item)
+                    if fields is not None:
+                        yield row, fields
+            except UnicodeDecodeError:
+                self.problems.add("the file is not UTF-8 text")
+
+    def _fields(self, row: int, item: Any) -> tuple[Any, ...] | None:
+        if not isinstance(item, Mapping):
+            self.problems.add("each signal must be an object", row=row)
+            return None
+        for name in item:
+            if name not in FIELDS:
+                self.problems.add(f"unknown key; expected {', '.join(FIELDS)}", row=row,
+                                  field=str(name))
+        return tuple(_as_text(item.get(name)) for name in FIELDS)
+
+    def _check(self, row: int, key: Any, metric: Any, subject_type: Any, subject: Any,
+               observed_at: Any, value: Any, source: Any) -> tuple[str, tuple[Any, ...]] | None:
+        add = self.problems.add
+        ok = True
+        key, metric, subject_type = key.strip(), metric.strip(), subject_type.strip().lower()
+        subject, observed_at, source = subject.strip(), observed_at.strip(), source.strip()
+        if not metric:
+            add("is required", row=row, field="metric")
+            ok = False
+        elif len(metric) > 128:
+            add("is longer than 128 characters", row=row, field="metric")
+            ok = False
+        if not source:
+            add("is required", row=row, field="source")
+            ok = False
+        elif len(source) > 128:
+            add("is longer than 128 characters", row=row, field="source")
+            ok = False
+        subject_id = None
+        if subject_type == "person":
+            subject_id = self._people.get(subject)
+            if subject_id is None:
+                add(f"no person with id {subject!r}" if subject else "is required for a person",
+                    row=row, field="subject")
+                ok = False
+        elif subject_type == "team":
+            subject_id = self._teams.get(subject)
+            if subject_id is None:
+                add(f"no team with key {subject!r}" if subject else "is required for a team",
+                    row=row, field="subject")
+                ok = False
+        elif subject_type == "organisation":
+            if subject:
+                add("must be blank when subject_type is organisation", row=row, field="subject")
+                ok = False
+        else:
+            add(f"{subject_type!r} is not one of person, team, organisation" if subject_type
+                else "is required", row=row, field="subject_type")
+            ok = False
+        try:
+            when = parse_time(observed_at)
+        except ValueError:
+            add(f"{observed_at!r} is not an ISO 8601 time" if observed_at else "is required",
+                row=row, field="observed_at")
+            ok = False
+        try:
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError
+        except ValueError:
+            add(f"{value!r} is not a number" if value.strip() else "is required",
+                row=row, field="value")
+            ok = False
+        if not ok:
+            return None
+        if not key:
+            key = signal_key(source=source, metric=metric, subject_type=subject_type,
+                             subject_key=subject or None, observed_at=when)
+        if len(key) > _MAX_KEY:
+            add(f"is longer than {_MAX_KEY} characters", row=row, field="id")
+            return None
+        return key, (metric, subject_type, subject_id, when, number, source)
+
+
+def _as_text(value: Any) -> str:
+    """JSON values as the text a CSV cell would hold, so both share one check."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return repr(value)  # never a valid number or key: the check reports it
+    return str(value)

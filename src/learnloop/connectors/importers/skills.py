@@ -1,0 +1,76 @@
+"""Imports the skills taxonomy: YAML grouped by category, or CSV with one skill per row.
+
+Skills come first: roles, evidence and objectives refer to their keys.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from learnloop.connectors.importers.base import (
+    Cells,
+    Counts,
+    Importer,
+    as_cells,
+    csv_rows,
+    read_yaml,
+    yaml_items,
+)
+from learnloop.connectors.importers.writing import sync_rows
+from learnloop.store import tables
+
+__all__ = ["SkillsImporter"]
+
+
+class SkillsImporter(Importer):
+    kind = "skills"
+    description = "The skills taxonomy (YAML by category, or CSV)."
+    formats = ("yaml", "yml", "csv")
+
+    def run(self, path: Path) -> Counts:
+        skills: dict[str, dict[str, Any]] = {}
+        self._row_of: dict[str, tuple[int, str]] = {}
+        rows = 0
+        if path.suffix.lower() == ".csv":
+            columns, records = csv_rows(path, self.problems, required=("id", "name", "category"),
+                                        optional=("description",))
+            for row, raw in records:
+                rows += 1
+                self._add(skills, as_cells(columns, raw, self.problems, row), category=None)
+        else:
+            document = read_yaml(path, self.problems)
+            for row, where, item in yaml_items(document, "categories", self.problems):
+                if not isinstance(item, dict):
+                    self.problems.add("must be a mapping with name and skills", row=row, field=where)
+                    continue
+                category_cells = Cells(item, self.problems, row=row, prefix=where)
+                category_cells.only(("name", "skills"))
+                category = category_cells.text("name", required=True, max_length=200)
+                for cells in category_cells.nested("skills"):
+                    rows += 1
+                    self._add(skills, cells, category=category or "")
+        if self.problems:
+            return Counts(rows=rows)
+        synced = sync_rows(self.context.session, tables.Skill,
+                           organisation_id=self.context.organisation_id, rows=skills,
+                           compared=("name", "category", "description"),
+                           batch_size=self.context.batch_size)
+        return synced.counts(rows)
+
+    def _add(self, skills: dict[str, dict[str, Any]], cells: Cells, *, category: str | None) -> None:
+        if category is None:
+            category = cells.text("category", required=True, max_length=200)
+        else:
+            cells.only(("id", "name", "description"))
+        key = cells.key("id")
+        name = cells.text("name", required=True, max_length=200)
+        description = cells.text("description", max_length=10_000) or ""
+        if key is not None and key in self._row_of:
+            row, where = self._row_of[key]
+            cells.problem("id", f"skill {key!r} appears more than once (also row {row}"
+                                f"{', ' + where if where else ''})")
+        elif key is not None:
+            self._row_of[key] = (cells.row or 0, cells.prefix)
+        if cells.ok and key is not None:
+            skills[key] = {"name": name, "category": category, "description": description}

@@ -1,0 +1,244 @@
+"""Background jobs (imports, loop runs) on Huey: a queue built from a workspace, and its workers.
+
+SQLite queue in the workspace by default, Redis when LEARNLOOP_REDIS_URL is set. Task payloads are
+plain data; the process that runs a task uses its own workspace. A job's state lives in the event
+log (job.queued → job.started → job.completed | job.failed), so the API can answer from any process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey
+from huey.consumer import Consumer
+
+from learnloop.config import Settings
+from learnloop.domain.jobs import JOB_SUBJECT, JobEventKind, JobStatus, job_status
+from learnloop.errors import LearnloopError, NotFoundError, ProviderError
+from learnloop.store.event_log import EventLog
+from learnloop.store.jobs import job_events
+from learnloop.workspace import Workspace
+
+__all__ = ["JobQueue", "QUEUE_NAME", "build_huey", "run_worker", "safe_file_name",
+           "start_in_process", "stop_in_process"]
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "learnloop"
+# tasks are registered as learnloop.jobs.<name>: stable even if the Python functions are renamed
+IMPORT_TASK = "import_file"
+LOOP_TASK = "run_loop"
+# an idle worker polls the SQLite queue at least this often (Redis wakes it at once)
+MAX_POLL_SECONDS = 1.0
+SHUTDOWN_TIMEOUT_SECONDS = 300.0
+
+
+def build_huey(settings: Settings) -> Huey:
+    """Huey on Redis when configured, else on the workspace's SQLite queue file; results unused."""
+    if settings.redis_url:
+        return RedisHuey(QUEUE_NAME, url=settings.redis_url, results=False)
+    settings.ensure_workspace()
+    return SqliteHuey(QUEUE_NAME, filename=str(settings.jobs_database_path), results=False)
+
+
+def _worker_identity() -> dict[str, Any]:
+    return {"pid": os.getpid(), "host": socket.gethostname(),
+            "thread": threading.current_thread().name}
+
+
+def _error_payload(error: Exception) -> dict[str, Any]:
+    if isinstance(error, LearnloopError):
+        problems = [problem.as_dict() for problem in getattr(error, "problems", [])]
+        return {"type": type(error).__name__, "message": error.message, "problems": problems}
+    return {"type": "internal", "message": "internal error; see the worker log"}
+
+
+class JobQueue:
+    """One workspace's queue: enqueue jobs, read their status, and the tasks that run them."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.huey = build_huey(workspace.settings)
+        self._import = self.huey.task(name=IMPORT_TASK)(self._import_file)
+        self._loop = self.huey.task(name=LOOP_TASK)(self._run_loop)
+
+    @property
+    def uploads(self) -> Path:
+        return self.workspace.settings.workspace / "uploads"
+
+    # -- enqueueing (API side) ---------------------------------------------------------------
+
+    def enqueue_import(self, *, organisation_key: str, kind: str, upload: BinaryIO, filename: str,
+                       dry_run: bool, actor: str) -> str:
+        """Copy the upload into the workspace (the job may run later, elsewhere) and queue it."""
+        job_id = uuid.uuid4().hex
+        folder = self.uploads / job_id
+        folder.mkdir(parents=True)
+        path = folder / safe_file_name(filename)
+        with path.open("wb") as copy:
+            shutil.copyfileobj(upload, copy)
+        try:
+            self._enqueue(self._import, job_id=job_id, organisation_key=organisation_key,
+                          actor=actor, details={"kind": kind, "file": filename, "dry_run": dry_run},
+                          kind=kind, path=str(path), dry_run=dry_run, display_name=filename)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return job_id
+
+    def enqueue_loop(self, *, organisation_key: str, actor: str) -> str:
+        job_id = uuid.uuid4().hex
+        self._enqueue(self._loop, job_id=job_id, organisation_key=organisation_key, actor=actor,
+                      details={})
+        return job_id
+
+    def _enqueue(self, task: Any, *, job_id: str, organisation_key: str, actor: str,
+                 details: dict[str, Any], **arguments: Any) -> None:
+        # job.queued is committed before the task exists, so a fast worker's job.started
+        # always comes after it in the log
+        name = task.task_class.__name__
+        self._record(JobEventKind.QUEUED, job_id=job_id, organisation_key=organisation_key,
+                     actor=actor, payload={"task": name, **details})
+        try:
+            task(job_id=job_id, organisation_key=organisation_key, actor=actor, **arguments)
+        except Exception as error:
+            log.exception("could not queue job %s", job_id)
+            refused = {"type": "queue_unavailable", "message": "the job queue did not answer"}
+            self._record(JobEventKind.FAILED, job_id=job_id, organisation_key=organisation_key,
+                         actor=actor, payload={"task": name, "error": refused})
+            message = f"the job queue did not accept the job: {type(error).__name__}"
+            raise ProviderError(message) from error
+
+    def status(self, *, organisation_id: int, job_id: str) -> JobStatus:
+        with self.workspace.session() as session:
+            found = job_status(job_id, job_events(session, organisation_id=organisation_id,
+                                                  job_id=job_id))
+        if found is None:
+            raise NotFoundError(f"no job with id {job_id!r}")
+        return found
+
+    # -- running (worker side) ---------------------------------------------------------------
+
+    def _record(self, kind: str, *, job_id: str, organisation_key: str, actor: str,
+                payload: dict[str, Any]) -> None:
+        with self.workspace.session() as session:
+            organisation = self.workspace.organisation(session, organisation_key)
+            EventLog(session, organisation.id).record(
+                kind, actor=actor, subject_type=JOB_SUBJECT, subject_id=job_id, payload=payload)
+
+    def _run(self, name: str, work: Callable[[], dict[str, Any]], *, job_id: str,
+             organisation_key: str, actor: str) -> None:
+        """Run one job, recording its start and its outcome; a failure never escapes to Huey."""
+        worker = _worker_identity()
+        self._record(JobEventKind.STARTED, job_id=job_id, organisation_key=organisation_key,
+                     actor=actor, payload={"task": name, "worker": worker})
+        try:
+            result = work()
+        except Exception as error:  # noqa: BLE001 - recorded as the job's outcome
+            if not isinstance(error, LearnloopError):
+                log.exception("job %s (%s) failed", job_id, name)
+            outcome = {"task": name, "worker": worker, "error": _error_payload(error)}
+            self._record(JobEventKind.FAILED, job_id=job_id, organisation_key=organisation_key,
+                         actor=actor, payload=outcome)
+            return
+        kind = JobEventKind.FAILED if result.get("error") else JobEventKind.COMPLETED
+        self._record(kind, job_id=job_id, organisation_key=organisation_key, actor=actor,
+                     payload={"task": name, "worker": worker, **result})
+
+    def _import_file(self, *, job_id: str, organisation_key: str, actor: str, kind: str,
+                     path: str, dry_run: bool, display_name: str) -> None:
+        from learnloop.importing import import_file
+
+        def work() -> dict[str, Any]:
+            result = import_file(self.workspace, kind=kind, path=Path(path),
+                                 organisation_key=organisation_key, dry_run=dry_run, actor=actor,
+                                 display_name=display_name)
+            return {"result": {"kind": kind, "file": display_name, "dry_run": dry_run,
+                               "rows": result.rows, "created": result.created,
+                               "updated": result.updated, "unchanged": result.unchanged}}
+
+        try:
+            self._run(IMPORT_TASK, work, job_id=job_id, organisation_key=organisation_key,
+                      actor=actor)
+        finally:
+            # the copy was only kept for this job; the import itself is in the database now
+            shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+    def _run_loop(self, *, job_id: str, organisation_key: str, actor: str) -> None:
+        from learnloop.agents import registered_agents, run_loop
+
+        def work() -> dict[str, Any]:
+            report = run_loop(self.workspace, agents=registered_agents(),
+                              organisation_key=organisation_key, actor=actor)
+            result: dict[str, Any] = {"result": {
+                "agents": {line.agent: line.summary for line in report.reports},
+                "failures": report.failures}}
+            if not report.ok:
+                result["error"] = {"type": "agent_failed", "problems": [],
+                                   "message": f"{len(report.failures)} agent(s) failed: "
+                                              + ", ".join(sorted(report.failures))}
+            return result
+
+        self._run(LOOP_TASK, work, job_id=job_id, organisation_key=organisation_key, actor=actor)
+
+
+def safe_file_name(filename: str) -> str:
+    """The upload's base name, stripped of anything that could leave the job's folder."""
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", Path(filename.replace("\\", "/")).name).lstrip(".")
+    return base or "upload"
+
+
+class _EmbeddedConsumer(Consumer):
+    """A consumer living inside another program (the API server), which owns the signals."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class _WorkerConsumer(Consumer):
+    """The `learnloop worker` consumer: SIGINT and SIGTERM both let running jobs finish."""
+
+    def __init__(self, huey: Huey, **options: Any) -> None:
+        super().__init__(huey, **options)
+        # (restart, graceful); a second signal of the same kind interrupts the wait
+        self._signal_actions = {signal.SIGINT: (False, True), signal.SIGTERM: (False, True)}
+
+
+def _consumer_options(workers: int) -> dict[str, Any]:
+    return {"workers": workers, "worker_type": "thread", "periodic": False,
+            "max_delay": MAX_POLL_SECONDS, "shutdown_timeout": SHUTDOWN_TIMEOUT_SECONDS}
+
+
+def start_in_process(queue: JobQueue, *, workers: int = 1) -> Consumer:
+    """Consume jobs on threads of this process (the API server's lifespan starts and stops it)."""
+    consumer = _EmbeddedConsumer(queue.huey, **_consumer_options(workers))
+    consumer.start()
+    return consumer
+
+
+def stop_in_process(consumer: Consumer) -> None:
+    """Let running jobs finish (up to the shutdown timeout), then stop."""
+    consumer.stop(graceful=True)
+    consumer.huey.notify_interrupted_tasks()
+
+
+def run_worker(workspace: Workspace, *, workers: int) -> None:
+    """Consume jobs until SIGINT or SIGTERM; blocks. Used by `learnloop worker`."""
+    logging.basicConfig(level=workspace.settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    queue = JobQueue(workspace)
+    log.info("learnloop worker (pid %s) consuming %s with %d thread(s)", os.getpid(),
+             "Redis" if workspace.settings.redis_url else workspace.settings.jobs_database_path,
+             workers)
+    _WorkerConsumer(queue.huey, **_consumer_options(workers)).run()

@@ -1,0 +1,80 @@
+"""The console: sign-in by token, the organisation at a glance, the event log, local assets only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from learnloop.api.app import create_app
+from learnloop.store.event_log import EventLog
+from learnloop.tokens import issue_token
+from learnloop.workspace import Workspace
+
+
+@pytest.fixture
+def client(sqlite_workspace: Workspace) -> Iterator[TestClient]:
+    with TestClient(create_app(sqlite_workspace)) as test_client:
+        yield test_client
+
+
+def _token(workspace: Workspace, role: str, person_key: str | None = None) -> str:
+    with workspace.session() as session:
+        organisation = workspace.organisation(session)
+        return issue_token(session, organisation_id=organisation.id, role=role, name=f"{role} user",
+                           person_key=person_key, actor="test").secret
+
+
+def _sign_in(client: TestClient, token: str, next_path: str = "/") -> object:
+    return client.post("/login", data={"token": token, "next": next_path}, follow_redirects=False)
+
+
+def test_console_asks_for_sign_in_first(client: TestClient) -> None:
+    response = client.get("/events", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/events"
+    assert "Sign in" in client.get("/login").text
+
+
+def test_wrong_token_is_refused_with_a_message(client: TestClient) -> None:
+    response = _sign_in(client, "ll_not-a-real-token")
+    assert response.status_code == 401
+    assert 'role="alert"' in response.text
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_ld_sees_the_organisation_at_a_glance(client: TestClient, sqlite_workspace: Workspace) -> None:
+    with sqlite_workspace.session() as session:
+        organisation = sqlite_workspace.organisation(session)
+        organisation.name = "Acme Freight"
+        EventLog(session, organisation.id).record("import.completed", actor="cli",
+                                                  payload={"kind": "people", "rows": 3})
+    response = _sign_in(client, _token(sqlite_workspace, "ld"), "/")
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Acme Freight at a glance" in page.text
+    assert 'data-count="people"' in page.text
+    assert "import.completed" in page.text
+    assert "token.created" in client.get("/events").text
+
+
+def test_sign_in_never_redirects_off_site(client: TestClient, sqlite_workspace: Workspace) -> None:
+    response = _sign_in(client, _token(sqlite_workspace, "ld"), "//evil.example/")
+    assert response.headers["location"] == "/"
+
+
+def test_sign_out_ends_the_session(client: TestClient, sqlite_workspace: Workspace) -> None:
+    _sign_in(client, _token(sqlite_workspace, "admin"))
+    assert client.get("/", follow_redirects=False).status_code == 200
+    client.post("/logout", follow_redirects=False)
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_plotly_is_served_locally(client: TestClient) -> None:
+    response = client.get("/static/plotly.min.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/javascript")
+    assert b"plotly" in response.content[:2000].lower()
+    assert client.get("/static/console.css").status_code == 200

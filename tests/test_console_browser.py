@@ -1,0 +1,83 @@
+"""The console in a real browser: sign in with the demo's token and see the KPI charts render.
+
+Needs Debian's chromium (/usr/bin/chromium); skips saying so when it is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from learnloop.config import Settings
+from learnloop.demo import build_demo
+from learnloop.workspace import Workspace
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`); browser test skipped")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, *, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited early with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"server did not answer at {url} within {seconds}s")
+
+
+def test_demo_console_renders_kpi_charts_in_chromium(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    home = tmp_path / "home"
+    workspace = Workspace.open(Settings(home=home))
+    summary = build_demo(workspace, seed=3, people=80)
+    workspace.close()
+    port = _free_port()
+    env = {**os.environ, "LEARNLOOP_HOME": str(home)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "learnloop.cli", "serve", "--port", str(port), "--no-worker"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(f"{base}/api/health", server)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            blocked: list[str] = []
+            page.on("request", lambda request: blocked.append(request.url)
+                    if not request.url.startswith(base) else None)
+            page.goto(f"{base}/")
+            assert page.url.startswith(f"{base}/login")
+            page.fill("#token", summary.admin_token)
+            page.click("button[type=submit]")
+            page.wait_for_selector(".chart .main-svg", timeout=15_000)
+            assert summary.organisation_name in page.inner_text("h1")
+            assert page.locator(".chart").count() >= 1
+            page.screenshot(path=str(tmp_path / "console.png"), full_page=True)
+            browser.close()
+        assert blocked == [], f"the console fetched something off this server: {blocked}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,129 @@
+"""Signals, evidence and pulse imports: streamed rows, derived ids, references and privacy checked."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from learnloop.config import Settings
+from learnloop.errors import InputError
+from learnloop.importing import import_file
+from learnloop.store import tables
+from learnloop.workspace import Workspace
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+HEADER = "id,metric,subject_type,subject,observed_at,value,source\n"
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _organisation(workspace) -> None:
+    for kind, name in (("skills", "skills.yaml"), ("roles", "roles.yaml"),
+                       ("people", "people.csv")):
+        import_file(workspace, kind=kind, path=EXAMPLES / name)
+
+
+def _problems(workspace, **kwargs) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        import_file(workspace, **kwargs)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_signal_times_are_stored_in_utc_and_reimports_are_unchanged(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    text = HEADER + (",win_rate,team,sales-emea,2025-03-01,27.5,crm\n"
+                     "x1,calls,person,E002,2025-03-01T10:00:00+02:00,4,dialer\n"
+                     ",calls,person,E003,2025-03-01T10:00:00,5,dialer\n")
+    path = _write(tmp_path, "signals.csv", text)
+    first = import_file(workspace, kind="signals", path=path)
+    second = import_file(workspace, kind="signals", path=path)
+    assert (first.created, second.unchanged, second.created) == (3, 3, 0)
+    with workspace.session() as session:
+        rows = {row.key: row for row in session.scalars(select(tables.Signal))}
+    assert rows["x1"].observed_at == datetime(2025, 3, 1, 8, tzinfo=UTC)
+    assert rows["dialer|calls|person:E003|2025-03-01T10:00:00+00:00"].value == 5.0
+    assert rows["crm|win_rate|team:sales-emea|2025-03-01T00:00:00+00:00"].subject_type == "team"
+
+
+def test_a_changed_value_updates_the_signal(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    import_file(workspace, kind="signals", path=EXAMPLES / "signals.csv")
+    changed = (EXAMPLES / "signals.csv").read_text().replace("27.5", "28.0")
+    result = import_file(workspace, kind="signals", path=_write(tmp_path, "signals.csv", changed),
+                         )
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
+
+
+def test_signal_problems_are_listed_row_by_row(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    text = HEADER + ("a,m,person,NOBODY,2025-01-01,1,crm\n"
+                     "b,m,team,sales-emea,yesterday,1,crm\n"
+                     "c,m,planet,mars,2025-01-01,x,crm\n"
+                     "a,m,organisation,,2025-01-01,1,crm\n")
+    assert _problems(workspace, kind="signals", path=_write(tmp_path, "s.csv", text)) == [
+        "s.csv:2:subject: no person with id 'NOBODY'",
+        "s.csv:3:observed_at: 'yesterday' is not an ISO 8601 time",
+        "s.csv:4:subject_type: 'planet' is not one of person, team, organisation",
+        "s.csv:4:value: 'x' is not a number"]
+
+
+def test_repeated_ids_are_caught_across_batches(tmp_path) -> None:
+    workspace = Workspace.open(Settings(home=tmp_path / "home", import_batch_size=2))
+    rows = "".join(f"k{n},m,organisation,,2025-01-0{n + 1},1,crm\n" for n in range(5))
+    path = _write(tmp_path, "s.csv", HEADER + rows + "k1,m,organisation,,2025-02-01,2,crm\n")
+    assert _problems(workspace, kind="signals", path=path) == [
+        "s.csv:7:id: signal id 'k1' appears more than once in this file"]
+    import_file(workspace, kind="signals", path=_write(tmp_path, "ok.csv", HEADER + rows))
+    again = _write(tmp_path, "again.csv", HEADER + rows + "k0,m,organisation,,2025-02-01,2,crm\n")
+    assert _problems(workspace, kind="signals", path=again) == [
+        "again.csv:7:id: signal id 'k0' appears more than once in this file"]
+    workspace.close()
+
+
+def test_signals_arrive_as_json_and_json_lines(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    assert import_file(workspace, kind="signals", path=EXAMPLES / "signals.json").created == 2
+    lines = [{"metric": "m", "subject_type": "organisation", "observed_at": "2025-01-01",
+              "value": 1, "source": "s"},
+             {"metric": "m", "subject_type": "team", "subject": "sales-emea",
+              "observed_at": "2025-01-01", "value": "2.5", "source": "s"}]
+    path = _write(tmp_path, "s.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
+    assert import_file(workspace, kind="signals", path=path).created == 2
+    bad = _write(tmp_path, "bad.jsonl", '{"metric": "m", "colour": 1}\nnot json\n')
+    problems = _problems(workspace, kind="signals", path=bad)
+    assert problems[0].startswith("bad.jsonl:1:colour: unknown key")
+    assert "bad.jsonl:2: not valid JSON: Expecting value" in problems
+
+
+def test_evidence_refers_to_known_people_and_skills(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    result = import_file(workspace, kind="evidence", path=EXAMPLES / "evidence.csv")
+    assert (result.created, import_file(workspace, kind="evidence",
+                                        path=EXAMPLES / "evidence.csv").unchanged) == (3, 3)
+    text = ("person,skill,kind,level,date,source\n"
+            "E404,negotiation,assessment,2,2025-01-01,lms\n"
+            "E002,juggling,gossip,4.5,2025-01-01,lms\n")
+    assert _problems(workspace, kind="evidence", path=_write(tmp_path, "e.csv", text)) == [
+        "e.csv:2:person: no person with id 'E404'",
+        "e.csv:3:kind: 'gossip' is not one of manager_rating, self_assessment, assessment",
+        "e.csv:3:level: '4.5' is outside 0–4",
+        "e.csv:3:skill: no skill 'juggling' in the taxonomy"]
+
+
+def test_pulse_refuses_groups_too_small_to_stay_anonymous(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    assert import_file(workspace, kind="pulse", path=EXAMPLES / "pulse.csv").created == 2
+    text = ("survey,team,question,period,score,responses\n"
+            "q,sales-emea,Q1,2025-01-01,4,2\n"
+            "q,ghosts,Q1,2025-01-01,4,10\n")
+    assert _problems(workspace, kind="pulse", path=_write(tmp_path, "p.csv", text)) == [
+        "p.csv:2:responses: 2 answers is fewer than 3: too few to keep anonymous",
+        "p.csv:3:team: no team 'ghosts' (teams come from the people import)"]
