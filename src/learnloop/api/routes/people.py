@@ -29,10 +29,11 @@ def list_people(
     team: Annotated[str | None, Query(description="Only this team (team key).")] = None,
 ) -> dict[str, Any]:
     """People ordered by key; a manager sees themself and everyone below them."""
-    only = None if principal.role in STAFF_ROLES else {principal.person_id, *principal.reports}
+    only: set[int] | None = None
+    if principal.role not in STAFF_ROLES:
+        only = {principal.person_id, *principal.reports} - {None}  # type: ignore[operator]
     total, items = person_page(session, organisation_id=principal.organisation_id, limit=limit,
-                               offset=offset, team_key=team,
-                               only_ids={i for i in only if i is not None} if only else only)
+                               offset=offset, team_key=team, only_ids=only)
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
