@@ -1,4 +1,4 @@
-"""Runs every benchmark script in this folder, one after the other, passing on any arguments.
+"""Runs every benchmark script in this folder, one after the other, each at its default (full) size.
 
 `make bench` calls this; each script prints its own figures.
 """
@@ -16,5 +16,5 @@ if __name__ == "__main__":
         if script.name == Path(__file__).name:
             continue
         print(f"== {script.name}", flush=True)
-        failed |= subprocess.run([sys.executable, str(script), *sys.argv[1:]]).returncode
+        failed |= subprocess.run([sys.executable, str(script)]).returncode
     sys.exit(1 if failed else 0)

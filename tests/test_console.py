@@ -78,3 +78,15 @@ def test_plotly_is_served_locally(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("application/javascript")
     assert b"plotly" in response.content[:2000].lower()
     assert client.get("/static/console.css").status_code == 200
+
+
+def test_learner_is_told_the_overview_is_not_for_their_role(
+        client: TestClient, sqlite_workspace: Workspace) -> None:
+    from api_support import build_org
+
+    build_org(sqlite_workspace)
+    _sign_in(client, _token(sqlite_workspace, "learner", person_key="leo"))
+    response = client.get("/")
+    assert response.status_code == 403
+    assert "Not for your role" in response.text
+    assert "renewal_rate" not in response.text

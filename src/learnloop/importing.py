@@ -51,8 +51,10 @@ def import_file(workspace: Workspace, *, kind: str, path: Path, organisation_key
     if not path.exists():
         raise InputError(f"{name}: no such file or folder")
     if not importer.accepts(path):
-        what = "a folder" if path.is_dir() else f"a .{path.suffix.lstrip('.') or '(no suffix)'} file"
-        readable = ", ".join(f".{fmt}" if fmt != "folder" else "a folder" for fmt in importer.formats)
+        suffix = path.suffix.lstrip(".") or "(no suffix)"
+        what = "a folder" if path.is_dir() else f"a .{suffix} file"
+        readable = ", ".join(f".{fmt}" if fmt != "folder" else "a folder"
+                             for fmt in importer.formats)
         raise InputError(f"{name}: {kind} imports read {readable}, not {what}")
 
     settings = workspace.settings

@@ -29,7 +29,8 @@ def kpi_figures(points: list[KpiPoint]) -> list[dict[str, Any]]:
                 mode="lines", name=team))
         figure.update_layout(
             title={"text": metric.replace("_", " "), "x": 0.01}, height=320,
-            margin={"l": 48, "r": 12, "t": 40, "b": 36}, legend={"orientation": "h", "y": -0.2},
+            margin={"l": 48, "r": 12, "t": 40, "b": 36}, showlegend=True,
+            legend={"orientation": "h", "y": -0.2},
             template="plotly_white")
         figures.append({"id": f"kpi-{metric}", "json": figure.to_json()})
     return figures

@@ -1,4 +1,4 @@
-"""The one base class of importers and what they share: reading CSV/YAML/JSON, checking cells, problems.
+"""The importers' one base class and what they share: reading CSV/YAML/JSON, checks, problems.
 
 A problem names the place the way a user finds it: CSV row (header = 1) or list item and key path.
 """
@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 from learnloop.errors import InputError, Problem
 
 __all__ = [
-    "Cells", "Counts", "as_cells", "ImportContext", "Importer", "Problems", "csv_rows", "count_lines",
-    "parse_time", "read_json", "read_yaml", "yaml_items",
+    "Cells", "Counts", "ImportContext", "Importer", "Problems", "as_cells", "count_lines",
+    "csv_rows", "parse_time", "read_json", "read_yaml", "yaml_items",
 ]
 
 MAX_KEY = 128
+CsvRow = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
 
 
 class Problems:
@@ -108,7 +109,7 @@ def count_lines(path: Path) -> int:
 
 
 def csv_rows(path: Path, problems: Problems, *, required: Iterable[str],
-             optional: Iterable[str] = ()) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
+             optional: Iterable[str] = ()) -> tuple[dict[str, int], Iterator[CsvRow]]:
     """The header's column positions and a stream of (row number, cells); the header is row 1.
 
     A header missing required columns or holding unknown ones yields no rows at all, since every

@@ -43,7 +43,8 @@ class ObjectivesImporter(Importer):
             document = None
         for key in (document or {}):
             if key not in ("objectives", "not_priorities"):
-                self.problems.add("unknown key; expected objectives, not_priorities", field=str(key))
+                self.problems.add("unknown key; expected objectives, not_priorities",
+                                  field=str(key))
         for priority, list_key in ((True, "objectives"), (False, "not_priorities")):
             for row, where, item in yaml_items(document, list_key, self.problems,
                                                required=priority):
@@ -86,7 +87,8 @@ class ObjectivesImporter(Importer):
                 cells.problem(where, f"no team {team!r} (teams come from the people import)")
             teams.append(team)
         if key is not None and key in self._seen:
-            cells.problem("id", f"objective {key!r} appears more than once (also {self._seen[key]})")
+            cells.problem("id", f"objective {key!r} appears more than once "
+                                f"(also {self._seen[key]})")
             return
         if key is not None:
             self._seen[key] = cells.prefix

@@ -71,7 +71,8 @@ class PeopleImporter(Importer):
             if zone not in zones:
                 zones[zone] = _valid_zone(zone)
             if not zones[zone]:
-                cells.problem("time_zone", f"{zone!r} is not an IANA time zone such as Europe/Berlin")
+                cells.problem("time_zone",
+                              f"{zone!r} is not an IANA time zone such as Europe/Berlin")
             hire_date = cells.day("hire_date")
             status = cells.choice("status", STATUSES, default="active")
             if team is not None and department is not None:
@@ -97,7 +98,8 @@ class PeopleImporter(Importer):
             return Counts(rows=count)
         return self._write(people, departments, count)
 
-    def _check_managers(self, people: dict[str, dict[str, Any]], row_of: dict[str, int], known: dict[str, str | None]) -> None:
+    def _check_managers(self, people: dict[str, dict[str, Any]], row_of: dict[str, int],
+                        known: dict[str, str | None]) -> None:
         chain = dict(known)
         for key, person in people.items():
             manager = person["manager"]
@@ -110,11 +112,13 @@ class PeopleImporter(Importer):
             if in_file:
                 first = min(in_file, key=row_of.__getitem__)
                 loop = " → ".join([*cycle, cycle[0]])
-                self.problems.add(f"management cycle: {loop}", row=row_of[first], field="manager_id")
+                self.problems.add(f"management cycle: {loop}", row=row_of[first],
+                                  field="manager_id")
 
     def _write(self, people: dict[str, dict[str, Any]], departments: dict[str, tuple[str, int]],
                count: int) -> Counts:
-        session, org, size = self.context.session, self.context.organisation_id, self.context.batch_size
+        session, org = self.context.session, self.context.organisation_id
+        size = self.context.batch_size
         teams = sync_rows(session, tables.Team, organisation_id=org, batch_size=size,
                           rows={team: {"name": team, "department": department}
                                 for team, (department, _row) in departments.items()},
@@ -132,7 +136,8 @@ class PeopleImporter(Importer):
         # everyone has an id now, so managers can point at people created by this same file
         every_id = dict(session.execute(select(tables.Person.key, tables.Person.id).where(
             tables.Person.organisation_id == org)).all())
-        moves = [(key, every_id[p["manager"]] if p["manager"] else None) for key, p in people.items()]
+        moves = [(key, every_id[p["manager"]] if p["manager"] else None)
+                 for key, p in people.items()]
         changed = [(key, manager_id) for key, manager_id in moves
                    if existing_managers.get(key) != manager_id]
         sync_rows(session, tables.Person, organisation_id=org, batch_size=size,

@@ -25,7 +25,8 @@ def load_importers(points: list[EntryPoint]) -> dict[str, type[Importer]]:
         try:
             loaded = point.load()
         except Exception as error:  # noqa: BLE001 - any failure to load is a configuration error
-            raise ConfigError(f"importer {point.name!r} ({point.value}) failed to load: {error}") from error
+            raise ConfigError(
+                f"importer {point.name!r} ({point.value}) failed to load: {error}") from error
         if not (isinstance(loaded, type) and issubclass(loaded, Importer)):
             raise ConfigError(f"importer {point.name!r} ({point.value}) is not an Importer class")
         if getattr(loaded, "kind", None) != point.name:

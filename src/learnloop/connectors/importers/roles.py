@@ -1,4 +1,4 @@
-"""Imports roles and the skill levels they require: YAML with nested requirements, or CSV per requirement.
+"""Imports roles and the skill levels they require: YAML (nested) or CSV (a row per requirement).
 
 The requirements in the file become the role's requirements; skills must already be imported.
 """
@@ -40,10 +40,7 @@ class RolesImporter(Importer):
         self._roles: dict[str, dict[str, Any]] = {}
         self._requirements: dict[str, dict[int, tuple[int, str]]] = {}
         self._first_row: dict[str, int] = {}
-        if path.suffix.lower() == ".csv":
-            rows = self._read_csv(path)
-        else:
-            rows = self._read_yaml(path)
+        rows = self._read_csv(path) if path.suffix.lower() == ".csv" else self._read_yaml(path)
         if self.problems:
             return Counts(rows=rows)
         synced = sync_rows(session, tables.Role, organisation_id=org, rows=self._roles,

@@ -33,7 +33,8 @@ _MAX_KEY = 300
 
 class SignalsImporter(Importer):
     kind = "signals"
-    description = "KPI values and work signals about people, teams or the organisation (CSV, JSON, JSON Lines)."
+    description = ("KPI values and work signals about people, teams or the organisation "
+                   "(CSV, JSON, JSON Lines).")
     formats = ("csv", "json", "jsonl", "ndjson")
 
     def run(self, path: Path) -> Counts:

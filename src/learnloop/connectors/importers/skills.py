@@ -42,7 +42,8 @@ class SkillsImporter(Importer):
             document = read_yaml(path, self.problems)
             for row, where, item in yaml_items(document, "categories", self.problems):
                 if not isinstance(item, dict):
-                    self.problems.add("must be a mapping with name and skills", row=row, field=where)
+                    self.problems.add("must be a mapping with name and skills", row=row,
+                                      field=where)
                     continue
                 category_cells = Cells(item, self.problems, row=row, prefix=where)
                 category_cells.only(("name", "skills"))
@@ -58,7 +59,8 @@ class SkillsImporter(Importer):
                            batch_size=self.context.batch_size)
         return synced.counts(rows)
 
-    def _add(self, skills: dict[str, dict[str, Any]], cells: Cells, *, category: str | None) -> None:
+    def _add(self, skills: dict[str, dict[str, Any]], cells: Cells, *,
+             category: str | None) -> None:
         if category is None:
             category = cells.text("category", required=True, max_length=200)
         else:

@@ -97,7 +97,8 @@ class SourcesImporter(Importer):
                               f"{', '.join(sorted(FORMATS))}", row=row, field=where)
             return None
         if len(key) > 128:
-            self.problems.add(f"id {key[:40]!r}… is longer than 128 characters", row=row, field=where)
+            self.problems.add(f"id {key[:40]!r}… is longer than 128 characters", row=row,
+                              field=where)
             return None
         try:
             text = extract_text(file)
@@ -110,7 +111,8 @@ class SourcesImporter(Importer):
                               row=row, field=where)
             return None
         heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE) if fmt == "md" else None
-        return _Document(key=key, title=(title or (heading.group(1).strip() if heading else key))[:300],
+        title = title or (heading.group(1).strip() if heading else key)
+        return _Document(key=key, title=title[:300],
                          kind=kind, owner=owner, format=fmt, text=text, origin=file.name)
 
     def _write(self, documents: list[_Document]) -> Counts:

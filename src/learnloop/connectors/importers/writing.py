@@ -1,4 +1,4 @@
-"""Bulk writes for importers: upsert by key in batches and tell created, updated and unchanged apart.
+"""Bulk writes for importers: upsert by key in batches, telling created, updated, unchanged apart.
 
 Keys→ids are loaded once; inserts and updates go out as executemany batches, never row by row.
 """
@@ -101,7 +101,7 @@ def _max_before(existing: Mapping[Hashable, tuple[int, Any]]) -> int:
 def replace_children(session: Session, model: Any, *, parent_column: str,
                      wanted: Mapping[int, set[tuple[Any, ...]]], columns: Sequence[str],
                      batch_size: int = 5000) -> set[int]:
-    """Make each parent's children exactly `wanted` (tuples of `columns`); returns changed parents."""
+    """Make each parent's children exactly `wanted` (tuples of `columns`); return changed parents."""
     if not wanted:
         return set()
     table = model.__table__
