@@ -30,7 +30,8 @@ def generate(folder: Path, *, people: int, signals: int) -> dict[str, Path]:
         out.write("id,name,email,team,department,manager_id,time_zone,hire_date\n")
         for n in range(people):
             team = n % teams
-            manager = "" if n < teams else f"P{n % teams:07d}"  # the first person of each team leads it
+            # the first person of each team leads it
+            manager = "" if n < teams else f"P{n % teams:07d}"
             out.write(f"P{n:07d},Person {n},p{n}@example.com,T{team:05d},Dept {team % 20},"
                       f"{manager},Europe/Berlin,2020-01-{1 + n % 28:02d}\n")
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -114,10 +115,11 @@ def main() -> None:
             try:
                 for kind in ("people", "signals", "signals"):
                     figures = run_child(url, folder / f"home-{name}", kind, files[kind])
-                    label = "re-import" if kind == "signals" and figures["created"] == 0 else "import"
-                    print(f"{name:<10} {kind:<8} {label:<9} {figures['rows']:>10,} rows "
-                          f"{figures['seconds']:>7.1f}s {figures['rows'] / figures['seconds']:>10,.0f} "
-                          f"rows/s  peak {figures['peak_mb']:>6.0f} MB")
+                    again = kind == "signals" and figures["created"] == 0
+                    rate = figures["rows"] / figures["seconds"]
+                    print(f"{name:<10} {kind:<8} {'re-import' if again else 'import':<9} "
+                          f"{figures['rows']:>10,} rows {figures['seconds']:>7.1f}s "
+                          f"{rate:>10,.0f} rows/s  peak {figures['peak_mb']:>6.0f} MB", flush=True)
             finally:
                 if drop is not None:
                     drop()

@@ -1,4 +1,4 @@
-"""Every example file in docs/examples imports cleanly, in the documented order, so the docs stay true."""
+"""Every example file in docs/examples imports cleanly, in the documented order: docs stay true."""
 
 from __future__ import annotations
 

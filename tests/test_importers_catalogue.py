@@ -1,4 +1,4 @@
-"""Skills, roles and objectives imports: YAML and CSV forms, key-path problems, replaced children."""
+"""Skills, roles and objectives imports: YAML and CSV forms, key-path problems, new children."""
 
 from __future__ import annotations
 
@@ -32,13 +32,14 @@ def test_skills_csv_and_yaml_describe_the_same_taxonomy(workspace, tmp_path) -> 
                 "discovery,Discovery questioning,Customer,Finding the customer's real problem "
                 "before proposing.\nspreadsheet-analysis,Spreadsheet analysis,Data,\n")
     first = import_file(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
-    second = import_file(workspace, kind="skills", path=_write(tmp_path, "skills.csv", csv_text))
+    csv_path = _write(tmp_path, "skills.csv", csv_text)
+    second = import_file(workspace, kind="skills", path=csv_path)
     assert (first.created, second.unchanged) == (3, 3)
 
 
 def test_skill_problems_name_the_key_path(workspace, tmp_path) -> None:
-    text = "categories:\n  - name: A\n    skills:\n      - id: x\n        name: X\n      - id: x\n" \
-           "        nmae: Y\n"
+    text = ("categories:\n  - name: A\n    skills:\n      - id: x\n        name: X\n"
+            "      - id: x\n        nmae: Y\n")
     assert _problems(workspace, kind="skills", path=_write(tmp_path, "s.yaml", text)) == [
         "s.yaml:1:categories[1].skills[2].nmae: unknown key; expected description, id, name",
         "s.yaml:1:categories[1].skills[2].name: is required",

@@ -89,7 +89,7 @@ def test_dry_run_reports_counts_and_writes_nothing(workspace) -> None:
     assert _snapshot(workspace) == before
 
 
-def test_management_cycles_unknown_roles_zones_and_duplicates_are_refused(workspace, tmp_path) -> None:
+def test_cycles_unknown_roles_zones_and_duplicates_are_refused(workspace, tmp_path) -> None:
     _foundation(workspace)
     text = HEADER + (
         "A,Ann,,t1,Sales,,B,,UTC,\n"
@@ -104,7 +104,8 @@ def test_management_cycles_unknown_roles_zones_and_duplicates_are_refused(worksp
     lines = {str(problem) for problem in caught.value.problems}
     assert "hr-export.csv:4:role: no role with id 'astronaut' (import roles first)" in lines
     assert any(line.startswith("hr-export.csv:4:time_zone: 'Mars/Olympus'") for line in lines)
-    assert any(line.startswith("hr-export.csv:5:id: id 'C' appears more than once") for line in lines)
+    assert any(line.startswith("hr-export.csv:5:id: id 'C' appears more than once")
+               for line in lines)
     assert any(line.startswith("hr-export.csv:6:department: team 't2'") for line in lines)
     assert any(line.startswith("hr-export.csv:6:email:") for line in lines)
     assert "hr-export.csv:2:manager_id: management cycle: A → B → A" in lines

@@ -1,4 +1,4 @@
-"""Signals, evidence and pulse imports: streamed rows, derived ids, references and privacy checked."""
+"""Signals, evidence and pulse imports: streamed rows, derived ids, references, privacy checks."""
 
 from __future__ import annotations
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -29,7 +27,8 @@ def _minimal_pdf(text: str) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
 
 
@@ -38,7 +37,8 @@ def _texts(workspace) -> dict[str, tuple[int, str]]:
         rows = session.execute(
             select(tables.SourceDocument.key, tables.SourceDocument.current_version,
                    tables.SourceVersion.text)
-            .join(tables.SourceVersion, tables.SourceVersion.document_id == tables.SourceDocument.id)
+            .join(tables.SourceVersion,
+                  tables.SourceVersion.document_id == tables.SourceDocument.id)
             .where(tables.SourceVersion.version == tables.SourceDocument.current_version)).all()
     return {key: (version, text) for key, version, text in rows}
 

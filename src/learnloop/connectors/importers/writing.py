@@ -101,7 +101,7 @@ def _max_before(existing: Mapping[Hashable, tuple[int, Any]]) -> int:
 def replace_children(session: Session, model: Any, *, parent_column: str,
                      wanted: Mapping[int, set[tuple[Any, ...]]], columns: Sequence[str],
                      batch_size: int = 5000) -> set[int]:
-    """Make each parent's children exactly `wanted` (tuples of `columns`); return changed parents."""
+    """Make each parent's children exactly `wanted` (tuples of `columns`); return those changed."""
     if not wanted:
         return set()
     table = model.__table__
