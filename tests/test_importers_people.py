@@ -119,7 +119,7 @@ def test_unknown_columns_and_missing_files_are_clear_errors(sqlite_workspace, tm
     assert [str(p) for p in caught.value.problems] == [
         "p.csv:1:department: required column 'department' is missing",
         "p.csv:1:departmnt: unknown column 'departmnt'; expected id, name, team, department, "
-        "email, role, manager_id, location, time_zone, hire_date, status"]
+        "team_name, email, role, manager_id, location, time_zone, hire_date, status"]
     with pytest.raises(InputError, match="no such file"):
         import_file(sqlite_workspace, kind="people", path=tmp_path / "missing.csv")
     with pytest.raises(InputError, match="unknown import kind 'payroll'"):

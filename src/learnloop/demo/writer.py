@@ -170,7 +170,7 @@ def write_demo_files(company: DemoCompany, directory: Path) -> dict[str, Path]:
     """Write every import file and truth.json into `directory`; kind → path, in import order."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = {kind: directory / name for kind, name in IMPORT_ORDER.items()}
-    departments = {team.key: team.department for team in company.teams}
+    teams = {team.key: team for team in company.teams}
     _write_yaml(paths["skills"], _skills(company))
     _write_yaml(paths["roles"], _roles(company))
     _write_csv(
@@ -180,6 +180,7 @@ def write_demo_files(company: DemoCompany, directory: Path) -> dict[str, Path]:
             "name",
             "email",
             "team",
+            "team_name",
             "department",
             "role",
             "manager_id",
@@ -194,7 +195,8 @@ def write_demo_files(company: DemoCompany, directory: Path) -> dict[str, Path]:
                 p.name,
                 p.email or "",
                 p.team_key,
-                departments[p.team_key],
+                teams[p.team_key].name,
+                teams[p.team_key].department,
                 p.role_key or "",
                 p.manager_key or "",
                 p.location or "",

@@ -20,7 +20,8 @@ from learnloop.store import tables
 __all__ = ["PeopleImporter"]
 
 REQUIRED = ("id", "name", "team", "department")
-OPTIONAL = ("email", "role", "manager_id", "location", "time_zone", "hire_date", "status")
+OPTIONAL = ("team_name", "email", "role", "manager_id", "location", "time_zone", "hire_date",
+            "status")
 STATUSES = ("active", "on_leave", "left")
 _COMPARED = ("name", "email", "team_id", "role_id", "location", "time_zone", "hire_date", "status")
 
@@ -50,7 +51,7 @@ class PeopleImporter(Importer):
         columns, rows = csv_rows(path, self.problems, required=REQUIRED, optional=OPTIONAL)
         people: dict[str, dict[str, Any]] = {}
         row_of: dict[str, int] = {}
-        departments: dict[str, tuple[str, int]] = {}
+        teams: dict[str, tuple[str, str, int]] = {}  # key → (department, display name, first row)
         zones: dict[str, bool] = {}
         count = 0
         for row, raw in rows:
@@ -75,11 +76,14 @@ class PeopleImporter(Importer):
                               f"{zone!r} is not an IANA time zone such as Europe/Berlin")
             hire_date = cells.day("hire_date")
             status = cells.choice("status", STATUSES, default="active")
+            team_name = cells.text("team_name", max_length=200)
             if team is not None and department is not None:
-                seen = departments.setdefault(team, (department, row))
+                seen = teams.setdefault(team, (department, team_name or team, row))
                 if seen[0] != department:
                     cells.problem("department", f"team {team!r} is in department {seen[0]!r} "
-                                                f"on row {seen[1]}")
+                                                f"on row {seen[2]}")
+                if team_name is not None and seen[1] != team_name:
+                    cells.problem("team_name", f"team {team!r} is named {seen[1]!r} on row {seen[2]}")
             if key is not None and key in row_of:
                 cells.problem("id", f"id {key!r} appears more than once (also row {row_of[key]})")
                 continue
@@ -96,7 +100,7 @@ class PeopleImporter(Importer):
         self._check_managers(people, row_of, known_managers)
         if self.problems:
             return Counts(rows=count)
-        return self._write(people, departments, count)
+        return self._write(people, teams, count)
 
     def _check_managers(self, people: dict[str, dict[str, Any]], row_of: dict[str, int],
                         known: dict[str, str | None]) -> None:
@@ -115,18 +119,18 @@ class PeopleImporter(Importer):
                 self.problems.add(f"management cycle: {loop}", row=row_of[first],
                                   field="manager_id")
 
-    def _write(self, people: dict[str, dict[str, Any]], departments: dict[str, tuple[str, int]],
+    def _write(self, people: dict[str, dict[str, Any]], teams: dict[str, tuple[str, str, int]],
                count: int) -> Counts:
         session, org = self.context.session, self.context.organisation_id
         size = self.context.batch_size
-        teams = sync_rows(session, tables.Team, organisation_id=org, batch_size=size,
-                          rows={team: {"name": team, "department": department}
-                                for team, (department, _row) in departments.items()},
-                          compared=("department",))
+        synced_teams = sync_rows(session, tables.Team, organisation_id=org, batch_size=size,
+                                 rows={team: {"name": name, "department": department}
+                                       for team, (department, name, _row) in teams.items()},
+                                 compared=("name", "department"))
         existing_managers = dict(session.execute(
             select(tables.Person.key, tables.Person.manager_id).where(
                 tables.Person.organisation_id == org)).all())
-        rows = {key: {"name": p["name"], "email": p["email"], "team_id": teams.ids[p["team"]],
+        rows = {key: {"name": p["name"], "email": p["email"], "team_id": synced_teams.ids[p["team"]],
                       "role_id": p["role_id"], "location": p["location"],
                       "time_zone": p["time_zone"], "hire_date": p["hire_date"],
                       "status": p["status"]}
