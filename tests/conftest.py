@@ -19,7 +19,8 @@ from learnloop.store.tables import Base
 from learnloop.workspace import Workspace
 
 POSTGRES_URL = os.environ.get(
-    "LEARNLOOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    "LEARNLOOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +34,12 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str | None]:
-    """A fresh database on the test server for this run, dropped afterwards; None if none answers."""
+    """A fresh database on the test server for this run, dropped after; None if none answers."""
     admin_url = make_url(POSTGRES_URL)
     try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        admin = create_engine(
+            admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
         with admin.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL here
@@ -58,8 +61,11 @@ def _empty_postgres(url: str) -> None:
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            present = set(connection.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+            present = set(
+                connection.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+                ).scalars()
+            )
             names = [table.name for table in Base.metadata.sorted_tables if table.name in present]
             if names:
                 # TRUNCATE does not fire the event log's row triggers, so tests can start clean

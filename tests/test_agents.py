@@ -60,17 +60,31 @@ def test_an_agent_that_does_not_fit_fails_loudly() -> None:
     with pytest.raises(ConfigError, match="lost"):
         load_agents([_point("lost", NoStageAgent)])
     with pytest.raises(ConfigError, match="failed to load"):
-        load_agents([EntryPoint(name="gone", value="learnloop.nowhere:Agent", group="learnloop.agents")])
+        load_agents(
+            [EntryPoint(name="gone", value="learnloop.nowhere:Agent", group="learnloop.agents")]
+        )
 
 
 def test_loop_runs_every_agent_and_records_a_failure_without_undoing_others(
-        sqlite_workspace: Workspace) -> None:
-    agents = load_agents([_point(n, c) for n, c in
-                          [("impact", MeasureAgent), ("sensing", SenseAgent), ("broken", BrokenAgent)]])
+    sqlite_workspace: Workspace,
+) -> None:
+    agents = load_agents(
+        [
+            _point(n, c)
+            for n, c in [("impact", MeasureAgent), ("sensing", SenseAgent), ("broken", BrokenAgent)]
+        ]
+    )
     report = run_loop(sqlite_workspace, agents=agents)
     assert [r.agent for r in report.reports] == ["sensing", "impact"]
     assert report.failures == {"broken": "RuntimeError: model unavailable"}
     with sqlite_workspace.session() as session:
-        kinds = [e.kind for e in EventLog(session, sqlite_workspace.organisation(session).id).since(0)]
-    assert kinds == [EventKind.LOOP_STARTED, "sensing.detected", EventKind.AGENT_FAILED,
-                     "impact.measured", EventKind.LOOP_COMPLETED]
+        kinds = [
+            e.kind for e in EventLog(session, sqlite_workspace.organisation(session).id).since(0)
+        ]
+    assert kinds == [
+        EventKind.LOOP_STARTED,
+        "sensing.detected",
+        EventKind.AGENT_FAILED,
+        "impact.measured",
+        EventKind.LOOP_COMPLETED,
+    ]

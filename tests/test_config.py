@@ -32,7 +32,10 @@ def test_default_database_is_sqlite_in_the_workspace(tmp_path: Path) -> None:
 
 
 def test_passwords_are_masked() -> None:
-    assert mask_url("postgresql+psycopg://app:s3cret@db:5432/ll") == "postgresql+psycopg://app:********@db:5432/ll"
+    assert (
+        mask_url("postgresql+psycopg://app:s3cret@db:5432/ll")
+        == "postgresql+psycopg://app:********@db:5432/ll"
+    )
     assert mask_url("redis://:hunter2@cache:6379/0") == "redis://:********@cache:6379/0"
     assert mask_url("sqlite:///x.db") == "sqlite:///x.db"
 

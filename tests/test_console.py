@@ -22,8 +22,14 @@ def client(sqlite_workspace: Workspace) -> Iterator[TestClient]:
 def _token(workspace: Workspace, role: str, person_key: str | None = None) -> str:
     with workspace.session() as session:
         organisation = workspace.organisation(session)
-        return issue_token(session, organisation_id=organisation.id, role=role, name=f"{role} user",
-                           person_key=person_key, actor="test").secret
+        return issue_token(
+            session,
+            organisation_id=organisation.id,
+            role=role,
+            name=f"{role} user",
+            person_key=person_key,
+            actor="test",
+        ).secret
 
 
 def _sign_in(client: TestClient, token: str, next_path: str = "/") -> object:
@@ -44,12 +50,15 @@ def test_wrong_token_is_refused_with_a_message(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_ld_sees_the_organisation_at_a_glance(client: TestClient, sqlite_workspace: Workspace) -> None:
+def test_ld_sees_the_organisation_at_a_glance(
+    client: TestClient, sqlite_workspace: Workspace
+) -> None:
     with sqlite_workspace.session() as session:
         organisation = sqlite_workspace.organisation(session)
         organisation.name = "Acme Freight"
-        EventLog(session, organisation.id).record("import.completed", actor="cli",
-                                                  payload={"kind": "people", "rows": 3})
+        EventLog(session, organisation.id).record(
+            "import.completed", actor="cli", payload={"kind": "people", "rows": 3}
+        )
     response = _sign_in(client, _token(sqlite_workspace, "ld"), "/")
     assert response.status_code == 303 and response.headers["location"] == "/"
     page = client.get("/")
@@ -81,7 +90,8 @@ def test_plotly_is_served_locally(client: TestClient) -> None:
 
 
 def test_learner_is_told_the_overview_is_not_for_their_role(
-        client: TestClient, sqlite_workspace: Workspace) -> None:
+    client: TestClient, sqlite_workspace: Workspace
+) -> None:
     from api_support import build_org
 
     build_org(sqlite_workspace)

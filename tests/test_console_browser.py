@@ -23,7 +23,9 @@ from learnloop.workspace import Workspace
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`); browser test skipped")
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian package `chromium`); browser test skipped",
+)
 
 
 def _free_port() -> int:
@@ -56,18 +58,33 @@ def test_demo_console_renders_kpi_charts_in_chromium(tmp_path: Path) -> None:
     env = {**os.environ, "LEARNLOOP_HOME": str(home)}
     server = subprocess.Popen(
         [sys.executable, "-m", "learnloop.cli", "serve", "--port", str(port), "--no-worker"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(f"{base}/api/health", server)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             blocked: list[str] = []
-            page.on("request", lambda request: blocked.append(request.url)
-                    if not request.url.startswith(base) else None)
+            page.on(
+                "request",
+                lambda request: (
+                    blocked.append(request.url) if not request.url.startswith(base) else None
+                ),
+            )
             page.goto(f"{base}/")
             assert page.url.startswith(f"{base}/login")
             page.fill("#token", summary.admin_token)

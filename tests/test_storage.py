@@ -30,7 +30,9 @@ def test_event_log_reads_back_in_order(workspace: Workspace) -> None:
     with workspace.session() as session:
         log = EventLog(session, workspace.organisation(session).id)
         for number in range(5):
-            log.record(EventKind.JOB_COMPLETED, actor="test", payload={"n": number, "nested": {"a": [1]}})
+            log.record(
+                EventKind.JOB_COMPLETED, actor="test", payload={"n": number, "nested": {"a": [1]}}
+            )
     with workspace.session() as session:
         log = EventLog(session, workspace.organisation(session).id)
         newest = log.recent(limit=3)

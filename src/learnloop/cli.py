@@ -19,11 +19,15 @@ from learnloop.config import Settings, load_settings
 from learnloop.errors import InputError, LearnloopError
 from learnloop.workspace import Workspace
 
-app = typer.Typer(help="learnloop: a learning operating system for workplace L&D.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="learnloop: a learning operating system for workplace L&D.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
-import_app = typer.Typer(help="Import an organisation's data from documented CSV/YAML/JSON files.",
-                         no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import an organisation's data from documented CSV/YAML/JSON files.", no_args_is_help=True
+)
 token_app = typer.Typer(help="API tokens: create, list and revoke.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
@@ -32,7 +36,9 @@ app.add_typer(token_app, name="token")
 out = Console()
 err = Console(stderr=True)
 
-OrgOption = Annotated[str | None, typer.Option("--org", help="Organisation key (default: LEARNLOOP_ORGANISATION).")]
+OrgOption = Annotated[
+    str | None, typer.Option("--org", help="Organisation key (default: LEARNLOOP_ORGANISATION).")
+]
 
 
 @contextmanager
@@ -45,8 +51,10 @@ def _reported_errors() -> Iterator[None]:
         for problem in error.problems:
             err.print(str(problem), markup=False, highlight=False)
         if error.total > len(error.problems):
-            err.print(f"... and {error.total - len(error.problems)} more problems "
-                      f"({error.total} in all)", highlight=False)
+            err.print(
+                f"... and {error.total - len(error.problems)} more problems ({error.total} in all)",
+                highlight=False,
+            )
         raise typer.Exit(1) from None
     except LearnloopError as error:
         err.print(f"[bold red]error:[/] {error.message}", highlight=False)
@@ -64,8 +72,14 @@ def _open_workspace() -> Workspace:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
 
 
 @app.command("config")
@@ -95,7 +109,9 @@ def db_current() -> None:
     from learnloop.store.migrate import current_revision, head_revision
 
     workspace = Workspace.open(_settings(), migrate=False)
-    out.print(f"current: {current_revision(workspace.database) or 'empty'}  head: {head_revision()}")
+    out.print(
+        f"current: {current_revision(workspace.database) or 'empty'}  head: {head_revision()}"
+    )
 
 
 @app.command("status")
@@ -116,7 +132,9 @@ def status(org: OrgOption = None) -> None:
 def _import_command(kind: str) -> Callable[..., None]:
     def command(
         path: Annotated[Path, typer.Argument(help="File (or folder, for sources) to import.")],
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Validate only; write nothing.")
+        ] = False,
         org: OrgOption = None,
     ) -> None:
         from learnloop.importing import import_file
@@ -125,12 +143,19 @@ def _import_command(kind: str) -> Callable[..., None]:
         with _reported_errors(), _progress() as progress:
             task = progress.add_task(f"{'checking' if dry_run else 'importing'} {kind}", total=None)
             result = import_file(
-                workspace, kind=kind, path=path, organisation_key=org, dry_run=dry_run, actor="cli",
+                workspace,
+                kind=kind,
+                path=path,
+                organisation_key=org,
+                dry_run=dry_run,
+                actor="cli",
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
         verb = "valid, nothing written" if dry_run else "imported"
-        out.print(f"{kind}: {result.rows:,} rows {verb} — {result.created:,} new, "
-                  f"{result.updated:,} updated, {result.unchanged:,} unchanged")
+        out.print(
+            f"{kind}: {result.rows:,} rows {verb} — {result.created:,} new, "
+            f"{result.updated:,} updated, {result.unchanged:,} unchanged"
+        )
 
     return command
 
@@ -147,9 +172,15 @@ _register_import_commands()
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option("--role", help="admin, ld, reviewer, manager, learner or integration.")],
-    name: Annotated[str | None, typer.Option("--name", help="A label to recognise the token by.")] = None,
-    person: Annotated[str | None, typer.Option("--person", help="Person key (required for manager and learner).")] = None,
+    role: Annotated[
+        str, typer.Option("--role", help="admin, ld, reviewer, manager, learner or integration.")
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="A label to recognise the token by.")
+    ] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", help="Person key (required for manager and learner).")
+    ] = None,
     org: OrgOption = None,
 ) -> None:
     """Create an API token; the secret is printed once and stored only as a hash."""
@@ -158,10 +189,18 @@ def token_create(
     workspace = _open_workspace()
     with _reported_errors(), workspace.session() as session:
         organisation = workspace.organisation(session, org)
-        issued = issue_token(session, organisation_id=organisation.id, role=role, name=name,
-                             person_key=person, actor="cli")
-    err.print(f"token {issued.name!r} (id {issued.id}, role {issued.role}) created; "
-              "store it now, it is not shown again:")
+        issued = issue_token(
+            session,
+            organisation_id=organisation.id,
+            role=role,
+            name=name,
+            person_key=person,
+            actor="cli",
+        )
+    err.print(
+        f"token {issued.name!r} (id {issued.id}, role {issued.role}) created; "
+        "store it now, it is not shown again:"
+    )
     out.print(issued.secret, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -176,16 +215,24 @@ def token_list(org: OrgOption = None) -> None:
         tokens = list_tokens(session, organisation_id=organisation.id)
     table = Table("id", "name", "role", "person", "prefix", "created", "last used", "revoked")
     for token in tokens:
-        table.add_row(str(token.id), token.name, token.role, token.person_key or "", token.prefix,
-                      f"{token.created_at:%Y-%m-%d %H:%M}",
-                      f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "",
-                      f"{token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "")
+        table.add_row(
+            str(token.id),
+            token.name,
+            token.role,
+            token.person_key or "",
+            token.prefix,
+            f"{token.created_at:%Y-%m-%d %H:%M}",
+            f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "",
+            f"{token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "",
+        )
     out.print(table)
 
 
 @token_app.command("revoke")
-def token_revoke(token_id: Annotated[int, typer.Argument(help="Token id from `learnloop token list`.")],
-                 org: OrgOption = None) -> None:
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="Token id from `learnloop token list`.")],
+    org: OrgOption = None,
+) -> None:
     """Revoke a token: it stops working at once."""
     from learnloop.tokens import revoke_token
 
@@ -198,8 +245,8 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="Token id from `le
 
 @app.command("loop")
 def loop(org: OrgOption = None) -> None:
-    """Run every registered agent once, in loop order (sense, decide, create, govern, deliver, measure)."""
-    from learnloop.agents import registered_agents, run_loop
+    """Run every registered agent once, in loop order (sense, decide, … measure)."""
+    from learnloop.agents import registered_agents
 
     workspace = _open_workspace()
     with _reported_errors():
@@ -220,9 +267,15 @@ def _run_loop_with_progress(workspace: Workspace, agents: list, org: str | None)
 
     with _progress() as progress:
         task = progress.add_task("running the loop", total=len(agents))
-        report = run_loop(workspace, agents=agents, organisation_key=org, actor="cli",
-                          on_agent=lambda agent: progress.update(
-                              task, advance=1, description=f"{agent.stage}: {agent.name}"))
+        report = run_loop(
+            workspace,
+            agents=agents,
+            organisation_key=org,
+            actor="cli",
+            on_agent=lambda agent: progress.update(
+                task, advance=1, description=f"{agent.stage}: {agent.name}"
+            ),
+        )
         progress.update(task, completed=len(agents), description="loop done")
     return report
 
@@ -239,12 +292,20 @@ def events(
     workspace = _open_workspace()
     with _reported_errors(), workspace.session() as session:
         organisation = workspace.organisation(session, org)
-        rows = EventLog(session, organisation.id).recent(limit=limit, kinds=[kind] if kind else None)
+        rows = EventLog(session, organisation.id).recent(
+            limit=limit, kinds=[kind] if kind else None
+        )
     table = Table("id", "time (UTC)", "actor", "kind", "subject", "payload")
     for event in rows:
         subject = f"{event.subject_type}:{event.subject_id}" if event.subject_type else ""
-        table.add_row(str(event.id), f"{event.occurred_at:%Y-%m-%d %H:%M:%S}", event.actor,
-                      event.kind, subject, _short(event.payload))
+        table.add_row(
+            str(event.id),
+            f"{event.occurred_at:%Y-%m-%d %H:%M:%S}",
+            event.actor,
+            event.kind,
+            subject,
+            _short(event.payload),
+        )
     out.print(table)
 
 
@@ -255,40 +316,61 @@ def _short(payload: dict, width: int = 80) -> str:
 
 @app.command("demo")
 def demo(
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the console afterwards.")] = True,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same company.")] = 7,
-    people: Annotated[int, typer.Option("--people", min=60, help="Head count of the company.")] = 400,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the console afterwards.")
+    ] = True,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same company.")
+    ] = 7,
+    people: Annotated[
+        int, typer.Option("--people", min=60, help="Head count of the company.")
+    ] = 400,
     org: OrgOption = None,
 ) -> None:
-    """Generate a realistic demo company, import it like a user would, run the loop, serve the console."""
+    """Generate a demo company, import it as a user would, run the loop, serve the console."""
     from learnloop.agents import registered_agents
     from learnloop.demo import build_demo
 
     workspace = _open_workspace()
     with _reported_errors():
         with _progress() as progress:
-            summary = build_demo(workspace, seed=seed, people=people, organisation_key=org,
-                                 progress=progress)
+            summary = build_demo(
+                workspace, seed=seed, people=people, organisation_key=org, progress=progress
+            )
         report = _run_loop_with_progress(workspace, registered_agents(), org)
     out.print(f"demo organisation {summary.organisation_name!r}: files in {summary.directory}")
     for failure in report.failures.values():
         err.print(f"[bold red]agent failed:[/] {failure}", highlight=False)
-    out.print(f"sign in to the console with this admin token: {summary.admin_token}",
-              markup=False, soft_wrap=True)
+    out.print(
+        f"sign in to the console with this admin token: {summary.admin_token}",
+        markup=False,
+        soft_wrap=True,
+    )
     if serve_after:
         _serve(workspace, host=workspace.settings.host, port=workspace.settings.port, worker=True)
 
 
 @app.command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option("--host", help="Bind address (default LEARNLOOP_HOST).")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Port (default LEARNLOOP_PORT).")] = None,
-    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Also consume background jobs in this process.")] = True,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Bind address (default LEARNLOOP_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port (default LEARNLOOP_PORT).")
+    ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option("--worker/--no-worker", help="Also consume background jobs in this process."),
+    ] = True,
 ) -> None:
     """Serve the API (OpenAPI at /docs) and the console."""
     workspace = _open_workspace()
-    _serve(workspace, host=host or workspace.settings.host, port=port or workspace.settings.port,
-           worker=worker and workspace.settings.jobs_in_process)
+    _serve(
+        workspace,
+        host=host or workspace.settings.host,
+        port=port or workspace.settings.port,
+        worker=worker and workspace.settings.jobs_in_process,
+    )
 
 
 def _serve(workspace: Workspace, *, host: str, port: int, worker: bool) -> None:
@@ -304,9 +386,11 @@ def _serve(workspace: Workspace, *, host: str, port: int, worker: bool) -> None:
 
 @app.command("worker")
 def worker(
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Jobs run at the same time.")] = 2,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Jobs run at the same time.")
+    ] = 2,
 ) -> None:
-    """Consume background jobs (imports, loop runs) until stopped; Redis if LEARNLOOP_REDIS_URL is set."""
+    """Consume background jobs (imports, loop runs) until stopped; Redis when configured."""
     from learnloop.jobs import run_worker
 
     workspace = _open_workspace()

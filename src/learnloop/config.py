@@ -24,18 +24,40 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LEARNLOOP_", extra="ignore")
 
-    home: Path = Field(Path(".learnloop"), description="Workspace folder: database, job queue, demo files, secret.")
-    database_url: str | None = Field(None, description="SQLAlchemy URL; default is an SQLite file in the workspace (WAL mode).")
-    redis_url: str | None = Field(None, description="When set, background jobs go through Redis instead of the workspace SQLite queue.")
-    environment: Literal["development", "production"] = Field("development", description="`production` refuses to start without an explicit secret key.")
-    secret_key: SecretStr | None = Field(None, description="Signs console sessions; generated into the workspace in development.")
-    organisation: str = Field("default", description="Key of the organisation the CLI works on when none is given.")
+    home: Path = Field(
+        Path(".learnloop"), description="Workspace folder: database, job queue, demo files, secret."
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default is an SQLite file in the workspace (WAL mode)."
+    )
+    redis_url: str | None = Field(
+        None,
+        description="When set, background jobs go through Redis, not the workspace SQLite queue.",
+    )
+    environment: Literal["development", "production"] = Field(
+        "development", description="`production` refuses to start without an explicit secret key."
+    )
+    secret_key: SecretStr | None = Field(
+        None, description="Signs console sessions; generated into the workspace in development."
+    )
+    organisation: str = Field(
+        "default", description="Key of the organisation the CLI works on when none is given."
+    )
     host: str = Field("127.0.0.1", description="Address `learnloop serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `learnloop serve` binds to.")
-    import_batch_size: int = Field(5000, ge=1, description="Rows written per database round trip by importers.")
-    max_reported_problems: int = Field(1000, ge=1, description="Problems listed in full per rejected import; the rest are counted.")
-    jobs_in_process: bool = Field(True, description="`learnloop serve` also consumes jobs unless this is false or --no-worker is given.")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level of the server and worker.")
+    import_batch_size: int = Field(
+        5000, ge=1, description="Rows written per database round trip by importers."
+    )
+    max_reported_problems: int = Field(
+        1000, ge=1, description="Problems listed in full per rejected import; the rest are counted."
+    )
+    jobs_in_process: bool = Field(
+        True,
+        description="`learnloop serve` also consumes jobs unless false or --no-worker is given.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Log level of the server and worker."
+    )
 
     @field_validator("database_url", "redis_url")
     @classmethod
@@ -63,7 +85,9 @@ class Settings(BaseSettings):
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         if self.environment == "production":
-            raise ConfigError("LEARNLOOP_SECRET_KEY must be set when LEARNLOOP_ENVIRONMENT=production")
+            raise ConfigError(
+                "LEARNLOOP_SECRET_KEY must be set when LEARNLOOP_ENVIRONMENT=production"
+            )
         key_file = self.ensure_workspace() / "secret.key"
         if not key_file.exists():
             key_file.write_text(secrets.token_urlsafe(48))
@@ -75,9 +99,13 @@ class Settings(BaseSettings):
         return {
             "LEARNLOOP_HOME": str(self.workspace),
             "LEARNLOOP_DATABASE_URL": mask_url(self.effective_database_url),
-            "LEARNLOOP_REDIS_URL": mask_url(self.redis_url) if self.redis_url else "(unset: jobs use the workspace SQLite queue)",
+            "LEARNLOOP_REDIS_URL": mask_url(self.redis_url)
+            if self.redis_url
+            else "(unset: jobs use the workspace SQLite queue)",
             "LEARNLOOP_ENVIRONMENT": self.environment,
-            "LEARNLOOP_SECRET_KEY": "********" if self.secret_key else "(unset: generated in the workspace)",
+            "LEARNLOOP_SECRET_KEY": "********"
+            if self.secret_key
+            else "(unset: generated in the workspace)",
             "LEARNLOOP_ORGANISATION": self.organisation,
             "LEARNLOOP_HOST": self.host,
             "LEARNLOOP_PORT": str(self.port),

@@ -1,7 +1,7 @@
 """The one exception tree of learnloop, so every layer can tell user mistakes from failures.
 
 LearnloopError
- ├── InputError        bad input from a user: carries every Problem found (file, row, field, message)
+ ├── InputError        bad input from a user: carries every Problem (file, row, field, message)
  ├── NotFoundError     a thing asked for by id does not exist
  ├── ForbiddenError    the caller's role or scope does not admit the action
  ├── UnauthorizedError no valid credentials were given
@@ -37,7 +37,9 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = ":".join(str(part) for part in (self.file, self.row, self.field) if part is not None)
+        where = ":".join(
+            str(part) for part in (self.file, self.row, self.field) if part is not None
+        )
         return f"{where}: {self.message}" if where else self.message
 
     def as_dict(self) -> dict[str, object]:
@@ -59,8 +61,9 @@ class InputError(LearnloopError):
 
     status_code = 422
 
-    def __init__(self, message: str, problems: list[Problem] | None = None, *,
-                 total: int | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[Problem] | None = None, *, total: int | None = None
+    ) -> None:
         super().__init__(message)
         self.problems = list(problems or [])
         # total counts problems beyond those kept in `problems` when a report was capped

@@ -40,7 +40,7 @@ class Workspace:
             yield session
 
     def organisation(self, session: Session, key: str | None = None) -> Organisation:
-        """The organisation the caller works on (default: LEARNLOOP_ORGANISATION), created on first use."""
+        """The organisation worked on (default LEARNLOOP_ORGANISATION), created on first use."""
         return ensure_organisation(session, key or self.settings.organisation)
 
     def close(self) -> None:

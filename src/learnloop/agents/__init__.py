@@ -8,6 +8,12 @@ from learnloop.agents.loop import LoopReport, run_loop
 from learnloop.agents.registry import AGENT_ENTRY_POINT_GROUP, registered_agents
 
 __all__ = [
-    "AGENT_ENTRY_POINT_GROUP", "STAGES", "Agent", "AgentContext", "AgentReport", "LoopReport",
-    "registered_agents", "run_loop",
+    "AGENT_ENTRY_POINT_GROUP",
+    "STAGES",
+    "Agent",
+    "AgentContext",
+    "AgentReport",
+    "LoopReport",
+    "registered_agents",
+    "run_loop",
 ]

@@ -1,4 +1,4 @@
-"""What an agent is: a named step of one loop stage that reads state and events, decides, writes events.
+"""What an agent is: one step of a stage: it reads state and events, decides, writes events.
 
 Agents never import FastAPI, Jinja2 or a connector; they get everything through AgentContext.
 """
@@ -21,7 +21,7 @@ STAGES: tuple[str, ...] = ("sense", "decide", "create", "govern", "deliver", "me
 
 @dataclass
 class AgentContext:
-    """What an agent may touch during one run: its organisation's state and event log, and the time."""
+    """What an agent may touch in one run: its organisation's state and event log, and the time."""
 
     organisation_id: int
     session: Session

@@ -26,30 +26,47 @@ class LoopReport:
         return not self.failures
 
 
-def run_loop(workspace: Workspace, *, agents: Sequence[Agent], organisation_key: str | None = None,
-             actor: str = "loop", on_agent: Callable[[Agent], None] | None = None) -> LoopReport:
+def run_loop(
+    workspace: Workspace,
+    *,
+    agents: Sequence[Agent],
+    organisation_key: str | None = None,
+    actor: str = "loop",
+    on_agent: Callable[[Agent], None] | None = None,
+) -> LoopReport:
     """Run `agents` once for an organisation; `on_agent` is called before each (for progress)."""
     report = LoopReport()
     with workspace.session() as session:
         organisation_id = workspace.organisation(session, organisation_key).id
         EventLog(session, organisation_id).record(
-            EventKind.LOOP_STARTED, actor=actor, payload={"agents": [agent.name for agent in agents]})
+            EventKind.LOOP_STARTED,
+            actor=actor,
+            payload={"agents": [agent.name for agent in agents]},
+        )
     for agent in agents:
         if on_agent is not None:
             on_agent(agent)
         try:
             with workspace.session() as session:
-                context = AgentContext(organisation_id=organisation_id, session=session,
-                                       events=EventLog(session, organisation_id), now=utcnow())
+                context = AgentContext(
+                    organisation_id=organisation_id,
+                    session=session,
+                    events=EventLog(session, organisation_id),
+                    now=utcnow(),
+                )
                 report.reports.append(agent.run(context))
         except Exception as error:  # noqa: BLE001 - the loop records and carries on
             report.failures[agent.name] = f"{type(error).__name__}: {error}"
             with workspace.session() as session:
                 EventLog(session, organisation_id).record(
-                    EventKind.AGENT_FAILED, actor=f"agent:{agent.name}",
-                    payload={"error": report.failures[agent.name]})
+                    EventKind.AGENT_FAILED,
+                    actor=f"agent:{agent.name}",
+                    payload={"error": report.failures[agent.name]},
+                )
     with workspace.session() as session:
         EventLog(session, organisation_id).record(
-            EventKind.LOOP_COMPLETED, actor=actor,
-            payload={"ran": [r.agent for r in report.reports], "failed": sorted(report.failures)})
+            EventKind.LOOP_COMPLETED,
+            actor=actor,
+            payload={"ran": [r.agent for r in report.reports], "failed": sorted(report.failures)},
+        )
     return report

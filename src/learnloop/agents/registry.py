@@ -22,11 +22,18 @@ def load_agents(points: list[EntryPoint]) -> list[Agent]:
         try:
             agent = point.load()()
         except Exception as error:  # noqa: BLE001 - any failure to load is a configuration error
-            raise ConfigError(f"agent {point.name!r} ({point.value}) failed to load: {error}") from error
+            raise ConfigError(
+                f"agent {point.name!r} ({point.value}) failed to load: {error}"
+            ) from error
         if not isinstance(agent, Agent):
-            raise ConfigError(f"agent {point.name!r} ({point.value}) lacks name, stage, description or run()")
+            raise ConfigError(
+                f"agent {point.name!r} ({point.value}) lacks name, stage, description or run()"
+            )
         if agent.stage not in STAGES:
-            raise ConfigError(f"agent {agent.name!r} has unknown stage {agent.stage!r}; stages: {', '.join(STAGES)}")
+            raise ConfigError(
+                f"agent {agent.name!r} has unknown stage {agent.stage!r}; "
+                f"stages: {', '.join(STAGES)}"
+            )
         agents.append(agent)
     names = [agent.name for agent in agents]
     duplicates = sorted({name for name in names if names.count(name) > 1})

@@ -12,11 +12,11 @@ __all__ = ["AccessRole", "Principal", "ALL_ROLES", "STAFF_ROLES"]
 
 
 class AccessRole(StrEnum):
-    ADMIN = "admin"              # HR-tech admin: everything, including tokens and connectors
-    LD = "ld"                    # L&D leaders and designers: the whole organisation's learning data
-    REVIEWER = "reviewer"        # SMEs, legal: the review queue and the sources behind it
-    MANAGER = "manager"          # their own record and their reports' (direct and indirect)
-    LEARNER = "learner"          # their own record only
+    ADMIN = "admin"  # HR-tech admin: everything, including tokens and connectors
+    LD = "ld"  # L&D leaders and designers: the whole organisation's learning data
+    REVIEWER = "reviewer"  # SMEs, legal: the review queue and the sources behind it
+    MANAGER = "manager"  # their own record and their reports' (direct and indirect)
+    LEARNER = "learner"  # their own record only
     INTEGRATION = "integration"  # machines: webhooks and imports, no personal reads
 
 
@@ -26,7 +26,7 @@ STAFF_ROLES: frozenset[AccessRole] = frozenset({AccessRole.ADMIN, AccessRole.LD}
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The caller behind a request: a token's role, its organisation and, for people, who they are."""
+    """The caller behind a request: a token's role and organisation and, for people, who."""
 
     organisation_id: int
     role: AccessRole

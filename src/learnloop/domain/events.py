@@ -1,4 +1,4 @@
-"""The event log's vocabulary: every decision and state change is an Event with actor, time, payload.
+"""The event log's vocabulary: each decision and state change is an Event (actor, time, payload).
 
 Agents and services append events; nothing edits or deletes them.
 """

@@ -24,13 +24,21 @@ def kpi_figures(points: list[KpiPoint]) -> list[dict[str, Any]]:
     for metric, teams in sorted(by_metric.items()):
         figure = go.Figure()
         for team, series in sorted(teams.items()):
-            figure.add_trace(go.Scatter(
-                x=[p.observed_at.date().isoformat() for p in series], y=[p.value for p in series],
-                mode="lines", name=team))
+            figure.add_trace(
+                go.Scatter(
+                    x=[p.observed_at.date().isoformat() for p in series],
+                    y=[p.value for p in series],
+                    mode="lines",
+                    name=team,
+                )
+            )
         figure.update_layout(
-            title={"text": metric.replace("_", " "), "x": 0.01}, height=320,
-            margin={"l": 48, "r": 12, "t": 40, "b": 36}, showlegend=True,
+            title={"text": metric.replace("_", " "), "x": 0.01},
+            height=320,
+            margin={"l": 48, "r": 12, "t": 40, "b": 36},
+            showlegend=True,
             legend={"orientation": "h", "y": -0.2},
-            template="plotly_white")
+            template="plotly_white",
+        )
         figures.append({"id": f"kpi-{metric}", "json": figure.to_json()})
     return figures

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import plotly
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-import plotly
 from learnloop import __version__
 from learnloop.api.auth import login_session, logout_session, principal_from_request
 from learnloop.domain.access import Principal
@@ -46,12 +46,25 @@ def _workspace(request: Request) -> Workspace:
     return request.app.state.workspace
 
 
-def _page(request: Request, template: str, principal: Principal, organisation: Organisation,
-          **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, template, {
-        "principal": principal, "organisation": organisation, "version": __version__,
-        "navigation": visible_navigation(principal), "path": request.url.path, **context,
-    })
+def _page(
+    request: Request,
+    template: str,
+    principal: Principal,
+    organisation: Organisation,
+    **context: Any,
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "principal": principal,
+            "organisation": organisation,
+            "version": __version__,
+            "navigation": visible_navigation(principal),
+            "path": request.url.path,
+            **context,
+        },
+    )
 
 
 def _sign_in_redirect(request: Request) -> RedirectResponse:
@@ -67,13 +80,18 @@ def _forbidden(request: Request, principal: Principal, organisation: Organisatio
 @router.get("/static/plotly.min.js")
 def plotly_js() -> FileResponse:
     """Plotly's bundle straight from the installed package: the console needs no CDN."""
-    return FileResponse(_PLOTLY_JS, media_type="application/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(
+        _PLOTLY_JS,
+        media_type="application/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002 - query name
-    return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": None})
+    return templates.TemplateResponse(
+        request, "login.html", {"next": _safe_next(next), "error": None}
+    )
 
 
 @router.post("/login", response_model=None)
@@ -84,7 +102,8 @@ def login(request: Request, token: str = Form(...), next: str = Form("/")) -> Re
             login_session(request, session, token.strip())
     except (UnauthorizedError, LearnloopError) as error:
         response = templates.TemplateResponse(
-            request, "login.html", {"next": _safe_next(next), "error": error.message})
+            request, "login.html", {"next": _safe_next(next), "error": error.message}
+        )
         response.status_code = 401
         return response
     return RedirectResponse(_safe_next(next), status_code=303)
@@ -121,7 +140,10 @@ def overview(request: Request) -> Response:
             return _forbidden(request, principal, organisation)
         org_id = principal.organisation_id
         return _page(
-            request, "overview.html", principal, organisation,
+            request,
+            "overview.html",
+            principal,
+            organisation,
             counts=organisation_counts(session, org_id),
             teams=team_summaries(session, org_id),
             objectives=objective_summaries(session, org_id),
@@ -143,6 +165,14 @@ def events(request: Request, kind: str | None = None, before_id: int | None = No
         if principal.role not in STAFF:
             return _forbidden(request, principal, organisation)
         page = EventLog(session, principal.organisation_id).recent(
-            limit=50, kinds=[kind] if kind else None, before_id=before_id)
-        return _page(request, "events.html", principal, organisation, events=page, kind=kind,
-                     next_before=page[-1].id if len(page) == 50 else None)
+            limit=50, kinds=[kind] if kind else None, before_id=before_id
+        )
+        return _page(
+            request,
+            "events.html",
+            principal,
+            organisation,
+            events=page,
+            kind=kind,
+            next_before=page[-1].id if len(page) == 50 else None,
+        )

@@ -83,7 +83,8 @@ class PeopleImporter(Importer):
                     cells.problem("department", f"team {team!r} is in department {seen[0]!r} "
                                                 f"on row {seen[2]}")
                 if team_name is not None and seen[1] != team_name:
-                    cells.problem("team_name", f"team {team!r} is named {seen[1]!r} on row {seen[2]}")
+                    cells.problem("team_name",
+                                  f"team {team!r} is named {seen[1]!r} on row {seen[2]}")
             if key is not None and key in row_of:
                 cells.problem("id", f"id {key!r} appears more than once (also row {row_of[key]})")
                 continue
@@ -130,7 +131,8 @@ class PeopleImporter(Importer):
         existing_managers = dict(session.execute(
             select(tables.Person.key, tables.Person.manager_id).where(
                 tables.Person.organisation_id == org)).all())
-        rows = {key: {"name": p["name"], "email": p["email"], "team_id": synced_teams.ids[p["team"]],
+        rows = {key: {"name": p["name"], "email": p["email"],
+                      "team_id": synced_teams.ids[p["team"]],
                       "role_id": p["role_id"], "location": p["location"],
                       "time_zone": p["time_zone"], "hire_date": p["hire_date"],
                       "status": p["status"]}
