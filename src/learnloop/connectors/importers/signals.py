@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = ["SignalsImporter"]
 
 FIELDS = ("id", "metric", "subject_type", "subject", "observed_at", "value", "source")
 _MAX_KEY = 300
+_REMEMBERED_TIMES = 65_536
 
 
 class SignalsImporter(Importer):
@@ -43,11 +45,7 @@ class SignalsImporter(Importer):
             tables.Person.organisation_id == organisation_id)).all())
         self._teams = dict(session.execute(select(tables.Team.key, tables.Team.id).where(
             tables.Team.organisation_id == organisation_id)).all())
-        stream = KeyedStream(session, tables.Signal, organisation_id=organisation_id,
-                             columns=("metric", "subject_type", "subject_id", "observed_at",
-                                      "value", "source"),
-                             problems=self.problems, batch_size=self.context.batch_size,
-                             noun="signal id")
+        self._times: dict[str, tuple[datetime, str]] = {}
         suffix = path.suffix.lower()
         if suffix == ".csv":
             records, total = self._csv(path), max(count_lines(path) - 1, 0)
@@ -56,13 +54,18 @@ class SignalsImporter(Importer):
         else:
             records, total = self._json_lines(path), count_lines(path)
         step = self.context.batch_size
-        for row, fields in records:
-            checked = self._check(row, *fields)
-            if checked is not None:
-                stream.add(row, *checked)
-            if row % step == 0:
-                self.context.report(row, total)
-        counts = stream.finish()
+        with KeyedStream(session, tables.Signal, organisation_id=organisation_id,
+                         columns=("metric", "subject_type", "subject_id", "observed_at", "value",
+                                  "source"),
+                         problems=self.problems, batch_size=step, noun="signal id",
+                         background=True) as stream:
+            for row, fields in records:
+                checked = self._check(row, *fields)
+                if checked is not None:
+                    stream.add(row, *checked)
+                if row % step == 0:
+                    self.context.report(row, total)
+            counts = stream.finish()
         self.context.report(counts.rows, counts.rows)
         return counts
 
@@ -152,9 +155,8 @@ class SignalsImporter(Importer):
             add(f"{subject_type!r} is not one of person, team, organisation" if subject_type
                 else "is required", row=row, field="subject_type")
             ok = False
-        try:
-            when = parse_time(observed_at)
-        except ValueError:
+        time = self._time(observed_at)
+        if time is None:
             add(f"{observed_at!r} is not an ISO 8601 time" if observed_at else "is required",
                 row=row, field="observed_at")
             ok = False
@@ -168,13 +170,27 @@ class SignalsImporter(Importer):
             ok = False
         if not ok:
             return None
+        when, iso = time
         if not key:
             key = signal_key(source=source, metric=metric, subject_type=subject_type,
-                             subject_key=subject or None, observed_at=when)
+                             subject_key=subject or None, observed_at=iso)
         if len(key) > _MAX_KEY:
             add(f"is longer than {_MAX_KEY} characters", row=row, field="id")
             return None
         return key, (metric, subject_type, subject_id, when, number, source)
+
+    def _time(self, text: str) -> tuple[datetime, str] | None:
+        """The time and its ISO form, parsed once per distinct text: exports repeat their times."""
+        known = self._times.get(text)
+        if known is None:
+            try:
+                when = parse_time(text)
+            except ValueError:
+                return None
+            if len(self._times) >= _REMEMBERED_TIMES:
+                self._times.clear()
+            known = self._times[text] = (when, when.isoformat())
+        return known
 
 
 def _as_text(value: Any) -> str:

@@ -5,7 +5,8 @@ Keys→ids are loaded once; inserts and updates go out as executemany batches, n
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,10 @@ from sqlalchemy.orm import Session
 from learnloop.connectors.importers.base import Counts, Problems
 
 __all__ = ["KeyedStream", "Synced", "replace_children", "sync_rows"]
+
+SQLITE_CACHE_KIB = 262_144  # 256 MB of page cache while streaming: the indexes' hot pages stay
+_MAX_IN = 10_000  # keys per IN (…): SQLite allows 32,766 parameters, PostgreSQL 65,535
+_REMEMBERED = 65_536  # distinct values a binder remembers before starting over
 
 
 @dataclass
@@ -125,24 +130,27 @@ def replace_children(session: Session, model: Any, *, parent_column: str,
 class KeyedStream:
     """Streams rows keyed by `key` into a large table (signals, evidence) in bounded memory.
 
-    Per batch: one multi-row INSERT … ON CONFLICT DO NOTHING; when every row went in (a first
-    import) that is all. Otherwise one SELECT of the batch's keys sorts the rest: rows older than
-    the import are unchanged or updated (one executemany UPDATE); rows written earlier by this
-    import mean the key is repeated in the file. Old rows touched twice are caught with one bit
-    per old id (5 million rows: 600 kB). This runs on the driver's cursor with values bound by
-    the columns' own SQLAlchemy types, so what is stored is what the ORM would store.
+    Per batch, sorted by key so the unique index is walked in order: one INSERT … ON CONFLICT DO
+    NOTHING (SQLite: executemany; PostgreSQL: COPY into a temporary table, then one INSERT …
+    SELECT). When every row went in (a first import) that is all. Otherwise one SELECT of the
+    batch's keys sorts the rest: rows older than the import are unchanged or updated (one
+    executemany UPDATE); rows written earlier by this import mean the key is repeated in the file.
+    Old rows touched twice are caught with one bit per old id (5 million rows: 600 kB). Values are
+    bound by the columns' own SQLAlchemy types, so what is stored is what the ORM would store.
+
+    With `background=True` batches are written by one writer thread while the caller checks the
+    next batch (the drivers release the GIL while the database works); use it as a context manager
+    so the writer has stopped before the transaction ends, whichever way it ends.
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,
                  columns: Sequence[str], problems: Problems, batch_size: int,
-                 noun: str = "id") -> None:
+                 noun: str = "id", background: bool = False) -> None:
         table = model.__table__
         connection = session.connection()
         dialect = connection.dialect
         self._cursor = connection.connection.driver_connection.cursor()
-        if dialect.name == "sqlite":
-            # index pages of a large table must stay cached, or each insert reads them again
-            self._cursor.execute("PRAGMA cache_size = -131072")
+        self._sqlite = dialect.name == "sqlite"
         self._table = table
         self._organisation_id = organisation_id
         self._columns = list(columns)
@@ -150,14 +158,27 @@ class KeyedStream:
         self._batch_size = batch_size
         self._noun = noun
         self._pending: dict[str, tuple[int, tuple[Any, ...]]] = {}
-        self._binders = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                         for name in self._columns]
+        self._binders = [(index, _remembered(bind)) for index, name in enumerate(self._columns)
+                         if (bind := table.c[name].type.dialect_impl(dialect)
+                             .bind_processor(dialect)) is not None]
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         names = ", ".join(self._columns)
-        self._insert_sql = (
-            f"INSERT INTO {table.name} (organisation_id, key, {names}) "
-            f"VALUES ({', '.join([mark] * (len(self._columns) + 2))}) "
-            "ON CONFLICT (organisation_id, key) DO NOTHING")
+        conflict = "ON CONFLICT (organisation_id, key) DO NOTHING"
+        if self._sqlite:
+            self._cursor.execute("PRAGMA cache_size")
+            self._cache_size = self._cursor.fetchone()[0]
+            # index pages of a large table must stay cached, or each insert reads them again
+            self._cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            self._insert_sql = (
+                f"INSERT INTO {table.name} (organisation_id, key, {names}) "
+                f"VALUES ({', '.join([mark] * (len(self._columns) + 2))}) {conflict}")
+        else:
+            self._incoming = f"incoming_{table.name}"
+            self._cursor.execute(f"CREATE TEMPORARY TABLE {self._incoming} ON COMMIT DROP AS "
+                                 f"SELECT key, {names} FROM {table.name} WITH NO DATA")
+            self._copy_sql = f"COPY {self._incoming} (key, {names}) FROM STDIN"
+            self._insert_sql = (f"INSERT INTO {table.name} (organisation_id, key, {names}) "
+                                f"SELECT {mark}, key, {names} FROM {self._incoming} {conflict}")
         self._update_sql = (f"UPDATE {table.name} SET "
                             f"{', '.join(f'{name} = {mark}' for name in self._columns)} "
                             f"WHERE id = {mark}")
@@ -166,7 +187,15 @@ class KeyedStream:
         self._mark = mark
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
+        self._writer = ThreadPoolExecutor(1, "learnloop-writer") if background else None
+        self._writing: Future[list[tuple[str, int]]] | None = None
         self.counts = Counts()
+
+    def __enter__(self) -> KeyedStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(quiet=kind is not None)
 
     def _max_id(self) -> int:
         self._cursor.execute(f"SELECT max(id) FROM {self._table.name}")
@@ -184,40 +213,73 @@ class KeyedStream:
             self.flush()
 
     def flush(self) -> None:
+        """Write the pending rows; in the background, once the previous batch is written."""
         if not self._pending:
             return
         pending, self._pending = self._pending, {}
-        org, binders = self._organisation_id, self._binders
-        bound: dict[str, tuple[int, tuple[Any, ...]]] = {
-            key: (row, tuple(value if bind is None else bind(value)
-                             for value, bind in zip(values, binders, strict=True)))
-            for key, (row, values) in pending.items()}
+        if self._writer is None:
+            self._report(self._write(pending))
+            return
+        self._wait()  # one batch in flight at most: memory stays bounded
+        self._writing = self._writer.submit(self._write, pending)
+
+    def _wait(self) -> None:
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self._report(writing.result())
+
+    def _report(self, repeated: list[tuple[str, int]]) -> None:
+        for key, row in repeated:
+            self._problems.add(f"{self._noun} {key!r} appears more than once in this file",
+                               row=row, field="id")
+
+    def _write(self, pending: dict[str, tuple[int, tuple[Any, ...]]]) -> list[tuple[str, int]]:
+        """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
+        org, cursor = self._organisation_id, self._cursor
+        bound = sorted((key, self._bound(values)) for key, (_row, values) in pending.items())
         before = self._max_id()
-        cursor = self._cursor
-        cursor.executemany(self._insert_sql,
-                           [(org, key, *values) for key, (_row, values) in bound.items()])
+        if self._sqlite:
+            cursor.executemany(self._insert_sql, [(org, key, *values) for key, values in bound])
+        else:
+            cursor.execute(f"TRUNCATE {self._incoming}")
+            with cursor.copy(self._copy_sql) as copy:
+                for key, values in bound:
+                    copy.write_row((key, *values))
+            cursor.execute(self._insert_sql, (org,))
         inserted = cursor.rowcount
         self.counts.created += inserted
         if inserted == len(bound):
-            return
-        cursor.execute(self._select_sql.format(marks=", ".join([self._mark] * len(bound))),
-                       (org, *bound))
+            return []
+        wanted = dict(bound)
+        repeated: list[tuple[str, int]] = []
         updates: list[tuple[Any, ...]] = []
-        for existing in cursor.fetchall():
-            row_id, key, stored = existing[0], existing[1], tuple(existing[2:])
-            row, values = bound[key]
-            if row_id > before:
-                continue  # written just now
-            if row_id > self._first_id or self._seen(row_id):
-                self._problems.add(f"{self._noun} {key!r} appears more than once in this file",
-                                   row=row, field="id")
-            elif stored == values:
-                self.counts.unchanged += 1
-            else:
-                self.counts.updated += 1
-                updates.append((*values, row_id))
+        keys = list(wanted)
+        for start in range(0, len(keys), _MAX_IN):
+            chunk = keys[start:start + _MAX_IN]
+            cursor.execute(self._select_sql.format(marks=", ".join([self._mark] * len(chunk))),
+                           (org, *chunk))
+            for existing in cursor.fetchall():
+                row_id, key, stored = existing[0], existing[1], tuple(existing[2:])
+                if row_id > before:
+                    continue  # written just now
+                if row_id > self._first_id or self._seen(row_id):
+                    repeated.append((key, pending[key][0]))
+                elif stored == wanted[key]:
+                    self.counts.unchanged += 1
+                else:
+                    self.counts.updated += 1
+                    updates.append((*wanted[key], row_id))
         if updates:
             cursor.executemany(self._update_sql, updates)
+        return repeated
+
+    def _bound(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not self._binders:
+            return values
+        bound = list(values)
+        for index, bind in self._binders:
+            bound[index] = bind(bound[index])
+        return tuple(bound)
 
     def _seen(self, row_id: int) -> bool:
         byte, bit = divmod(row_id, 8)
@@ -226,6 +288,42 @@ class KeyedStream:
         return seen
 
     def finish(self) -> Counts:
+        """Write what is pending, wait for the writer and return the counts."""
         self.flush()
-        self._cursor.close()
+        self.close()
         return self.counts
+
+    def close(self, *, quiet: bool = False) -> None:
+        """Stop the writer (after its batch) and give the connection back as it was; idempotent.
+
+        `quiet` when already failing: the writer's own error must not hide the first one.
+        """
+        if self._cursor is None:
+            return
+        try:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+                if quiet and self._writing is not None:
+                    self._writing.exception()
+                    self._writing = None
+                self._wait()
+        finally:
+            cursor, self._cursor = self._cursor, None
+            if self._sqlite:
+                cursor.execute(f"PRAGMA cache_size = {self._cache_size}")
+            cursor.close()
+
+
+def _remembered(bind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`bind` with its answers kept: a file repeats the same few times or days many times over."""
+    known: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        found = known.get(value)
+        if found is None:
+            if len(known) >= _REMEMBERED:
+                known.clear()
+            found = known[value] = bind(value)
+        return found
+
+    return remembered
