@@ -45,7 +45,7 @@ class SignalsImporter(Importer):
             tables.Person.organisation_id == organisation_id)).all())
         self._teams = dict(session.execute(select(tables.Team.key, tables.Team.id).where(
             tables.Team.organisation_id == organisation_id)).all())
-        self._times: dict[str, tuple[datetime, str]] = {}
+        self._times: dict[str, datetime] = {}
         suffix = path.suffix.lower()
         if suffix == ".csv":
             records, total = self._csv(path), max(count_lines(path) - 1, 0)
@@ -170,26 +170,25 @@ class SignalsImporter(Importer):
             ok = False
         if not ok:
             return None
-        when, iso = time
         if not key:
             key = signal_key(source=source, metric=metric, subject_type=subject_type,
-                             subject_key=subject or None, observed_at=iso)
+                             subject_key=subject or None, observed_at=time)
         if len(key) > _MAX_KEY:
             add(f"is longer than {_MAX_KEY} characters", row=row, field="id")
             return None
-        return key, (metric, subject_type, subject_id, when, number, source)
+        return key, (metric, subject_type, subject_id, time, number, source)
 
-    def _time(self, text: str) -> tuple[datetime, str] | None:
-        """The time and its ISO form, parsed once per distinct text: exports repeat their times."""
+    def _time(self, text: str) -> datetime | None:
+        """The time in UTC, parsed once per distinct text: exports repeat the same times."""
         known = self._times.get(text)
         if known is None:
             try:
-                when = parse_time(text)
+                known = parse_time(text)
             except ValueError:
                 return None
             if len(self._times) >= _REMEMBERED_TIMES:
                 self._times.clear()
-            known = self._times[text] = (when, when.isoformat())
+            self._times[text] = known
         return known
 
 
