@@ -127,17 +127,26 @@ def _signed_in(request: Request, session: Any) -> Principal | None:
         return None
 
 
+def _staff_only(request: Request, session: Any) -> tuple[Principal, Organisation] | Response:
+    """The signed-in staff member, or the answer for anyone else (sign in, or not for you)."""
+    principal = _signed_in(request, session)
+    if principal is None:
+        return _sign_in_redirect(request)
+    organisation = session.get(Organisation, principal.organisation_id)
+    if principal.role not in STAFF:
+        return _forbidden(request, principal, organisation)
+    return principal, organisation
+
+
 @router.get("/", response_class=HTMLResponse, response_model=None)
 def overview(request: Request) -> Response:
     """The organisation at a glance: counts, KPIs by team, teams, objectives, sources, events."""
     workspace = _workspace(request)
     with workspace.session() as session:
-        principal = _signed_in(request, session)
-        if principal is None:
-            return _sign_in_redirect(request)
-        organisation = session.get(Organisation, principal.organisation_id)
-        if principal.role not in STAFF:
-            return _forbidden(request, principal, organisation)
+        gate = _staff_only(request, session)
+        if isinstance(gate, Response):
+            return gate
+        principal, organisation = gate
         org_id = principal.organisation_id
         return _page(
             request,
@@ -158,12 +167,10 @@ def events(request: Request, kind: str | None = None, before_id: int | None = No
     """The append-only event log, newest first, fifty a page."""
     workspace = _workspace(request)
     with workspace.session() as session:
-        principal = _signed_in(request, session)
-        if principal is None:
-            return _sign_in_redirect(request)
-        organisation = session.get(Organisation, principal.organisation_id)
-        if principal.role not in STAFF:
-            return _forbidden(request, principal, organisation)
+        gate = _staff_only(request, session)
+        if isinstance(gate, Response):
+            return gate
+        principal, organisation = gate
         page = EventLog(session, principal.organisation_id).recent(
             limit=50, kinds=[kind] if kind else None, before_id=before_id
         )
