@@ -89,14 +89,52 @@ def test_plotly_is_served_locally(client: TestClient) -> None:
     assert client.get("/static/console.css").status_code == 200
 
 
-def test_learner_is_told_the_overview_is_not_for_their_role(
+def test_learner_lands_on_their_own_record_and_cannot_open_another(
     client: TestClient, sqlite_workspace: Workspace
 ) -> None:
     from api_support import build_org
 
     build_org(sqlite_workspace)
     _sign_in(client, _token(sqlite_workspace, "learner", person_key="leo"))
+    response = client.get("/", follow_redirects=True)
+    assert response.status_code == 200
+    assert str(response.url).endswith("/people/leo")
+    assert "My record" in response.text and "Negotiation" in response.text
+    assert 'class="num below"' in response.text  # leo is rated 2, the role requires 3
+    other = client.get("/people/lea")
+    assert other.status_code == 403 and "Not for your role" in other.text
+    assert client.get("/people/nobody").status_code == 403  # no probing for who exists
+    assert client.get("/events").status_code == 403
+    assert client.get("/people").status_code == 403
+
+
+def test_manager_sees_their_reports_and_no_one_else(
+    client: TestClient, sqlite_workspace: Workspace
+) -> None:
+    from api_support import build_org
+
+    build_org(sqlite_workspace)
+    _sign_in(client, _token(sqlite_workspace, "manager", person_key="mia"))
+    listing = client.get("/people")
+    assert listing.status_code == 200
+    for visible in ("/people/mia", "/people/leo", "/people/lea", "/people/ivy"):
+        assert f'href="{visible}"' in listing.text
+    assert 'href="/people/ola"' not in listing.text
+    assert client.get("/people/ivy").status_code == 200  # an indirect report
+    assert client.get("/people/ola").status_code == 403
+
+
+def test_staff_get_not_found_for_an_unknown_person(
+    client: TestClient, sqlite_workspace: Workspace
+) -> None:
+    _sign_in(client, _token(sqlite_workspace, "ld"))
+    response = client.get("/people/nobody")
+    assert response.status_code == 404 and "Not found" in response.text
+
+
+def test_a_role_without_a_record_or_console_pages_is_told_so(
+    client: TestClient, sqlite_workspace: Workspace
+) -> None:
+    _sign_in(client, _token(sqlite_workspace, "integration"))
     response = client.get("/")
-    assert response.status_code == 403
-    assert "Not for your role" in response.text
-    assert "renewal_rate" not in response.text
+    assert response.status_code == 403 and "Not for your role" in response.text

@@ -11,9 +11,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from learnloop.domain.proficiency import Criticality
+from learnloop.domain.standing import Requirement
 from learnloop.store import tables
 
-__all__ = ["manager_map", "person_detail", "person_id_by_key", "person_page"]
+__all__ = [
+    "manager_map", "person_detail", "person_id_by_key", "person_key", "person_page",
+    "requirements_of",
+]
 
 
 def person_id_by_key(session: Session, *, organisation_id: int, key: str) -> int | None:
@@ -84,3 +89,22 @@ def person_detail(session: Session, *, organisation_id: int, person_id: int) -> 
         for key, name, kind, level, observed_on, source in evidence
     ]
     return detail
+
+
+def person_key(session: Session, *, organisation_id: int, person_id: int) -> str | None:
+    return session.scalar(select(tables.Person.key).where(
+        tables.Person.organisation_id == organisation_id, tables.Person.id == person_id))
+
+
+def requirements_of(session: Session, *, organisation_id: int,
+                    person_id: int) -> list[Requirement]:
+    """What the person's role requires, skill by skill (empty when they have no role)."""
+    rows = session.execute(
+        select(tables.Skill.key, tables.Skill.name, tables.RoleRequirement.level,
+               tables.RoleRequirement.criticality)
+        .join(tables.RoleRequirement, tables.RoleRequirement.skill_id == tables.Skill.id)
+        .join(tables.Person, tables.Person.role_id == tables.RoleRequirement.role_id)
+        .where(tables.Person.organisation_id == organisation_id, tables.Person.id == person_id))
+    return [Requirement(skill_key=key, skill_name=name, level=level,
+                        criticality=Criticality(criticality))
+            for key, name, level, criticality in rows]

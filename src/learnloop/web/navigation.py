@@ -23,6 +23,8 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Overview", "/", STAFF),
+    NavItem("People", "/people", STAFF | {AccessRole.MANAGER}),
+    NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Events", "/events", STAFF),
 ]
 
