@@ -1,4 +1,4 @@
-"""A person's standing: required skills, most critical first, beside the newest evidence of each kind."""
+"""A person's standing: required skills, most critical first, beside their newest evidence."""
 
 from __future__ import annotations
 
