@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from learnloop.config import Settings
+from learnloop.domain.signals import signal_key
 from learnloop.errors import InputError
 from learnloop.importing import import_file
 from learnloop.store import tables
@@ -50,6 +51,8 @@ def test_signal_times_are_stored_in_utc_and_reimports_are_unchanged(workspace, t
         rows = {row.key: row for row in session.scalars(select(tables.Signal))}
     assert rows["x1"].observed_at == datetime(2025, 3, 1, 8, tzinfo=UTC)
     assert rows["dialer|calls|person:E003|2025-03-01T10:00:00+00:00"].value == 5.0
+    assert signal_key(source="dialer", metric="calls", subject_type="person", subject_key="E003",
+                      observed_at=datetime(2025, 3, 1, 10, tzinfo=UTC)) in rows
     assert rows["crm|win_rate|team:sales-emea|2025-03-01T00:00:00+00:00"].subject_type == "team"
 
 
@@ -86,6 +89,25 @@ def test_repeated_ids_are_caught_across_batches(tmp_path) -> None:
     assert _problems(workspace, kind="signals", path=again) == [
         "again.csv:7:id: signal id 'k0' appears more than once in this file"]
     workspace.close()
+
+
+def test_thousands_of_signals_are_counted_exactly_across_batches(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    rows = [f",calls,team,sales-emea,2025-01-01T00:00:{n % 60:02d}+00:00,{n},s{n // 60}\n"
+            for n in range(9000)]
+    path = _write(tmp_path, "s.csv", HEADER + "".join(rows))
+    first = import_file(workspace, kind="signals", path=path)
+    rows[8500] = rows[8500].replace(",8500,", ",8500.5,")
+    again = import_file(workspace, kind="signals", path=_write(tmp_path, "s.csv",
+                                                                HEADER + "".join(rows)))
+    assert (first.created, again.created, again.updated, again.unchanged) == (9000, 0, 1, 8999)
+    with workspace.session() as session:
+        assert session.scalar(select(tables.Signal.value).where(
+            tables.Signal.key == "s141|calls|team:sales-emea|2025-01-01T00:00:40+00:00")) == 8500.5
+    repeated = _write(tmp_path, "r.csv", HEADER + "".join(rows) + rows[3])
+    assert _problems(workspace, kind="signals", path=repeated) == [
+        "r.csv:9002:id: signal id 's0|calls|team:sales-emea|2025-01-01T00:00:03+00:00' appears "
+        "more than once in this file"]
 
 
 def test_signals_arrive_as_json_and_json_lines(workspace, tmp_path) -> None:

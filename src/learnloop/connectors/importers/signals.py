@@ -9,6 +9,7 @@ import json
 import math
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from learnloop.connectors.importers.base import (
     read_json,
 )
 from learnloop.connectors.importers.writing import KeyedStream
-from learnloop.domain.signals import signal_key
 from learnloop.store import tables
 
 __all__ = ["SignalsImporter"]
@@ -45,7 +45,7 @@ class SignalsImporter(Importer):
             tables.Person.organisation_id == organisation_id)).all())
         self._teams = dict(session.execute(select(tables.Team.key, tables.Team.id).where(
             tables.Team.organisation_id == organisation_id)).all())
-        self._times: dict[str, datetime] = {}
+        self._times: dict[str, tuple[datetime, str]] = {}
         suffix = path.suffix.lower()
         if suffix == ".csv":
             records, total = self._csv(path), max(count_lines(path) - 1, 0)
@@ -71,11 +71,11 @@ class SignalsImporter(Importer):
 
     def _csv(self, path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
         columns, rows = csv_rows(path, self.problems, required=FIELDS[1:], optional=("id",))
-        at = [columns.get(name) for name in FIELDS]
-        i_id, i_metric, i_type, i_subject, i_time, i_value, i_source = at
-        for row, cells in rows:
-            yield row, ("" if i_id is None else cells[i_id], cells[i_metric], cells[i_type],
-                        cells[i_subject], cells[i_time], cells[i_value], cells[i_source])
+        if "id" in columns:
+            pick = itemgetter(*(columns[name] for name in FIELDS))
+            return ((row, pick(cells)) for row, cells in rows)
+        pick = itemgetter(*(columns[name] for name in FIELDS[1:]))
+        return ((row, ("", *pick(cells))) for row, cells in rows)
 
     def _json(self, path: Path) -> tuple[list[tuple[int, tuple[Any, ...]]], int]:
         document = read_json(path, self.problems)
@@ -170,25 +170,27 @@ class SignalsImporter(Importer):
             ok = False
         if not ok:
             return None
+        when, iso = time
         if not key:
-            key = signal_key(source=source, metric=metric, subject_type=subject_type,
-                             subject_key=subject or None, observed_at=time)
+            # signal_key's text, with the time's ISO form remembered (a test keeps them equal)
+            key = f"{source}|{metric}|{subject_type}:{subject or '-'}|{iso}"
         if len(key) > _MAX_KEY:
             add(f"is longer than {_MAX_KEY} characters", row=row, field="id")
             return None
-        return key, (metric, subject_type, subject_id, time, number, source)
+        return key, (metric, subject_type, subject_id, when, number, source)
 
-    def _time(self, text: str) -> datetime | None:
-        """The time in UTC, parsed once per distinct text: exports repeat the same times."""
+    def _time(self, text: str) -> tuple[datetime, str] | None:
+        """The time in UTC and its ISO text, worked out once per distinct text: exports repeat
+        the same times, and both steps cost more than the rest of a row's checks."""
         known = self._times.get(text)
         if known is None:
             try:
-                known = parse_time(text)
+                when = parse_time(text)
             except ValueError:
                 return None
             if len(self._times) >= _REMEMBERED_TIMES:
                 self._times.clear()
-            self._times[text] = known
+            known = self._times[text] = (when, when.isoformat())
         return known
 
 

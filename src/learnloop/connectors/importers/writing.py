@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -18,6 +19,7 @@ from learnloop.connectors.importers.base import Counts, Problems
 __all__ = ["KeyedStream", "Synced", "replace_children", "sync_rows"]
 
 SQLITE_CACHE_KIB = 262_144  # 256 MB of page cache while streaming: the indexes' hot pages stay
+_SQLITE_PARAMETERS = 32_766  # the most one SQLite statement takes (since 3.32)
 _MAX_IN = 10_000  # keys per IN (…): SQLite allows 32,766 parameters, PostgreSQL 65,535
 _REMEMBERED = 65_536  # distinct values a binder remembers before starting over
 
@@ -130,13 +132,14 @@ def replace_children(session: Session, model: Any, *, parent_column: str,
 class KeyedStream:
     """Streams rows keyed by `key` into a large table (signals, evidence) in bounded memory.
 
-    Per batch, sorted by key so the unique index is walked in order: one INSERT … ON CONFLICT DO
-    NOTHING (SQLite: executemany; PostgreSQL: COPY into a temporary table, then one INSERT …
-    SELECT). When every row went in (a first import) that is all. Otherwise one SELECT of the
-    batch's keys sorts the rest: rows older than the import are unchanged or updated (one
-    executemany UPDATE); rows written earlier by this import mean the key is repeated in the file.
-    Old rows touched twice are caught with one bit per old id (5 million rows: 600 kB). Values are
-    bound by the columns' own SQLAlchemy types, so what is stored is what the ORM would store.
+    Per batch, sorted by key so the unique index is walked in order: INSERT … ON CONFLICT DO
+    NOTHING (SQLite: a few statements of ~4,000 rows each; PostgreSQL: COPY into a temporary
+    table, then one INSERT … SELECT). When every row went in (a first import) that is all.
+    Otherwise one SELECT of the batch's keys sorts the rest: rows older than the import are
+    unchanged or updated (one executemany UPDATE); rows written earlier by this import mean the
+    key is repeated in the file. Old rows touched twice are caught with one bit per old id
+    (5 million rows: 600 kB). Values are bound by the columns' own SQLAlchemy types, so what is
+    stored is what the ORM would store.
 
     With `background=True` batches are written by one writer thread while the caller checks the
     next batch (the drivers release the GIL while the database works); use it as a context manager
@@ -158,7 +161,7 @@ class KeyedStream:
         self._batch_size = batch_size
         self._noun = noun
         self._pending: dict[str, tuple[int, tuple[Any, ...]]] = {}
-        self._binders = [(index, _remembered(bind)) for index, name in enumerate(self._columns)
+        self._binders = [(index, _Remembered(bind)) for index, name in enumerate(self._columns)
                          if (bind := table.c[name].type.dialect_impl(dialect)
                              .bind_processor(dialect)) is not None]
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
@@ -169,9 +172,10 @@ class KeyedStream:
             self._cache_size = self._cursor.fetchone()[0]
             # index pages of a large table must stay cached, or each insert reads them again
             self._cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-            self._insert_sql = (
-                f"INSERT INTO {table.name} (organisation_id, key, {names}) "
-                f"VALUES ({', '.join([mark] * (len(self._columns) + 2))}) {conflict}")
+            self._insert_sql = (f"INSERT INTO {table.name} (organisation_id, key, {names}) "
+                                f"VALUES {{rows}} {conflict}")
+            self._row_marks = f"({', '.join([mark] * (len(self._columns) + 2))})"
+            self._statements: dict[int, str] = {}
         else:
             self._incoming = f"incoming_{table.name}"
             self._cursor.execute(f"CREATE TEMPORARY TABLE {self._incoming} ON COMMIT DROP AS "
@@ -235,22 +239,18 @@ class KeyedStream:
 
     def _write(self, pending: dict[str, tuple[int, tuple[Any, ...]]]) -> list[tuple[str, int]]:
         """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
-        org, cursor = self._organisation_id, self._cursor
-        bound = sorted((key, self._bound(values)) for key, (_row, values) in pending.items())
+        cursor, org, width = self._cursor, self._organisation_id, len(self._columns) + 2
+        # flat: org, key, values… per row, in key order; each bound column converted in one pass
+        flat = list(chain.from_iterable((org, key, *pending[key][1]) for key in sorted(pending)))
+        for index, memo in self._binders:
+            flat[2 + index::width] = map(memo.__getitem__, flat[2 + index::width])
         before = self._max_id()
-        if self._sqlite:
-            cursor.executemany(self._insert_sql, [(org, key, *values) for key, values in bound])
-        else:
-            cursor.execute(f"TRUNCATE {self._incoming}")
-            with cursor.copy(self._copy_sql) as copy:
-                for key, values in bound:
-                    copy.write_row((key, *values))
-            cursor.execute(self._insert_sql, (org,))
-        inserted = cursor.rowcount
+        inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
-        if inserted == len(bound):
+        if inserted == len(pending):
             return []
-        wanted = dict(bound)
+        wanted = {flat[start + 1]: tuple(flat[start + 2:start + width])
+                  for start in range(0, len(flat), width)}
         repeated: list[tuple[str, int]] = []
         updates: list[tuple[Any, ...]] = []
         keys = list(wanted)
@@ -273,13 +273,30 @@ class KeyedStream:
             cursor.executemany(self._update_sql, updates)
         return repeated
 
-    def _bound(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
-        if not self._binders:
-            return values
-        bound = list(values)
-        for index, bind in self._binders:
-            bound[index] = bind(bound[index])
-        return tuple(bound)
+    def _insert_sqlite(self, flat: list[Any]) -> int:
+        # many rows per statement: the writer takes the GIL back once per statement, not per row
+        width = len(self._columns) + 2
+        step = _SQLITE_PARAMETERS // width * width
+        inserted = 0
+        for start in range(0, len(flat), step):
+            chunk = flat[start:start + step]
+            rows = len(chunk) // width
+            statement = self._statements.get(rows)
+            if statement is None:
+                statement = self._statements[rows] = self._insert_sql.format(
+                    rows=", ".join([self._row_marks] * rows))
+            self._cursor.execute(statement, chunk)
+            inserted += self._cursor.rowcount
+        return inserted
+
+    def _insert_postgres(self, flat: list[Any]) -> int:
+        cursor, width = self._cursor, len(self._columns) + 2
+        cursor.execute(f"TRUNCATE {self._incoming}")
+        with cursor.copy(self._copy_sql) as copy:
+            for start in range(0, len(flat), width):
+                copy.write_row(flat[start + 1:start + width])
+        cursor.execute(self._insert_sql, (self._organisation_id,))
+        return cursor.rowcount
 
     def _seen(self, row_id: int) -> bool:
         byte, bit = divmod(row_id, 8)
@@ -314,16 +331,16 @@ class KeyedStream:
             cursor.close()
 
 
-def _remembered(bind: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`bind` with its answers kept: a file repeats the same few times or days many times over."""
-    known: dict[Any, Any] = {}
+class _Remembered(dict):
+    """A column's bind processor with its answers kept, read in C by `map(memo.__getitem__, …)`:
+    a file repeats the same few times or days many times over."""
 
-    def remembered(value: Any) -> Any:
-        found = known.get(value)
-        if found is None:
-            if len(known) >= _REMEMBERED:
-                known.clear()
-            found = known[value] = bind(value)
-        return found
+    def __init__(self, bind: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._bind = bind
 
-    return remembered
+    def __missing__(self, value: Any) -> Any:
+        if len(self) >= _REMEMBERED:
+            self.clear()
+        bound = self[value] = self._bind(value)
+        return bound
