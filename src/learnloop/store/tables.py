@@ -26,9 +26,23 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from learnloop.store.types import BigId, JsonDoc, UtcDateTime
 
 __all__ = [
-    "ApiToken", "Base", "Event", "Kpi", "Objective", "ObjectiveSkill", "Organisation", "Person",
-    "PulseResult", "Role", "RoleRequirement", "Signal", "Skill", "SkillEvidence", "SourceDocument",
-    "SourceVersion", "Team",
+    "ApiToken",
+    "Base",
+    "Event",
+    "Kpi",
+    "Objective",
+    "ObjectiveSkill",
+    "Organisation",
+    "Person",
+    "PulseResult",
+    "Role",
+    "RoleRequirement",
+    "Signal",
+    "Skill",
+    "SkillEvidence",
+    "SourceDocument",
+    "SourceVersion",
+    "Team",
 ]
 
 NAMING = {
@@ -134,7 +148,9 @@ class Kpi(Base):
     __tablename__ = "kpis"
     __table_args__ = (UniqueConstraint("objective_id", "metric"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    objective_id: Mapped[int] = mapped_column(ForeignKey("objectives.id", ondelete="CASCADE"), index=True)
+    objective_id: Mapped[int] = mapped_column(
+        ForeignKey("objectives.id", ondelete="CASCADE"), index=True
+    )
     metric: Mapped[str] = mapped_column(String(128), index=True)
     direction: Mapped[str] = mapped_column(String(8))
     unit: Mapped[str] = mapped_column(String(32), default="")
@@ -143,15 +159,26 @@ class Kpi(Base):
 
 class ObjectiveSkill(Base):
     __tablename__ = "objective_skills"
-    objective_id: Mapped[int] = mapped_column(ForeignKey("objectives.id", ondelete="CASCADE"), primary_key=True)
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    objective_id: Mapped[int] = mapped_column(
+        ForeignKey("objectives.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class Signal(Base):
     __tablename__ = "signals"
     __table_args__ = (
         UniqueConstraint("organisation_id", "key"),
-        Index("ix_signals_series", "organisation_id", "metric", "subject_type", "subject_id", "observed_at"),
+        Index(
+            "ix_signals_series",
+            "organisation_id",
+            "metric",
+            "subject_type",
+            "subject_id",
+            "observed_at",
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
@@ -181,7 +208,9 @@ class SkillEvidence(Base):
 
 class PulseResult(Base):
     __tablename__ = "pulse_results"
-    __table_args__ = (UniqueConstraint("organisation_id", "survey", "team_id", "question", "period"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "survey", "team_id", "question", "period"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = _org_fk()
     survey: Mapped[str] = mapped_column(String(128))
@@ -208,7 +237,9 @@ class SourceVersion(Base):
     __tablename__ = "source_versions"
     __table_args__ = (UniqueConstraint("document_id", "version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("source_documents.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("source_documents.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     format: Mapped[str] = mapped_column(String(16))
