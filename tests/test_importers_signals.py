@@ -149,3 +149,64 @@ def test_pulse_refuses_groups_too_small_to_stay_anonymous(workspace, tmp_path) -
     assert _problems(workspace, kind="pulse", path=_write(tmp_path, "p.csv", text)) == [
         "p.csv:2:responses: 2 answers is fewer than 3: too few to keep anonymous",
         "p.csv:3:team: no team 'ghosts' (teams come from the people import)"]
+
+
+# Untidy but valid rows and rows with one fault each: a CSV row is checked by quick tests first,
+# a JSON Lines row always by the full check; both must store and report the same.
+UNTIDY_ROWS = [
+    ["", " m ", " Person ", " E002 ", " 2025-03-01T10:00:00+02:00 ", " 4 ", " crm "],
+    [" k1 ", "m", "ORGANISATION", "", "2025-03-01", "1_000", "crm"],
+    ["", "m", "team", "sales-emea", "2025-03-02", "-0.5e3", "crm"],
+]
+FAULTY_ROWS = [
+    ["", "", "person", "E002", "2025-03-01", "1", "crm"],
+    ["", "m", "person", "E002", "2025-03-01", "1", "s" * 129],
+    ["", "m", "organisation", "E002", "2025-03-01", "1", "crm"],
+    ["", "m", "team", "", "2025-03-01", "1", "crm"],
+    ["", "m", "person", "E002", "2025-03-01", "nan", "crm"],
+    ["", "m", "person", "E002", "2025-03-01", "inf", "crm"],
+    ["", "m", "person", "E002", "", "1", "crm"],
+    ["k" * 301, "m", "person", "E002", "2025-03-01", "1", "crm"],
+    ["", "m" * 100, "person", "E002", "2025-03-01", "1", "s" * 100 + "t" * 100],
+]
+
+
+def _as_csv(tmp_path: Path, rows: list[list[str]]) -> Path:
+    return _write(tmp_path, "s.csv", HEADER + "".join(",".join(row) + "\n" for row in rows))
+
+
+def _as_json_lines(tmp_path: Path, rows: list[list[str]]) -> Path:
+    names = HEADER.strip().split(",")
+    items = [dict(zip(names, row, strict=True)) for row in rows]
+    return _write(tmp_path, "s.jsonl", "".join(json.dumps(item) + "\n" for item in items))
+
+
+def _stored(workspace) -> list[tuple]:
+    with workspace.session() as session:
+        return sorted((row.key, row.metric, row.subject_type, row.subject_id, row.observed_at,
+                       row.value, row.source) for row in session.scalars(select(tables.Signal)))
+
+
+def test_untidy_csv_rows_are_stored_as_the_full_check_would(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    from_csv = import_file(workspace, kind="signals", path=_as_csv(tmp_path, UNTIDY_ROWS))
+    stored = _stored(workspace)
+    assert from_csv.created == 3 and len(stored) == 3
+    again = import_file(workspace, kind="signals", path=_as_json_lines(tmp_path, UNTIDY_ROWS))
+    assert (again.created, again.unchanged) == (0, 3)
+    assert _stored(workspace) == stored
+    assert "crm|m|person:E002|2025-03-01T08:00:00+00:00" in {row[0] for row in stored}
+
+
+def test_each_faulty_csv_row_is_reported_as_the_full_check_would(workspace, tmp_path) -> None:
+    _organisation(workspace)
+    from_csv = _problems(workspace, kind="signals", path=_as_csv(tmp_path, FAULTY_ROWS))
+    from_lines = _problems(workspace, kind="signals",
+                           path=_as_json_lines(tmp_path, FAULTY_ROWS))
+    # a CSV's header is row 1, so its rows are numbered one more than the lines'
+    assert len(from_csv) == len(FAULTY_ROWS)
+    assert [problem.split(":", 2)[2] for problem in from_csv] == [
+        problem.split(":", 2)[2] for problem in from_lines]
+    assert [int(problem.split(":")[1]) for problem in from_csv] == list(
+        range(2, 2 + len(FAULTY_ROWS)))
+    assert _stored(workspace) == []

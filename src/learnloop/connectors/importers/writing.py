@@ -222,10 +222,12 @@ class KeyedStream:
             return
         pending, self._pending = self._pending, {}
         if self._writer is None:
-            self._report(self._write(pending))
+            self._report(self._write(pending, self._flatten(pending)))
             return
+        # sorted and bound here, so the writer holds the GIL only to hand rows to the driver
+        flat = self._flatten(pending)
         self._wait()  # one batch in flight at most: memory stays bounded
-        self._writing = self._writer.submit(self._write, pending)
+        self._writing = self._writer.submit(self._write, pending, flat)
 
     def _wait(self) -> None:
         if self._writing is not None:
@@ -237,13 +239,18 @@ class KeyedStream:
             self._problems.add(f"{self._noun} {key!r} appears more than once in this file",
                                row=row, field="id")
 
-    def _write(self, pending: dict[str, tuple[int, tuple[Any, ...]]]) -> list[tuple[str, int]]:
-        """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
-        cursor, org, width = self._cursor, self._organisation_id, len(self._columns) + 2
-        # flat: org, key, values… per row, in key order; each bound column converted in one pass
+    def _flatten(self, pending: dict[str, tuple[int, tuple[Any, ...]]]) -> list[Any]:
+        """org, key, values… per row, in key order; each bound column converted in one pass."""
+        org, width = self._organisation_id, len(self._columns) + 2
         flat = list(chain.from_iterable((org, key, *pending[key][1]) for key in sorted(pending)))
         for index, memo in self._binders:
             flat[2 + index::width] = map(memo.__getitem__, flat[2 + index::width])
+        return flat
+
+    def _write(self, pending: dict[str, tuple[int, tuple[Any, ...]]],
+               flat: list[Any]) -> list[tuple[str, int]]:
+        """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
+        cursor, org, width = self._cursor, self._organisation_id, len(self._columns) + 2
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
