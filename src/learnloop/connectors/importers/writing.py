@@ -188,6 +188,8 @@ class KeyedStream:
                             f"WHERE id = {mark}")
         self._select_sql = (f"SELECT id, key, {names} FROM {table.name} "
                             f"WHERE organisation_id = {mark} AND key IN ({{marks}})")
+        self._any_sql = (f"SELECT id, key, {names} FROM {table.name} "
+                         f"WHERE organisation_id = {mark} AND key = ANY({mark})")
         self._mark = mark
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
@@ -263,8 +265,11 @@ class KeyedStream:
         keys = list(wanted)
         for start in range(0, len(keys), _MAX_IN):
             chunk = keys[start:start + _MAX_IN]
-            cursor.execute(self._select_sql.format(marks=", ".join([self._mark] * len(chunk))),
-                           (org, *chunk))
+            if self._sqlite:
+                cursor.execute(self._select_sql.format(
+                    marks=", ".join([self._mark] * len(chunk))), (org, *chunk))
+            else:  # one array parameter: thousands of separate ones slow PostgreSQL's planning
+                cursor.execute(self._any_sql, (org, chunk))
             for existing in cursor.fetchall():
                 row_id, key, stored = existing[0], existing[1], tuple(existing[2:])
                 if row_id > before:
