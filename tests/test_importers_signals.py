@@ -50,10 +50,10 @@ def test_signal_times_are_stored_in_utc_and_reimports_are_unchanged(workspace, t
     with workspace.session() as session:
         rows = {row.key: row for row in session.scalars(select(tables.Signal))}
     assert rows["x1"].observed_at == datetime(2025, 3, 1, 8, tzinfo=UTC)
-    assert rows["dialer|calls|person:E003|2025-03-01T10:00:00+00:00"].value == 5.0
+    assert rows["dialer|calls|p:E003|1740823200"].value == 5.0
     assert signal_key(source="dialer", metric="calls", subject_type="person", subject_key="E003",
                       observed_at=datetime(2025, 3, 1, 10, tzinfo=UTC)) in rows
-    assert rows["crm|win_rate|team:sales-emea|2025-03-01T00:00:00+00:00"].subject_type == "team"
+    assert rows["crm|win_rate|t:sales-emea|1740787200"].subject_type == "team"
 
 
 def test_a_changed_value_updates_the_signal(workspace, tmp_path) -> None:
@@ -103,10 +103,10 @@ def test_thousands_of_signals_are_counted_exactly_across_batches(workspace, tmp_
     assert (first.created, again.created, again.updated, again.unchanged) == (9000, 0, 1, 8999)
     with workspace.session() as session:
         assert session.scalar(select(tables.Signal.value).where(
-            tables.Signal.key == "s141|calls|team:sales-emea|2025-01-01T00:00:40+00:00")) == 8500.5
+            tables.Signal.key == "s141|calls|t:sales-emea|1735689640")) == 8500.5
     repeated = _write(tmp_path, "r.csv", HEADER + "".join(rows) + rows[3])
     assert _problems(workspace, kind="signals", path=repeated) == [
-        "r.csv:9002:id: signal id 's0|calls|team:sales-emea|2025-01-01T00:00:03+00:00' appears "
+        "r.csv:9002:id: signal id 's0|calls|t:sales-emea|1735689603' appears "
         "more than once in this file"]
 
 
@@ -195,7 +195,7 @@ def test_untidy_csv_rows_are_stored_as_the_full_check_would(workspace, tmp_path)
     again = import_file(workspace, kind="signals", path=_as_json_lines(tmp_path, UNTIDY_ROWS))
     assert (again.created, again.unchanged) == (0, 3)
     assert _stored(workspace) == stored
-    assert "crm|m|person:E002|2025-03-01T08:00:00+00:00" in {row[0] for row in stored}
+    assert "crm|m|p:E002|1740816000" in {row[0] for row in stored}
 
 
 def test_each_faulty_csv_row_is_reported_as_the_full_check_would(workspace, tmp_path) -> None:
@@ -210,3 +210,16 @@ def test_each_faulty_csv_row_is_reported_as_the_full_check_would(workspace, tmp_
     assert [int(problem.split(":")[1]) for problem in from_csv] == list(
         range(2, 2 + len(FAULTY_ROWS)))
     assert _stored(workspace) == []
+
+
+def test_derived_keys_are_exact_to_the_microsecond_and_tell_subject_kinds_apart() -> None:
+    from learnloop.domain.signals import compact_time
+
+    moment = datetime(2025, 3, 1, 10, tzinfo=UTC)
+    assert compact_time(moment) == "1740823200"
+    assert compact_time(moment.replace(microsecond=5)) == "1740823200.000005"
+    keys = {signal_key(source="crm", metric="m", subject_type=kind, subject_key="x",
+                       observed_at=moment) for kind in ("person", "team")}
+    assert len(keys) == 2
+    with pytest.raises(ValueError, match="aware"):
+        compact_time(datetime(2025, 3, 1))

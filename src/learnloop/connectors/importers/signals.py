@@ -24,6 +24,7 @@ from learnloop.connectors.importers.base import (
     read_json,
 )
 from learnloop.connectors.importers.writing import KeyedStream
+from learnloop.domain.signals import compact_time, derived_signal_key
 from learnloop.store import tables
 
 __all__ = ["SignalsImporter"]
@@ -109,7 +110,9 @@ class SignalsImporter(Importer):
                     add(row, *checked)
             else:
                 if not key:
-                    key = f"{source}|{metric}|{subject_type}:{subject or '-'}|{time[1]}"
+                    key = derived_signal_key(source=source, metric=metric,
+                                             subject_type=subject_type, subject_key=subject,
+                                             moment=time[1])
                 if len(key) > _MAX_KEY:
                     self.problems.add(f"is longer than {_MAX_KEY} characters", row=row,
                                       field="id")
@@ -212,18 +215,18 @@ class SignalsImporter(Importer):
             ok = False
         if not ok:
             return None
-        when, iso = time
+        when, moment = time
         if not key:
-            # signal_key's text, with the time's ISO form remembered (a test keeps them equal)
-            key = f"{source}|{metric}|{subject_type}:{subject or '-'}|{iso}"
+            key = derived_signal_key(source=source, metric=metric, subject_type=subject_type,
+                                     subject_key=subject, moment=moment)
         if len(key) > _MAX_KEY:
             add(f"is longer than {_MAX_KEY} characters", row=row, field="id")
             return None
         return key, (metric, subject_type, subject_id, when, number, source)
 
     def _time(self, text: str) -> tuple[datetime, str] | None:
-        """The time in UTC and its ISO text, worked out once per distinct text: exports repeat
-        the same times, and both steps cost more than the rest of a row's checks."""
+        """The time in UTC and its compact form for keys, worked out once per distinct text:
+        exports repeat the same times, and both steps cost more than the rest of a row's checks."""
         known = self._times.get(text)
         if known is None:
             try:
@@ -232,7 +235,7 @@ class SignalsImporter(Importer):
                 return None
             if len(self._times) >= _REMEMBERED_TIMES:
                 self._times.clear()
-            known = self._times[text] = (when, when.isoformat())
+            known = self._times[text] = (when, compact_time(when))
         return known
 
 
