@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from learnloop.connectors.importers.base import ImportContext, Problems
@@ -32,6 +32,10 @@ class ImportResult:
     unchanged: int
     dry_run: bool
     event_id: int | None
+
+    def summary(self) -> dict[str, object]:
+        """What the import did, without the event id: a job's result, an API answer."""
+        return {key: value for key, value in asdict(self).items() if key != "event_id"}
 
 
 def import_file(workspace: Workspace, *, kind: str, path: Path, organisation_key: str | None = None,
@@ -69,20 +73,15 @@ def import_file(workspace: Workspace, *, kind: str, path: Path, organisation_key
             raise InputError(f"{name}: cannot read: {error.strerror or error}") from error
         if problems:
             raise problems.error()  # leaving the session by an exception rolls everything back
-        result = ImportResult(kind=kind, file=name, rows=counts.rows, created=counts.created,
-                              updated=counts.updated, unchanged=counts.unchanged,
-                              dry_run=dry_run, event_id=None)
+        result = ImportResult(kind=kind, file=name, **asdict(counts), dry_run=dry_run,
+                              event_id=None)
         if dry_run:
             session.rollback()
             return result
         event = EventLog(session, organisation.id).record(
             EventKind.IMPORT_COMPLETED, actor=actor, subject_type="import", subject_id=kind,
-            payload={"kind": kind, "file": name, "sha256": file_sha256(path), "rows": counts.rows,
-                     "created": counts.created, "updated": counts.updated,
-                     "unchanged": counts.unchanged})
-    return ImportResult(kind=kind, file=name, rows=counts.rows, created=counts.created,
-                        updated=counts.updated, unchanged=counts.unchanged, dry_run=False,
-                        event_id=event.id)
+            payload={"kind": kind, "file": name, "sha256": file_sha256(path), **asdict(counts)})
+    return replace(result, event_id=event.id)
 
 
 def file_sha256(path: Path) -> str:

@@ -85,9 +85,7 @@ class JobQueue:
         job_id = uuid.uuid4().hex
         folder = self.uploads / job_id
         folder.mkdir(parents=True)
-        path = folder / safe_file_name(filename)
-        with path.open("wb") as copy:
-            shutil.copyfileobj(upload, copy)
+        path = save_upload(upload, folder=folder, filename=filename)
         try:
             self._enqueue(self._import, job_id=job_id, organisation_key=organisation_key,
                           actor=actor, details={"kind": kind, "file": filename, "dry_run": dry_run},
@@ -164,9 +162,7 @@ class JobQueue:
             result = import_file(self.workspace, kind=kind, path=Path(path),
                                  organisation_key=organisation_key, dry_run=dry_run, actor=actor,
                                  display_name=display_name)
-            return {"result": {"kind": kind, "file": display_name, "dry_run": dry_run,
-                               "rows": result.rows, "created": result.created,
-                               "updated": result.updated, "unchanged": result.unchanged}}
+            return {"result": result.summary()}
 
         try:
             self._run(IMPORT_TASK, work, job_id=job_id, organisation_key=organisation_key,
@@ -191,6 +187,14 @@ class JobQueue:
             return result
 
         self._run(LOOP_TASK, work, job_id=job_id, organisation_key=organisation_key, actor=actor)
+
+
+def save_upload(upload: BinaryIO, *, folder: Path, filename: str) -> Path:
+    """Copy an uploaded file into `folder` under a safe version of its name."""
+    path = folder / safe_file_name(filename)
+    with path.open("wb") as copy:
+        shutil.copyfileobj(upload, copy)
+    return path
 
 
 def safe_file_name(filename: str) -> str:

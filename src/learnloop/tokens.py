@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.events import EventKind, utcnow
-from learnloop.domain.org import reports_of
 from learnloop.domain.tokens import (
     PERSONAL_ROLES,
     display_prefix,
@@ -24,7 +23,7 @@ from learnloop.domain.tokens import (
 from learnloop.errors import InputError, NotFoundError, Problem, UnauthorizedError
 from learnloop.store import tokens as store
 from learnloop.store.event_log import EventLog
-from learnloop.store.people import manager_map, person_id_by_key
+from learnloop.store.people import person_id_by_key, report_ids
 
 __all__ = ["IssuedToken", "TokenInfo", "authenticate", "issue_token", "list_tokens",
            "principal_for_hash", "revoke_token"]
@@ -122,7 +121,7 @@ def principal_for_hash(session: Session, hashed: str) -> Principal:
     role = AccessRole(token.role)
     reports: frozenset[int] = frozenset()
     if role is AccessRole.MANAGER and token.person_id is not None:
-        reports = reports_of(token.person_id,
-                             manager_map(session, organisation_id=token.organisation_id))
+        reports = report_ids(session, organisation_id=token.organisation_id,
+                             manager_id=token.person_id)
     return Principal(organisation_id=token.organisation_id, role=role, name=token.name,
                      person_id=token.person_id, token_id=token.id, reports=reports)

@@ -50,8 +50,9 @@ def principal_from_request(request: Request, session: Session) -> Principal:
 
 def login_session(request: Request, session: Session, secret: str) -> Principal:
     """Authenticate a token typed into the console and remember it (as its hash) in the cookie."""
-    principal = authenticate(session, secret)
-    request.session[SESSION_KEY] = secret_hash(secret.strip())
+    hashed = secret_hash(secret.strip())
+    principal = principal_for_hash(session, hashed)
+    request.session[SESSION_KEY] = hashed
     return principal
 
 

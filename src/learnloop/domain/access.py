@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["AccessRole", "Principal", "ALL_ROLES", "STAFF_ROLES"]
+__all__ = ["AccessRole", "Principal", "STAFF_ROLES"]
 
 
 class AccessRole(StrEnum):
@@ -20,7 +20,6 @@ class AccessRole(StrEnum):
     INTEGRATION = "integration"  # machines: webhooks and imports, no personal reads
 
 
-ALL_ROLES: frozenset[AccessRole] = frozenset(AccessRole)
 STAFF_ROLES: frozenset[AccessRole] = frozenset({AccessRole.ADMIN, AccessRole.LD})
 
 
@@ -40,6 +39,13 @@ class Principal:
     def actor(self) -> str:
         """How this caller appears in the event log."""
         return f"token:{self.name}"
+
+    def readable_person_ids(self) -> frozenset[int] | None:
+        """The people this caller may read; None means everyone in the organisation."""
+        if self.role in STAFF_ROLES:
+            return None
+        own = frozenset() if self.person_id is None else frozenset({self.person_id})
+        return own | self.reports if self.role is AccessRole.MANAGER else own
 
     def can_read_person(self, person_id: int) -> bool:
         if self.role in STAFF_ROLES:

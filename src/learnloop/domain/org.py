@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Person", "Team", "management_cycles", "reports_of"]
+__all__ = ["Person", "Team", "management_cycles"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,23 +31,6 @@ class Person:
     time_zone: str
     hire_date: date | None
     status: str = "active"
-
-
-def reports_of(manager: int, manager_of: Mapping[int, int | None]) -> frozenset[int]:
-    """Everyone below `manager` in the chain (direct and indirect reports)."""
-    children: dict[int, list[int]] = {}
-    for person, boss in manager_of.items():
-        if boss is not None:
-            children.setdefault(boss, []).append(person)
-    found: set[int] = set()
-    stack = list(children.get(manager, []))
-    while stack:
-        person = stack.pop()
-        if person in found:
-            continue
-        found.add(person)
-        stack.extend(children.get(person, []))
-    return frozenset(found)
 
 
 def management_cycles(manager_of: Mapping[str, str | None]) -> list[list[str]]:

@@ -49,10 +49,6 @@ class Database:
             event.listen(self.engine, "connect", _tune_sqlite)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.dialect == "sqlite"
-
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose work commits on success and rolls back on any exception."""

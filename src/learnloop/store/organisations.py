@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.events import utcnow
-from learnloop.errors import InputError, NotFoundError
+from learnloop.errors import InputError
 from learnloop.store.tables import Organisation
 
-__all__ = ["ensure_organisation", "get_organisation", "rename_organisation"]
+__all__ = ["ensure_organisation", "rename_organisation"]
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -27,13 +27,6 @@ def ensure_organisation(session: Session, key: str, *, name: str | None = None) 
         found = Organisation(key=key, name=name or key, created_at=utcnow())
         session.add(found)
         session.flush()
-    return found
-
-
-def get_organisation(session: Session, key: str) -> Organisation:
-    found = session.scalar(select(Organisation).where(Organisation.key == key))
-    if found is None:
-        raise NotFoundError(f"no organisation with key {key!r}")
     return found
 
 

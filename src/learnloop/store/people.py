@@ -16,7 +16,7 @@ from learnloop.domain.standing import Requirement
 from learnloop.store import tables
 
 __all__ = [
-    "manager_map", "person_detail", "person_id_by_key", "person_key", "person_page",
+    "person_detail", "person_id_by_key", "person_key", "person_page", "report_ids",
     "requirements_of",
 ]
 
@@ -26,11 +26,18 @@ def person_id_by_key(session: Session, *, organisation_id: int, key: str) -> int
         tables.Person.organisation_id == organisation_id, tables.Person.key == key))
 
 
-def manager_map(session: Session, *, organisation_id: int) -> dict[int, int | None]:
-    """person id → manager id for the whole organisation (two integer columns, one round trip)."""
-    rows = session.execute(select(tables.Person.id, tables.Person.manager_id).where(
-        tables.Person.organisation_id == organisation_id))
-    return {person_id: manager_id for person_id, manager_id in rows}
+def report_ids(session: Session, *, organisation_id: int, manager_id: int) -> frozenset[int]:
+    """Everyone below a manager, direct and indirect, walking only their part of the chart."""
+    below = (
+        select(tables.Person.id)
+        .where(tables.Person.organisation_id == organisation_id,
+               tables.Person.manager_id == manager_id)
+        .cte("below", recursive=True)
+    )
+    report = aliased(tables.Person)
+    # UNION, not UNION ALL: a chain that loops back (refused on import) still ends
+    below = below.union(select(report.id).join(below, report.manager_id == below.c.id))
+    return frozenset(session.scalars(select(below.c.id)))
 
 
 def _person_query():  # noqa: ANN202 - a select shared by the list and the detail

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
 
 __all__ = ["NAVIGATION", "NavItem", "visible_navigation"]
 
-STAFF = frozenset({AccessRole.ADMIN, AccessRole.LD})
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +21,10 @@ class NavItem:
 
 
 NAVIGATION: list[NavItem] = [
-    NavItem("Overview", "/", STAFF),
-    NavItem("People", "/people", STAFF | {AccessRole.MANAGER}),
+    NavItem("Overview", "/", STAFF_ROLES),
+    NavItem("People", "/people", STAFF_ROLES | {AccessRole.MANAGER}),
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
-    NavItem("Events", "/events", STAFF),
+    NavItem("Events", "/events", STAFF_ROLES),
 ]
 
 

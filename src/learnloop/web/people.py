@@ -40,16 +40,13 @@ def people(
         if isinstance(gate, Response):
             return gate
         principal, organisation = gate
-        only = None
-        if principal.role not in STAFF_ROLES:
-            only = {principal.person_id, *principal.reports} - {None}
         total, rows = person_page(
             session,
             organisation_id=principal.organisation_id,
             limit=PAGE_SIZE,
             offset=offset,
             team_key=team or None,
-            only_ids=only,
+            only_ids=principal.readable_person_ids(),
         )
         return page(
             request,

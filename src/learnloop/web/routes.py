@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from learnloop.api.auth import login_session, logout_session
-from learnloop.domain.access import AccessRole
+from learnloop.domain.access import STAFF_ROLES, AccessRole
 from learnloop.errors import LearnloopError
 from learnloop.store.dashboards import (
     kpi_points,
@@ -23,7 +23,6 @@ from learnloop.store.dashboards import (
 from learnloop.store.event_log import EventLog
 from learnloop.store.overview import organisation_counts
 from learnloop.web.charts import kpi_figures
-from learnloop.web.navigation import STAFF
 from learnloop.web.people import router as people_router
 from learnloop.web.rendering import page, safe_next, signed_in_as, templates, workspace_of
 
@@ -78,7 +77,7 @@ def overview(request: Request) -> Response:
         if isinstance(gate, Response):
             return gate
         principal, organisation = gate
-        if principal.role not in STAFF:
+        if principal.role not in STAFF_ROLES:
             if principal.person_id is not None:
                 return RedirectResponse("/me", status_code=303)
             return page(request, "forbidden.html", principal, organisation, status_code=403)
@@ -101,7 +100,7 @@ def overview(request: Request) -> Response:
 def events(request: Request, kind: str | None = None, before_id: int | None = None) -> Response:
     """The append-only event log, newest first, fifty a page."""
     with workspace_of(request).session() as session:
-        gate = signed_in_as(request, session, STAFF)
+        gate = signed_in_as(request, session, STAFF_ROLES)
         if isinstance(gate, Response):
             return gate
         principal, organisation = gate

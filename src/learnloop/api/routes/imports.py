@@ -6,7 +6,6 @@ Both go through `learnloop.importing.import_file`, so they check and count exact
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,7 +25,7 @@ from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, Signal
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.events import EventKind
 from learnloop.importing import import_file
-from learnloop.jobs import safe_file_name
+from learnloop.jobs import save_upload
 from learnloop.store.event_log import EventLog
 
 router = APIRouter(prefix="/api", tags=["imports"], route_class=RoleDocumentedRoute)
@@ -55,14 +54,10 @@ def upload_import(
             organisation_key=organisation.key, kind=kind, upload=file.file, filename=filename,
             dry_run=dry_run, actor=principal.actor))
     with tempfile.TemporaryDirectory(prefix="learnloop-upload-") as folder:
-        path = Path(folder) / safe_file_name(filename)
-        with path.open("wb") as copy:
-            shutil.copyfileobj(file.file, copy)
+        path = save_upload(file.file, folder=Path(folder), filename=filename)
         result = import_file(workspace, kind=kind, path=path, organisation_key=organisation.key,
                              dry_run=dry_run, actor=principal.actor, display_name=filename)
-    return ImportResult(kind=result.kind, file=result.file, dry_run=result.dry_run,
-                        rows=result.rows, created=result.created, updated=result.updated,
-                        unchanged=result.unchanged)
+    return ImportResult(**result.summary())
 
 
 @router.post("/signals", response_model=SignalsResult)

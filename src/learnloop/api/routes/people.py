@@ -29,11 +29,9 @@ def list_people(
     team: Annotated[str | None, Query(description="Only this team (team key).")] = None,
 ) -> dict[str, Any]:
     """People ordered by key; a manager sees themself and everyone below them."""
-    only: set[int] | None = None
-    if principal.role not in STAFF_ROLES:
-        only = {principal.person_id, *principal.reports} - {None}  # type: ignore[operator]
     total, items = person_page(session, organisation_id=principal.organisation_id, limit=limit,
-                               offset=offset, team_key=team, only_ids=only)
+                               offset=offset, team_key=team,
+                               only_ids=principal.readable_person_ids())
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 

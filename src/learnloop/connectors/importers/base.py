@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.errors import InputError, Problem
@@ -65,6 +66,15 @@ class ImportContext:
     def report(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, max(total, done))
+
+    def line_total(self, path: Path) -> int:
+        """Lines in the file, for a progress bar; 0 (no extra read) when nobody watches."""
+        return count_lines(path) if self.progress is not None else 0
+
+    def key_ids(self, model: Any) -> dict[str, int]:
+        """The organisation's rows of `model` (a table with key and id), as key → id."""
+        return dict(self.session.execute(select(model.key, model.id).where(
+            model.organisation_id == self.organisation_id)).all())
 
 
 @dataclass

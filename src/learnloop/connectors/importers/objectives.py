@@ -29,8 +29,7 @@ class ObjectivesImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        self._skills = dict(session.execute(select(tables.Skill.key, tables.Skill.id).where(
-            tables.Skill.organisation_id == org)).all())
+        self._skills = self.context.key_ids(tables.Skill)
         self._teams = set(session.scalars(select(tables.Team.key).where(
             tables.Team.organisation_id == org)))
         self._objectives: dict[str, dict[str, Any]] = {}

@@ -41,8 +41,7 @@ class PeopleImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        roles = dict(session.execute(select(tables.Role.key, tables.Role.id).where(
-            tables.Role.organisation_id == org)).all())
+        roles = self.context.key_ids(tables.Role)
         boss = aliased(tables.Person)
         known_managers: dict[str, str | None] = dict(session.execute(
             select(tables.Person.key, boss.key).outerjoin(boss, tables.Person.manager_id == boss.id)
@@ -140,8 +139,7 @@ class PeopleImporter(Importer):
         synced = sync_rows(session, tables.Person, organisation_id=org, rows=rows,
                            compared=_COMPARED, batch_size=size)
         # everyone has an id now, so managers can point at people created by this same file
-        every_id = dict(session.execute(select(tables.Person.key, tables.Person.id).where(
-            tables.Person.organisation_id == org)).all())
+        every_id = self.context.key_ids(tables.Person)
         moves = [(key, every_id[p["manager"]] if p["manager"] else None)
                  for key, p in people.items()]
         changed = [(key, manager_id) for key, manager_id in moves

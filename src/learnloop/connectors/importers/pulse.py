@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from learnloop.connectors.importers.base import Counts, Importer, as_cells, csv_rows
 from learnloop.connectors.importers.writing import sync_rows
 from learnloop.domain.evidence import MIN_PULSE_RESPONSES
@@ -27,8 +25,7 @@ class PulseImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        teams = dict(session.execute(select(tables.Team.key, tables.Team.id).where(
-            tables.Team.organisation_id == org)).all())
+        teams = self.context.key_ids(tables.Team)
         columns, records = csv_rows(path, self.problems, required=(
             "survey", "team", "question", "period", "score", "responses"))
         results: dict[tuple[Any, ...], dict[str, Any]] = {}

@@ -5,6 +5,7 @@ A broken importer fails loudly: a missing `learnloop import` command would only 
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 from learnloop.connectors.importers.base import Importer
@@ -39,5 +40,6 @@ def load_importers(points: list[EntryPoint]) -> dict[str, type[Importer]]:
     return dict(sorted(found.items(), key=lambda item: (rank.get(item[0], len(ORDER)), item[0])))
 
 
+@cache
 def importers() -> dict[str, type[Importer]]:
     return load_importers(list(entry_points(group=IMPORTER_ENTRY_POINT_GROUP)))

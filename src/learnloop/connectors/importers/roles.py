@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from learnloop.connectors.importers.base import (
     Cells,
     Counts,
@@ -35,8 +33,7 @@ class RolesImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        self._skills = dict(session.execute(select(tables.Skill.key, tables.Skill.id).where(
-            tables.Skill.organisation_id == org)).all())
+        self._skills = self.context.key_ids(tables.Skill)
         self._roles: dict[str, dict[str, Any]] = {}
         self._requirements: dict[str, dict[int, tuple[int, str]]] = {}
         self._first_row: dict[str, int] = {}

@@ -13,12 +13,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from learnloop.connectors.importers.base import (
     Counts,
     Importer,
-    count_lines,
     csv_rows,
     parse_time,
     read_json,
@@ -42,18 +39,16 @@ class SignalsImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, organisation_id = self.context.session, self.context.organisation_id
-        self._people = dict(session.execute(select(tables.Person.key, tables.Person.id).where(
-            tables.Person.organisation_id == organisation_id)).all())
-        self._teams = dict(session.execute(select(tables.Team.key, tables.Team.id).where(
-            tables.Team.organisation_id == organisation_id)).all())
+        self._people = self.context.key_ids(tables.Person)
+        self._teams = self.context.key_ids(tables.Team)
         self._times: dict[str, tuple[datetime, str]] = {}
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            records, total = None, max(count_lines(path) - 1, 0)
+            records, total = None, max(self.context.line_total(path) - 1, 0)
         elif suffix == ".json":
             records, total = self._json(path)
         else:
-            records, total = self._json_lines(path), count_lines(path)
+            records, total = self._json_lines(path), self.context.line_total(path)
         step = self.context.batch_size
         with KeyedStream(session, tables.Signal, organisation_id=organisation_id,
                          columns=("metric", "subject_type", "subject_id", "observed_at", "value",
