@@ -10,10 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import DEFAULT_MARKUP_MODE, TyperGroup
+from typer.main import get_command_from_info
+from typer.models import CommandInfo
 
 from learnloop.config import Settings, load_settings
 from learnloop.errors import InputError, LearnloopError
@@ -25,12 +29,8 @@ app = typer.Typer(
     add_completion=False,
 )
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
-import_app = typer.Typer(
-    help="Import an organisation's data from documented CSV/YAML/JSON files.", no_args_is_help=True
-)
 token_app = typer.Typer(help="API tokens: create, list and revoke.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(import_app, name="import")
 app.add_typer(token_app, name="token")
 
 out = Console()
@@ -160,14 +160,35 @@ def _import_command(kind: str) -> Callable[..., None]:
     return command
 
 
-def _register_import_commands() -> None:
+class _ImportCommands(TyperGroup):
+    """One `learnloop import KIND` per registered importer, found only when `import` is used,
+    so a broken importer plugin cannot stop `serve`, `worker` or `config` from starting."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(_importers())
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        importer = _importers().get(name)
+        if importer is None:
+            return None
+        info = CommandInfo(name=name, help=importer.description, callback=_import_command(name))
+        return get_command_from_info(info, pretty_exceptions_short=True,
+                                     rich_markup_mode=DEFAULT_MARKUP_MODE)
+
+
+def _importers() -> dict[str, type]:
     from learnloop.connectors.importers.registry import importers
 
-    for kind, importer in importers().items():
-        import_app.command(kind, help=importer.description)(_import_command(kind))
+    with _reported_errors():
+        return importers()
 
 
-_register_import_commands()
+import_app = typer.Typer(
+    cls=_ImportCommands,
+    help="Import an organisation's data from documented CSV/YAML/JSON files.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
 
 
 @token_app.command("create")

@@ -9,6 +9,7 @@ from importlib.metadata import EntryPoint, entry_points
 
 from learnloop.agents.base import STAGES, Agent
 from learnloop.errors import ConfigError
+from learnloop.plugins import load_entry_point
 
 __all__ = ["AGENT_ENTRY_POINT_GROUP", "load_agents", "registered_agents"]
 
@@ -19,12 +20,7 @@ def load_agents(points: list[EntryPoint]) -> list[Agent]:
     """Instantiate agents from entry points, checked and ordered by loop stage, then name."""
     agents: list[Agent] = []
     for point in points:
-        try:
-            agent = point.load()()
-        except Exception as error:  # noqa: BLE001 - any failure to load is a configuration error
-            raise ConfigError(
-                f"agent {point.name!r} ({point.value}) failed to load: {error}"
-            ) from error
+        agent = load_entry_point(point, what="agent", call=True)
         if not isinstance(agent, Agent):
             raise ConfigError(
                 f"agent {point.name!r} ({point.value}) lacks name, stage, description or run()"

@@ -14,22 +14,19 @@ from typing import Any
 
 import yaml
 
+from learnloop.connectors.importers.registry import ORDER
 from learnloop.demo.generator import DemoCompany
 from learnloop.domain.objectives import Objective
 
 __all__ = ["IMPORT_ORDER", "SOURCE_DOCUMENTS", "TRUTH_FILE", "write_demo_files"]
 
-# kind → file or folder, in the order the importers need them (references must already exist).
-IMPORT_ORDER: dict[str, str] = {
-    "skills": "skills.yaml",
-    "roles": "roles.yaml",
-    "people": "people.csv",
-    "objectives": "objectives.yaml",
-    "signals": "signals.csv",
-    "evidence": "evidence.csv",
-    "pulse": "pulse.csv",
-    "sources": "sources",
+_FILE_NAMES = {
+    "skills": "skills.yaml", "roles": "roles.yaml", "people": "people.csv",
+    "objectives": "objectives.yaml", "signals": "signals.csv", "evidence": "evidence.csv",
+    "pulse": "pulse.csv", "sources": "sources",
 }
+# kind → file or folder, in the order the importers need them (references must already exist)
+IMPORT_ORDER: dict[str, str] = {kind: _FILE_NAMES[kind] for kind in ORDER}
 TRUTH_FILE = "truth.json"
 
 # file in demo/texts → manifest entry

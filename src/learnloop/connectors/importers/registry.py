@@ -10,6 +10,7 @@ from importlib.metadata import EntryPoint, entry_points
 
 from learnloop.connectors.importers.base import Importer
 from learnloop.errors import ConfigError
+from learnloop.plugins import load_entry_point
 
 __all__ = ["IMPORTER_ENTRY_POINT_GROUP", "importers", "load_importers"]
 
@@ -23,11 +24,7 @@ def load_importers(points: list[EntryPoint]) -> dict[str, type[Importer]]:
     """Importer classes by kind, checked, in dependency order (unknown kinds last, by name)."""
     found: dict[str, type[Importer]] = {}
     for point in points:
-        try:
-            loaded = point.load()
-        except Exception as error:  # noqa: BLE001 - any failure to load is a configuration error
-            raise ConfigError(
-                f"importer {point.name!r} ({point.value}) failed to load: {error}") from error
+        loaded = load_entry_point(point, what="importer")
         if not (isinstance(loaded, type) and issubclass(loaded, Importer)):
             raise ConfigError(f"importer {point.name!r} ({point.value}) is not an Importer class")
         if getattr(loaded, "kind", None) != point.name:
