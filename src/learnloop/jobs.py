@@ -24,10 +24,15 @@ from huey.api import Huey
 from huey.consumer import Consumer
 
 from learnloop.config import Settings
-from learnloop.domain.jobs import JOB_SUBJECT, JobEventKind, JobStatus, job_status
+from learnloop.domain.jobs import (
+    JOB_EVENT_KINDS,
+    JOB_SUBJECT,
+    JobEventKind,
+    JobStatus,
+    job_status,
+)
 from learnloop.errors import LearnloopError, NotFoundError, ProviderError
 from learnloop.store.event_log import EventLog
-from learnloop.store.jobs import job_events
 from learnloop.workspace import Workspace
 
 __all__ = ["JobQueue", "QUEUE_NAME", "build_huey", "run_worker", "safe_file_name",
@@ -120,8 +125,9 @@ class JobQueue:
 
     def status(self, *, organisation_id: int, job_id: str) -> JobStatus:
         with self.workspace.session() as session:
-            found = job_status(job_id, job_events(session, organisation_id=organisation_id,
-                                                  job_id=job_id))
+            events = EventLog(session, organisation_id).about(
+                JOB_SUBJECT, job_id, kinds=JOB_EVENT_KINDS)
+            found = job_status(job_id, events)
         if found is None:
             raise NotFoundError(f"no job with id {job_id!r}")
         return found

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from learnloop.store import tables
+from learnloop.store.catalogue import team_list
 
 __all__ = [
     "KpiPoint",
@@ -64,38 +65,28 @@ class ObjectiveSummary:
 
 def team_summaries(session: Session, organisation_id: int) -> list[TeamSummary]:
     """Teams with head count and manager: the person most of the team reports to."""
-    headcounts = dict(
-        session.execute(
-            select(tables.Person.team_id, func.count())
-            .where(tables.Person.organisation_id == organisation_id)
-            .group_by(tables.Person.team_id)
-        ).all()
-    )
     manager = aliased(tables.Person)
     reporting = session.execute(
-        select(tables.Person.team_id, manager.name, func.count().label("reports"))
+        select(tables.Team.key, manager.name, func.count().label("reports"))
+        .select_from(tables.Person)
+        .join(tables.Team, tables.Team.id == tables.Person.team_id)
         .join(manager, manager.id == tables.Person.manager_id)
         .where(tables.Person.organisation_id == organisation_id)
-        .group_by(tables.Person.team_id, manager.name)
+        .group_by(tables.Team.key, manager.name)
     ).all()
-    managers: dict[int, tuple[int, str]] = {}
-    for team_id, name, reports in reporting:
-        if team_id not in managers or reports > managers[team_id][0]:
-            managers[team_id] = (reports, name)
-    teams = session.scalars(
-        select(tables.Team)
-        .where(tables.Team.organisation_id == organisation_id)
-        .order_by(tables.Team.department, tables.Team.name)
-    )
+    managers: dict[str, tuple[int, str]] = {}
+    for team_key, name, reports in reporting:
+        if team_key not in managers or reports > managers[team_key][0]:
+            managers[team_key] = (reports, name)
     return [
         TeamSummary(
-            key=team.key,
-            name=team.name,
-            department=team.department,
-            headcount=int(headcounts.get(team.id, 0)),
-            manager_name=managers[team.id][1] if team.id in managers else None,
+            key=team["key"],
+            name=team["name"],
+            department=team["department"],
+            headcount=team["people"],
+            manager_name=managers[team["key"]][1] if team["key"] in managers else None,
         )
-        for team in teams
+        for team in team_list(session, organisation_id=organisation_id)
     ]
 
 

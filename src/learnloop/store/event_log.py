@@ -71,6 +71,16 @@ class EventLog:
         rows = self._session.scalars(query.order_by(tables.Event.id).limit(limit))
         return [_as_event(row) for row in rows]
 
+    def about(self, subject_type: str, subject_id: str, *,
+              kinds: Sequence[str] | None = None) -> list[Event]:
+        """Every event about one subject (a job, an import), oldest first."""
+        query = select(tables.Event).where(
+            tables.Event.organisation_id == self._organisation_id,
+            tables.Event.subject_type == subject_type, tables.Event.subject_id == subject_id)
+        if kinds:
+            query = query.where(tables.Event.kind.in_(list(kinds)))
+        return [_as_event(row) for row in self._session.scalars(query.order_by(tables.Event.id))]
+
     def count(self, kind: str | None = None) -> int:
         query = select(func.count()).select_from(tables.Event).where(
             tables.Event.organisation_id == self._organisation_id)

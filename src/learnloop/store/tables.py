@@ -252,7 +252,11 @@ class Event(Base):
     """Append-only: triggers in the migration refuse UPDATE and DELETE."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_org_kind", "organisation_id", "kind", "id"),)
+    __table_args__ = (
+        Index("ix_events_org_kind", "organisation_id", "kind", "id"),
+        # what happened to one job, import or person: EventLog.about
+        Index("ix_events_subject", "organisation_id", "subject_type", "subject_id"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from learnloop.connectors.importers.base import (
+    MAX_KEY,
     Counts,
     Importer,
     csv_rows,
@@ -99,7 +100,7 @@ class SignalsImporter(Importer):
             except ValueError:
                 number = math.nan
             if (subject_id is None or time is None or not isfinite(number) or not metric
-                    or not source or len(metric) > 128 or len(source) > 128):
+                    or not source or len(metric) > MAX_KEY or len(source) > MAX_KEY):
                 checked = check(row, cells[id_at] if id_at is not None else "", *fields)
                 if checked is not None:
                     add(row, *checked)
@@ -165,14 +166,14 @@ class SignalsImporter(Importer):
         if not metric:
             add("is required", row=row, field="metric")
             ok = False
-        elif len(metric) > 128:
-            add("is longer than 128 characters", row=row, field="metric")
+        elif len(metric) > MAX_KEY:
+            add(f"is longer than {MAX_KEY} characters", row=row, field="metric")
             ok = False
         if not source:
             add("is required", row=row, field="source")
             ok = False
-        elif len(source) > 128:
-            add("is longer than 128 characters", row=row, field="source")
+        elif len(source) > MAX_KEY:
+            add(f"is longer than {MAX_KEY} characters", row=row, field="source")
             ok = False
         subject_id = None
         if subject_type == "person":

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import and_, insert, select, update
 
-from learnloop.connectors.importers.base import Cells, Counts, Importer, read_yaml, yaml_items
+from learnloop.connectors.importers.base import (
+    MAX_KEY,
+    Cells,
+    Counts,
+    Importer,
+    read_yaml,
+    yaml_items,
+)
 from learnloop.connectors.importers.text_extraction import FORMATS, extract_text
 from learnloop.domain.events import utcnow
 from learnloop.domain.sources import SourceKind, content_hash
@@ -96,8 +103,8 @@ class SourcesImporter(Importer):
             self.problems.add(f"{file.name}: unsupported file type; use "
                               f"{', '.join(sorted(FORMATS))}", row=row, field=where)
             return None
-        if len(key) > 128:
-            self.problems.add(f"id {key[:40]!r}… is longer than 128 characters", row=row,
+        if len(key) > MAX_KEY:
+            self.problems.add(f"id {key[:40]!r}… is longer than {MAX_KEY} characters", row=row,
                               field=where)
             return None
         try:

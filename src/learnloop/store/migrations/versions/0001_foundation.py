@@ -61,6 +61,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_org_kind', ['organisation_id', 'kind', 'id'], unique=False)
+        batch_op.create_index('ix_events_subject', ['organisation_id', 'subject_type', 'subject_id'], unique=False)
 
     op.create_table('objectives',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -360,6 +361,7 @@ def downgrade() -> None:
 
     op.drop_table('objectives')
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_subject')
         batch_op.drop_index('ix_events_org_kind')
 
     op.drop_table('events')
