@@ -23,7 +23,7 @@ from learnloop.errors import InputError, Problem
 
 __all__ = [
     "Cells", "Counts", "ImportContext", "Importer", "Problems", "as_cells", "count_lines",
-    "csv_rows", "parse_time", "read_json", "read_yaml", "yaml_items",
+    "csv_rows", "parse_time", "read_json", "read_yaml", "yaml_cells",
 ]
 
 MAX_KEY = 128
@@ -200,9 +200,10 @@ def read_json(path: Path, problems: Problems) -> Any:
     return None
 
 
-def yaml_items(document: Any, list_key: str, problems: Problems, *,
-               required: bool = True) -> list[tuple[int, str, Any]]:
-    """(row, key path, item) for each item of a top-level list; row is the item's 1-based index."""
+def yaml_cells(document: Any, list_key: str, problems: Problems, *, required: bool = True,
+               shape: str = "a mapping") -> list[Cells]:
+    """Cells for each mapping in a top-level list (row: the item's 1-based index; prefix: its key
+    path); an item that is not a mapping is reported as needing to be `shape`."""
     if document is None and (not required or problems):
         return []  # an unreadable file was reported already
     if not isinstance(document, Mapping):
@@ -214,7 +215,14 @@ def yaml_items(document: Any, list_key: str, problems: Problems, *,
     if not isinstance(items, list):
         problems.add(f"{list_key!r} must be a list", field=list_key)
         return []
-    return [(index, f"{list_key}[{index}]", item) for index, item in enumerate(items, start=1)]
+    cells = []
+    for index, item in enumerate(items, start=1):
+        where = f"{list_key}[{index}]"
+        if isinstance(item, dict):
+            cells.append(Cells(item, problems, row=index, prefix=where))
+        else:
+            problems.add(f"must be {shape}", row=index, field=where)
+    return cells
 
 
 # --- checking cells ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from learnloop.connectors.importers.base import Cells, Counts, Importer, read_yaml, yaml_items
+from learnloop.connectors.importers.base import Cells, Counts, Importer, read_yaml, yaml_cells
 from learnloop.connectors.importers.writing import replace_children, sync_rows
 from learnloop.domain.objectives import Direction
 from learnloop.store import tables
@@ -45,12 +45,8 @@ class ObjectivesImporter(Importer):
                 self.problems.add("unknown key; expected objectives, not_priorities",
                                   field=str(key))
         for priority, list_key in ((True, "objectives"), (False, "not_priorities")):
-            for row, where, item in yaml_items(document, list_key, self.problems,
-                                               required=priority):
-                if not isinstance(item, dict):
-                    self.problems.add("must be a mapping", row=row, field=where)
-                    continue
-                self._read(Cells(item, self.problems, row=row, prefix=where), priority=priority)
+            for cells in yaml_cells(document, list_key, self.problems, required=priority):
+                self._read(cells, priority=priority)
         if self.problems:
             return Counts(rows=len(self._objectives))
         return self._write()

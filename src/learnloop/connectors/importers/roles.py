@@ -15,7 +15,7 @@ from learnloop.connectors.importers.base import (
     as_cells,
     csv_rows,
     read_yaml,
-    yaml_items,
+    yaml_cells,
 )
 from learnloop.connectors.importers.writing import replace_children, sync_rows
 from learnloop.domain.proficiency import MAX_LEVEL, MIN_LEVEL, Criticality
@@ -53,11 +53,7 @@ class RolesImporter(Importer):
 
     def _read_yaml(self, path: Path) -> int:
         document = read_yaml(path, self.problems)
-        for row, where, item in yaml_items(document, "roles", self.problems):
-            if not isinstance(item, dict):
-                self.problems.add("must be a mapping", row=row, field=where)
-                continue
-            cells = Cells(item, self.problems, row=row, prefix=where)
+        for cells in yaml_cells(document, "roles", self.problems):
             cells.only(("id", "name", "description", "requirements"))
             key = self._role(cells)
             if key is None:

@@ -15,7 +15,7 @@ from learnloop.connectors.importers.base import (
     as_cells,
     csv_rows,
     read_yaml,
-    yaml_items,
+    yaml_cells,
 )
 from learnloop.connectors.importers.writing import sync_rows
 from learnloop.store import tables
@@ -40,12 +40,8 @@ class SkillsImporter(Importer):
                 self._add(skills, as_cells(columns, raw, self.problems, row), category=None)
         else:
             document = read_yaml(path, self.problems)
-            for row, where, item in yaml_items(document, "categories", self.problems):
-                if not isinstance(item, dict):
-                    self.problems.add("must be a mapping with name and skills", row=row,
-                                      field=where)
-                    continue
-                category_cells = Cells(item, self.problems, row=row, prefix=where)
+            for category_cells in yaml_cells(document, "categories", self.problems,
+                                             shape="a mapping with name and skills"):
                 category_cells.only(("name", "skills"))
                 category = category_cells.text("name", required=True, max_length=200)
                 for cells in category_cells.nested("skills"):

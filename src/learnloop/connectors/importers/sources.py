@@ -13,11 +13,10 @@ from sqlalchemy import and_, insert, select, update
 
 from learnloop.connectors.importers.base import (
     MAX_KEY,
-    Cells,
     Counts,
     Importer,
     read_yaml,
-    yaml_items,
+    yaml_cells,
 )
 from learnloop.connectors.importers.text_extraction import FORMATS, extract_text
 from learnloop.domain.events import utcnow
@@ -67,12 +66,8 @@ class SourcesImporter(Importer):
     def _from_manifest(self, manifest: Path) -> list[_Document | None]:
         documents: list[_Document | None] = []
         seen: dict[str, int] = {}
-        for row, where, item in yaml_items(read_yaml(manifest, self.problems), "sources",
-                                           self.problems):
-            if not isinstance(item, dict):
-                self.problems.add("must be a mapping", row=row, field=where)
-                continue
-            cells = Cells(item, self.problems, row=row, prefix=where)
+        for cells in yaml_cells(read_yaml(manifest, self.problems), "sources", self.problems):
+            row, where = cells.row, cells.prefix
             cells.only(("id", "file", "title", "kind", "owner"))
             key = cells.key("id")
             file = cells.text("file", required=True, max_length=500)
