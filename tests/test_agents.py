@@ -74,7 +74,9 @@ def test_loop_runs_every_agent_and_records_a_failure_without_undoing_others(
             for n, c in [("impact", MeasureAgent), ("sensing", SenseAgent), ("broken", BrokenAgent)]
         ]
     )
-    report = run_loop(sqlite_workspace, agents=agents)
+    with sqlite_workspace.session() as session:
+        report = run_loop(session, organisation_id=sqlite_workspace.organisation(session).id,
+                          agents=agents)
     assert [r.agent for r in report.reports] == ["sensing", "impact"]
     assert report.failures == {"broken": "RuntimeError: model unavailable"}
     with sqlite_workspace.session() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from learnloop.importing import import_file
+from import_support import import_into
 from learnloop.store.overview import organisation_counts
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
@@ -14,12 +14,12 @@ ORDER = [("skills", "skills.yaml"), ("roles", "roles.yaml"), ("people", "people.
 
 
 def test_every_documented_example_imports(workspace) -> None:
-    results = [import_file(workspace, kind=kind, path=EXAMPLES / name) for kind, name in ORDER]
+    results = [import_into(workspace, kind=kind, path=EXAMPLES / name) for kind, name in ORDER]
     assert [result.created for result in results] == [3, 2, 3, 2, 4, 2, 3, 2, 1]
     with workspace.session() as session:
         counts = organisation_counts(session, workspace.organisation(session).id)
     assert counts["people"] == 3 and counts["teams"] == 1 and counts["signals"] == 6
-    again = [import_file(workspace, kind=kind, path=EXAMPLES / name) for kind, name in ORDER]
+    again = [import_into(workspace, kind=kind, path=EXAMPLES / name) for kind, name in ORDER]
     assert all(result.unchanged == result.rows and result.created == 0 for result in again)
 
 

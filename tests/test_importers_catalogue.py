@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from learnloop.errors import InputError
-from learnloop.importing import import_file
+from import_support import import_into
 from learnloop.store import tables
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
@@ -22,7 +22,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 def _problems(workspace, **kwargs) -> list[str]:
     with pytest.raises(InputError) as caught:
-        import_file(workspace, **kwargs)
+        import_into(workspace, **kwargs)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -31,9 +31,9 @@ def test_skills_csv_and_yaml_describe_the_same_taxonomy(workspace, tmp_path) -> 
                 "negotiation,Negotiation,Customer,Reaching agreements that hold for both sides.\n"
                 "discovery,Discovery questioning,Customer,Finding the customer's real problem "
                 "before proposing.\nspreadsheet-analysis,Spreadsheet analysis,Data,\n")
-    first = import_file(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    first = import_into(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
     csv_path = _write(tmp_path, "skills.csv", csv_text)
-    second = import_file(workspace, kind="skills", path=csv_path)
+    second = import_into(workspace, kind="skills", path=csv_path)
     assert (first.created, second.unchanged) == (3, 3)
 
 
@@ -48,7 +48,7 @@ def test_skill_problems_name_the_key_path(workspace, tmp_path) -> None:
 
 
 def test_roles_refuse_unknown_skills_and_levels_off_the_scale(workspace, tmp_path) -> None:
-    import_file(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    import_into(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
     text = ("roles:\n  - id: ok\n    name: OK\n  - id: r\n    name: R\n    requirements:\n"
             "      - {skill: negotiation, level: 5, criticality: high}\n"
             "      - {skill: juggling, level: 2, criticality: low}\n"
@@ -62,14 +62,14 @@ def test_roles_refuse_unknown_skills_and_levels_off_the_scale(workspace, tmp_pat
 
 
 def test_role_requirements_are_replaced_by_the_new_file(workspace, tmp_path) -> None:
-    import_file(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
-    import_file(workspace, kind="roles", path=EXAMPLES / "roles.yaml")
+    import_into(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    import_into(workspace, kind="roles", path=EXAMPLES / "roles.yaml")
     csv_text = ("role,name,description,skill,level,criticality\n"
                 "account-executive,Account Executive,Owns new business from first call to "
                 "signature.,negotiation,4,high\n"
                 "sales-manager,Sales Manager,,negotiation,4,high\n"
                 "sales-manager,Sales Manager,,spreadsheet-analysis,2,medium\n")
-    result = import_file(workspace, kind="roles", path=_write(tmp_path, "roles.csv", csv_text))
+    result = import_into(workspace, kind="roles", path=_write(tmp_path, "roles.csv", csv_text))
     assert (result.rows, result.updated, result.unchanged) == (2, 1, 1)
     with workspace.session() as session:
         levels = session.execute(
@@ -83,8 +83,8 @@ def test_role_requirements_are_replaced_by_the_new_file(workspace, tmp_path) -> 
 def test_objectives_keep_not_priorities_with_their_reason(workspace) -> None:
     for kind, name in (("skills", "skills.yaml"), ("roles", "roles.yaml"),
                        ("people", "people.csv")):
-        import_file(workspace, kind=kind, path=EXAMPLES / name)
-    result = import_file(workspace, kind="objectives", path=EXAMPLES / "objectives.yaml")
+        import_into(workspace, kind=kind, path=EXAMPLES / name)
+    result = import_into(workspace, kind="objectives", path=EXAMPLES / "objectives.yaml")
     assert result.created == 2
     with workspace.session() as session:
         quiet = session.scalar(select(tables.Objective).where(tables.Objective.key == "dashboards"))
@@ -95,7 +95,7 @@ def test_objectives_keep_not_priorities_with_their_reason(workspace) -> None:
 
 
 def test_objectives_refuse_unknown_skills_teams_and_bad_weights(workspace, tmp_path) -> None:
-    import_file(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    import_into(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
     text = ("objectives:\n  - id: o\n    title: T\n    weight: 1.5\n    skills: [negotiation, x]\n"
             "    teams: [nowhere]\n    kpis:\n      - {metric: m, direction: sideways}\n"
             "not_priorities:\n  - id: q\n    title: Q\n")

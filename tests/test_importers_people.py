@@ -9,7 +9,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from learnloop.errors import InputError
-from learnloop.importing import import_file
+from import_support import import_into
 from learnloop.store import tables
 from learnloop.store.overview import organisation_counts
 
@@ -36,14 +36,14 @@ def _snapshot(workspace) -> dict[str, int]:
 
 def _foundation(workspace) -> None:
     for kind, name in (("skills", "skills.yaml"), ("roles", "roles.yaml")):
-        import_file(workspace, kind=kind, path=EXAMPLES / name)
+        import_into(workspace, kind=kind, path=EXAMPLES / name)
 
 
 def test_three_faulty_rows_are_all_reported_and_nothing_changes(workspace, tmp_path) -> None:
     _foundation(workspace)
     before = _snapshot(workspace)
     with pytest.raises(InputError) as caught:
-        import_file(workspace, kind="people", path=_write(tmp_path, "bad.csv", BAD_PEOPLE))
+        import_into(workspace, kind="people", path=_write(tmp_path, "bad.csv", BAD_PEOPLE))
     lines = [str(problem) for problem in caught.value.problems]
     assert len(lines) == 3, lines
     assert lines[0] == "bad.csv:3:id: is required"
@@ -54,8 +54,8 @@ def test_three_faulty_rows_are_all_reported_and_nothing_changes(workspace, tmp_p
 
 def test_importing_the_same_people_twice_changes_nothing_the_second_time(workspace) -> None:
     _foundation(workspace)
-    first = import_file(workspace, kind="people", path=EXAMPLES / "people.csv")
-    second = import_file(workspace, kind="people", path=EXAMPLES / "people.csv")
+    first = import_into(workspace, kind="people", path=EXAMPLES / "people.csv")
+    second = import_into(workspace, kind="people", path=EXAMPLES / "people.csv")
     assert (first.rows, first.created, first.updated, first.unchanged) == (3, 3, 0, 0)
     assert (second.rows, second.created, second.updated, second.unchanged) == (3, 0, 0, 3)
     with workspace.session() as session:
@@ -73,18 +73,18 @@ def test_importing_the_same_people_twice_changes_nothing_the_second_time(workspa
 
 def test_a_changed_manager_counts_as_an_update(workspace, tmp_path) -> None:
     _foundation(workspace)
-    import_file(workspace, kind="people", path=EXAMPLES / "people.csv")
+    import_into(workspace, kind="people", path=EXAMPLES / "people.csv")
     moved = (EXAMPLES / "people.csv").read_text().replace(
         "E003,Chloe Tan,chloe.tan@example.com,sales-emea,Sales,account-executive,E001",
         "E003,Chloe Tan,chloe.tan@example.com,sales-emea,Sales,account-executive,E002")
-    result = import_file(workspace, kind="people", path=_write(tmp_path, "people.csv", moved))
+    result = import_into(workspace, kind="people", path=_write(tmp_path, "people.csv", moved))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
 
 
 def test_dry_run_reports_counts_and_writes_nothing(workspace) -> None:
     _foundation(workspace)
     before = _snapshot(workspace)
-    result = import_file(workspace, kind="people", path=EXAMPLES / "people.csv", dry_run=True)
+    result = import_into(workspace, kind="people", path=EXAMPLES / "people.csv", dry_run=True)
     assert (result.created, result.dry_run, result.event_id) == (3, True, None)
     assert _snapshot(workspace) == before
 
@@ -99,7 +99,7 @@ def test_cycles_unknown_roles_zones_and_duplicates_are_refused(workspace, tmp_pa
         "D,Dan,not-an-email,t2,Sales,,,,UTC,\n"
     )
     with pytest.raises(InputError) as caught:
-        import_file(workspace, kind="people", path=_write(tmp_path, "people.csv", text),
+        import_into(workspace, kind="people", path=_write(tmp_path, "people.csv", text),
                     display_name="hr-export.csv")
     lines = {str(problem) for problem in caught.value.problems}
     assert "hr-export.csv:4:role: no role with id 'astronaut' (import roles first)" in lines
@@ -114,18 +114,18 @@ def test_cycles_unknown_roles_zones_and_duplicates_are_refused(workspace, tmp_pa
 
 def test_unknown_columns_and_missing_files_are_clear_errors(sqlite_workspace, tmp_path) -> None:
     with pytest.raises(InputError) as caught:
-        import_file(sqlite_workspace, kind="people",
+        import_into(sqlite_workspace, kind="people",
                     path=_write(tmp_path, "p.csv", "id,name,team,departmnt\n"))
     assert [str(p) for p in caught.value.problems] == [
         "p.csv:1:department: required column 'department' is missing",
         "p.csv:1:departmnt: unknown column 'departmnt'; expected id, name, team, department, "
         "team_name, email, role, manager_id, location, time_zone, hire_date, status"]
     with pytest.raises(InputError, match="no such file"):
-        import_file(sqlite_workspace, kind="people", path=tmp_path / "missing.csv")
+        import_into(sqlite_workspace, kind="people", path=tmp_path / "missing.csv")
     with pytest.raises(InputError, match="unknown import kind 'payroll'"):
-        import_file(sqlite_workspace, kind="payroll", path=tmp_path / "p.csv")
+        import_into(sqlite_workspace, kind="payroll", path=tmp_path / "p.csv")
     with pytest.raises(InputError, match=r"people imports read \.csv, not a \.xlsx file"):
-        import_file(sqlite_workspace, kind="people", path=_write(tmp_path, "p.xlsx", "x"))
+        import_into(sqlite_workspace, kind="people", path=_write(tmp_path, "p.xlsx", "x"))
 
 
 def test_problem_lists_are_capped_and_the_rest_counted(tmp_path) -> None:
@@ -135,7 +135,7 @@ def test_problem_lists_are_capped_and_the_rest_counted(tmp_path) -> None:
     workspace = Workspace.open(Settings(home=tmp_path / "home", max_reported_problems=2))
     rows = "".join(f",Nobody {n},,t1,Sales,,,,UTC,\n" for n in range(5))
     with pytest.raises(InputError) as caught:
-        import_file(workspace, kind="people", path=_write(tmp_path, "p.csv", HEADER + rows))
+        import_into(workspace, kind="people", path=_write(tmp_path, "p.csv", HEADER + rows))
     assert (len(caught.value.problems), caught.value.total) == (2, 5)
     workspace.close()
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from learnloop.config import Settings
 from learnloop.domain.signals import signal_key
 from learnloop.errors import InputError
-from learnloop.importing import import_file
+from import_support import import_into
 from learnloop.store import tables
 from learnloop.workspace import Workspace
 
@@ -29,12 +29,12 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 def _organisation(workspace) -> None:
     for kind, name in (("skills", "skills.yaml"), ("roles", "roles.yaml"),
                        ("people", "people.csv")):
-        import_file(workspace, kind=kind, path=EXAMPLES / name)
+        import_into(workspace, kind=kind, path=EXAMPLES / name)
 
 
 def _problems(workspace, **kwargs) -> list[str]:
     with pytest.raises(InputError) as caught:
-        import_file(workspace, **kwargs)
+        import_into(workspace, **kwargs)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -44,8 +44,8 @@ def test_signal_times_are_stored_in_utc_and_reimports_are_unchanged(workspace, t
                      "x1,calls,person,E002,2025-03-01T10:00:00+02:00,4,dialer\n"
                      ",calls,person,E003,2025-03-01T10:00:00,5,dialer\n")
     path = _write(tmp_path, "signals.csv", text)
-    first = import_file(workspace, kind="signals", path=path)
-    second = import_file(workspace, kind="signals", path=path)
+    first = import_into(workspace, kind="signals", path=path)
+    second = import_into(workspace, kind="signals", path=path)
     assert (first.created, second.unchanged, second.created) == (3, 3, 0)
     with workspace.session() as session:
         rows = {row.key: row for row in session.scalars(select(tables.Signal))}
@@ -58,9 +58,9 @@ def test_signal_times_are_stored_in_utc_and_reimports_are_unchanged(workspace, t
 
 def test_a_changed_value_updates_the_signal(workspace, tmp_path) -> None:
     _organisation(workspace)
-    import_file(workspace, kind="signals", path=EXAMPLES / "signals.csv")
+    import_into(workspace, kind="signals", path=EXAMPLES / "signals.csv")
     changed = (EXAMPLES / "signals.csv").read_text().replace("27.5", "28.0")
-    result = import_file(workspace, kind="signals", path=_write(tmp_path, "signals.csv", changed),
+    result = import_into(workspace, kind="signals", path=_write(tmp_path, "signals.csv", changed),
                          )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
 
@@ -84,7 +84,7 @@ def test_repeated_ids_are_caught_across_batches(tmp_path) -> None:
     path = _write(tmp_path, "s.csv", HEADER + rows + "k1,m,organisation,,2025-02-01,2,crm\n")
     assert _problems(workspace, kind="signals", path=path) == [
         "s.csv:7:id: signal id 'k1' appears more than once in this file"]
-    import_file(workspace, kind="signals", path=_write(tmp_path, "ok.csv", HEADER + rows))
+    import_into(workspace, kind="signals", path=_write(tmp_path, "ok.csv", HEADER + rows))
     again = _write(tmp_path, "again.csv", HEADER + rows + "k0,m,organisation,,2025-02-01,2,crm\n")
     assert _problems(workspace, kind="signals", path=again) == [
         "again.csv:7:id: signal id 'k0' appears more than once in this file"]
@@ -96,9 +96,9 @@ def test_thousands_of_signals_are_counted_exactly_across_batches(workspace, tmp_
     rows = [f",calls,team,sales-emea,2025-01-01T00:00:{n % 60:02d}+00:00,{n},s{n // 60}\n"
             for n in range(9000)]
     path = _write(tmp_path, "s.csv", HEADER + "".join(rows))
-    first = import_file(workspace, kind="signals", path=path)
+    first = import_into(workspace, kind="signals", path=path)
     rows[8500] = rows[8500].replace(",8500,", ",8500.5,")
-    again = import_file(workspace, kind="signals", path=_write(tmp_path, "s.csv",
+    again = import_into(workspace, kind="signals", path=_write(tmp_path, "s.csv",
                                                                 HEADER + "".join(rows)))
     assert (first.created, again.created, again.updated, again.unchanged) == (9000, 0, 1, 8999)
     with workspace.session() as session:
@@ -112,13 +112,13 @@ def test_thousands_of_signals_are_counted_exactly_across_batches(workspace, tmp_
 
 def test_signals_arrive_as_json_and_json_lines(workspace, tmp_path) -> None:
     _organisation(workspace)
-    assert import_file(workspace, kind="signals", path=EXAMPLES / "signals.json").created == 2
+    assert import_into(workspace, kind="signals", path=EXAMPLES / "signals.json").created == 2
     lines = [{"metric": "m", "subject_type": "organisation", "observed_at": "2025-01-01",
               "value": 1, "source": "s"},
              {"metric": "m", "subject_type": "team", "subject": "sales-emea",
               "observed_at": "2025-01-01", "value": "2.5", "source": "s"}]
     path = _write(tmp_path, "s.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
-    assert import_file(workspace, kind="signals", path=path).created == 2
+    assert import_into(workspace, kind="signals", path=path).created == 2
     bad = _write(tmp_path, "bad.jsonl", '{"metric": "m", "colour": 1}\nnot json\n')
     problems = _problems(workspace, kind="signals", path=bad)
     assert problems[0].startswith("bad.jsonl:1:colour: unknown key")
@@ -127,8 +127,8 @@ def test_signals_arrive_as_json_and_json_lines(workspace, tmp_path) -> None:
 
 def test_evidence_refers_to_known_people_and_skills(workspace, tmp_path) -> None:
     _organisation(workspace)
-    result = import_file(workspace, kind="evidence", path=EXAMPLES / "evidence.csv")
-    assert (result.created, import_file(workspace, kind="evidence",
+    result = import_into(workspace, kind="evidence", path=EXAMPLES / "evidence.csv")
+    assert (result.created, import_into(workspace, kind="evidence",
                                         path=EXAMPLES / "evidence.csv").unchanged) == (3, 3)
     text = ("person,skill,kind,level,date,source\n"
             "E404,negotiation,assessment,2,2025-01-01,lms\n"
@@ -142,7 +142,7 @@ def test_evidence_refers_to_known_people_and_skills(workspace, tmp_path) -> None
 
 def test_pulse_refuses_groups_too_small_to_stay_anonymous(workspace, tmp_path) -> None:
     _organisation(workspace)
-    assert import_file(workspace, kind="pulse", path=EXAMPLES / "pulse.csv").created == 2
+    assert import_into(workspace, kind="pulse", path=EXAMPLES / "pulse.csv").created == 2
     text = ("survey,team,question,period,score,responses\n"
             "q,sales-emea,Q1,2025-01-01,4,2\n"
             "q,ghosts,Q1,2025-01-01,4,10\n")
@@ -189,10 +189,10 @@ def _stored(workspace) -> list[tuple]:
 
 def test_untidy_csv_rows_are_stored_as_the_full_check_would(workspace, tmp_path) -> None:
     _organisation(workspace)
-    from_csv = import_file(workspace, kind="signals", path=_as_csv(tmp_path, UNTIDY_ROWS))
+    from_csv = import_into(workspace, kind="signals", path=_as_csv(tmp_path, UNTIDY_ROWS))
     stored = _stored(workspace)
     assert from_csv.created == 3 and len(stored) == 3
-    again = import_file(workspace, kind="signals", path=_as_json_lines(tmp_path, UNTIDY_ROWS))
+    again = import_into(workspace, kind="signals", path=_as_json_lines(tmp_path, UNTIDY_ROWS))
     assert (again.created, again.unchanged) == (0, 3)
     assert _stored(workspace) == stored
     assert "crm|m|p:E002|1740816000" in {row[0] for row in stored}

@@ -137,16 +137,17 @@ def _import_command(kind: str) -> Callable[..., None]:
         ] = False,
         org: OrgOption = None,
     ) -> None:
-        from learnloop.importing import import_file
+        from learnloop.importing import ImportLimits, import_file
 
         workspace = _open_workspace()
-        with _reported_errors(), _progress() as progress:
+        with _reported_errors(), _progress() as progress, workspace.session() as session:
             task = progress.add_task(f"{'checking' if dry_run else 'importing'} {kind}", total=None)
             result = import_file(
-                workspace,
+                session,
+                organisation_id=workspace.organisation(session, org).id,
                 kind=kind,
                 path=path,
-                organisation_key=org,
+                limits=ImportLimits.from_settings(workspace.settings),
                 dry_run=dry_run,
                 actor="cli",
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
@@ -286,12 +287,12 @@ def loop(org: OrgOption = None) -> None:
 def _run_loop_with_progress(workspace: Workspace, agents: list, org: str | None):  # noqa: ANN202
     from learnloop.agents import run_loop
 
-    with _progress() as progress:
+    with _progress() as progress, workspace.session() as session:
         task = progress.add_task("running the loop", total=len(agents))
         report = run_loop(
-            workspace,
+            session,
+            organisation_id=workspace.organisation(session, org).id,
             agents=agents,
-            organisation_key=org,
             actor="cli",
             on_agent=lambda agent: progress.update(
                 task, advance=1, description=f"{agent.stage}: {agent.name}"

@@ -10,14 +10,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from learnloop.connectors.importers.base import ImportContext, Problems
+from sqlalchemy.orm import Session
+
+from learnloop.config import Settings
+from learnloop.connectors.importers.base import ImportContext
 from learnloop.connectors.importers.registry import importers
 from learnloop.domain.events import EventKind
+from learnloop.domain.imports import Problems
 from learnloop.errors import InputError
 from learnloop.store.event_log import EventLog
-from learnloop.workspace import Workspace
 
-__all__ = ["ImportResult", "file_sha256", "import_file"]
+__all__ = ["ImportLimits", "ImportResult", "file_sha256", "import_file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +41,28 @@ class ImportResult:
         return {key: value for key, value in asdict(self).items() if key != "event_id"}
 
 
-def import_file(workspace: Workspace, *, kind: str, path: Path, organisation_key: str | None = None,
-                dry_run: bool = False, actor: str = "cli",
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """How an import batches its writes and how many problems it lists in full."""
+
+    batch_size: int = 5000
+    listed_problems: int = 1000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ImportLimits:
+        return cls(batch_size=settings.import_batch_size,
+                   listed_problems=settings.max_reported_problems)
+
+
+def import_file(session: Session, *, organisation_id: int, kind: str, path: Path,
+                dry_run: bool = False, actor: str = "cli", limits: ImportLimits = ImportLimits(),
                 progress: Callable[[int, int], None] | None = None,
                 display_name: str | None = None) -> ImportResult:
     """Check every row of `path` and upsert it by key, or raise InputError and write nothing.
 
-    `display_name` is the file name problems mention (an upload's name, not its temp file).
+    Runs inside the caller's transaction (a savepoint of it), which the caller commits: a
+    rejected file or a dry run rolls back only its own savepoint. `display_name` is the file
+    name problems mention (an upload's name, not its temp file).
     """
     path = Path(path)
     name = display_name or path.name
@@ -61,26 +79,31 @@ def import_file(workspace: Workspace, *, kind: str, path: Path, organisation_key
                              for fmt in importer.formats)
         raise InputError(f"{name}: {kind} imports read {readable}, not {what}")
 
-    settings = workspace.settings
-    problems = Problems(name, limit=settings.max_reported_problems)
-    with workspace.session() as session:
-        organisation = workspace.organisation(session, organisation_key)
-        context = ImportContext(session=session, organisation_id=organisation.id, problems=problems,
-                                batch_size=settings.import_batch_size, progress=progress)
+    problems = Problems(name, limit=limits.listed_problems)
+    savepoint = session.begin_nested()
+    try:
+        context = ImportContext(session=session, organisation_id=organisation_id,
+                                problems=problems, batch_size=limits.batch_size,
+                                progress=progress)
         try:
             counts = importer(context).run(path)
         except OSError as error:
             raise InputError(f"{name}: cannot read: {error.strerror or error}") from error
         if problems:
-            raise problems.error()  # leaving the session by an exception rolls everything back
+            raise problems.error()
         result = ImportResult(kind=kind, file=name, **asdict(counts), dry_run=dry_run,
                               event_id=None)
         if dry_run:
-            session.rollback()
+            savepoint.rollback()
             return result
-        event = EventLog(session, organisation.id).record(
+        event = EventLog(session, organisation_id).record(
             EventKind.IMPORT_COMPLETED, actor=actor, subject_type="import", subject_id=kind,
             payload={"kind": kind, "file": name, "sha256": file_sha256(path), **asdict(counts)})
+        savepoint.commit()
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
     return replace(result, event_id=event.id)
 
 

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer
+from sqlalchemy.orm import Session
 
 from learnloop.config import Settings
 from learnloop.domain.jobs import (
@@ -123,11 +124,10 @@ class JobQueue:
             message = f"the job queue did not accept the job: {type(error).__name__}"
             raise ProviderError(message) from error
 
-    def status(self, *, organisation_id: int, job_id: str) -> JobStatus:
-        with self.workspace.session() as session:
-            events = EventLog(session, organisation_id).about(
-                JOB_SUBJECT, job_id, kinds=JOB_EVENT_KINDS)
-            found = job_status(job_id, events)
+    def status(self, session: Session, *, organisation_id: int, job_id: str) -> JobStatus:
+        events = EventLog(session, organisation_id).about(JOB_SUBJECT, job_id,
+                                                          kinds=JOB_EVENT_KINDS)
+        found = job_status(job_id, events)
         if found is None:
             raise NotFoundError(f"no job with id {job_id!r}")
         return found
@@ -162,12 +162,16 @@ class JobQueue:
 
     def _import_file(self, *, job_id: str, organisation_key: str, actor: str, kind: str,
                      path: str, dry_run: bool, display_name: str) -> None:
-        from learnloop.importing import import_file
+        from learnloop.importing import ImportLimits, import_file
 
         def work() -> dict[str, Any]:
-            result = import_file(self.workspace, kind=kind, path=Path(path),
-                                 organisation_key=organisation_key, dry_run=dry_run, actor=actor,
-                                 display_name=display_name)
+            with self.workspace.session() as session:
+                result = import_file(
+                    session, organisation_id=self.workspace.organisation(session,
+                                                                         organisation_key).id,
+                    kind=kind, path=Path(path), dry_run=dry_run, actor=actor,
+                    limits=ImportLimits.from_settings(self.workspace.settings),
+                    display_name=display_name)
             return {"result": result.summary()}
 
         try:
@@ -181,8 +185,10 @@ class JobQueue:
         from learnloop.agents import registered_agents, run_loop
 
         def work() -> dict[str, Any]:
-            report = run_loop(self.workspace, agents=registered_agents(),
-                              organisation_key=organisation_key, actor=actor)
+            with self.workspace.session() as session:
+                report = run_loop(session, agents=registered_agents(), actor=actor,
+                                  organisation_id=self.workspace.organisation(
+                                      session, organisation_key).id)
             result: dict[str, Any] = {"result": {
                 "agents": {line.agent: line.summary for line in report.reports},
                 "failures": report.failures}}

@@ -1,4 +1,4 @@
-"""Runs one pass of the loop: every registered agent in stage order, each in its own transaction.
+"""Runs one pass of the loop: every registered agent in stage order, each in its own savepoint.
 
 One agent failing is recorded as an event and does not undo what the others did.
 """
@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import Session
+
 from learnloop.agents.base import Agent, AgentContext, AgentReport
 from learnloop.domain.events import EventKind, utcnow
 from learnloop.store.event_log import EventLog
-from learnloop.workspace import Workspace
 
 __all__ = ["LoopReport", "run_loop"]
 
@@ -27,46 +28,34 @@ class LoopReport:
 
 
 def run_loop(
-    workspace: Workspace,
+    session: Session,
     *,
+    organisation_id: int,
     agents: Sequence[Agent],
-    organisation_key: str | None = None,
     actor: str = "loop",
     on_agent: Callable[[Agent], None] | None = None,
 ) -> LoopReport:
-    """Run `agents` once for an organisation; `on_agent` is called before each (for progress)."""
+    """Run `agents` once for an organisation inside the caller's transaction, each agent in a
+    savepoint of its own; `on_agent` is called before each (for progress)."""
     report = LoopReport()
-    with workspace.session() as session:
-        organisation_id = workspace.organisation(session, organisation_key).id
-        EventLog(session, organisation_id).record(
-            EventKind.LOOP_STARTED,
-            actor=actor,
-            payload={"agents": [agent.name for agent in agents]},
-        )
+    log = EventLog(session, organisation_id)
+    log.record(EventKind.LOOP_STARTED, actor=actor,
+               payload={"agents": [agent.name for agent in agents]})
     for agent in agents:
         if on_agent is not None:
             on_agent(agent)
+        savepoint = session.begin_nested()
         try:
-            with workspace.session() as session:
-                context = AgentContext(
-                    organisation_id=organisation_id,
-                    session=session,
-                    events=EventLog(session, organisation_id),
-                    now=utcnow(),
-                )
-                report.reports.append(agent.run(context))
+            context = AgentContext(organisation_id=organisation_id, session=session, events=log,
+                                   now=utcnow())
+            report.reports.append(agent.run(context))
+            savepoint.commit()
         except Exception as error:  # noqa: BLE001 - the loop records and carries on
+            if savepoint.is_active:
+                savepoint.rollback()
             report.failures[agent.name] = f"{type(error).__name__}: {error}"
-            with workspace.session() as session:
-                EventLog(session, organisation_id).record(
-                    EventKind.AGENT_FAILED,
-                    actor=f"agent:{agent.name}",
-                    payload={"error": report.failures[agent.name]},
-                )
-    with workspace.session() as session:
-        EventLog(session, organisation_id).record(
-            EventKind.LOOP_COMPLETED,
-            actor=actor,
-            payload={"ran": [r.agent for r in report.reports], "failed": sorted(report.failures)},
-        )
+            log.record(EventKind.AGENT_FAILED, actor=f"agent:{agent.name}",
+                       payload={"error": report.failures[agent.name]})
+    log.record(EventKind.LOOP_COMPLETED, actor=actor,
+               payload={"ran": [r.agent for r in report.reports], "failed": sorted(report.failures)})
     return report

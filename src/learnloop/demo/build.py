@@ -13,7 +13,7 @@ from rich.progress import Progress, TaskID
 from learnloop.demo.generator import generate_company
 from learnloop.demo.writer import write_demo_files
 from learnloop.domain.events import EventKind
-from learnloop.importing import import_file
+from learnloop.importing import ImportLimits, import_file
 from learnloop.store.event_log import EventLog
 from learnloop.store.organisations import rename_organisation
 from learnloop.store.overview import organisation_counts
@@ -44,8 +44,11 @@ def _import_all(workspace: Workspace, paths: dict[str, Path], *, organisation_ke
             def report(done: int, total: int, task: TaskID = task) -> None:
                 progress.update(task, completed=done, total=total)
 
-        import_file(workspace, kind=kind, path=path, organisation_key=organisation_key,
-                    actor=ACTOR, progress=report)
+        with workspace.session() as session:
+            import_file(session, organisation_id=workspace.organisation(session,
+                                                                        organisation_key).id,
+                        kind=kind, path=path, actor=ACTOR, progress=report,
+                        limits=ImportLimits.from_settings(workspace.settings))
         if progress is not None:  # importers that report nothing still end as done
             total = next(found.total for found in progress.tasks if found.id == task) or 1
             progress.update(task, total=total, completed=total)

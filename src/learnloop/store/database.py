@@ -29,6 +29,19 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI cal
     cursor.close()
 
 
+def _begin_before_savepoint(connection, _name) -> None:  # noqa: ANN001 - engine event
+    """Open a real SQLite transaction before a savepoint.
+
+    Python's sqlite3 module starts a transaction only before the first write, so a savepoint
+    opened first would be the outermost one, and releasing it would commit the caller's work.
+    IMMEDIATE: what follows a savepoint writes, so wait for the write lock now (busy timeout)
+    rather than fail to upgrade a read snapshot later.
+    """
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN IMMEDIATE")
+
+
 class Database:
     """An engine and its session factory; `session()` is one transaction."""
 
@@ -47,6 +60,7 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _tune_sqlite)
+            event.listen(self.engine, "savepoint", _begin_before_savepoint)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

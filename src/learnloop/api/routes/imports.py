@@ -24,7 +24,7 @@ from learnloop.api.routes.jobs import accepted
 from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.events import EventKind
-from learnloop.importing import import_file
+from learnloop.importing import ImportLimits, import_file
 from learnloop.jobs import save_upload
 from learnloop.store.event_log import EventLog
 
@@ -37,7 +37,8 @@ WEBHOOK_NAME = "webhook"
 @router.post("/imports/{kind}", response_model=ImportResult | JobAccepted,
              responses={202: {"model": JobAccepted, "description": "Queued as a job"}})
 def upload_import(
-    kind: str, workspace: WorkspaceDep, jobs: JobsDep, organisation: OrganisationDep,
+    kind: str, workspace: WorkspaceDep, session: SessionDep, jobs: JobsDep,
+    organisation: OrganisationDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.INTEGRATION)],
     response: Response,
     file: Annotated[UploadFile, File(description="The file, in the format docs/data-formats.md "
@@ -55,7 +56,8 @@ def upload_import(
             dry_run=dry_run, actor=principal.actor))
     with tempfile.TemporaryDirectory(prefix="learnloop-upload-") as folder:
         path = save_upload(file.file, folder=Path(folder), filename=filename)
-        result = import_file(workspace, kind=kind, path=path, organisation_key=organisation.key,
+        result = import_file(session, organisation_id=organisation.id, kind=kind, path=path,
+                             limits=ImportLimits.from_settings(workspace.settings),
                              dry_run=dry_run, actor=principal.actor, display_name=filename)
     return ImportResult(**result.summary())
 
@@ -72,9 +74,9 @@ def receive_signals(
     with tempfile.TemporaryDirectory(prefix="learnloop-webhook-") as folder:
         path = Path(folder) / "signals.json"
         path.write_text(json.dumps({"signals": batch.signals}), encoding="utf-8")
-        result = import_file(workspace, kind="signals", path=path,
-                             organisation_key=organisation.key, actor=principal.actor,
-                             display_name=WEBHOOK_NAME)
+        result = import_file(session, organisation_id=organisation.id, kind="signals", path=path,
+                             limits=ImportLimits.from_settings(workspace.settings),
+                             actor=principal.actor, display_name=WEBHOOK_NAME)
     counts = SignalsResult(received=result.rows, created=result.created, updated=result.updated,
                            unchanged=result.unchanged)
     EventLog(session, organisation.id).record(EventKind.SIGNALS_RECEIVED, actor=principal.actor,

@@ -11,6 +11,7 @@ from learnloop.api.deps import (
     JobsDep,
     OrganisationDep,
     RoleDocumentedRoute,
+    SessionDep,
     require_roles,
 )
 from learnloop.api.schemas import JobAccepted, JobOut
@@ -33,9 +34,9 @@ def run_loop(jobs: JobsDep, organisation: OrganisationDep,
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def get_job(job_id: str, jobs: JobsDep,
+def get_job(job_id: str, jobs: JobsDep, session: SessionDep,
             principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.INTEGRATION)],
             ) -> dict[str, Any]:
     """A job's state (`queued`, `running`, `done`, `failed`) with its result or error and the
     worker process that ran it."""
-    return asdict(jobs.status(organisation_id=principal.organisation_id, job_id=job_id))
+    return asdict(jobs.status(session, organisation_id=principal.organisation_id, job_id=job_id))

@@ -19,7 +19,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnloop.errors import InputError, Problem
+from learnloop.domain.imports import Counts, Problems
 
 __all__ = [
     "Cells", "Counts", "ImportContext", "Importer", "Problems", "as_cells", "count_lines",
@@ -28,29 +28,6 @@ __all__ = [
 
 MAX_KEY = 128
 CsvRow = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
-
-
-class Problems:
-    """Collects every problem of one import; lists the first `limit`, counts the rest."""
-
-    def __init__(self, file: str, *, limit: int) -> None:
-        self.file = file
-        self.limit = limit
-        self.listed: list[Problem] = []
-        self.total = 0
-
-    def add(self, message: str, *, row: int | None = None, field: str | None = None) -> None:
-        self.total += 1
-        if len(self.listed) < self.limit:
-            self.listed.append(Problem(message, file=self.file, row=row, field=field))
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-    def error(self) -> InputError:
-        noun = "problem" if self.total == 1 else "problems"
-        return InputError(f"{self.file}: {self.total} {noun} found; nothing was imported",
-                          self.listed, total=self.total)
 
 
 @dataclass
@@ -75,14 +52,6 @@ class ImportContext:
         """The organisation's rows of `model` (a table with key and id), as key → id."""
         return dict(self.session.execute(select(model.key, model.id).where(
             model.organisation_id == self.organisation_id)).all())
-
-
-@dataclass
-class Counts:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 class Importer(ABC):

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from learnloop.connectors.importers.base import Cells, Counts, Importer, read_yaml, yaml_cells
-from learnloop.connectors.importers.writing import replace_children, sync_rows
+from learnloop.store.bulk import replace_children, sync_rows
 from learnloop.domain.objectives import Direction
 from learnloop.store import tables
 

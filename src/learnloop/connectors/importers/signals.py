@@ -21,7 +21,7 @@ from learnloop.connectors.importers.base import (
     parse_time,
     read_json,
 )
-from learnloop.connectors.importers.writing import KeyedStream
+from learnloop.store.bulk import KeyedStream
 from learnloop.domain.signals import compact_time, derived_signal_key
 from learnloop.store import tables
 

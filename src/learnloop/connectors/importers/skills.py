@@ -17,7 +17,7 @@ from learnloop.connectors.importers.base import (
     read_yaml,
     yaml_cells,
 )
-from learnloop.connectors.importers.writing import sync_rows
+from learnloop.store.bulk import sync_rows
 from learnloop.store import tables
 
 __all__ = ["SkillsImporter"]

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from learnloop.connectors.importers.base import Counts, Problems
+from learnloop.domain.imports import Counts, Problems
 
 __all__ = ["KeyedStream", "Synced", "replace_children", "sync_rows"]
 
