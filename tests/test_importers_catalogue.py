@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from learnloop.errors import InputError
 from import_support import import_into
+from learnloop.errors import InputError
 from learnloop.store import tables
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from learnloop.errors import InputError
 from import_support import import_into
+from learnloop.errors import InputError
 from learnloop.store import tables
 from learnloop.store.overview import organisation_counts
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from import_support import import_into
 from learnloop.config import Settings
 from learnloop.domain.signals import signal_key
 from learnloop.errors import InputError
-from import_support import import_into
 from learnloop.store import tables
 from learnloop.workspace import Workspace
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from import_support import import_into
 from learnloop.connectors.importers.registry import importers, load_importers
 from learnloop.errors import ConfigError, InputError
-from import_support import import_into
 from learnloop.store import tables
 
 

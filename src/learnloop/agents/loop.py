@@ -57,5 +57,6 @@ def run_loop(
             log.record(EventKind.AGENT_FAILED, actor=f"agent:{agent.name}",
                        payload={"error": report.failures[agent.name]})
     log.record(EventKind.LOOP_COMPLETED, actor=actor,
-               payload={"ran": [r.agent for r in report.reports], "failed": sorted(report.failures)})
+               payload={"ran": [line.agent for line in report.reports],
+                        "failed": sorted(report.failures)})
     return report

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from learnloop.connectors.importers.base import Counts, Importer, as_cells, csv_rows
-from learnloop.store.bulk import KeyedStream
 from learnloop.domain.evidence import EvidenceKind
 from learnloop.domain.proficiency import MAX_LEVEL, MIN_LEVEL
 from learnloop.store import tables
+from learnloop.store.bulk import KeyedStream
 
 __all__ = ["EvidenceImporter"]
 

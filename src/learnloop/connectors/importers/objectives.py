@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 
 from learnloop.connectors.importers.base import Cells, Counts, Importer, read_yaml, yaml_cells
-from learnloop.store.bulk import replace_children, sync_rows
 from learnloop.domain.objectives import Direction
 from learnloop.store import tables
+from learnloop.store.bulk import replace_children, sync_rows
 
 __all__ = ["ObjectivesImporter"]
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from learnloop.connectors.importers.base import Counts, Importer, as_cells, csv_rows
-from learnloop.store.bulk import sync_rows
 from learnloop.domain.org import management_cycles
 from learnloop.store import tables
+from learnloop.store.bulk import sync_rows
 
 __all__ = ["PeopleImporter"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from learnloop.connectors.importers.base import Counts, Importer, as_cells, csv_rows
-from learnloop.store.bulk import sync_rows
 from learnloop.domain.evidence import MIN_PULSE_RESPONSES
 from learnloop.store import tables
+from learnloop.store.bulk import sync_rows
 
 __all__ = ["PulseImporter"]
 

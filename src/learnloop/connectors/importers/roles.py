@@ -17,9 +17,9 @@ from learnloop.connectors.importers.base import (
     read_yaml,
     yaml_cells,
 )
-from learnloop.store.bulk import replace_children, sync_rows
 from learnloop.domain.proficiency import MAX_LEVEL, MIN_LEVEL, Criticality
 from learnloop.store import tables
+from learnloop.store.bulk import replace_children, sync_rows
 
 __all__ = ["RolesImporter"]
 

@@ -21,9 +21,9 @@ from learnloop.connectors.importers.base import (
     parse_time,
     read_json,
 )
-from learnloop.store.bulk import KeyedStream
 from learnloop.domain.signals import compact_time, derived_signal_key
 from learnloop.store import tables
+from learnloop.store.bulk import KeyedStream
 
 __all__ = ["SignalsImporter"]
 

@@ -17,8 +17,8 @@ from learnloop.connectors.importers.base import (
     read_yaml,
     yaml_cells,
 )
-from learnloop.store.bulk import sync_rows
 from learnloop.store import tables
+from learnloop.store.bulk import sync_rows
 
 __all__ = ["SkillsImporter"]
 
