@@ -1,6 +1,7 @@
 """The console in a real browser: sign in with the demo's token and see the KPI charts render.
 
-Needs Debian's chromium (/usr/bin/chromium); skips saying so when it is not installed.
+Needs Debian's chromium (/usr/bin/chromium). Outside CI it skips, saying so, when Chromium is
+not installed; in CI (`CI=true`, where `.ci/run` installs it) a missing Chromium fails the run.
 """
 
 from __future__ import annotations
@@ -22,10 +23,16 @@ from learnloop.workspace import Workspace
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium is not installed (Debian package `chromium`); browser test skipped",
-)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _chromium_or_skip() -> None:
+    if CHROMIUM is not None:
+        return
+    if IN_CI:
+        pytest.fail("Chromium is required in CI (`.ci/run` installs Debian's `chromium`)")
+    pytest.skip("Chromium is not installed (Debian package `chromium`); browser test skipped")
 
 
 def _free_port() -> int:

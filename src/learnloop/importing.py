@@ -6,21 +6,22 @@ All or nothing: every row is checked, any problem rolls the one transaction back
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from learnloop.config import Settings
-from learnloop.connectors.importers.base import ImportContext
+from learnloop.connectors.importers.base import ImportContext, Importer
 from learnloop.connectors.importers.registry import importers
 from learnloop.domain.events import EventKind
-from learnloop.domain.imports import Problems
+from learnloop.domain.imports import Counts, Problems
 from learnloop.errors import InputError
 from learnloop.store.event_log import EventLog
 
-__all__ = ["ImportLimits", "ImportResult", "file_sha256", "import_file"]
+__all__ = ["ImportLimits", "ImportResult", "file_sha256", "import_file", "import_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +62,12 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
     """Check every row of `path` and upsert it by key, or raise InputError and write nothing.
 
     Runs inside the caller's transaction (a savepoint of it), which the caller commits: a
-    rejected file or a dry run rolls back only its own savepoint. `display_name` is the file
-    name problems mention (an upload's name, not its temp file).
+    rejected file or a dry run rolls back only its own savepoint. Records `import.completed`.
+    `display_name` is the file name problems mention (an upload's name, not its temp file).
     """
     path = Path(path)
     name = display_name or path.name
-    available = importers()
-    importer = available.get(kind)
-    if importer is None:
-        raise InputError(f"unknown import kind {kind!r}; one of: {', '.join(available)}")
+    importer = _importer(kind)
     if not path.exists():
         raise InputError(f"{name}: no such file or folder")
     if not importer.accepts(path):
@@ -79,6 +77,46 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
                              for fmt in importer.formats)
         raise InputError(f"{name}: {kind} imports read {readable}, not {what}")
 
+    def event(counts: Counts) -> tuple[str, dict[str, Any]]:
+        return EventKind.IMPORT_COMPLETED, {"kind": kind, "file": name,
+                                            "sha256": file_sha256(path), **asdict(counts)}
+
+    return _run(session, importer, lambda run: run.run(path), organisation_id=organisation_id,
+                kind=kind, name=name, dry_run=dry_run, actor=actor, limits=limits,
+                progress=progress, event=event)
+
+
+def import_records(session: Session, *, organisation_id: int, kind: str,
+                   records: Sequence[Any], origin: str, event_kind: str, actor: str,
+                   limits: ImportLimits = ImportLimits()) -> ImportResult:
+    """Check and upsert records already parsed (a webhook's JSON items), like a file's rows.
+
+    Problems name `origin` as the file and each record's 1-based position as its row. Records
+    one event of `event_kind` with the counts, in the caller's transaction.
+    """
+    importer = _importer(kind)
+
+    def event(counts: Counts) -> tuple[str, dict[str, Any]]:
+        return event_kind, {"kind": kind, "origin": origin, **asdict(counts)}
+
+    return _run(session, importer, lambda run: run.run_records(records),
+                organisation_id=organisation_id, kind=kind, name=origin, dry_run=False,
+                actor=actor, limits=limits, progress=None, event=event)
+
+
+def _importer(kind: str) -> type[Importer]:
+    available = importers()
+    importer = available.get(kind)
+    if importer is None:
+        raise InputError(f"unknown import kind {kind!r}; one of: {', '.join(available)}")
+    return importer
+
+
+def _run(session: Session, importer: type[Importer], work: Callable[[Importer], Counts], *,
+         organisation_id: int, kind: str, name: str, dry_run: bool, actor: str,
+         limits: ImportLimits, progress: Callable[[int, int], None] | None,
+         event: Callable[[Counts], tuple[str, dict[str, Any]]]) -> ImportResult:
+    """Run one importer in a savepoint: rolled back on any problem or a dry run."""
     problems = Problems(name, limit=limits.listed_problems)
     savepoint = session.begin_nested()
     try:
@@ -86,7 +124,7 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
                                 problems=problems, batch_size=limits.batch_size,
                                 progress=progress)
         try:
-            counts = importer(context).run(path)
+            counts = work(importer(context))
         except OSError as error:
             raise InputError(f"{name}: cannot read: {error.strerror or error}") from error
         if problems:
@@ -96,15 +134,15 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
         if dry_run:
             savepoint.rollback()
             return result
-        event = EventLog(session, organisation_id).record(
-            EventKind.IMPORT_COMPLETED, actor=actor, subject_type="import", subject_id=kind,
-            payload={"kind": kind, "file": name, "sha256": file_sha256(path), **asdict(counts)})
+        event_kind, payload = event(counts)
+        recorded = EventLog(session, organisation_id).record(
+            event_kind, actor=actor, subject_type="import", subject_id=kind, payload=payload)
         savepoint.commit()
     except BaseException:
         if savepoint.is_active:
             savepoint.rollback()
         raise
-    return replace(result, event_id=event.id)
+    return replace(result, event_id=recorded.id)
 
 
 def file_sha256(path: Path) -> str:

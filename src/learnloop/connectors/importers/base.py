@@ -9,7 +9,7 @@ import csv
 import json
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.imports import Counts, Problems
+from learnloop.errors import InputError
 
 __all__ = [
     "Cells", "Counts", "ImportContext", "Importer", "Problems", "as_cells", "count_lines",
@@ -74,6 +75,10 @@ class Importer(ABC):
     @abstractmethod
     def run(self, path: Path) -> Counts:
         """Check and write every row of `path`; problems go to `self.problems`, never raised."""
+
+    def run_records(self, records: Sequence[Any]) -> Counts:
+        """Check and write records already parsed (a webhook's items); row = 1-based position."""
+        raise InputError(f"{self.kind} imports take files only, not records")
 
 
 # --- reading -----------------------------------------------------------------------------------

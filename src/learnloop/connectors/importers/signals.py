@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
@@ -39,17 +39,27 @@ class SignalsImporter(Importer):
     formats = ("csv", "json", "jsonl", "ndjson")
 
     def run(self, path: Path) -> Counts:
-        session, organisation_id = self.context.session, self.context.organisation_id
+        suffix = path.suffix.lower()
+        self._prepare()
+        if suffix == ".csv":
+            return self._write(None, max(self.context.line_total(path) - 1, 0), path)
+        if suffix == ".json":
+            return self._write(*self._json(path))
+        return self._write(self._json_lines(path), self.context.line_total(path))
+
+    def run_records(self, records: Sequence[Any]) -> Counts:
+        self._prepare()
+        return self._write(*self._items(records))
+
+    def _prepare(self) -> None:
         self._people = self.context.key_ids(tables.Person)
         self._teams = self.context.key_ids(tables.Team)
         self._times: dict[str, tuple[datetime, str]] = {}
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            records, total = None, max(self.context.line_total(path) - 1, 0)
-        elif suffix == ".json":
-            records, total = self._json(path)
-        else:
-            records, total = self._json_lines(path), self.context.line_total(path)
+
+    def _write(self, records: Iterable[tuple[int, tuple[Any, ...]]] | None, total: int,
+               path: Path | None = None) -> Counts:
+        """Check each record (or stream the CSV at `path`) and hand it to the bulk writer."""
+        session, organisation_id = self.context.session, self.context.organisation_id
         step = self.context.batch_size
         with KeyedStream(session, tables.Signal, organisation_id=organisation_id,
                          columns=("metric", "subject_type", "subject_id", "observed_at", "value",
@@ -57,6 +67,7 @@ class SignalsImporter(Importer):
                          problems=self.problems, batch_size=step, noun="signal id",
                          background=True) as stream:
             if records is None:
+                assert path is not None
                 self._stream_csv(path, stream, total)
             else:
                 for row, fields in records:
@@ -127,7 +138,10 @@ class SignalsImporter(Importer):
         if not isinstance(document, list):
             self.problems.add('expected an array of signals or {"signals": [...]}')
             return [], 0
-        records = [(row, self._fields(row, item)) for row, item in enumerate(document, start=1)]
+        return self._items(document)
+
+    def _items(self, items: Sequence[Any]) -> tuple[list[tuple[int, tuple[Any, ...]]], int]:
+        records = [(row, self._fields(row, item)) for row, item in enumerate(items, start=1)]
         return [(row, fields) for row, fields in records if fields is not None], len(records)
 
     def _json_lines(self, path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
