@@ -9,8 +9,8 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from learnloop.api.app import create_app
 from learnloop.domain.events import utcnow
+from learnloop.serving.app import create_app
 from learnloop.store import tables
 from learnloop.tokens import issue_token
 from learnloop.workspace import Workspace

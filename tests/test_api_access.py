@@ -8,8 +8,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api_support import api_client, bearer, build_org, secret_for
-from learnloop.api.auth import login_session, logout_session
-from learnloop.api.deps import RoleDocumentedRoute
+from learnloop.serving.auth import login_session, logout_session
+from learnloop.serving.deps import RoleDocumentedRoute
 
 
 @pytest.fixture
