@@ -74,5 +74,14 @@ def api_client(workspace: Workspace, **options: bool) -> TestClient:
     return TestClient(create_app(workspace, **options), raise_server_exceptions=False)
 
 
+def flat_routes(routes: list) -> list:
+    """Routes of included routers too (FastAPI keeps an included router as one entry)."""
+    found = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        found.extend(flat_routes(inner.routes) if inner is not None else [route])
+    return found
+
+
 def now_iso() -> str:
     return utcnow().isoformat()

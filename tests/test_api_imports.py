@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 
 from api_support import api_client, bearer, build_org, secret_for
@@ -45,6 +47,22 @@ def test_webhook_is_idempotent(org) -> None:
         received = log.recent(kinds=["signals.received"])
     assert len(received) == 3 and received[-1].payload["created"] == 3
     assert received[0].actor == "token:integration"
+
+
+def test_webhook_writes_one_event_and_no_temporary_file(org, tmp_path, monkeypatch) -> None:
+    # a temporary folder that does not exist: a webhook that wrote a temp file would fail here
+    nowhere = tmp_path / "no-temporary-files"
+    monkeypatch.setattr(tempfile, "tempdir", str(nowhere))
+    client = api_client(org)
+    integration = bearer(secret_for(org, "integration"))
+    response = client.post("/api/signals", headers=integration, json=BATCH)
+    assert response.status_code == 200 and response.json()["created"] == 3
+    assert not nowhere.exists()
+    with org.session() as session:
+        log = EventLog(session, org.organisation(session).id)
+        assert (log.count("signals.received"), log.count("import.completed")) == (1, 0)
+        (received,) = log.recent(kinds=["signals.received"])
+    assert received.payload["created"] == 3 and received.payload["origin"] == "webhook"
 
 
 def test_bad_webhook_batch_is_422_with_problems_and_stores_nothing(org) -> None:

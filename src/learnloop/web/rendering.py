@@ -22,6 +22,7 @@ from learnloop.web.navigation import visible_navigation
 __all__ = ["STATIC", "error_page", "page", "safe_next", "templates"]
 
 STATIC = Path(__file__).parent / "static"
+_STATUS_PHRASES = frozenset(status.phrase for status in HTTPStatus)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
@@ -54,7 +55,7 @@ def error_page(request: Request, answer: ErrorAnswer) -> HTMLResponse:
     # set by the shared principal dependency when the caller was known before the error
     principal = getattr(request.state, "principal", None)
     # the framework's own phrase ("Not Found") says nothing the page's title does not
-    detail = None if answer.message == HTTPStatus(answer.status_code).phrase else answer.message
+    detail = None if answer.message in _STATUS_PHRASES else answer.message
     return page(request, "error.html", principal, None, status_code=answer.status_code,
                 answer=answer, detail=detail)
 
