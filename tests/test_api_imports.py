@@ -9,6 +9,7 @@ import pytest
 from api_support import api_client, bearer, build_org, secret_for
 from learnloop.store.event_log import EventLog
 from learnloop.store.overview import organisation_counts
+from learnloop.workspace import Workspace
 
 BATCH = {"signals": [
     {"id": "s1", "metric": "renewal_rate", "subject_type": "team", "subject": "sales",
@@ -119,3 +120,19 @@ def test_rejected_upload_names_the_uploaded_file(org) -> None:
     assert unknown.status_code == 422
     assert "unknown import kind" in unknown.json()["error"]["message"]
     assert _counts(org)["signals"] == 0
+
+
+def test_a_job_the_queue_refuses_answers_502_and_leaves_no_job(sqlite_workspace) -> None:
+    # nothing listens on port 1: the queue refuses every job
+    settings = sqlite_workspace.settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    workspace = Workspace(settings=settings, database=sqlite_workspace.database)
+    client = api_client(workspace)
+    ld = bearer(secret_for(workspace, "ld"))
+    refused = client.post("/api/loop/run", headers=ld)
+    assert refused.status_code == 502 and refused.json()["error"]["type"] == "provider"
+    upload = client.post("/api/imports/signals", headers=ld, params={"background": True},
+                         files={"file": ("kpis.csv", CSV.encode(), "text/csv")})
+    assert upload.status_code == 502
+    assert not any((settings.workspace / "uploads").glob("*/*"))  # the copy went with the job
+    with workspace.session() as session:
+        assert EventLog(session, workspace.organisation(session).id).count("job.queued") == 0

@@ -21,8 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from learnloop.errors import InputError, LearnloopError, Problem, UnauthorizedError
 
-__all__ = ["API_PREFIX", "ErrorAnswer", "ErrorPage", "error_answer", "error_body",
-           "install_error_handlers", "is_api"]
+__all__ = ["ErrorAnswer", "ErrorPage", "error_answer", "error_body", "install_error_handlers"]
 
 log = logging.getLogger("learnloop.serving")
 
@@ -98,7 +97,7 @@ def error_body(answer: ErrorAnswer) -> dict[str, Any]:
     return {"error": body}
 
 
-def is_api(request: Request) -> bool:
+def _is_api(request: Request) -> bool:
     path = request.url.path
     return path == API_PREFIX or path.startswith(f"{API_PREFIX}/")
 
@@ -114,7 +113,7 @@ def install_error_handlers(app: FastAPI, *, page: ErrorPage) -> None:
 
     def answer(request: Request, error: Exception) -> Response:
         found = error_answer(request, error)
-        if is_api(request):
+        if _is_api(request):
             return JSONResponse(error_body(found), status_code=found.status_code,
                                 headers=found.headers)
         if found.status_code == 401:

@@ -56,8 +56,10 @@ def error_page(request: Request, answer: ErrorAnswer) -> HTMLResponse:
     principal = getattr(request.state, "principal", None)
     # the framework's own phrase ("Not Found") says nothing the page's title does not
     detail = None if answer.message in _STATUS_PHRASES else answer.message
-    return page(request, "error.html", principal, None, status_code=answer.status_code,
-                answer=answer, detail=detail)
+    response = page(request, "error.html", principal, None, status_code=answer.status_code,
+                    answer=answer, detail=detail)
+    response.headers.update(answer.headers or {})  # e.g. a 405's Allow
+    return response
 
 
 def safe_next(target: str) -> str:
