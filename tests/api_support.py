@@ -9,8 +9,8 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from learnloop.api.app import create_app
 from learnloop.domain.events import utcnow
+from learnloop.serving.app import create_app
 from learnloop.store import tables
 from learnloop.tokens import issue_token
 from learnloop.workspace import Workspace
@@ -72,6 +72,15 @@ def bearer(secret: str) -> dict[str, str]:
 def api_client(workspace: Workspace, **options: bool) -> TestClient:
     """A client that sees 500 answers as a browser would, instead of raising the server's error."""
     return TestClient(create_app(workspace, **options), raise_server_exceptions=False)
+
+
+def flat_routes(routes: list) -> list:
+    """Routes of included routers too (FastAPI keeps an included router as one entry)."""
+    found = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        found.extend(flat_routes(inner.routes) if inner is not None else [route])
+    return found
 
 
 def now_iso() -> str:

@@ -7,9 +7,9 @@ from fastapi import Request
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api_support import api_client, bearer, build_org, secret_for
-from learnloop.api.auth import login_session, logout_session
-from learnloop.api.deps import RoleDocumentedRoute
+from api_support import api_client, bearer, build_org, flat_routes, secret_for
+from learnloop.serving.auth import login_session, logout_session
+from learnloop.serving.deps import RoleDocumentedRoute
 
 
 @pytest.fixture
@@ -111,19 +111,10 @@ def test_console_session_cookie_authenticates_until_logout(sqlite_workspace) -> 
     assert client.get("/api/status").status_code == 401
 
 
-def _flat(routes: list) -> list:
-    """Routes of included routers too (FastAPI keeps an included router as one entry)."""
-    found = []
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        found.extend(_flat(inner.routes) if inner is not None else [route])
-    return found
-
-
 def test_every_api_route_declares_its_roles_in_openapi(sqlite_workspace) -> None:
     client = api_client(sqlite_workspace)
     app = client.app
-    api_routes = [r for r in _flat(app.routes) if isinstance(r, APIRoute)
+    api_routes = [r for r in flat_routes(app.routes) if isinstance(r, APIRoute)
                   and r.path.startswith("/api")]
     assert api_routes and all(isinstance(r, RoleDocumentedRoute) for r in api_routes)
     public = {r.path for r in api_routes if r.admitted_roles is None}

@@ -17,7 +17,7 @@ def test_unexpected_errors_are_json_without_traces(sqlite_workspace, caplog) -> 
     def _boom() -> None:
         raise RuntimeError("secret database detail")
 
-    with caplog.at_level(logging.ERROR, logger="learnloop.api"):
+    with caplog.at_level(logging.ERROR, logger="learnloop.serving"):
         response = client.get("/api/test-boom")
     assert response.status_code == 500
     assert response.json() == {"error": {"type": "internal", "problems": [],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 
 from api_support import api_client, bearer, build_org, secret_for
 from learnloop.store.event_log import EventLog
 from learnloop.store.overview import organisation_counts
+from learnloop.workspace import Workspace
 
 BATCH = {"signals": [
     {"id": "s1", "metric": "renewal_rate", "subject_type": "team", "subject": "sales",
@@ -45,6 +48,22 @@ def test_webhook_is_idempotent(org) -> None:
         received = log.recent(kinds=["signals.received"])
     assert len(received) == 3 and received[-1].payload["created"] == 3
     assert received[0].actor == "token:integration"
+
+
+def test_webhook_writes_one_event_and_no_temporary_file(org, tmp_path, monkeypatch) -> None:
+    # a temporary folder that does not exist: a webhook that wrote a temp file would fail here
+    nowhere = tmp_path / "no-temporary-files"
+    monkeypatch.setattr(tempfile, "tempdir", str(nowhere))
+    client = api_client(org)
+    integration = bearer(secret_for(org, "integration"))
+    response = client.post("/api/signals", headers=integration, json=BATCH)
+    assert response.status_code == 200 and response.json()["created"] == 3
+    assert not nowhere.exists()
+    with org.session() as session:
+        log = EventLog(session, org.organisation(session).id)
+        assert (log.count("signals.received"), log.count("import.completed")) == (1, 0)
+        (received,) = log.recent(kinds=["signals.received"])
+    assert received.payload["created"] == 3 and received.payload["origin"] == "webhook"
 
 
 def test_bad_webhook_batch_is_422_with_problems_and_stores_nothing(org) -> None:
@@ -101,3 +120,19 @@ def test_rejected_upload_names_the_uploaded_file(org) -> None:
     assert unknown.status_code == 422
     assert "unknown import kind" in unknown.json()["error"]["message"]
     assert _counts(org)["signals"] == 0
+
+
+def test_a_job_the_queue_refuses_answers_502_and_leaves_no_job(sqlite_workspace) -> None:
+    # nothing listens on port 1: the queue refuses every job
+    settings = sqlite_workspace.settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    workspace = Workspace(settings=settings, database=sqlite_workspace.database)
+    client = api_client(workspace)
+    ld = bearer(secret_for(workspace, "ld"))
+    refused = client.post("/api/loop/run", headers=ld)
+    assert refused.status_code == 502 and refused.json()["error"]["type"] == "provider"
+    upload = client.post("/api/imports/signals", headers=ld, params={"background": True},
+                         files={"file": ("kpis.csv", CSV.encode(), "text/csv")})
+    assert upload.status_code == 502
+    assert not any((settings.workspace / "uploads").glob("*/*"))  # the copy went with the job
+    with workspace.session() as session:
+        assert EventLog(session, workspace.organisation(session).id).count("job.queued") == 0

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from learnloop.api.app import create_app
+from learnloop.serving.app import create_app
 from learnloop.store.event_log import EventLog
 from learnloop.tokens import issue_token
 from learnloop.workspace import Workspace

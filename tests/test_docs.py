@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from learnloop.api.app import create_app
+from learnloop.serving.app import create_app
 from learnloop.workspace import Workspace
 
 ROOT = Path(__file__).parents[1]

@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 
 from api_support import bearer, build_org, secret_for
 from conftest import make_settings
-from learnloop.api.app import create_app
 from learnloop.domain.events import Event
 from learnloop.domain.jobs import JobState, job_status
 from learnloop.jobs import QUEUE_NAME, JobQueue, build_huey
+from learnloop.serving.app import create_app
 from learnloop.store.event_log import EventLog
 from learnloop.workspace import Workspace
 

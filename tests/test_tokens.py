@@ -76,7 +76,7 @@ def test_revoking_an_unknown_token_is_not_found(workspace) -> None:
 
 @pytest.mark.parametrize(("role", "person", "message"), [
     ("wizard", None, "valid roles: admin, ld, reviewer, manager, learner, integration"),
-    ("learner", None, "needs --person"),
+    ("learner", None, "needs a person"),
     ("manager", "nobody", "no person with key 'nobody'"),
     ("integration", "leo", "not a person"),
 ])

@@ -398,7 +398,7 @@ def serve(
 def _serve(workspace: Workspace, *, host: str, port: int, worker: bool) -> None:
     import uvicorn
 
-    from learnloop.api.app import create_app
+    from learnloop.serving.app import create_app
 
     with _reported_errors():
         application = create_app(workspace, consume_jobs=worker)

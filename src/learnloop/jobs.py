@@ -85,15 +85,15 @@ class JobQueue:
 
     # -- enqueueing (API side) ---------------------------------------------------------------
 
-    def enqueue_import(self, *, organisation_key: str, kind: str, upload: BinaryIO, filename: str,
-                       dry_run: bool, actor: str) -> str:
+    def enqueue_import(self, session: Session, *, organisation_key: str, kind: str,
+                       upload: BinaryIO, filename: str, dry_run: bool, actor: str) -> str:
         """Copy the upload into the workspace (the job may run later, elsewhere) and queue it."""
         job_id = uuid.uuid4().hex
         folder = self.uploads / job_id
         folder.mkdir(parents=True)
         path = save_upload(upload, folder=folder, filename=filename)
         try:
-            self._enqueue(self._import, job_id=job_id, organisation_key=organisation_key,
+            self._enqueue(session, self._import, job_id=job_id, organisation_key=organisation_key,
                           actor=actor, details={"kind": kind, "file": filename, "dry_run": dry_run},
                           kind=kind, path=str(path), dry_run=dry_run, display_name=filename)
         except BaseException:
@@ -101,26 +101,29 @@ class JobQueue:
             raise
         return job_id
 
-    def enqueue_loop(self, *, organisation_key: str, actor: str) -> str:
+    def enqueue_loop(self, session: Session, *, organisation_key: str, actor: str) -> str:
         job_id = uuid.uuid4().hex
-        self._enqueue(self._loop, job_id=job_id, organisation_key=organisation_key, actor=actor,
-                      details={})
+        self._enqueue(session, self._loop, job_id=job_id, organisation_key=organisation_key,
+                      actor=actor, details={})
         return job_id
 
-    def _enqueue(self, task: Any, *, job_id: str, organisation_key: str, actor: str,
-                 details: dict[str, Any], **arguments: Any) -> None:
-        # job.queued is committed before the task exists, so a fast worker's job.started
-        # always comes after it in the log
+    def _enqueue(self, session: Session, task: Any, *, job_id: str, organisation_key: str,
+                 actor: str, details: dict[str, Any], **arguments: Any) -> None:
+        """Record job.queued in the caller's transaction, then hand the task to the queue.
+
+        The job exists once the caller commits; a queue that refuses the task raises, so the
+        caller's transaction (and its job.queued) rolls back and no job is left half-made. The
+        event's id is taken before the task exists, so a fast worker's job.started sorts after it.
+        """
         name = task.task_class.__name__
-        self._record(JobEventKind.QUEUED, job_id=job_id, organisation_key=organisation_key,
-                     actor=actor, payload={"task": name, **details})
+        organisation = self.workspace.organisation(session, organisation_key)
+        EventLog(session, organisation.id).record(
+            JobEventKind.QUEUED, actor=actor, subject_type=JOB_SUBJECT, subject_id=job_id,
+            payload={"task": name, **details})
         try:
             task(job_id=job_id, organisation_key=organisation_key, actor=actor, **arguments)
         except Exception as error:
             log.exception("could not queue job %s", job_id)
-            refused = {"type": "queue_unavailable", "message": "the job queue did not answer"}
-            self._record(JobEventKind.FAILED, job_id=job_id, organisation_key=organisation_key,
-                         actor=actor, payload={"task": name, "error": refused})
             message = f"the job queue did not accept the job: {type(error).__name__}"
             raise ProviderError(message) from error
 

@@ -57,7 +57,8 @@ def issue_token(session: Session, *, organisation_id: int, role: str, name: str 
     access_role = parse_role(role)
     person_id: int | None = None
     if access_role in PERSONAL_ROLES and not person_key:
-        raise InputError(f"a {access_role} token needs --person (the person key it belongs to)",
+        raise InputError(f"a {access_role} token needs a person (the key of the person it "
+                         "belongs to)",
                          [Problem("required for manager and learner tokens", field="person")])
     if access_role is AccessRole.INTEGRATION and person_key:
         raise InputError("an integration token belongs to a system, not a person",

@@ -1,4 +1,4 @@
 """The HTTP API: thin routers over the store, the token service, importers and jobs.
 
-`create_app(workspace)` in `learnloop.api.app` builds the application; docs/api.md describes it.
+Built into the application by `learnloop.serving.app.create_app`; docs/api.md describes it.
 """

@@ -1,42 +1,36 @@
-"""What every console page shares: templates, the signed-in caller, and the standard answers.
+"""What every console page shares: the templates, the page frame, and the console's error page.
 
-Pages call `signed_in_as(...)` and either get the caller or the response to return instead.
+Pages get the caller through the shared dependencies (`learnloop.serving.deps`) and render here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session
 
 from learnloop import __version__
-from learnloop.api.auth import principal_from_request
-from learnloop.domain.access import AccessRole, Principal
-from learnloop.errors import UnauthorizedError
+from learnloop.domain.access import Principal
+from learnloop.serving.errors import ErrorAnswer
 from learnloop.store.tables import Organisation
 from learnloop.web.navigation import visible_navigation
-from learnloop.workspace import Workspace
 
-__all__ = ["page", "safe_next", "signed_in_as", "templates", "workspace_of"]
+__all__ = ["STATIC", "error_page", "page", "safe_next", "templates"]
 
+STATIC = Path(__file__).parent / "static"
+_STATUS_PHRASES = frozenset(status.phrase for status in HTTPStatus)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-
-
-def workspace_of(request: Request) -> Workspace:
-    return request.app.state.workspace
 
 
 def page(
     request: Request,
     template: str,
-    principal: Principal,
-    organisation: Organisation,
+    principal: Principal | None,
+    organisation: Organisation | None,
     *,
     status_code: int = 200,
     **context: Any,
@@ -48,7 +42,7 @@ def page(
             "principal": principal,
             "organisation": organisation,
             "version": __version__,
-            "navigation": visible_navigation(principal),
+            "navigation": visible_navigation(principal) if principal is not None else [],
             "path": request.url.path,
             **context,
         },
@@ -56,20 +50,18 @@ def page(
     )
 
 
+def error_page(request: Request, answer: ErrorAnswer) -> HTMLResponse:
+    """An error on a console page, as a page with a way back; a 500 says nothing of its cause."""
+    # set by the shared principal dependency when the caller was known before the error
+    principal = getattr(request.state, "principal", None)
+    # the framework's own phrase ("Not Found") says nothing the page's title does not
+    detail = None if answer.message in _STATUS_PHRASES else answer.message
+    response = page(request, "error.html", principal, None, status_code=answer.status_code,
+                    answer=answer, detail=detail)
+    response.headers.update(answer.headers or {})  # e.g. a 405's Allow
+    return response
+
+
 def safe_next(target: str) -> str:
     """Only same-site paths: a crafted link must not bounce a signed-in user elsewhere."""
     return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
-def signed_in_as(
-    request: Request, session: Session, roles: Collection[AccessRole]
-) -> tuple[Principal, Organisation] | Response:
-    """The caller and their organisation, or the answer for anyone else (sign in, not for you)."""
-    try:
-        principal = principal_from_request(request, session)
-    except UnauthorizedError:
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    organisation = session.get(Organisation, principal.organisation_id)
-    if principal.role not in roles:
-        return page(request, "forbidden.html", principal, organisation, status_code=403)
-    return principal, organisation

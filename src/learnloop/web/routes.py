@@ -1,19 +1,22 @@
 """Console pages: sign-in and sign-out, the organisation at a glance, and the event log.
 
-Each page authorises with the same Principal rules as the API and reads through store read models.
+Each page admits roles with the same `require_roles` the API uses; errors become pages in
+`learnloop.serving.errors` (a 401 goes to sign-in).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import plotly
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from learnloop.api.auth import login_session, logout_session
-from learnloop.domain.access import STAFF_ROLES, AccessRole
-from learnloop.errors import LearnloopError
+from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
+from learnloop.errors import ForbiddenError, LearnloopError
+from learnloop.serving.auth import login_session, logout_session
+from learnloop.serving.deps import OrganisationDep, RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.store.dashboards import (
     kpi_points,
     objective_summaries,
@@ -24,13 +27,16 @@ from learnloop.store.event_log import EventLog
 from learnloop.store.overview import organisation_counts
 from learnloop.web.charts import kpi_figures
 from learnloop.web.people import router as people_router
-from learnloop.web.rendering import page, safe_next, signed_in_as, templates, workspace_of
+from learnloop.web.rendering import page, safe_next, templates
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=RoleDocumentedRoute)
 router.include_router(people_router)
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+EVENTS_PAGE = 50
+
+A = AccessRole
 
 
 @router.get("/static/plotly.min.js")
@@ -51,10 +57,10 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, token: str = Form(...), next: str = Form("/")) -> Response:  # noqa: A002
+def login(request: Request, session: SessionDep, token: str = Form(...),
+          next: str = Form("/")) -> Response:  # noqa: A002 - form field name
     try:
-        with workspace_of(request).session() as session:
-            login_session(request, session, token.strip())
+        login_session(request, session, token.strip())
     except LearnloopError as error:
         return templates.TemplateResponse(
             request, "login.html", {"next": safe_next(next), "error": error.message},
@@ -70,49 +76,51 @@ def logout(request: Request) -> RedirectResponse:
 
 
 @router.get("/", response_class=HTMLResponse, response_model=None)
-def overview(request: Request) -> Response:
+def overview(
+    request: Request,
+    session: SessionDep,
+    organisation: OrganisationDep,
+    principal: Annotated[Principal, require_roles(*AccessRole)],
+) -> Response:
     """The organisation at a glance for staff; people with a record start from their own."""
-    with workspace_of(request).session() as session:
-        gate = signed_in_as(request, session, AccessRole)
-        if isinstance(gate, Response):
-            return gate
-        principal, organisation = gate
-        if principal.role not in STAFF_ROLES:
-            if principal.person_id is not None:
-                return RedirectResponse("/me", status_code=303)
-            return page(request, "forbidden.html", principal, organisation, status_code=403)
-        org_id = principal.organisation_id
-        return page(
-            request,
-            "overview.html",
-            principal,
-            organisation,
-            counts=organisation_counts(session, org_id),
-            teams=team_summaries(session, org_id),
-            objectives=objective_summaries(session, org_id),
-            sources=source_summaries(session, org_id),
-            figures=kpi_figures(kpi_points(session, org_id)),
-            events=EventLog(session, org_id).recent(limit=12),
-        )
+    if principal.role not in STAFF_ROLES:
+        if principal.person_id is not None:
+            return RedirectResponse("/me", status_code=303)
+        raise ForbiddenError(f"the {principal.role} role has no console pages")
+    org_id = principal.organisation_id
+    return page(
+        request,
+        "overview.html",
+        principal,
+        organisation,
+        counts=organisation_counts(session, org_id),
+        teams=team_summaries(session, org_id),
+        objectives=objective_summaries(session, org_id),
+        sources=source_summaries(session, org_id),
+        figures=kpi_figures(kpi_points(session, org_id)),
+        events=EventLog(session, org_id).recent(limit=12),
+    )
 
 
-@router.get("/events", response_class=HTMLResponse, response_model=None)
-def events(request: Request, kind: str | None = None, before_id: int | None = None) -> Response:
+@router.get("/events", response_class=HTMLResponse)
+def events(
+    request: Request,
+    session: SessionDep,
+    organisation: OrganisationDep,
+    principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)],
+    kind: str | None = None,
+    before_id: int | None = None,
+) -> HTMLResponse:
     """The append-only event log, newest first, fifty a page."""
-    with workspace_of(request).session() as session:
-        gate = signed_in_as(request, session, STAFF_ROLES)
-        if isinstance(gate, Response):
-            return gate
-        principal, organisation = gate
-        found = EventLog(session, principal.organisation_id).recent(
-            limit=50, kinds=[kind] if kind else None, before_id=before_id
-        )
-        return page(
-            request,
-            "events.html",
-            principal,
-            organisation,
-            events=found,
-            kind=kind,
-            next_before=found[-1].id if len(found) == 50 else None,
-        )
+    found = EventLog(session, principal.organisation_id).recent(
+        limit=EVENTS_PAGE, kinds=[kind] if kind else None, before_id=before_id
+    )
+    return page(
+        request,
+        "events.html",
+        principal,
+        organisation,
+        events=found,
+        kind=kind,
+        next_before=found[-1].id if len(found) == EVENTS_PAGE else None,
+    )

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from learnloop.api.deps import RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.api.schemas import Objective, Role, Skill, Team
 from learnloop.domain.access import AccessRole, Principal
+from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.store.catalogue import objective_list, role_list, skill_list, team_list
 
 router = APIRouter(prefix="/api", tags=["catalogue"], route_class=RoleDocumentedRoute)

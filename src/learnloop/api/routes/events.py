@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from learnloop.api.deps import RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.api.schemas import EventPage
 from learnloop.domain.access import AccessRole, Principal
+from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.store.event_log import EventLog
 
 router = APIRouter(prefix="/api", tags=["events"], route_class=RoleDocumentedRoute)

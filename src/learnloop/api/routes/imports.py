@@ -1,18 +1,24 @@
 """Data in over HTTP: file uploads for every import kind, and the signals webhook.
 
-Both go through `learnloop.importing.import_file`, so they check and count exactly like the CLI.
+Both go through `learnloop.importing` (a file, or the webhook's parsed records) in the request's
+transaction, so they check and count exactly like the CLI.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from learnloop.api.deps import (
+from learnloop.api.routes.jobs import accepted
+from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
+from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.events import EventKind
+from learnloop.importing import ImportLimits, import_file, import_records
+from learnloop.jobs import save_upload
+from learnloop.serving.deps import (
     JobsDep,
     OrganisationDep,
     RoleDocumentedRoute,
@@ -20,18 +26,11 @@ from learnloop.api.deps import (
     WorkspaceDep,
     require_roles,
 )
-from learnloop.api.routes.jobs import accepted
-from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
-from learnloop.domain.access import AccessRole, Principal
-from learnloop.domain.events import EventKind
-from learnloop.importing import ImportLimits, import_file
-from learnloop.jobs import save_upload
-from learnloop.store.event_log import EventLog
 
 router = APIRouter(prefix="/api", tags=["imports"], route_class=RoleDocumentedRoute)
 
 A = AccessRole
-WEBHOOK_NAME = "webhook"
+WEBHOOK_ORIGIN = "webhook"  # problems name it as their file, the event as its origin
 
 
 @router.post("/imports/{kind}", response_model=ImportResult | JobAccepted,
@@ -52,8 +51,8 @@ def upload_import(
     if background:
         response.status_code = 202
         return accepted(jobs.enqueue_import(
-            organisation_key=organisation.key, kind=kind, upload=file.file, filename=filename,
-            dry_run=dry_run, actor=principal.actor))
+            session, organisation_key=organisation.key, kind=kind, upload=file.file,
+            filename=filename, dry_run=dry_run, actor=principal.actor))
     with tempfile.TemporaryDirectory(prefix="learnloop-upload-") as folder:
         path = save_upload(file.file, folder=Path(folder), filename=filename)
         result = import_file(session, organisation_id=organisation.id, kind=kind, path=path,
@@ -71,14 +70,9 @@ def receive_signals(
     """Webhook for KPI values and work signals: `{"signals": [...]}` in the signals JSON format.
     Idempotent by id (re-sending creates nothing); all or nothing, problems name the 1-based
     position in the batch (`row`) and the field."""
-    with tempfile.TemporaryDirectory(prefix="learnloop-webhook-") as folder:
-        path = Path(folder) / "signals.json"
-        path.write_text(json.dumps({"signals": batch.signals}), encoding="utf-8")
-        result = import_file(session, organisation_id=organisation.id, kind="signals", path=path,
-                             limits=ImportLimits.from_settings(workspace.settings),
-                             actor=principal.actor, display_name=WEBHOOK_NAME)
-    counts = SignalsResult(received=result.rows, created=result.created, updated=result.updated,
-                           unchanged=result.unchanged)
-    EventLog(session, organisation.id).record(EventKind.SIGNALS_RECEIVED, actor=principal.actor,
-                                              payload=counts.model_dump())
-    return counts
+    result = import_records(session, organisation_id=organisation.id, kind="signals",
+                            records=batch.signals, origin=WEBHOOK_ORIGIN,
+                            event_kind=EventKind.SIGNALS_RECEIVED, actor=principal.actor,
+                            limits=ImportLimits.from_settings(workspace.settings))
+    return SignalsResult(received=result.rows, created=result.created, updated=result.updated,
+                         unchanged=result.unchanged)

@@ -7,15 +7,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from learnloop.api.deps import (
+from learnloop.api.schemas import JobAccepted, JobOut
+from learnloop.domain.access import AccessRole, Principal
+from learnloop.serving.deps import (
     JobsDep,
     OrganisationDep,
     RoleDocumentedRoute,
     SessionDep,
     require_roles,
 )
-from learnloop.api.schemas import JobAccepted, JobOut
-from learnloop.domain.access import AccessRole, Principal
 
 router = APIRouter(prefix="/api", tags=["jobs"], route_class=RoleDocumentedRoute)
 
@@ -27,10 +27,11 @@ def accepted(job_id: str) -> JobAccepted:
 
 
 @router.post("/loop/run", response_model=JobAccepted, status_code=202)
-def run_loop(jobs: JobsDep, organisation: OrganisationDep,
+def run_loop(jobs: JobsDep, session: SessionDep, organisation: OrganisationDep,
              principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)]) -> JobAccepted:
     """Queue one pass of the loop (every registered agent); poll the job for its outcome."""
-    return accepted(jobs.enqueue_loop(organisation_key=organisation.key, actor=principal.actor))
+    return accepted(jobs.enqueue_loop(session, organisation_key=organisation.key,
+                                      actor=principal.actor))
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)

@@ -9,11 +9,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from learnloop.api.deps import RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.api.schemas import PersonDetail, PersonPage
-from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
-from learnloop.errors import ForbiddenError, NotFoundError
-from learnloop.store.people import person_detail, person_id_by_key, person_page
+from learnloop.domain.access import AccessRole, Principal
+from learnloop.serving.deps import (
+    ReadablePersonDep,
+    RoleDocumentedRoute,
+    SessionDep,
+    require_roles,
+)
+from learnloop.store.people import person_detail, person_page
 
 router = APIRouter(prefix="/api/people", tags=["people"], route_class=RoleDocumentedRoute)
 
@@ -37,16 +41,10 @@ def list_people(
 
 @router.get("/{key}", response_model=PersonDetail)
 def get_person(
-    key: str, session: SessionDep,
+    session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER, A.LEARNER)],
+    person_id: ReadablePersonDep,
 ) -> dict[str, Any]:
     """One person: team, role, manager and skill evidence. Learners: only themself; managers:
     themself and their reports."""
-    person_id = person_id_by_key(session, organisation_id=principal.organisation_id, key=key)
-    if person_id is None or not principal.can_read_person(person_id):
-        if principal.role in STAFF_ROLES:
-            raise NotFoundError(f"no person with key {key!r}")
-        # the same answer for "not yours" and "no such person": nothing to probe
-        raise ForbiddenError("you may read only your own record"
-                             + (" and your reports'" if principal.role is A.MANAGER else ""))
     return person_detail(session, organisation_id=principal.organisation_id, person_id=person_id)

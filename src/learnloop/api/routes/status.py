@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from learnloop import __version__
-from learnloop.api.deps import RoleDocumentedRoute, SessionDep, WorkspaceDep, require_roles
 from learnloop.api.schemas import Health
 from learnloop.domain.access import AccessRole, Principal
+from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, WorkspaceDep, require_roles
 from learnloop.store.migrate import current_revision
 from learnloop.store.overview import organisation_counts
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Response
 
-from learnloop.api.deps import RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.api.schemas import IssuedTokenOut, TokenOut, TokenRequest
 from learnloop.domain.access import AccessRole, Principal
+from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.tokens import IssuedToken, TokenInfo, issue_token, list_tokens, revoke_token
 
 router = APIRouter(prefix="/api/tokens", tags=["tokens"], route_class=RoleDocumentedRoute)

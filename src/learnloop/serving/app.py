@@ -1,4 +1,4 @@
-"""Builds the web application for one workspace: API routers, console, static files, error shape.
+"""Builds the web application for one workspace: API routers, console pages, static files, errors.
 
 `create_app(workspace, consume_jobs=True)` also runs a job consumer for the server's lifetime.
 """
@@ -7,21 +7,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from learnloop import __version__
-from learnloop.api.errors import install_error_handlers
 from learnloop.api.routes import ROUTERS
 from learnloop.jobs import JobQueue, start_in_process, stop_in_process
+from learnloop.serving.errors import install_error_handlers
+from learnloop.web.rendering import STATIC, error_page
+from learnloop.web.routes import router as console_router
 from learnloop.workspace import Workspace
 
 __all__ = ["create_app"]
 
-STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
 IN_PROCESS_WORKERS = 2
 
 
@@ -45,12 +45,9 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
     # signs the console's session cookie; refuses a default secret in production
     app.add_middleware(SessionMiddleware, secret_key=workspace.settings.session_secret(),
                        same_site="lax", https_only=workspace.settings.environment == "production")
-    install_error_handlers(app)
+    install_error_handlers(app, page=error_page)
     for router in ROUTERS:
         app.include_router(router)
-
-    from learnloop.web.routes import router as console_router  # the console (HTML pages)
-
     app.include_router(console_router)
     # after the console router, so its own /static/... routes win over the folder
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")

@@ -6,11 +6,11 @@ The console signs in with `login_session` (it keeps only the token's hash in the
 from __future__ import annotations
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
 from learnloop.domain.access import Principal
 from learnloop.domain.tokens import secret_hash
 from learnloop.errors import UnauthorizedError
+from learnloop.store import Session
 from learnloop.tokens import authenticate, principal_for_hash
 
 __all__ = ["login_session", "logout_session", "principal_from_request"]

@@ -1,4 +1,4 @@
-"""Dependencies every route shares: the workspace, one session per request, the caller, the roles.
+"""Dependencies the API and the console share: workspace, session, caller, roles, person scope.
 
 Each route states the roles it admits with `require_roles(...)`; `RoleDocumentedRoute` copies
 them into the route's OpenAPI description (and `x-roles`), so the docs cannot drift from the code.
@@ -13,18 +13,19 @@ from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
-from learnloop.api.auth import principal_from_request
-from learnloop.domain.access import AccessRole, Principal
-from learnloop.errors import ForbiddenError
+from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
+from learnloop.errors import ForbiddenError, NotFoundError
 from learnloop.jobs import JobQueue
+from learnloop.serving.auth import principal_from_request
+from learnloop.store import Session
+from learnloop.store.people import person_id_by_key
 from learnloop.store.tables import Organisation
 from learnloop.workspace import Workspace
 
 __all__ = [
-    "JobsDep", "OrganisationDep", "PrincipalDep", "RoleDocumentedRoute", "SessionDep",
-    "WorkspaceDep", "require_roles",
+    "JobsDep", "OrganisationDep", "PrincipalDep", "ReadablePersonDep", "RoleDocumentedRoute",
+    "SessionDep", "WorkspaceDep", "require_roles",
 ]
 
 # declared for the OpenAPI "Authorize" button; the header itself is read by principal_from_request
@@ -48,7 +49,7 @@ def _session(workspace: WorkspaceDep) -> Iterator[Session]:
         yield session
 
 
-# scope="function": the transaction commits before the response is sent, not after
+# the request's one transaction; scope="function": it commits before the response is sent
 SessionDep = Annotated[Session, Depends(_session, scope="function")]
 
 
@@ -56,9 +57,8 @@ def _principal(request: Request, session: SessionDep,
                _credentials: Annotated[HTTPAuthorizationCredentials | None,
                                        Depends(_bearer_scheme)]) -> Principal:
     principal = principal_from_request(request, session)
-    # end the transaction that may have marked the token as used, so a route that writes
-    # through its own session (imports, jobs) never waits on this one's SQLite write lock
-    session.commit()
+    # kept for the console's error pages, which show the caller's navigation
+    request.state.principal = principal
     return principal
 
 
@@ -88,6 +88,22 @@ def _organisation(session: SessionDep, principal: PrincipalDep) -> Organisation:
 OrganisationDep = Annotated[Organisation, Depends(_organisation)]
 
 
+def _readable_person(key: str, session: SessionDep, principal: PrincipalDep) -> int:
+    """The id of the person the path's `key` names, if the caller may read their record."""
+    person_id = person_id_by_key(session, organisation_id=principal.organisation_id, key=key)
+    if person_id is not None and principal.can_read_person(person_id):
+        return person_id
+    if principal.role in STAFF_ROLES:
+        raise NotFoundError(f"no person with key {key!r}")
+    # the same answer for "not yours" and "no such person": nothing to probe
+    raise ForbiddenError("you may read only your own record"
+                         + (" and your reports'" if principal.role is AccessRole.MANAGER else ""))
+
+
+# a person's id, read from the path parameter `key`, after Principal.can_read_person said yes
+ReadablePersonDep = Annotated[int, Depends(_readable_person)]
+
+
 def _admitted_roles(dependant: Dependant) -> tuple[AccessRole, ...] | None:
     for dependency in dependant.dependencies:
         call: Callable[..., Any] | None = dependency.call
@@ -101,7 +117,7 @@ def _admitted_roles(dependant: Dependant) -> tuple[AccessRole, ...] | None:
 
 
 class RoleDocumentedRoute(APIRoute):
-    """An API route whose OpenAPI description ends with the roles it admits."""
+    """A route whose OpenAPI description ends with the roles it admits."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
