@@ -15,7 +15,8 @@ import signal
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -71,7 +72,21 @@ def _error_payload(error: Exception) -> dict[str, Any]:
 
 
 class JobQueue:
-    """One workspace's queue: enqueue jobs, read their status, and the tasks that run them."""
+    """One workspace's queue: enqueue jobs, read their status, and the tasks that run them.
+
+    The queue is an outer layer, like a route or a CLI command: it opens and commits the
+    transactions of a job's own work (its state events, and the import or loop run inside), and
+    the services it calls (`import_file`, `run_loop`) only work in the session it gives them.
+    `status` is the one read in the caller's session.
+
+    `enqueue_*` commits `job.queued` in a transaction of its own, before the task is handed to
+    Huey, and never in the caller's transaction: the task crosses to another process (or
+    thread), which may start it at once and can only see committed rows. Committed first, the
+    queued event is always in the log before the worker's `job.started`, whatever the route does
+    afterwards; left to the route's transaction, a fast worker could run the job before its
+    queued event existed, and a rolled-back route would leave a running job with no trace of
+    being asked for.
+    """
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
@@ -109,8 +124,7 @@ class JobQueue:
 
     def _enqueue(self, task: Any, *, job_id: str, organisation_key: str, actor: str,
                  details: dict[str, Any], **arguments: Any) -> None:
-        # job.queued is committed before the task exists, so a fast worker's job.started
-        # always comes after it in the log
+        # job.queued commits before the task exists: see the class docstring
         name = task.task_class.__name__
         self._record(JobEventKind.QUEUED, job_id=job_id, organisation_key=organisation_key,
                      actor=actor, payload={"task": name, **details})
@@ -134,11 +148,16 @@ class JobQueue:
 
     # -- running (worker side) ---------------------------------------------------------------
 
+    @contextmanager
+    def _transaction(self, organisation_key: str) -> Iterator[tuple[Session, int]]:
+        """One committed transaction of the job's, with the id of the organisation it is for."""
+        with self.workspace.session() as session:
+            yield session, self.workspace.organisation(session, organisation_key).id
+
     def _record(self, kind: str, *, job_id: str, organisation_key: str, actor: str,
                 payload: dict[str, Any]) -> None:
-        with self.workspace.session() as session:
-            organisation = self.workspace.organisation(session, organisation_key)
-            EventLog(session, organisation.id).record(
+        with self._transaction(organisation_key) as (session, organisation_id):
+            EventLog(session, organisation_id).record(
                 kind, actor=actor, subject_type=JOB_SUBJECT, subject_id=job_id, payload=payload)
 
     def _run(self, name: str, work: Callable[[], dict[str, Any]], *, job_id: str,
@@ -165,13 +184,11 @@ class JobQueue:
         from learnloop.importing import ImportLimits, import_file
 
         def work() -> dict[str, Any]:
-            with self.workspace.session() as session:
+            with self._transaction(organisation_key) as (session, organisation_id):
                 result = import_file(
-                    session, organisation_id=self.workspace.organisation(session,
-                                                                         organisation_key).id,
-                    kind=kind, path=Path(path), dry_run=dry_run, actor=actor,
-                    limits=ImportLimits.from_settings(self.workspace.settings),
-                    display_name=display_name)
+                    session, organisation_id=organisation_id, kind=kind, path=Path(path),
+                    dry_run=dry_run, actor=actor, display_name=display_name,
+                    limits=ImportLimits.from_settings(self.workspace.settings))
             return {"result": result.summary()}
 
         try:
@@ -185,10 +202,9 @@ class JobQueue:
         from learnloop.agents import registered_agents, run_loop
 
         def work() -> dict[str, Any]:
-            with self.workspace.session() as session:
-                report = run_loop(session, agents=registered_agents(), actor=actor,
-                                  organisation_id=self.workspace.organisation(
-                                      session, organisation_key).id)
+            with self._transaction(organisation_key) as (session, organisation_id):
+                report = run_loop(session, organisation_id=organisation_id,
+                                  agents=registered_agents(), actor=actor)
             result: dict[str, Any] = {"result": {
                 "agents": {line.agent: line.summary for line in report.reports},
                 "failures": report.failures}}
