@@ -4,6 +4,7 @@ test_cli_errors.py."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,11 @@ def test_demo_without_serving_builds_the_company_and_runs_the_loop(tmp_path: Pat
     assert count(succeeded("status", "--org", "demo").stdout, "people") == 60
     assert "loop.completed" in succeeded("events", "--org", "demo", "--kind",
                                          "loop.completed").stdout
+
+
+def test_every_command_the_readme_shows_exists() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    shown = re.findall(r"^learnloop ((?:[a-z]+ ?)+)", readme, re.MULTILINE)
+    assert len(shown) >= 10
+    for words in shown:
+        succeeded(*words.split(), "--help")
