@@ -67,6 +67,15 @@ def test_a_database_that_does_not_answer_is_reported_with_its_password_masked(
     assert "Connection refused" in message and "s3cret" not in message
 
 
+def test_a_worker_whose_redis_does_not_answer_does_not_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LEARNLOOP_REDIS_URL", f"redis://:s3cret@127.0.0.1:{_closed_port()}/0")
+    message = _failed_cleanly(["worker"])
+    assert message.startswith("error: cannot reach Redis at redis://:********@127.0.0.1:")
+    assert "s3cret" not in message
+
+
 def test_a_database_without_its_driver_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEARNLOOP_DATABASE_URL", "mysql://app:s3cret@db/learnloop")
     message = _failed_cleanly(["status"])

@@ -25,7 +25,7 @@ from huey.api import Huey
 from huey.consumer import Consumer
 from sqlalchemy.orm import Session
 
-from learnloop.config import Settings
+from learnloop.config import Settings, mask_url
 from learnloop.domain.jobs import (
     JOB_EVENT_KINDS,
     JOB_SUBJECT,
@@ -33,7 +33,7 @@ from learnloop.domain.jobs import (
     JobStatus,
     job_status,
 )
-from learnloop.errors import LearnloopError, NotFoundError, ProviderError
+from learnloop.errors import ConfigError, LearnloopError, NotFoundError, ProviderError
 from learnloop.store.event_log import EventLog
 from learnloop.workspace import Workspace
 
@@ -265,11 +265,26 @@ def stop_in_process(consumer: Consumer) -> None:
     consumer.huey.notify_interrupted_tasks()
 
 
+def _check_redis_answers(huey: Huey, settings: Settings) -> None:
+    """Refuse to start a worker whose Redis does not answer: once running, the consumer retries
+    through an outage, but a worker that never reached its queue is a configuration mistake."""
+    if not settings.redis_url:
+        return
+    import redis
+
+    try:
+        huey.storage.conn.ping()
+    except redis.RedisError as error:
+        message = f"cannot reach Redis at {mask_url(settings.redis_url)}: {error}"
+        raise ConfigError(message) from error
+
+
 def run_worker(workspace: Workspace, *, workers: int) -> None:
     """Consume jobs until SIGINT or SIGTERM; blocks. Used by `learnloop worker`."""
     logging.basicConfig(level=workspace.settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     queue = JobQueue(workspace)
+    _check_redis_answers(queue.huey, workspace.settings)
     log.info("learnloop worker (pid %s) consuming %s with %d thread(s)", os.getpid(),
              "Redis" if workspace.settings.redis_url else workspace.settings.jobs_database_path,
              workers)

@@ -29,6 +29,8 @@ class Workspace:
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, migrate: bool = True) -> Workspace:
+        """Create the workspace folder, reach the database and migrate it; a ConfigError says
+        what is wrong with the settings when any of it cannot be done."""
         settings = settings or load_settings()
         try:
             settings.ensure_workspace()
@@ -42,6 +44,8 @@ class Workspace:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        """One transaction, opened by an outer layer (a route, a command, a job): it commits
+        when the block ends and rolls back on any error; services only work inside it."""
         with self.database.session() as session:
             yield session
 
