@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
-from learnloop.config import Settings, load_settings
+from learnloop.config import load_settings
 from learnloop.errors import InputError, LearnloopError
 from learnloop.workspace import Workspace
 
@@ -36,7 +36,6 @@ __all__ = [
     "out",
     "progress_bar",
     "reported_errors",
-    "settings",
 ]
 
 out = Console()
@@ -76,13 +75,9 @@ class ErrorReportingGroup(TyperGroup):
             return super().invoke(ctx)
 
 
-def settings() -> Settings:
-    return load_settings()
-
-
 def open_workspace(*, migrate: bool = True) -> Workspace:
     """The workspace of the current settings, for commands that keep it open (serve, worker)."""
-    return Workspace.open(settings(), migrate=migrate)
+    return Workspace.open(load_settings(), migrate=migrate)
 
 
 @contextmanager

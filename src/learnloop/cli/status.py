@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from learnloop.cli.context import OrgOption, organisation_session, out, settings
+from learnloop.cli.context import OrgOption, organisation_session, out
+from learnloop.config import load_settings
 
 __all__ = ["events", "show_config", "status"]
 
@@ -18,7 +19,7 @@ __all__ = ["events", "show_config", "status"]
 def show_config() -> None:
     """Print the effective configuration, secrets masked."""
     table = Table("setting", "value", title="learnloop configuration")
-    for name, value in settings().described().items():
+    for name, value in load_settings().described().items():
         table.add_row(name, value)
     out.print(table)
 
