@@ -30,7 +30,10 @@ def main() -> None:
         try:
             for attempt in ("first run", "re-run"):
                 started = time.perf_counter()
-                summary = build_demo(workspace, seed=args.seed, people=args.people)
+                with workspace.session() as session:
+                    summary = build_demo(session, organisation=workspace.organisation(session),
+                                         settings=workspace.settings, seed=args.seed,
+                                         people=args.people)
                 print(f"build_demo {attempt}: {time.perf_counter() - started:.2f} s "
                       f"({summary.counts['people']} people, {summary.counts['signals']} signals, "
                       f"{summary.counts['skill_evidence']} evidence rows)")

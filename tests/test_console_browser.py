@@ -59,7 +59,9 @@ def test_demo_console_renders_kpi_charts_in_chromium(tmp_path: Path) -> None:
 
     home = tmp_path / "home"
     workspace = Workspace.open(Settings(home=home))
-    summary = build_demo(workspace, seed=3, people=80)
+    with workspace.session() as session:
+        summary = build_demo(session, organisation=workspace.organisation(session),
+                             settings=workspace.settings, seed=3, people=80)
     workspace.close()
     port = _free_port()
     env = {**os.environ, "LEARNLOOP_HOME": str(home)}

@@ -11,7 +11,7 @@ from rich.progress import Progress
 from typer.testing import CliRunner
 
 from learnloop.cli import app
-from learnloop.demo import build_demo, generate_company
+from learnloop.demo import DemoSummary, build_demo, generate_company
 from learnloop.domain.events import EventKind
 from learnloop.store.event_log import EventLog
 from learnloop.store.overview import organisation_counts
@@ -21,10 +21,18 @@ from learnloop.workspace import Workspace
 PEOPLE = 120  # a smaller company keeps the end-to-end tests quick; the shape is the same
 
 
+def _build(workspace: Workspace, organisation_key: str | None = None, **options) -> DemoSummary:
+    """`build_demo` in one transaction of its own, as `learnloop demo` runs it."""
+    with workspace.session() as session:
+        organisation = workspace.organisation(session, organisation_key)
+        return build_demo(session, organisation=organisation, settings=workspace.settings,
+                          **options)
+
+
 def test_demo_imports_every_file_and_records_what_it_did(workspace: Workspace) -> None:
     progress = Progress(console=Console(quiet=True))
     with progress:
-        summary = build_demo(workspace, seed=7, people=PEOPLE, progress=progress)
+        summary = _build(workspace, seed=7, people=PEOPLE, progress=progress)
     company = generate_company(7, people=PEOPLE)
     assert summary.organisation_name == company.name == "Tidewell Logistics"
     assert summary.directory == workspace.settings.workspace / "demo"
@@ -69,9 +77,9 @@ def test_demo_imports_every_file_and_records_what_it_did(workspace: Workspace) -
 
 
 def test_running_the_demo_twice_changes_nothing_but_the_token(sqlite_workspace: Workspace) -> None:
-    first = build_demo(sqlite_workspace, seed=7, people=PEOPLE)
+    first = _build(sqlite_workspace, seed=7, people=PEOPLE)
     files = {path: path.read_bytes() for path in first.directory.rglob("*") if path.is_file()}
-    second = build_demo(sqlite_workspace, seed=7, people=PEOPLE)
+    second = _build(sqlite_workspace, seed=7, people=PEOPLE)
     assert second.admin_token != first.admin_token
     counts = {name: value for name, value in second.counts.items() if name != "events"}
     assert counts == {name: value for name, value in first.counts.items() if name != "events"}
@@ -85,7 +93,7 @@ def test_running_the_demo_twice_changes_nothing_but_the_token(sqlite_workspace: 
 
 
 def test_demo_goes_into_the_organisation_asked_for(sqlite_workspace: Workspace) -> None:
-    build_demo(sqlite_workspace, seed=3, people=60, organisation_key="tidewell")
+    _build(sqlite_workspace, "tidewell", seed=3, people=60)
     with sqlite_workspace.session() as session:
         demo = sqlite_workspace.organisation(session, "tidewell")
         default = sqlite_workspace.organisation(session)

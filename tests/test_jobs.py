@@ -75,6 +75,16 @@ def test_queued_job_waits_for_a_consumer(sqlite_workspace) -> None:
     assert len(build_huey(sqlite_workspace.settings)) == 1  # still in the SQLite queue
 
 
+def test_a_job_is_queued_when_the_callers_transaction_commits(sqlite_workspace) -> None:
+    queue = JobQueue(sqlite_workspace)
+    with sqlite_workspace.session() as session:
+        job_id = queue.enqueue_loop(session, organisation_key="default", actor="test")
+    with sqlite_workspace.session() as session:
+        status = queue.status(session, job_id=job_id,
+                              organisation_id=sqlite_workspace.organisation(session).id)
+    assert status.state is JobState.QUEUED and status.task == "run_loop"
+
+
 CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
        "c1,renewal_rate,team,sales,2025-04-01,90,crm\n")
 

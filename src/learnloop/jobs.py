@@ -15,7 +15,8 @@ import signal
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -24,7 +25,7 @@ from huey.api import Huey
 from huey.consumer import Consumer
 from sqlalchemy.orm import Session
 
-from learnloop.config import Settings
+from learnloop.config import Settings, mask_url
 from learnloop.domain.jobs import (
     JOB_EVENT_KINDS,
     JOB_SUBJECT,
@@ -32,7 +33,7 @@ from learnloop.domain.jobs import (
     JobStatus,
     job_status,
 )
-from learnloop.errors import LearnloopError, NotFoundError, ProviderError
+from learnloop.errors import ConfigError, LearnloopError, NotFoundError, ProviderError
 from learnloop.store.event_log import EventLog
 from learnloop.workspace import Workspace
 
@@ -71,7 +72,19 @@ def _error_payload(error: Exception) -> dict[str, Any]:
 
 
 class JobQueue:
-    """One workspace's queue: enqueue jobs, read their status, and the tasks that run them."""
+    """One workspace's queue: enqueue jobs, read their status, and the tasks that run them.
+
+    The queue is an outer layer, like a route or a CLI command: it opens and commits the
+    transactions of a job's own work (its state events, and the import or loop run inside), and
+    the services it calls (`import_file`, `run_loop`) only work in the session it gives them.
+    `status` is the one read in the caller's session.
+
+    `enqueue_*` records `job.queued` in the caller's transaction (the route's) and hands the
+    task over last: a queue that refuses it fails the request, which rolls the queued event
+    back, so no job is left half-made. The event's id is taken before the task exists, so a
+    worker's `job.started` always sorts after it; on SQLite the worker's first write waits for
+    the route's commit.
+    """
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
@@ -137,11 +150,16 @@ class JobQueue:
 
     # -- running (worker side) ---------------------------------------------------------------
 
+    @contextmanager
+    def _transaction(self, organisation_key: str) -> Iterator[tuple[Session, int]]:
+        """One committed transaction of the job's, with the id of the organisation it is for."""
+        with self.workspace.session() as session:
+            yield session, self.workspace.organisation(session, organisation_key).id
+
     def _record(self, kind: str, *, job_id: str, organisation_key: str, actor: str,
                 payload: dict[str, Any]) -> None:
-        with self.workspace.session() as session:
-            organisation = self.workspace.organisation(session, organisation_key)
-            EventLog(session, organisation.id).record(
+        with self._transaction(organisation_key) as (session, organisation_id):
+            EventLog(session, organisation_id).record(
                 kind, actor=actor, subject_type=JOB_SUBJECT, subject_id=job_id, payload=payload)
 
     def _run(self, name: str, work: Callable[[], dict[str, Any]], *, job_id: str,
@@ -168,13 +186,11 @@ class JobQueue:
         from learnloop.importing import ImportLimits, import_file
 
         def work() -> dict[str, Any]:
-            with self.workspace.session() as session:
+            with self._transaction(organisation_key) as (session, organisation_id):
                 result = import_file(
-                    session, organisation_id=self.workspace.organisation(session,
-                                                                         organisation_key).id,
-                    kind=kind, path=Path(path), dry_run=dry_run, actor=actor,
-                    limits=ImportLimits.from_settings(self.workspace.settings),
-                    display_name=display_name)
+                    session, organisation_id=organisation_id, kind=kind, path=Path(path),
+                    dry_run=dry_run, actor=actor, display_name=display_name,
+                    limits=ImportLimits.from_settings(self.workspace.settings))
             return {"result": result.summary()}
 
         try:
@@ -188,10 +204,9 @@ class JobQueue:
         from learnloop.agents import registered_agents, run_loop
 
         def work() -> dict[str, Any]:
-            with self.workspace.session() as session:
-                report = run_loop(session, agents=registered_agents(), actor=actor,
-                                  organisation_id=self.workspace.organisation(
-                                      session, organisation_key).id)
+            with self._transaction(organisation_key) as (session, organisation_id):
+                report = run_loop(session, organisation_id=organisation_id,
+                                  agents=registered_agents(), actor=actor)
             result: dict[str, Any] = {"result": {
                 "agents": {line.agent: line.summary for line in report.reports},
                 "failures": report.failures}}
@@ -252,11 +267,26 @@ def stop_in_process(consumer: Consumer) -> None:
     consumer.huey.notify_interrupted_tasks()
 
 
+def _check_redis_answers(huey: Huey, settings: Settings) -> None:
+    """Refuse to start a worker whose Redis does not answer: once running, the consumer retries
+    through an outage, but a worker that never reached its queue is a configuration mistake."""
+    if not settings.redis_url:
+        return
+    import redis
+
+    try:
+        huey.storage.conn.ping()
+    except redis.RedisError as error:
+        message = f"cannot reach Redis at {mask_url(settings.redis_url)}: {error}"
+        raise ConfigError(message) from error
+
+
 def run_worker(workspace: Workspace, *, workers: int) -> None:
     """Consume jobs until SIGINT or SIGTERM; blocks. Used by `learnloop worker`."""
     logging.basicConfig(level=workspace.settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     queue = JobQueue(workspace)
+    _check_redis_answers(queue.huey, workspace.settings)
     log.info("learnloop worker (pid %s) consuming %s with %d thread(s)", os.getpid(),
              "Redis" if workspace.settings.redis_url else workspace.settings.jobs_database_path,
              workers)

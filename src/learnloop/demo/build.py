@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.progress import Progress, TaskID
+from sqlalchemy.orm import Session
 
+from learnloop.config import Settings
 from learnloop.demo.generator import generate_company
 from learnloop.demo.writer import write_demo_files
 from learnloop.domain.events import EventKind
@@ -17,8 +19,8 @@ from learnloop.importing import ImportLimits, import_file
 from learnloop.store.event_log import EventLog
 from learnloop.store.organisations import rename_organisation
 from learnloop.store.overview import organisation_counts
+from learnloop.store.tables import Organisation
 from learnloop.tokens import issue_token
-from learnloop.workspace import Workspace
 
 __all__ = ["ACTOR", "DemoSummary", "build_demo"]
 
@@ -33,8 +35,8 @@ class DemoSummary:
     counts: dict[str, int]
 
 
-def _import_all(workspace: Workspace, paths: dict[str, Path], *, organisation_key: str | None,
-                progress: Progress | None) -> None:
+def _import_all(session: Session, paths: dict[str, Path], *, organisation_id: int,
+                limits: ImportLimits, progress: Progress | None) -> None:
     """Import each file in order, one progress task per file."""
     for kind, path in paths.items():
         report = None
@@ -44,61 +46,55 @@ def _import_all(workspace: Workspace, paths: dict[str, Path], *, organisation_ke
             def report(done: int, total: int, task: TaskID = task) -> None:
                 progress.update(task, completed=done, total=total)
 
-        with workspace.session() as session:
-            import_file(session, organisation_id=workspace.organisation(session,
-                                                                        organisation_key).id,
-                        kind=kind, path=path, actor=ACTOR, progress=report,
-                        limits=ImportLimits.from_settings(workspace.settings))
+        import_file(session, organisation_id=organisation_id, kind=kind, path=path, actor=ACTOR,
+                    progress=report, limits=limits)
         if progress is not None:  # importers that report nothing still end as done
             total = next(found.total for found in progress.tasks if found.id == task) or 1
             progress.update(task, total=total, completed=total)
 
 
 def build_demo(
-    workspace: Workspace,
+    session: Session,
     *,
+    organisation: Organisation,
+    settings: Settings,
     seed: int = 7,
     people: int = 400,
-    organisation_key: str | None = None,
     progress: Progress | None = None,
 ) -> DemoSummary:
-    """Write the demo files to <workspace>/demo, import them all and issue an admin token.
+    """Write the demo files to <workspace>/demo, import them all into `organisation` and issue an
+    admin token, inside the caller's transaction (the command commits it: all or nothing).
 
     Safe to run again: imports upsert by key, so a re-run changes nothing but adds a new token.
     """
     company = generate_company(seed, people=people)
-    directory = workspace.settings.workspace / "demo"
+    directory = settings.workspace / "demo"
     paths = write_demo_files(company, directory)
-    with workspace.session() as session:
-        rename_organisation(
-            session, workspace.organisation(session, organisation_key), name=company.name
-        )
-    _import_all(workspace, paths, organisation_key=organisation_key, progress=progress)
-    with workspace.session() as session:
-        organisation = workspace.organisation(session, organisation_key)
-        issued = issue_token(
-            session,
-            organisation_id=organisation.id,
-            role="admin",
-            name="demo console",
-            person_key=None,
-            actor=ACTOR,
-        )
-        EventLog(session, organisation.id).record(
-            EventKind.DEMO_GENERATED,
-            actor=ACTOR,
-            subject_type="organisation",
-            subject_id=organisation.key,
-            payload={
-                "seed": seed,
-                "people": people,
-                "files": [path.relative_to(directory).as_posix() for path in paths.values()],
-            },
-        )
-        counts = organisation_counts(session, organisation.id)
+    rename_organisation(session, organisation, name=company.name)
+    _import_all(session, paths, organisation_id=organisation.id,
+                limits=ImportLimits.from_settings(settings), progress=progress)
+    issued = issue_token(
+        session,
+        organisation_id=organisation.id,
+        role="admin",
+        name="demo console",
+        person_key=None,
+        actor=ACTOR,
+    )
+    EventLog(session, organisation.id).record(
+        EventKind.DEMO_GENERATED,
+        actor=ACTOR,
+        subject_type="organisation",
+        subject_id=organisation.key,
+        payload={
+            "seed": seed,
+            "people": people,
+            "files": [path.relative_to(directory).as_posix() for path in paths.values()],
+        },
+    )
     return DemoSummary(
         organisation_name=company.name,
         directory=directory,
         admin_token=issued.secret,
-        counts=counts,
+        counts=organisation_counts(session, organisation.id),
     )

@@ -1,0 +1,36 @@
+"""The `learnloop` command: a thin Typer layer over the workspace, importers, jobs and server.
+
+This module builds `app` from one module per area; `context` holds what they share.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from learnloop.cli.context import ErrorReportingGroup
+from learnloop.cli.db import db_app
+from learnloop.cli.imports import import_app
+from learnloop.cli.loop import loop
+from learnloop.cli.serve import demo, serve, worker
+from learnloop.cli.status import events, show_config, status
+from learnloop.cli.tokens import token_app
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    cls=ErrorReportingGroup,
+    help="learnloop: a learning operating system for workplace L&D.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+# registered in the order `learnloop --help` has always listed them
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+app.command("config")(show_config)
+app.command("status")(status)
+app.add_typer(import_app, name="import")
+app.command("loop")(loop)
+app.command("events")(events)
+app.command("demo")(demo)
+app.command("serve")(serve)
+app.command("worker")(worker)

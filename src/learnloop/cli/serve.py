@@ -1,0 +1,102 @@
+"""Long-running commands: `serve` (API and console), `worker` (job consumer), and `demo`, which
+builds the demo company and then serves it.
+
+They keep their workspace open until the process stops.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from learnloop.cli.context import (
+    OrgOption,
+    err,
+    open_workspace,
+    organisation_session,
+    out,
+    progress_bar,
+)
+from learnloop.cli.loop import run_agents
+from learnloop.workspace import Workspace
+
+__all__ = ["demo", "serve", "worker"]
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Bind address (default LEARNLOOP_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port (default LEARNLOOP_PORT).")
+    ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option("--worker/--no-worker", help="Also consume background jobs in this process."),
+    ] = True,
+) -> None:
+    """Serve the API (OpenAPI at /docs) and the console."""
+    workspace = open_workspace()
+    _serve(
+        workspace,
+        host=host or workspace.settings.host,
+        port=port or workspace.settings.port,
+        worker=worker and workspace.settings.jobs_in_process,
+    )
+
+
+def _serve(workspace: Workspace, *, host: str, port: int, worker: bool) -> None:
+    import uvicorn
+
+    from learnloop.serving.app import create_app
+
+    application = create_app(workspace, consume_jobs=worker)
+    out.print(f"console on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(application, host=host, port=port, log_level=workspace.settings.log_level.lower())
+
+
+def worker(
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Jobs run at the same time.")
+    ] = 2,
+) -> None:
+    """Consume background jobs (imports, loop runs) until stopped; Redis when configured."""
+    from learnloop.jobs import run_worker
+
+    run_worker(open_workspace(), workers=workers)
+
+
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the console afterwards.")
+    ] = True,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same company.")
+    ] = 7,
+    people: Annotated[
+        int, typer.Option("--people", min=60, help="Head count of the company.")
+    ] = 400,
+    org: OrgOption = None,
+) -> None:
+    """Generate a demo company, import it as a user would, run the loop, serve the console."""
+    from learnloop.agents import registered_agents
+    from learnloop.demo import build_demo
+
+    # one transaction: a demo that fails part-way leaves nothing behind
+    with organisation_session(org) as (workspace, session, organisation):
+        with progress_bar() as progress:
+            summary = build_demo(session, organisation=organisation, settings=workspace.settings,
+                                 seed=seed, people=people, progress=progress)
+        report = run_agents(session, organisation_id=organisation.id, agents=registered_agents())
+    out.print(f"demo organisation {summary.organisation_name!r}: files in {summary.directory}")
+    for failure in report.failures.values():
+        err.print(f"[bold red]agent failed:[/] {failure}", highlight=False)
+    out.print(
+        f"sign in to the console with this admin token: {summary.admin_token}",
+        markup=False,
+        soft_wrap=True,
+    )
+    if serve_after:
+        workspace = open_workspace()
+        _serve(workspace, host=workspace.settings.host, port=workspace.settings.port, worker=True)
