@@ -35,12 +35,12 @@ def _evidence_rows(session: Session, columns: tuple[Any, ...], *, organisation_i
     query = query.order_by(evidence.person_id, evidence.skill_id, evidence.observed_on,
                            evidence.id)
     if person_ids is None:
-        yield from session.execute(query.execution_options(yield_per=_BATCH)).tuples()
+        yield from session.execute(query.execution_options(yield_per=_BATCH))
         return
     for chunk in chunks(sorted(person_ids)):
         yield from session.execute(
             query.where(evidence.person_id.in_(chunk)).execution_options(yield_per=_BATCH)
-        ).tuples()
+        )
 
 
 def _lookups(session: Session, *, organisation_id: int, person_keys: Collection[str] | None,

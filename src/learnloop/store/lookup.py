@@ -28,8 +28,8 @@ def keys_by_id(session: Session, table: Any, *, organisation_id: int,
     """id → key of the organisation's rows of `table`; only `keys` when given."""
     query = select(table.id, table.key).where(table.organisation_id == organisation_id)
     if keys is None:
-        return dict(session.execute(query).tuples().all())
+        return dict(session.execute(query).all())
     found: dict[int, str] = {}
     for chunk in chunks(sorted(set(keys))):
-        found.update(session.execute(query.where(table.key.in_(chunk))).tuples().all())
+        found.update(session.execute(query.where(table.key.in_(chunk))).all())
     return found

@@ -47,13 +47,13 @@ def _signal_rows(session: Session, columns: Sequence[Any], *, organisation_id: i
         query = query.where(signal.observed_at < end)
     query = query.order_by(signal.subject_id, signal.observed_at)
     if subject_ids is None or subject_type is SubjectType.ORGANISATION:
-        yield from session.execute(query.execution_options(yield_per=_BATCH)).tuples()
+        yield from session.execute(query.execution_options(yield_per=_BATCH))
         return
     # ascending chunks of ids keep the whole read ordered by subject
     for chunk in chunks(sorted(i for i in subject_ids if i is not None)):
         yield from session.execute(
             query.where(signal.subject_id.in_(chunk)).execution_options(yield_per=_BATCH)
-        ).tuples()
+        )
 
 
 def signal_columns(session: Session, *, organisation_id: int, metric: str,
@@ -139,7 +139,7 @@ def pulse_series(session: Session, *, organisation_id: int,
     if end is not None:
         query = query.where(pulse.period < end)
     grouped: dict[tuple[str, str], list[PulseResult]] = {}
-    for survey, team_key, question, period, score, responses in session.execute(query).tuples():
+    for survey, team_key, question, period, score, responses in session.execute(query):
         grouped.setdefault((team_key, question), []).append(PulseResult(
             survey=survey, team_key=team_key, question=question, period=period, score=score,
             responses=responses))

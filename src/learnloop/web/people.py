@@ -12,10 +12,10 @@ from learnloop.domain.access import STAFF_ROLES, AccessRole
 from learnloop.domain.evidence import EvidenceKind
 from learnloop.domain.standing import EvidencePoint, skill_standings
 from learnloop.store.people import (
-    person_detail,
     person_id_by_key,
     person_key,
     person_page,
+    person_record,
     requirements_of,
 )
 from learnloop.web.rendering import page, signed_in_as, workspace_of
@@ -91,11 +91,11 @@ def person(request: Request, key: str) -> Response:
             status = 404 if principal.role in STAFF_ROLES else 403
             return page(request, "forbidden.html", principal, organisation, status_code=status,
                         missing=key if status == 404 else None)
-        detail = person_detail(session, organisation_id=org_id, person_id=person_id)
+        record = person_record(session, organisation_id=org_id, person_id=person_id)
         evidence = [
-            EvidencePoint(skill_key=e["skill_key"], kind=EvidenceKind(e["kind"]),
-                          level=e["level"], observed_on=e["observed_on"])
-            for e in detail["evidence"]
+            EvidencePoint(skill_key=e.skill_key, kind=e.kind, level=e.level,
+                          observed_on=e.observed_on)
+            for e in record.evidence
         ]
         standings = skill_standings(
             requirements_of(session, organisation_id=org_id, person_id=person_id), evidence
@@ -105,7 +105,9 @@ def person(request: Request, key: str) -> Response:
             "person.html",
             principal,
             organisation,
-            person=detail,
+            person=record.person,
+            evidence=record.evidence,
+            skill_names=record.skill_names,
             standings=standings,
             kinds=list(EvidenceKind),
             is_self=person_id == principal.person_id,

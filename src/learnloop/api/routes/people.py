@@ -10,10 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from learnloop.api.deps import RoleDocumentedRoute, SessionDep, require_roles
-from learnloop.api.schemas import PersonDetail, PersonPage
+from learnloop.api.schemas import PersonDetail, PersonPage, PersonSummary
 from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
 from learnloop.errors import ForbiddenError, NotFoundError
-from learnloop.store.people import person_detail, person_id_by_key, person_page
+from learnloop.store.people import person_id_by_key, person_page, person_record
 
 router = APIRouter(prefix="/api/people", tags=["people"], route_class=RoleDocumentedRoute)
 
@@ -32,14 +32,15 @@ def list_people(
     total, items = person_page(session, organisation_id=principal.organisation_id, limit=limit,
                                offset=offset, team_key=team,
                                only_ids=principal.readable_person_ids())
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": [PersonSummary.model_validate(person) for person in items], "total": total,
+            "limit": limit, "offset": offset}
 
 
 @router.get("/{key}", response_model=PersonDetail)
 def get_person(
     key: str, session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER, A.LEARNER)],
-) -> dict[str, Any]:
+) -> PersonDetail:
     """One person: team, role, manager and skill evidence. Learners: only themself; managers:
     themself and their reports."""
     person_id = person_id_by_key(session, organisation_id=principal.organisation_id, key=key)
@@ -49,4 +50,5 @@ def get_person(
         # the same answer for "not yours" and "no such person": nothing to probe
         raise ForbiddenError("you may read only your own record"
                              + (" and your reports'" if principal.role is A.MANAGER else ""))
-    return person_detail(session, organisation_id=principal.organisation_id, person_id=person_id)
+    return PersonDetail.from_record(
+        person_record(session, organisation_id=principal.organisation_id, person_id=person_id))
