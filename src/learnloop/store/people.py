@@ -15,7 +15,7 @@ from learnloop.domain.proficiency import Criticality
 from learnloop.domain.standing import Requirement
 from learnloop.store import tables
 from learnloop.store.evidence import skill_evidence
-from learnloop.store.lookup import chunks
+from learnloop.store.reading import chunks
 
 __all__ = [
     "people", "person_id_by_key", "person_key", "person_page", "person_record", "report_ids",

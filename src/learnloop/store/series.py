@@ -6,6 +6,7 @@ Windows are half-open: `start <= time < end`; either end may be left open (None)
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -17,13 +18,15 @@ from learnloop.domain.evidence import PulseResult
 from learnloop.domain.series import PulseSeries, SignalColumns, SignalSeries
 from learnloop.domain.signals import Signal, SubjectType
 from learnloop.store import tables
-from learnloop.store.lookup import chunks, keys_by_id
+from learnloop.store.reading import (
+    chunks,
+    keys_by_id,
+    no_cycle_collection,
+    raw_batches,
+    utc_times,
+)
 
 __all__ = ["pulse_series", "signal_columns", "signal_series"]
-
-# rows fetched per round trip when streaming a large read
-_BATCH = 50_000
-
 
 def _subjects(session: Session, *, organisation_id: int, subject_type: SubjectType,
               subject_keys: Collection[str] | None) -> dict[int | None, str | None]:
@@ -33,12 +36,14 @@ def _subjects(session: Session, *, organisation_id: int, subject_type: SubjectTy
     return dict(keys_by_id(session, table, organisation_id=organisation_id, keys=subject_keys))
 
 
-def _signal_rows(session: Session, columns: Sequence[Any], *, organisation_id: int, metric: str,
-                 subject_type: SubjectType, subject_ids: Collection[int | None] | None,
-                 start: datetime | None, end: datetime | None) -> Iterator[Any]:
-    """Rows of `columns` ordered by subject, then time; `subject_ids` None means all subjects."""
+def _signal_batches(session: Session, columns: Sequence[Any], *, organisation_id: int,
+                    metric: str, subject_type: SubjectType, keys: dict[int | None, str | None],
+                    every_subject: bool, start: datetime | None,
+                    end: datetime | None) -> Iterator[list[tuple[Any, ...]]]:
+    """Raw rows of (subject_id, *columns) ordered by subject, then time, in batches; only rows
+    about subjects in `keys` (`every_subject`: all of them, so no IN list is needed)."""
     signal = tables.Signal
-    query: Select = select(*columns).where(
+    query: Select = select(signal.subject_id, *columns).where(
         signal.organisation_id == organisation_id, signal.metric == metric,
         signal.subject_type == subject_type.value)
     if start is not None:
@@ -46,16 +51,21 @@ def _signal_rows(session: Session, columns: Sequence[Any], *, organisation_id: i
     if end is not None:
         query = query.where(signal.observed_at < end)
     query = query.order_by(signal.subject_id, signal.observed_at)
-    if subject_ids is None or subject_type is SubjectType.ORGANISATION:
-        yield from session.execute(query.execution_options(yield_per=_BATCH))
-        return
-    # ascending chunks of ids keep the whole read ordered by subject
-    for chunk in chunks(sorted(i for i in subject_ids if i is not None)):
-        yield from session.execute(
-            query.where(signal.subject_id.in_(chunk)).execution_options(yield_per=_BATCH)
-        )
+    if every_subject or subject_type is SubjectType.ORGANISATION:
+        queries = [query]
+    else:
+        # ascending chunks of ids keep the whole read ordered by subject
+        queries = [query.where(signal.subject_id.in_(chunk))
+                   for chunk in chunks(sorted(i for i in keys if i is not None))]
+    for one in queries:
+        for batch in raw_batches(session, one):
+            if not keys.keys() >= {row[0] for row in batch}:
+                # a subject no longer in the organisation: its values belong to no series
+                batch = [row for row in batch if row[0] in keys]
+            yield batch
 
 
+@no_cycle_collection()
 def signal_columns(session: Session, *, organisation_id: int, metric: str,
                    subject_type: SubjectType | str, subject_keys: Collection[str] | None = None,
                    start: datetime | None = None, end: datetime | None = None) -> SignalColumns:
@@ -70,27 +80,30 @@ def signal_columns(session: Session, *, organisation_id: int, metric: str,
     times: list[datetime] = []
     values: list[float] = []
     sources: list[str] = []
-    shared_source: dict[str, str] = {}  # one string object per source, not one per value
-    rows = _signal_rows(
-        session, (signal.subject_id, signal.observed_at, signal.value, signal.source),
-        organisation_id=organisation_id, metric=metric, subject_type=subject_type,
-        subject_ids=None if subject_keys is None else list(keys), start=start, end=end)
-    for subject_id, observed_at, value, source in rows:
-        code = code_of.get(subject_id)
-        if code is None:
-            if subject_id not in keys:
-                continue  # a person or team removed since: not part of any series
-            code = code_of[subject_id] = len(subjects)
-            subjects.append(keys[subject_id])
-        index.append(code)
-        times.append(observed_at)
-        values.append(value)
-        sources.append(shared_source.setdefault(source, source))
+    seen: dict[Any, datetime] = {}
+    for batch in _signal_batches(
+        session, (signal.observed_at, signal.value, signal.source),
+        organisation_id=organisation_id, metric=metric, subject_type=subject_type, keys=keys,
+        every_subject=subject_keys is None, start=start, end=end,
+    ):
+        if not batch:
+            continue
+        # column at a time, so the work per value stays in C
+        ids, moments, batch_values, batch_sources = zip(*batch, strict=True)
+        for subject_id in dict.fromkeys(ids):
+            if subject_id not in code_of:
+                code_of[subject_id] = len(subjects)
+                subjects.append(keys[subject_id])
+        index.extend(map(code_of.__getitem__, ids))
+        times.extend(utc_times(moments, seen))
+        values.extend(batch_values)
+        sources.extend(map(sys.intern, batch_sources))  # one string object per source
     return SignalColumns(metric=metric, subject_type=subject_type, subjects=tuple(subjects),
                          subject_index=tuple(index), observed_at=tuple(times),
                          values=tuple(values), sources=tuple(sources))
 
 
+@no_cycle_collection()
 def signal_series(session: Session, *, organisation_id: int, metric: str,
                   subject_type: SubjectType | str, subject_keys: Collection[str] | None = None,
                   start: datetime | None = None, end: datetime | None = None
@@ -102,16 +115,18 @@ def signal_series(session: Session, *, organisation_id: int, metric: str,
                      subject_keys=subject_keys)
     signal = tables.Signal
     grouped: dict[int | None, list[Signal]] = {}
-    rows = _signal_rows(
-        session, (signal.subject_id, signal.key, signal.observed_at, signal.value, signal.source),
-        organisation_id=organisation_id, metric=metric, subject_type=subject_type,
-        subject_ids=None if subject_keys is None else list(keys), start=start, end=end)
-    for subject_id, key, observed_at, value, source in rows:
-        if subject_id not in keys:
-            continue
-        grouped.setdefault(subject_id, []).append(Signal(
-            key=key, metric=metric, subject_type=subject_type, subject_key=keys[subject_id],
-            observed_at=observed_at, value=value, source=source))
+    seen: dict[Any, datetime] = {}
+    for batch in _signal_batches(
+        session, (signal.key, signal.observed_at, signal.value, signal.source),
+        organisation_id=organisation_id, metric=metric, subject_type=subject_type, keys=keys,
+        every_subject=subject_keys is None, start=start, end=end,
+    ):
+        times = utc_times([row[2] for row in batch], seen)
+        for (subject_id, key, _raw, value, source), observed_at in zip(batch, times, strict=True):
+            grouped.setdefault(subject_id, []).append(Signal(
+                key=key, metric=metric, subject_type=subject_type,
+                subject_key=keys[subject_id], observed_at=observed_at, value=value,
+                source=source))
     return [SignalSeries(metric=metric, subject_type=subject_type, subject_key=keys[subject_id],
                          signals=tuple(signals))
             for subject_id, signals in grouped.items()]
