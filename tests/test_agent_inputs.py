@@ -58,6 +58,7 @@ def test_a_signal_series_holds_every_value_with_its_time_and_source(
     e002 = by_person["E002"]
     assert e002.subject_type is SubjectType.PERSON and e002.metric == "handle_time"
     assert e002.times == (_at(3), _at(10), _at(17))
+    assert all(moment.tzinfo is UTC for moment in e002.times)
     assert e002.values == (6.0, 6.5, 9.0)
     assert [s.source for s in e002.signals] == ["helpdesk", "telephony", "helpdesk"]
     assert all(s.key.startswith("helpdesk|") or s.key.startswith("telephony|")
@@ -98,6 +99,7 @@ def test_columns_carry_many_subjects_contiguously_with_subject_codes(
     assert list(columns.subject_index) == sorted(columns.subject_index)
     assert columns.of("E003").values == (7.5, 8.0)
     assert columns.of("E003").observed_at == (_at(10), _at(17))
+    assert {moment.tzinfo for moment in columns.observed_at} == {UTC}
     assert len(columns.of("E001")) == 0 and len(none) == 0 and none.subjects == ()
 
 
