@@ -155,7 +155,7 @@ def requirements_by_person(session: Session, *, organisation_id: int,
     query = select(tables.Person.key, tables.Person.role_id).where(
         tables.Person.organisation_id == organisation_id)
     if person_keys is None:
-        rows = list(session.execute(query).all())
+        rows = session.execute(query).all()
     else:
         rows = [row for chunk in chunks(sorted(set(person_keys)))
                 for row in session.execute(query.where(tables.Person.key.in_(chunk)))]
