@@ -1,4 +1,5 @@
-"""The agent registry and the loop: stage order, loud failures, one transaction per agent."""
+"""The agent registry and the loop: stage order, loud failures, one transaction per agent,
+and cursors that let an agent pick up where it stopped."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from learnloop.agents import AgentContext, AgentReport, run_loop
 from learnloop.agents.registry import load_agents
 from learnloop.domain.events import EventKind
-from learnloop.errors import ConfigError
+from learnloop.errors import ConfigError, ConflictError
+from learnloop.store.cursors import advance_cursor, agent_cursor
 from learnloop.store.event_log import EventLog
 from learnloop.workspace import Workspace
 
@@ -90,3 +92,109 @@ def test_loop_runs_every_agent_and_records_a_failure_without_undoing_others(
         "impact.measured",
         EventKind.LOOP_COMPLETED,
     ]
+
+
+class SignalCounter:
+    """Counts the signal batches that arrived since its last run, and remembers what it saw."""
+
+    name: ClassVar[str] = "counter"
+    stage: ClassVar[str] = "sense"
+    description: ClassVar[str] = "counts new signal batches"
+
+    def __init__(self, *, fail: bool = False) -> None:
+        self.fail = fail
+        self.started_from: list[int] = []
+        self.seen: list[list[str]] = []
+
+    def run(self, context: AgentContext) -> AgentReport:
+        new = context.new_events(kinds=[EventKind.SIGNALS_RECEIVED])
+        self.started_from.append(context.cursor)
+        self.seen.append([event.payload["batch"] for event in new])
+        context.events.record("counter.counted", actor=context.actor,
+                              payload={"batches": len(new)})
+        if self.fail:
+            raise RuntimeError("disk full")
+        return AgentReport(agent=self.name, summary=f"{len(new)} new batches", events_written=1,
+                           cursor=new[-1].id if new else None)
+
+
+def _signals_arrive(workspace: Workspace, *batches: str) -> None:
+    with workspace.session() as session:
+        log = EventLog(session, workspace.organisation(session).id)
+        for batch in batches:
+            log.record(EventKind.SIGNALS_RECEIVED, actor="token:crm", payload={"batch": batch})
+
+
+def _loop(workspace: Workspace, agent: SignalCounter) -> None:
+    with workspace.session() as session:
+        run_loop(session, organisation_id=workspace.organisation(session).id, agents=[agent])
+
+
+def _cursor(workspace: Workspace) -> int:
+    with workspace.session() as session:
+        return agent_cursor(session, organisation_id=workspace.organisation(session).id,
+                            agent="counter")
+
+
+def test_an_agent_run_twice_starts_the_second_run_from_its_cursor(workspace: Workspace) -> None:
+    counter = SignalCounter()
+    _signals_arrive(workspace, "monday", "tuesday")
+    _loop(workspace, counter)
+    after_first = _cursor(workspace)
+    _signals_arrive(workspace, "wednesday")
+    _loop(workspace, counter)
+
+    assert counter.started_from == [0, after_first]
+    assert counter.seen == [["monday", "tuesday"], ["wednesday"]]
+    assert _cursor(workspace) > after_first
+
+
+def test_a_run_with_nothing_new_keeps_the_cursor(workspace: Workspace) -> None:
+    counter = SignalCounter()
+    _signals_arrive(workspace, "monday")
+    _loop(workspace, counter)
+    before = _cursor(workspace)
+    _loop(workspace, counter)
+    assert counter.seen == [["monday"], []]
+    assert _cursor(workspace) == before
+
+
+def test_a_failing_agent_keeps_its_old_cursor_and_sees_the_events_again(
+    workspace: Workspace,
+) -> None:
+    _signals_arrive(workspace, "monday")
+    _loop(workspace, SignalCounter())
+    before = _cursor(workspace)
+    _signals_arrive(workspace, "tuesday")
+    _loop(workspace, SignalCounter(fail=True))
+    assert _cursor(workspace) == before
+
+    retry = SignalCounter()
+    _loop(workspace, retry)
+    assert retry.started_from == [before]
+    assert retry.seen == [["tuesday"]]
+
+
+def test_an_agent_writes_as_itself_with_its_own_options(sqlite_workspace: Workspace) -> None:
+    seen: dict[str, object] = {}
+
+    class Curious(MeasureAgent):
+        def run(self, context: AgentContext) -> AgentReport:
+            seen.update(actor=context.actor, options=dict(context.options))
+            return AgentReport(agent=self.name, summary="looked")
+
+    with sqlite_workspace.session() as session:
+        run_loop(session, organisation_id=sqlite_workspace.organisation(session).id,
+                 agents=[Curious()], options={"impact": {"window_weeks": 8}})
+    assert seen == {"actor": "agent:impact", "options": {"window_weeks": 8}}
+
+
+def test_a_cursor_never_moves_back(workspace: Workspace) -> None:
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session).id
+        advance_cursor(session, organisation_id=organisation_id, agent="counter",
+                       last_event_id=7)
+        with pytest.raises(ConflictError, match="cannot move back"):
+            advance_cursor(session, organisation_id=organisation_id, agent="counter",
+                           last_event_id=3)
+        assert agent_cursor(session, organisation_id=organisation_id, agent="counter") == 7

@@ -1,16 +1,20 @@
 """What an agent is: one step of a stage: it reads state and events, decides, writes events.
 
 Agents never import FastAPI, Jinja2 or a connector; they get everything through AgentContext.
+An agent runs incrementally: it reads the events after its cursor and reports the last one it
+processed in `AgentReport.cursor`; the loop stores it with the agent's work, in one savepoint.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
+from learnloop.domain.events import Event
 from learnloop.store.event_log import EventLog
 
 __all__ = ["STAGES", "Agent", "AgentContext", "AgentReport"]
@@ -21,23 +25,35 @@ STAGES: tuple[str, ...] = ("sense", "decide", "create", "govern", "deliver", "me
 
 @dataclass
 class AgentContext:
-    """What an agent may touch in one run: its organisation's state and event log, and the time."""
+    """What an agent may touch in one run: its organisation's state and event log, the time,
+    who it writes as (`actor`, `agent:<name>`), where it stopped last time (`cursor`, the id of
+    the last event it processed, 0 at first) and its options."""
 
     organisation_id: int
     session: Session
     events: EventLog
     now: datetime
-    options: dict[str, Any] = field(default_factory=dict)
+    actor: str
+    cursor: int = 0
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def new_events(self, *, kinds: Sequence[str] | None = None, after: int | None = None,
+                   limit: int = 1000) -> list[Event]:
+        """Events after the cursor (or after `after`, to page on), oldest first."""
+        return self.events.since(self.cursor if after is None else after, kinds=kinds,
+                                 limit=limit)
 
 
 @dataclass(frozen=True)
 class AgentReport:
-    """What one agent run did, in the words of the console and the event log."""
+    """What one agent run did, in the words of the console and the event log; `cursor` is the id
+    of the last event the run processed (None leaves the agent's cursor where it was)."""
 
     agent: str
     summary: str
     events_written: int = 0
     details: dict[str, Any] = field(default_factory=dict)
+    cursor: int | None = None
 
 
 @runtime_checkable

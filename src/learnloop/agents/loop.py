@@ -1,17 +1,20 @@
 """Runs one pass of the loop: every registered agent in stage order, each in its own savepoint.
 
-One agent failing is recorded as an event and does not undo what the others did.
+One agent failing is recorded as an event and does not undo what the others did, and its
+cursor stays where it was, so its next run sees the same events again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from learnloop.agents.base import Agent, AgentContext, AgentReport
 from learnloop.domain.events import EventKind, utcnow
+from learnloop.store.cursors import advance_cursor, agent_cursor
 from learnloop.store.event_log import EventLog
 
 __all__ = ["LoopReport", "run_loop"]
@@ -34,9 +37,11 @@ def run_loop(
     agents: Sequence[Agent],
     actor: str = "loop",
     on_agent: Callable[[Agent], None] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> LoopReport:
     """Run `agents` once for an organisation inside the caller's transaction, each agent in a
-    savepoint of its own; `on_agent` is called before each (for progress)."""
+    savepoint of its own, from its stored cursor, with `options[agent.name]`; `on_agent` is
+    called before each (for progress)."""
     report = LoopReport()
     log = EventLog(session, organisation_id)
     log.record(EventKind.LOOP_STARTED, actor=actor,
@@ -46,9 +51,16 @@ def run_loop(
             on_agent(agent)
         savepoint = session.begin_nested()
         try:
-            context = AgentContext(organisation_id=organisation_id, session=session, events=log,
-                                   now=utcnow())
-            report.reports.append(agent.run(context))
+            cursor = agent_cursor(session, organisation_id=organisation_id, agent=agent.name)
+            context = AgentContext(
+                organisation_id=organisation_id, session=session, events=log, now=utcnow(),
+                actor=f"agent:{agent.name}", cursor=cursor,
+                options=(options or {}).get(agent.name, {}))
+            agent_report = agent.run(context)
+            if agent_report.cursor is not None and agent_report.cursor != cursor:
+                advance_cursor(session, organisation_id=organisation_id, agent=agent.name,
+                               last_event_id=agent_report.cursor)
+            report.reports.append(agent_report)
             savepoint.commit()
         except Exception as error:  # noqa: BLE001 - the loop records and carries on
             if savepoint.is_active:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from learnloop.domain.org import PersonRecord
 
 __all__ = [
     "EventPage", "Health", "ImportResult", "IssuedTokenOut", "JobAccepted", "JobOut", "Objective",
@@ -24,11 +26,17 @@ class Health(BaseModel):
 
 
 class KeyName(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     key: str
     name: str
 
 
 class PersonSummary(BaseModel):
+    """Validates from a `domain.org.Person` record, the one shape of a person."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     key: str
     name: str
     email: str | None
@@ -59,6 +67,16 @@ class Evidence(BaseModel):
 
 class PersonDetail(PersonSummary):
     evidence: list[Evidence]
+
+    @classmethod
+    def from_record(cls, record: PersonRecord) -> PersonDetail:
+        evidence = [
+            Evidence(skill_key=e.skill_key, skill_name=record.skill_names[e.skill_key],
+                     kind=e.kind.value, level=e.level, observed_on=e.observed_on,
+                     source=e.source)
+            for e in record.evidence
+        ]
+        return cls(**dict(PersonSummary.model_validate(record.person)), evidence=evidence)
 
 
 class Team(BaseModel):

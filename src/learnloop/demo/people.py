@@ -11,8 +11,9 @@ from datetime import date, timedelta
 
 from learnloop.demo.catalogue import DEPARTMENT_HEADS, EMAIL_DOMAIN, TEAMS, TeamPlan
 from learnloop.demo.names import FAMILY_NAMES, GIVEN_NAMES
+from learnloop.demo.taxonomy import ROLES
 from learnloop.demo.timeline import DIP_WEEK, LAST_WEEK, week_start
-from learnloop.domain.org import Person, Team
+from learnloop.domain.org import KeyName, Person, Team
 from learnloop.errors import InputError
 
 __all__ = ["DIP_TEAM", "MIN_TEAM_SIZE", "PROCESS_CHANGE_TEAM", "generate_people", "team_sizes"]
@@ -22,6 +23,7 @@ PROCESS_CHANGE_TEAM = "support-na"
 MIN_TEAM_SIZE = 3  # a lead and two staff: enough for an anonymous pulse result
 # Share of the dipped team hired in the EMEA ColdChain hiring wave just before the dip.
 _HIRING_WAVE_SHARE = 0.45
+_ROLES = {role.key: KeyName(role.key, role.name) for role in ROLES}
 
 
 def team_sizes(head_count: int) -> dict[str, int]:
@@ -86,8 +88,8 @@ class _Hiring:
             key=key,
             name=f"{given} {family}",
             email=email,
-            team_key=plan.key,
-            role_key=role,
+            team=KeyName(plan.key, plan.name),
+            role=_ROLES[role],
             manager_key=manager,
             location=city,
             time_zone=zone,

@@ -1,6 +1,7 @@
 """People, teams and the management chain, as the organisation's HR system describes them.
 
 Keys are the organisation's own ids (employee number, team code): stable across re-imports.
+`Person` is the one shape of a person outside the tables and the API schemas.
 """
 
 from __future__ import annotations
@@ -9,7 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Person", "Team", "management_cycles"]
+from learnloop.domain.evidence import SkillEvidence
+
+__all__ = ["KeyName", "Person", "PersonRecord", "Team", "management_cycles"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyName:
+    """A reference to a team, role or skill: its key and the name people read."""
+
+    key: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +35,31 @@ class Person:
     key: str
     name: str
     email: str | None
-    team_key: str
-    role_key: str | None
+    team: KeyName
+    role: KeyName | None
     manager_key: str | None
     location: str | None
     time_zone: str
     hire_date: date | None
     status: str = "active"
+
+    @property
+    def team_key(self) -> str:
+        return self.team.key
+
+    @property
+    def role_key(self) -> str | None:
+        return self.role.key if self.role else None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """One person's record as a reader sees it: the person and every piece of their skill
+    evidence, newest first, with the names of the skills it is about."""
+
+    person: Person
+    evidence: tuple[SkillEvidence, ...]
+    skill_names: Mapping[str, str]
 
 
 def management_cycles(manager_of: Mapping[str, str | None]) -> list[list[str]]:

@@ -1,23 +1,25 @@
-"""Read models of people: look-ups by key, the management chain, pages and one person's record.
-
-Queries only; importers write people.
+"""Reads people as domain records: look-ups by key, the management chain, pages, everyone, one
+person's record, and what their roles require. Queries only; importers write people.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from learnloop.domain.org import KeyName, Person, PersonRecord
 from learnloop.domain.proficiency import Criticality
 from learnloop.domain.standing import Requirement
 from learnloop.store import tables
+from learnloop.store.evidence import skill_evidence
+from learnloop.store.reading import chunks
 
 __all__ = [
-    "person_detail", "person_id_by_key", "person_key", "person_page", "report_ids",
-    "requirements_of",
+    "people", "person_id_by_key", "person_key", "person_page", "person_record", "report_ids",
+    "requirements_by_person", "requirements_of",
 ]
 
 
@@ -40,62 +42,79 @@ def report_ids(session: Session, *, organisation_id: int, manager_id: int) -> fr
     return frozenset(session.scalars(select(below.c.id)))
 
 
-def _person_query():  # noqa: ANN202 - a select shared by the list and the detail
+def _person_query():  # noqa: ANN202 - a select shared by the list and the record
     manager = aliased(tables.Person)
     return (
-        select(tables.Person, tables.Team.key, tables.Team.name, tables.Role.key, tables.Role.name,
-               manager.key)
+        select(tables.Person.key, tables.Person.name, tables.Person.email, tables.Team.key,
+               tables.Team.name, tables.Role.key, tables.Role.name, manager.key,
+               tables.Person.location, tables.Person.time_zone, tables.Person.hire_date,
+               tables.Person.status)
         .join(tables.Team, tables.Team.id == tables.Person.team_id)
         .outerjoin(tables.Role, tables.Role.id == tables.Person.role_id)
         .outerjoin(manager, manager.id == tables.Person.manager_id)
     )
 
 
-def _as_dict(row: Any) -> dict[str, Any]:
-    person, team_key, team_name, role_key, role_name, manager_key = row
-    return {
-        "key": person.key, "name": person.name, "email": person.email,
-        "team": {"key": team_key, "name": team_name},
-        "role": {"key": role_key, "name": role_name} if role_key else None,
-        "manager_key": manager_key, "location": person.location, "time_zone": person.time_zone,
-        "hire_date": person.hire_date, "status": person.status,
-    }
+def _as_people(rows: Iterable[Any]) -> list[Person]:
+    refs: dict[tuple[str, str], KeyName] = {}
+
+    def ref(key: str, name: str) -> KeyName:
+        # one KeyName per team and role, shared by everyone in it
+        found = refs.get((key, name))
+        if found is None:
+            found = refs[key, name] = KeyName(key, name)
+        return found
+
+    return [
+        Person(key=key, name=name, email=email, team=ref(team_key, team_name),
+               role=None if role_key is None else ref(role_key, role_name),
+               manager_key=manager_key, location=location, time_zone=time_zone,
+               hire_date=hire_date, status=status)
+        for (key, name, email, team_key, team_name, role_key, role_name, manager_key, location,
+             time_zone, hire_date, status) in rows
+    ]
+
+
+def _in_teams(organisation_id: int, team_keys: Collection[str]) -> Any:
+    return tables.Person.team_id.in_(select(tables.Team.id).where(
+        tables.Team.organisation_id == organisation_id, tables.Team.key.in_(sorted(team_keys))))
 
 
 def person_page(session: Session, *, organisation_id: int, limit: int, offset: int,
                 team_key: str | None = None,
-                only_ids: Collection[int] | None = None) -> tuple[int, list[dict[str, Any]]]:
+                only_ids: Collection[int] | None = None) -> tuple[int, list[Person]]:
     """(total, one page ordered by key); `only_ids` narrows to the people a caller may see."""
     conditions = [tables.Person.organisation_id == organisation_id]
     if team_key is not None:
-        conditions.append(tables.Person.team_id.in_(select(tables.Team.id).where(
-            tables.Team.organisation_id == organisation_id, tables.Team.key == team_key)))
+        conditions.append(_in_teams(organisation_id, [team_key]))
     if only_ids is not None:
         conditions.append(tables.Person.id.in_(list(only_ids)))
     total = session.scalar(select(func.count()).select_from(tables.Person).where(*conditions)) or 0
     rows = session.execute(_person_query().where(*conditions)
                            .order_by(tables.Person.key).limit(limit).offset(offset))
-    return int(total), [_as_dict(row) for row in rows]
+    return int(total), _as_people(rows)
 
 
-def person_detail(session: Session, *, organisation_id: int, person_id: int) -> dict[str, Any]:
+def people(session: Session, *, organisation_id: int,
+           team_keys: Collection[str] | None = None) -> list[Person]:
+    """Everyone in the organisation (or in `team_keys`), ordered by key: what agents group by."""
+    query = _person_query().where(tables.Person.organisation_id == organisation_id)
+    if team_keys is not None:
+        query = query.where(_in_teams(organisation_id, team_keys))
+    return _as_people(session.execute(query.order_by(tables.Person.key)).all())
+
+
+def person_record(session: Session, *, organisation_id: int, person_id: int) -> PersonRecord:
     """One person with team, role, manager and every piece of skill evidence, newest first."""
-    row = session.execute(_person_query().where(
-        tables.Person.organisation_id == organisation_id, tables.Person.id == person_id)).one()
-    evidence = session.execute(
-        select(tables.Skill.key, tables.Skill.name, tables.SkillEvidence.kind,
-               tables.SkillEvidence.level, tables.SkillEvidence.observed_on,
-               tables.SkillEvidence.source)
-        .join(tables.Skill, tables.Skill.id == tables.SkillEvidence.skill_id)
-        .where(tables.SkillEvidence.person_id == person_id)
-        .order_by(tables.SkillEvidence.observed_on.desc(), tables.Skill.key))
-    detail = _as_dict(row)
-    detail["evidence"] = [
-        {"skill_key": key, "skill_name": name, "kind": kind, "level": level,
-         "observed_on": observed_on, "source": source}
-        for key, name, kind, level, observed_on, source in evidence
-    ]
-    return detail
+    person, = _as_people(session.execute(_person_query().where(
+        tables.Person.organisation_id == organisation_id, tables.Person.id == person_id)).all())
+    evidence = sorted(
+        skill_evidence(session, organisation_id=organisation_id, person_keys=[person.key]),
+        key=lambda e: (-e.observed_on.toordinal(), e.skill_key))
+    names = dict(session.execute(select(tables.Skill.key, tables.Skill.name).where(
+        tables.Skill.organisation_id == organisation_id,
+        tables.Skill.key.in_(sorted({e.skill_key for e in evidence})))).all())
+    return PersonRecord(person=person, evidence=tuple(evidence), skill_names=names)
 
 
 def person_key(session: Session, *, organisation_id: int, person_id: int) -> str | None:
@@ -115,3 +134,30 @@ def requirements_of(session: Session, *, organisation_id: int,
     return [Requirement(skill_key=key, skill_name=name, level=level,
                         criticality=Criticality(criticality))
             for key, name, level, criticality in rows]
+
+
+def requirements_by_person(session: Session, *, organisation_id: int,
+                           person_keys: Collection[str] | None = None
+                           ) -> dict[str, tuple[Requirement, ...]]:
+    """What each person's role requires (everyone, or `person_keys`); people without a role, or
+    whose role requires nothing, get an empty tuple. People of one role share one tuple."""
+    by_role: dict[int, list[Requirement]] = {}
+    for role_id, key, name, level, criticality in session.execute(
+        select(tables.RoleRequirement.role_id, tables.Skill.key, tables.Skill.name,
+               tables.RoleRequirement.level, tables.RoleRequirement.criticality)
+        .join(tables.Skill, tables.Skill.id == tables.RoleRequirement.skill_id)
+        .where(tables.Skill.organisation_id == organisation_id)
+        .order_by(tables.RoleRequirement.role_id, tables.Skill.key)
+    ):
+        by_role.setdefault(role_id, []).append(Requirement(
+            skill_key=key, skill_name=name, level=level, criticality=Criticality(criticality)))
+    shared = {role_id: tuple(requirements) for role_id, requirements in by_role.items()}
+    query = select(tables.Person.key, tables.Person.role_id).where(
+        tables.Person.organisation_id == organisation_id)
+    if person_keys is None:
+        rows = session.execute(query).all()
+    else:
+        rows = [row for chunk in chunks(sorted(set(person_keys)))
+                for row in session.execute(query.where(tables.Person.key.in_(chunk)))]
+    return {key: shared.get(role_id, ()) if role_id is not None else ()
+            for key, role_id in rows}

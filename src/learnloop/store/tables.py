@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from learnloop.store.types import BigId, JsonDoc, UtcDateTime
 
 __all__ = [
+    "AgentCursor",
     "ApiToken",
     "Base",
     "Event",
@@ -281,3 +282,16 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class AgentCursor(Base):
+    """The last event an agent has processed, so its next run starts after it."""
+
+    __tablename__ = "agent_cursors"
+    __table_args__ = (UniqueConstraint("organisation_id", "agent"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"))
+    agent: Mapped[str] = mapped_column(String(128))
+    last_event_id: Mapped[int] = mapped_column(BigId)
+    updated_at: Mapped[datetime]

@@ -21,7 +21,7 @@ from learnloop.serving.deps import (
     SessionDep,
     require_roles,
 )
-from learnloop.store.people import person_detail, person_key, person_page, requirements_of
+from learnloop.store.people import person_key, person_page, person_record, requirements_of
 from learnloop.web.rendering import page
 
 __all__ = ["router"]
@@ -86,11 +86,10 @@ def person(
 ) -> HTMLResponse:
     """One person's record: team, role, manager, and each required skill beside its evidence."""
     org_id = principal.organisation_id
-    detail = person_detail(session, organisation_id=org_id, person_id=person_id)
+    record = person_record(session, organisation_id=org_id, person_id=person_id)
     evidence = [
-        EvidencePoint(skill_key=e["skill_key"], kind=EvidenceKind(e["kind"]),
-                      level=e["level"], observed_on=e["observed_on"])
-        for e in detail["evidence"]
+        EvidencePoint(skill_key=e.skill_key, kind=e.kind, level=e.level, observed_on=e.observed_on)
+        for e in record.evidence
     ]
     standings = skill_standings(
         requirements_of(session, organisation_id=org_id, person_id=person_id), evidence
@@ -100,7 +99,9 @@ def person(
         "person.html",
         principal,
         organisation,
-        person=detail,
+        person=record.person,
+        evidence=record.evidence,
+        skill_names=record.skill_names,
         standings=standings,
         kinds=list(EvidenceKind),
         is_self=person_id == principal.person_id,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from learnloop.api.schemas import PersonDetail, PersonPage
+from learnloop.api.schemas import PersonDetail, PersonPage, PersonSummary
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.serving.deps import (
     ReadablePersonDep,
@@ -17,7 +17,7 @@ from learnloop.serving.deps import (
     SessionDep,
     require_roles,
 )
-from learnloop.store.people import person_detail, person_page
+from learnloop.store.people import person_page, person_record
 
 router = APIRouter(prefix="/api/people", tags=["people"], route_class=RoleDocumentedRoute)
 
@@ -36,7 +36,8 @@ def list_people(
     total, items = person_page(session, organisation_id=principal.organisation_id, limit=limit,
                                offset=offset, team_key=team,
                                only_ids=principal.readable_person_ids())
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": [PersonSummary.model_validate(person) for person in items], "total": total,
+            "limit": limit, "offset": offset}
 
 
 @router.get("/{key}", response_model=PersonDetail)
@@ -44,7 +45,8 @@ def get_person(
     session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER, A.LEARNER)],
     person_id: ReadablePersonDep,
-) -> dict[str, Any]:
+) -> PersonDetail:
     """One person: team, role, manager and skill evidence. Learners: only themself; managers:
     themself and their reports."""
-    return person_detail(session, organisation_id=principal.organisation_id, person_id=person_id)
+    return PersonDetail.from_record(
+        person_record(session, organisation_id=principal.organisation_id, person_id=person_id))
