@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from learnloop.domain.events import EventKind
+from learnloop.domain.jobs import JobEventKind
 from learnloop.store.event_log import EventLog
 from learnloop.store.migrate import current_revision, head_revision, upgrade
 from learnloop.store.tables import Base
@@ -31,7 +31,7 @@ def test_event_log_reads_back_in_order(workspace: Workspace) -> None:
         log = EventLog(session, workspace.organisation(session).id)
         for number in range(5):
             log.record(
-                EventKind.JOB_COMPLETED, actor="test", payload={"n": number, "nested": {"a": [1]}}
+                JobEventKind.COMPLETED, actor="test", payload={"n": number, "nested": {"a": [1]}}
             )
     with workspace.session() as session:
         log = EventLog(session, workspace.organisation(session).id)
@@ -41,7 +41,7 @@ def test_event_log_reads_back_in_order(workspace: Workspace) -> None:
         assert [e.payload["n"] for e in log.since(newest[1].id)] == [4]
         assert newest[0].occurred_at.tzinfo is not None
         assert newest[0].payload["nested"] == {"a": [1]}
-        assert log.count(EventKind.JOB_COMPLETED) == 5
+        assert log.count(JobEventKind.COMPLETED) == 5
 
 
 @pytest.mark.parametrize("statement", ["UPDATE events SET actor = 'forger'", "DELETE FROM events"])

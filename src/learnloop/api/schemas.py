@@ -84,6 +84,8 @@ class Team(BaseModel):
     name: str
     department: str
     people: int
+    manager_name: str | None = Field(
+        None, description="The person most of the team reports to.")
 
 
 class Skill(BaseModel):
@@ -94,7 +96,7 @@ class Skill(BaseModel):
 
 
 class Requirement(BaseModel):
-    skill: str
+    skill: str = Field(validation_alias="skill_key")
     level: int
     criticality: str
 
@@ -121,9 +123,9 @@ class Objective(BaseModel):
     priority: bool
     weight: float
     reason: str | None
-    teams: list[str]
+    teams: list[str] = Field(validation_alias="team_keys")
     kpis: list[Kpi]
-    skills: list[str]
+    skills: list[str] = Field(validation_alias="skill_keys")
 
 
 class EventOut(BaseModel):

@@ -6,7 +6,7 @@ Support agents need ColdChain skills since the product launched: the yardstick o
 from __future__ import annotations
 
 from learnloop.domain.proficiency import Criticality
-from learnloop.domain.skills import Role, RoleRequirement, Skill
+from learnloop.domain.skills import Requirement, Role, Skill
 
 __all__ = ["ROLES", "SKILLS"]
 
@@ -76,13 +76,15 @@ SKILLS: tuple[Skill, ...] = tuple(
         (cell.strip() for cell in line.split("|")) for line in table.strip().splitlines())
 )
 
+_SKILL_NAMES = {skill.key: skill.name for skill in SKILLS}
 _C, _H, _M, _L = Criticality.CRITICAL, Criticality.HIGH, Criticality.MEDIUM, Criticality.LOW
 
 
 def _role(key: str, name: str, description: str,
           *requirements: tuple[str, int, Criticality]) -> Role:
     return Role(key=key, name=name, description=description, requirements=tuple(
-        RoleRequirement(skill_key=skill, level=level, criticality=criticality)
+        Requirement(skill_key=skill, skill_name=_SKILL_NAMES[skill], level=level,
+                    criticality=criticality)
         for skill, level, criticality in requirements))
 
 

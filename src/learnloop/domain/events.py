@@ -20,7 +20,6 @@ class EventKind:
     """Event kinds in use; agents add their own as `<agent>.<what happened>`."""
 
     IMPORT_COMPLETED = "import.completed"
-    IMPORT_REJECTED = "import.rejected"
     SIGNALS_RECEIVED = "signals.received"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
@@ -28,7 +27,6 @@ class EventKind:
     LOOP_COMPLETED = "loop.completed"
     AGENT_FAILED = "agent.failed"
     DEMO_GENERATED = "demo.generated"
-    JOB_COMPLETED = "job.completed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from datetime import date
 
 from learnloop.domain.evidence import SkillEvidence
 
-__all__ = ["KeyName", "Person", "PersonRecord", "Team", "management_cycles"]
+__all__ = ["KeyName", "Person", "PersonRecord", "Team", "TeamSummary", "management_cycles"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,17 @@ class Team:
     key: str
     name: str
     department: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSummary:
+    """A team as lists show it: with its head count and the person most of it reports to."""
+
+    key: str
+    name: str
+    department: str
+    people: int
+    manager_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,18 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["PROFICIENCY_LABELS", "MAX_LEVEL", "MIN_LEVEL", "Criticality", "proficiency_label"]
+__all__ = ["MAX_LEVEL", "MIN_LEVEL", "Criticality"]
 
 MIN_LEVEL = 0
 MAX_LEVEL = 4
-
-PROFICIENCY_LABELS: dict[int, str] = {
-    0: "none",
-    1: "awareness",
-    2: "working",
-    3: "practitioner",
-    4: "expert",
-}
 
 
 class Criticality(StrEnum):
@@ -32,9 +24,3 @@ class Criticality(StrEnum):
     @property
     def weight(self) -> float:
         return {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 1.0}[self.value]
-
-
-def proficiency_label(level: float) -> str:
-    """The name of the nearest level on the scale, e.g. 2.6 → 'practitioner'."""
-    clamped = min(max(round(level), MIN_LEVEL), MAX_LEVEL)
-    return PROFICIENCY_LABELS[clamped]

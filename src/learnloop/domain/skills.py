@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from learnloop.domain.proficiency import Criticality
 
-__all__ = ["Role", "RoleRequirement", "Skill"]
+__all__ = ["Requirement", "Role", "Skill"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +21,11 @@ class Skill:
 
 
 @dataclass(frozen=True, slots=True)
-class RoleRequirement:
+class Requirement:
+    """A skill a role requires, at a level and a criticality (the skill's name for readers)."""
+
     skill_key: str
+    skill_name: str
     level: int
     criticality: Criticality
 
@@ -32,4 +35,4 @@ class Role:
     key: str
     name: str
     description: str = ""
-    requirements: tuple[RoleRequirement, ...] = field(default_factory=tuple)
+    requirements: tuple[Requirement, ...] = field(default_factory=tuple)

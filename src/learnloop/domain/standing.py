@@ -8,34 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
-from learnloop.domain.evidence import EvidenceKind
+from learnloop.domain.evidence import EvidenceKind, SkillEvidence
 from learnloop.domain.proficiency import Criticality
+from learnloop.domain.skills import Requirement
 
-__all__ = ["EvidencePoint", "Requirement", "SkillStanding", "skill_standings"]
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    skill_key: str
-    skill_name: str
-    level: int
-    criticality: Criticality
-
-
-@dataclass(frozen=True, slots=True)
-class EvidencePoint:
-    skill_key: str
-    kind: EvidenceKind
-    level: float
-    observed_on: date
+__all__ = ["SkillStanding", "skill_standings"]
 
 
 @dataclass(frozen=True, slots=True)
 class SkillStanding:
     requirement: Requirement
-    latest: dict[EvidenceKind, EvidencePoint] = field(default_factory=dict)
+    latest: dict[EvidenceKind, SkillEvidence] = field(default_factory=dict)
 
     @property
     def below_by_every_kind(self) -> bool:
@@ -46,10 +30,10 @@ class SkillStanding:
 
 
 def skill_standings(
-    requirements: Iterable[Requirement], evidence: Iterable[EvidencePoint]
+    requirements: Iterable[Requirement], evidence: Iterable[SkillEvidence]
 ) -> list[SkillStanding]:
     """Required skills, most critical first, each with the newest evidence of each kind."""
-    newest: dict[tuple[str, EvidenceKind], EvidencePoint] = {}
+    newest: dict[tuple[str, EvidenceKind], SkillEvidence] = {}
     for point in evidence:
         key = (point.skill_key, point.kind)
         if key not in newest or point.observed_on > newest[key].observed_on:

@@ -1,6 +1,7 @@
-"""Aggregate read models for the console: team summaries, KPI series, sources, objectives.
+"""Aggregate read models for the console: KPI series by team and the newest sources.
 
-Aggregation happens in SQL so a page costs the same for 400 people as for 100,000.
+Aggregation happens in SQL so a page costs the same for 400 people as for 100,000; teams and
+objectives come from `store.catalogue`, the same read models the API uses.
 """
 
 from __future__ import annotations
@@ -9,30 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from learnloop.store import tables
-from learnloop.store.catalogue import team_list
 
-__all__ = [
-    "KpiPoint",
-    "ObjectiveSummary",
-    "SourceSummary",
-    "TeamSummary",
-    "kpi_points",
-    "objective_summaries",
-    "source_summaries",
-    "team_summaries",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class TeamSummary:
-    key: str
-    name: str
-    department: str
-    headcount: int
-    manager_name: str | None
+__all__ = ["KpiPoint", "SourceSummary", "kpi_points", "source_summaries"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,43 +33,6 @@ class SourceSummary:
     version: int
     updated_at: datetime
     words: int
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectiveSummary:
-    key: str
-    title: str
-    priority: bool
-    weight: float
-    reason: str | None
-    metrics: tuple[str, ...]
-
-
-def team_summaries(session: Session, organisation_id: int) -> list[TeamSummary]:
-    """Teams with head count and manager: the person most of the team reports to."""
-    manager = aliased(tables.Person)
-    reporting = session.execute(
-        select(tables.Team.key, manager.name, func.count().label("reports"))
-        .select_from(tables.Person)
-        .join(tables.Team, tables.Team.id == tables.Person.team_id)
-        .join(manager, manager.id == tables.Person.manager_id)
-        .where(tables.Person.organisation_id == organisation_id)
-        .group_by(tables.Team.key, manager.name)
-    ).all()
-    managers: dict[str, tuple[int, str]] = {}
-    for team_key, name, reports in reporting:
-        if team_key not in managers or reports > managers[team_key][0]:
-            managers[team_key] = (reports, name)
-    return [
-        TeamSummary(
-            key=team["key"],
-            name=team["name"],
-            department=team["department"],
-            headcount=team["people"],
-            manager_name=managers[team["key"]][1] if team["key"] in managers else None,
-        )
-        for team in team_list(session, organisation_id=organisation_id)
-    ]
 
 
 def kpi_points(
@@ -150,30 +95,4 @@ def source_summaries(
             words=len(text.split()),
         )
         for doc, created_at, text in rows
-    ]
-
-
-def objective_summaries(session: Session, organisation_id: int) -> list[ObjectiveSummary]:
-    objectives = session.scalars(
-        select(tables.Objective)
-        .where(tables.Objective.organisation_id == organisation_id)
-        .order_by(tables.Objective.priority.desc(), tables.Objective.weight.desc())
-    ).all()
-    metrics: dict[int, list[str]] = {}
-    for objective_id, metric in session.execute(
-        select(tables.Kpi.objective_id, tables.Kpi.metric)
-        .join(tables.Objective)
-        .where(tables.Objective.organisation_id == organisation_id)
-    ):
-        metrics.setdefault(objective_id, []).append(metric)
-    return [
-        ObjectiveSummary(
-            key=o.key,
-            title=o.title,
-            priority=o.priority,
-            weight=o.weight,
-            reason=o.reason,
-            metrics=tuple(metrics.get(o.id, ())),
-        )
-        for o in objectives
     ]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from learnloop.domain.org import KeyName, Person, PersonRecord
 from learnloop.domain.proficiency import Criticality
-from learnloop.domain.standing import Requirement
+from learnloop.domain.skills import Requirement
 from learnloop.store import tables
 from learnloop.store.evidence import skill_evidence
 from learnloop.store.reading import chunks

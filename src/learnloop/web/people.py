@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.evidence import EvidenceKind
-from learnloop.domain.standing import EvidencePoint, skill_standings
+from learnloop.domain.standing import skill_standings
 from learnloop.errors import ForbiddenError
 from learnloop.serving.deps import (
     OrganisationDep,
@@ -87,12 +87,8 @@ def person(
     """One person's record: team, role, manager, and each required skill beside its evidence."""
     org_id = principal.organisation_id
     record = person_record(session, organisation_id=org_id, person_id=person_id)
-    evidence = [
-        EvidencePoint(skill_key=e.skill_key, kind=e.kind, level=e.level, observed_on=e.observed_on)
-        for e in record.evidence
-    ]
     standings = skill_standings(
-        requirements_of(session, organisation_id=org_id, person_id=person_id), evidence
+        requirements_of(session, organisation_id=org_id, person_id=person_id), record.evidence
     )
     return page(
         request,

@@ -17,11 +17,10 @@ from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
 from learnloop.errors import ForbiddenError, LearnloopError
 from learnloop.serving.auth import login_session, logout_session
 from learnloop.serving.deps import OrganisationDep, RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.store.catalogue import objective_list, team_list
 from learnloop.store.dashboards import (
     kpi_points,
-    objective_summaries,
     source_summaries,
-    team_summaries,
 )
 from learnloop.store.event_log import EventLog
 from learnloop.store.overview import organisation_counts
@@ -94,8 +93,8 @@ def overview(
         principal,
         organisation,
         counts=organisation_counts(session, org_id),
-        teams=team_summaries(session, org_id),
-        objectives=objective_summaries(session, org_id),
+        teams=team_list(session, organisation_id=org_id),
+        objectives=objective_list(session, organisation_id=org_id),
         sources=source_summaries(session, org_id),
         figures=kpi_figures(kpi_points(session, org_id)),
         events=EventLog(session, org_id).recent(limit=12),

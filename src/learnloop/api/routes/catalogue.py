@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter
 
 from learnloop.api.schemas import Objective, Role, Skill, Team
 from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.objectives import Objective as ObjectiveRecord
+from learnloop.domain.org import TeamSummary
+from learnloop.domain.skills import Role as RoleRecord
+from learnloop.domain.skills import Skill as SkillRecord
 from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, require_roles
 from learnloop.store.catalogue import objective_list, role_list, skill_list, team_list
 
@@ -19,7 +23,7 @@ A = AccessRole
 @router.get("/teams", response_model=list[Team])
 def teams(session: SessionDep,
           principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER)],
-          ) -> list[dict[str, Any]]:
+          ) -> list[TeamSummary]:
     """Teams with their head count."""
     return team_list(session, organisation_id=principal.organisation_id)
 
@@ -27,7 +31,7 @@ def teams(session: SessionDep,
 @router.get("/skills", response_model=list[Skill])
 def skills(session: SessionDep,
            principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER, A.MANAGER)],
-           ) -> list[dict[str, Any]]:
+           ) -> list[SkillRecord]:
     """The skills taxonomy."""
     return skill_list(session, organisation_id=principal.organisation_id)
 
@@ -35,7 +39,7 @@ def skills(session: SessionDep,
 @router.get("/roles", response_model=list[Role])
 def roles(session: SessionDep,
           principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER, A.MANAGER)],
-          ) -> list[dict[str, Any]]:
+          ) -> list[RoleRecord]:
     """Job roles and the skill levels each requires."""
     return role_list(session, organisation_id=principal.organisation_id)
 
@@ -43,7 +47,7 @@ def roles(session: SessionDep,
 @router.get("/objectives", response_model=list[Objective])
 def objectives(session: SessionDep,
                principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)],
-               ) -> list[dict[str, Any]]:
+               ) -> list[ObjectiveRecord]:
     """Business objectives, priorities first: weight, KPIs, skills, teams; non-priorities with
     their reason."""
     return objective_list(session, organisation_id=principal.organisation_id)
