@@ -13,17 +13,15 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from learnloop.connectors.importers.base import (
-    MAX_KEY,
-    Counts,
-    Importer,
-    csv_rows,
-    parse_time,
-    read_json,
-)
+from learnloop.connectors.importers.cells import MAX_KEY, did_you_mean, parse_time
+from learnloop.connectors.importers.importer import Importer
+from learnloop.connectors.importers.reading import csv_rows, read_json
+from learnloop.domain.imports import Counts
 from learnloop.domain.signals import compact_time, derived_signal_key
 from learnloop.store import tables
 from learnloop.store.bulk import KeyedStream
+from learnloop.store.imports.streams import signal_stream
+from learnloop.store.keys import key_ids
 
 __all__ = ["SignalsImporter"]
 
@@ -52,20 +50,17 @@ class SignalsImporter(Importer):
         return self._write(*self._items(records))
 
     def _prepare(self) -> None:
-        self._people = self.context.key_ids(tables.Person)
-        self._teams = self.context.key_ids(tables.Team)
+        session, org = self.context.session, self.context.organisation_id
+        self._people = key_ids(session, tables.Person, organisation_id=org)
+        self._teams = key_ids(session, tables.Team, organisation_id=org)
         self._times: dict[str, tuple[datetime, str]] = {}
 
     def _write(self, records: Iterable[tuple[int, tuple[Any, ...]]] | None, total: int,
                path: Path | None = None) -> Counts:
         """Check each record (or stream the CSV at `path`) and hand it to the bulk writer."""
-        session, organisation_id = self.context.session, self.context.organisation_id
         step = self.context.batch_size
-        with KeyedStream(session, tables.Signal, organisation_id=organisation_id,
-                         columns=("metric", "subject_type", "subject_id", "observed_at", "value",
-                                  "source"),
-                         problems=self.problems, batch_size=step, noun="signal id",
-                         background=True) as stream:
+        with signal_stream(self.context.session, organisation_id=self.context.organisation_id,
+                           problems=self.problems, batch_size=step) as stream:
             if records is None:
                 assert path is not None
                 self._stream_csv(path, stream, total)
@@ -86,7 +81,10 @@ class SignalsImporter(Importer):
         A row that is anything but plainly valid goes through `_check`, which words the problems;
         the quick tests accept exactly what `_check` accepts, so both give the same values.
         """
-        columns, rows = csv_rows(path, self.problems, required=FIELDS[1:], optional=("id",))
+        columns, rows = csv_rows(self.context.open_text(path, newline=""), self.problems,
+                                 required=FIELDS[1:], optional=("id",))
+        if not columns:
+            return  # the header was refused: its problems are reported, there are no rows
         pick = itemgetter(*(columns[name] for name in FIELDS[1:]))
         id_at = columns.get("id")
         people, teams, times = self._people, self._teams, self._times
@@ -130,7 +128,7 @@ class SignalsImporter(Importer):
                 report(row, total)
 
     def _json(self, path: Path) -> tuple[list[tuple[int, tuple[Any, ...]]], int]:
-        document = read_json(path, self.problems)
+        document = read_json(self.context.open_text(path), self.problems)
         if isinstance(document, Mapping) and "signals" in document:
             document = document["signals"]
         if document is None:
@@ -145,7 +143,7 @@ class SignalsImporter(Importer):
         return [(row, fields) for row, fields in records if fields is not None], len(records)
 
     def _json_lines(self, path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        with path.open(encoding="utf-8-sig") as handle:
+        with self.context.open_text(path) as handle:
             try:
                 for row, line in enumerate(handle, start=1):
                     if not line.strip():
@@ -167,8 +165,8 @@ class SignalsImporter(Importer):
             return None
         for name in item:
             if name not in FIELDS:
-                self.problems.add(f"unknown key; expected {', '.join(FIELDS)}", row=row,
-                                  field=str(name))
+                self.problems.add(f"unknown key; {did_you_mean(str(name), FIELDS)}"
+                                  f"expected {', '.join(FIELDS)}", row=row, field=str(name))
         return tuple(_as_text(item.get(name)) for name in FIELDS)
 
     def _check(self, row: int, key: Any, metric: Any, subject_type: Any, subject: Any,
