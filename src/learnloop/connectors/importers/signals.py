@@ -1,23 +1,21 @@
 """Imports signals (KPI values, work observations) from CSV, JSON or JSON Lines, streamed.
 
-The hot path of learnloop's imports: millions of rows, so each row is checked inline, not via Cells.
+The hot path of learnloop's imports: millions of rows, checked by SignalRules rather than Cells.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from learnloop.connectors.importers.cells import MAX_KEY, did_you_mean, parse_time
+from learnloop.connectors.importers.cells import MAX_KEY, did_you_mean
 from learnloop.connectors.importers.importer import Importer
 from learnloop.connectors.importers.reading import csv_rows, read_json
+from learnloop.connectors.importers.signal_rules import MAX_SIGNAL_ID, NAME_LENGTHS, SignalRules
 from learnloop.domain.imports import Counts
-from learnloop.domain.signals import compact_time, derived_signal_key
 from learnloop.store import tables
 from learnloop.store.bulk import KeyedStream
 from learnloop.store.imports.streams import signal_stream
@@ -26,8 +24,7 @@ from learnloop.store.keys import key_ids
 __all__ = ["SignalsImporter"]
 
 FIELDS = ("id", "metric", "subject_type", "subject", "observed_at", "value", "source")
-_MAX_KEY = 300
-_REMEMBERED_TIMES = 65_536
+_NONE: Mapping[str, int] = {}
 
 
 class SignalsImporter(Importer):
@@ -51,9 +48,8 @@ class SignalsImporter(Importer):
 
     def _prepare(self) -> None:
         session, org = self.context.session, self.context.organisation_id
-        self._people = key_ids(session, tables.Person, organisation_id=org)
-        self._teams = key_ids(session, tables.Team, organisation_id=org)
-        self._times: dict[str, tuple[datetime, str]] = {}
+        self._rules = SignalRules(people=key_ids(session, tables.Person, organisation_id=org),
+                                  teams=key_ids(session, tables.Team, organisation_id=org))
 
     def _write(self, records: Iterable[tuple[int, tuple[Any, ...]]] | None, total: int,
                path: Path | None = None) -> Counts:
@@ -76,10 +72,10 @@ class SignalsImporter(Importer):
         return counts
 
     def _stream_csv(self, path: Path, stream: KeyedStream, total: int) -> None:
-        """Each CSV row checked and handed to `stream`, the usual row in one pass of cheap tests.
+        """Each CSV row checked and handed to `stream`, the usual row in one pass of quick tests.
 
-        A row that is anything but plainly valid goes through `_check`, which words the problems;
-        the quick tests accept exactly what `_check` accepts, so both give the same values.
+        The quick tests are the rules of `SignalRules`, asked without wording an answer; a row
+        failing any goes through `_check`, which asks them again and words what failed.
         """
         columns, rows = csv_rows(self.context.open_text(path, newline=""), self.problems,
                                  required=FIELDS[1:], optional=("id",))
@@ -87,43 +83,30 @@ class SignalsImporter(Importer):
             return  # the header was refused: its problems are reported, there are no rows
         pick = itemgetter(*(columns[name] for name in FIELDS[1:]))
         id_at = columns.get("id")
-        people, teams, times = self._people, self._teams, self._times
+        rules = self._rules
+        subjects, times, time_of, number_of, signal_id = (
+            rules.subjects, rules.times, rules.time, rules.number, rules.signal_id)
         add, check, report, step = stream.add, self._check, self.context.report, \
             self.context.batch_size
-        isfinite = math.isfinite
         for row, cells in rows:
             fields = pick(cells)
             metric, subject_type, subject, observed_at, value, source = fields
-            key = "" if id_at is None else cells[id_at].strip()
             metric, subject, source = metric.strip(), subject.strip(), source.strip()
             subject_type, observed_at = subject_type.strip(), observed_at.strip()
-            time = times.get(observed_at) or self._time(observed_at)
-            if subject_type == "person":
-                subject_id = people.get(subject)
-            elif subject_type == "team":
-                subject_id = teams.get(subject)
-            else:
-                subject_id = 0 if subject_type == "organisation" and not subject else None
-            try:
-                number = float(value)
-            except ValueError:
-                number = math.nan
-            if (subject_id is None or time is None or not isfinite(number) or not metric
-                    or not source or len(metric) > MAX_KEY or len(source) > MAX_KEY):
+            key = "" if id_at is None else cells[id_at].strip()
+            time = times.get(observed_at) or time_of(observed_at)
+            subject_id = subjects.get(subject_type, _NONE).get(subject)
+            number = number_of(value)
+            if (subject_id is None or time is None or number is None
+                    or len(metric) not in NAME_LENGTHS or len(source) not in NAME_LENGTHS
+                    or (key := signal_id(key, source=source, metric=metric,
+                                         subject_type=subject_type, subject=subject,
+                                         moment=time[1])) is None):
                 checked = check(row, cells[id_at] if id_at is not None else "", *fields)
                 if checked is not None:
                     add(row, *checked)
             else:
-                if not key:
-                    key = derived_signal_key(source=source, metric=metric,
-                                             subject_type=subject_type, subject_key=subject,
-                                             moment=time[1])
-                if len(key) > _MAX_KEY:
-                    self.problems.add(f"is longer than {_MAX_KEY} characters", row=row,
-                                      field="id")
-                else:
-                    add(row, key, (metric, subject_type, subject_id or None, time[0], number,
-                                   source))
+                add(row, key, (metric, subject_type, subject_id or None, time[0], number, source))
             if row % step == 0:
                 report(row, total)
 
@@ -169,83 +152,52 @@ class SignalsImporter(Importer):
                                   f"expected {', '.join(FIELDS)}", row=row, field=str(name))
         return tuple(_as_text(item.get(name)) for name in FIELDS)
 
-    def _check(self, row: int, key: Any, metric: Any, subject_type: Any, subject: Any,
-               observed_at: Any, value: Any, source: Any) -> tuple[str, tuple[Any, ...]] | None:
-        add = self.problems.add
+    def _check(self, row: int, key: str, metric: str, subject_type: str, subject: str,
+               observed_at: str, value: str, source: str) -> tuple[str, tuple[Any, ...]] | None:
+        """One signal's cells checked by `SignalRules`, every failure worded; the (id, values)
+        to store, or None when a problem was found."""
+        add, rules = self.problems.add, self._rules
         ok = True
         key, metric, subject_type = key.strip(), metric.strip(), subject_type.strip().lower()
         subject, observed_at, source = subject.strip(), observed_at.strip(), source.strip()
-        if not metric:
-            add("is required", row=row, field="metric")
+        for name, text in (("metric", metric), ("source", source)):
+            if len(text) not in NAME_LENGTHS:
+                add(f"is longer than {MAX_KEY} characters" if text else "is required",
+                    row=row, field=name)
+                ok = False
+        subject_id = rules.subject_id(subject_type, subject)
+        if subject_id is None:
             ok = False
-        elif len(metric) > MAX_KEY:
-            add(f"is longer than {MAX_KEY} characters", row=row, field="metric")
-            ok = False
-        if not source:
-            add("is required", row=row, field="source")
-            ok = False
-        elif len(source) > MAX_KEY:
-            add(f"is longer than {MAX_KEY} characters", row=row, field="source")
-            ok = False
-        subject_id = None
-        if subject_type == "person":
-            subject_id = self._people.get(subject)
-            if subject_id is None:
+            if subject_type == "person":
                 add(f"no person with id {subject!r}" if subject else "is required for a person",
                     row=row, field="subject")
-                ok = False
-        elif subject_type == "team":
-            subject_id = self._teams.get(subject)
-            if subject_id is None:
+            elif subject_type == "team":
                 add(f"no team with key {subject!r}" if subject else "is required for a team",
                     row=row, field="subject")
-                ok = False
-        elif subject_type == "organisation":
-            if subject:
+            elif subject_type == "organisation":
                 add("must be blank when subject_type is organisation", row=row, field="subject")
-                ok = False
-        else:
-            add(f"{subject_type!r} is not one of person, team, organisation" if subject_type
-                else "is required", row=row, field="subject_type")
-            ok = False
-        time = self._time(observed_at)
+            else:
+                add(f"{subject_type!r} is not one of {', '.join(rules.subjects)}"
+                    if subject_type else "is required", row=row, field="subject_type")
+        time = rules.time(observed_at)
         if time is None:
             add(f"{observed_at!r} is not an ISO 8601 time" if observed_at else "is required",
                 row=row, field="observed_at")
             ok = False
-        try:
-            number = float(value)
-            if not math.isfinite(number):
-                raise ValueError
-        except ValueError:
+        number = rules.number(value)
+        if number is None:
             add(f"{value!r} is not a number" if value.strip() else "is required",
                 row=row, field="value")
             ok = False
         if not ok:
             return None
         when, moment = time
-        if not key:
-            key = derived_signal_key(source=source, metric=metric, subject_type=subject_type,
-                                     subject_key=subject, moment=moment)
-        if len(key) > _MAX_KEY:
-            add(f"is longer than {_MAX_KEY} characters", row=row, field="id")
+        signal_id = rules.signal_id(key, source=source, metric=metric, subject_type=subject_type,
+                                    subject=subject, moment=moment)
+        if signal_id is None:
+            add(f"is longer than {MAX_SIGNAL_ID} characters", row=row, field="id")
             return None
-        return key, (metric, subject_type, subject_id, when, number, source)
-
-    def _time(self, text: str) -> tuple[datetime, str] | None:
-        """The time in UTC and its compact form for keys, worked out once per distinct text:
-        exports repeat the same times, and both steps cost more than the rest of a row's checks."""
-        known = self._times.get(text)
-        if known is None:
-            try:
-                when = parse_time(text)
-            except ValueError:
-                return None
-            if len(self._times) >= _REMEMBERED_TIMES:
-                self._times.clear()
-            known = self._times[text] = (when, compact_time(when))
-        return known
-
+        return signal_id, (metric, subject_type, subject_id or None, when, number, source)
 
 def _as_text(value: Any) -> str:
     """JSON values as the text a CSV cell would hold, so both share one check."""
