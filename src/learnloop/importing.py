@@ -145,4 +145,3 @@ def _run(session: Session, importer: type[Importer], work: Callable[[Importer], 
             savepoint.rollback()
         raise
     return replace(result, event_id=recorded.id)
-
