@@ -41,7 +41,8 @@ def test_skill_problems_name_the_key_path(workspace, tmp_path) -> None:
     text = ("categories:\n  - name: A\n    skills:\n      - id: x\n        name: X\n"
             "      - id: x\n        nmae: Y\n")
     assert _problems(workspace, kind="skills", path=_write(tmp_path, "s.yaml", text)) == [
-        "s.yaml:1:categories[1].skills[2].nmae: unknown key; expected description, id, name",
+        "s.yaml:1:categories[1].skills[2].nmae: unknown key; did you mean 'name'? "
+        "expected description, id, name",
         "s.yaml:1:categories[1].skills[2].name: is required",
         "s.yaml:1:categories[1].skills[2].id: skill 'x' appears more than once "
         "(also row 1, categories[1].skills[1])"]

@@ -118,7 +118,8 @@ def test_unknown_columns_and_missing_files_are_clear_errors(sqlite_workspace, tm
                     path=_write(tmp_path, "p.csv", "id,name,team,departmnt\n"))
     assert [str(p) for p in caught.value.problems] == [
         "p.csv:1:department: required column 'department' is missing",
-        "p.csv:1:departmnt: unknown column 'departmnt'; expected id, name, team, department, "
+        "p.csv:1:departmnt: unknown column 'departmnt'; did you mean 'department'? "
+        "expected id, name, team, department, "
         "team_name, email, role, manager_id, location, time_zone, hire_date, status"]
     with pytest.raises(InputError, match="no such file"):
         import_into(sqlite_workspace, kind="people", path=tmp_path / "missing.csv")

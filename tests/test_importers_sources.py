@@ -108,3 +108,14 @@ def test_a_broken_importer_entry_point_is_a_configuration_error() -> None:
                         group="learnloop.importers")
     with pytest.raises(ConfigError, match="importer 'payroll'"):
         load_importers([broken])
+
+
+def test_windows_line_ends_are_text_like_any_other(sqlite_workspace, tmp_path) -> None:
+    unix, windows = tmp_path / "unix", tmp_path / "windows"
+    for folder, ending in ((unix, b"\n"), (windows, b"\r\n")):
+        folder.mkdir()
+        (folder / "policy.md").write_bytes(ending.join([b"# Policy", b"", b"Be kind.", b""]))
+    import_into(sqlite_workspace, kind="sources", path=unix)
+    again = import_into(sqlite_workspace, kind="sources", path=windows)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert _texts(sqlite_workspace)["policy"] == (1, "# Policy\n\nBe kind.")

@@ -62,12 +62,15 @@ class InputError(LearnloopError):
     status_code = 422
 
     def __init__(
-        self, message: str, problems: list[Problem] | None = None, *, total: int | None = None
+        self, message: str, problems: list[Problem] | None = None, *, total: int | None = None,
+        covered: int | None = None,
     ) -> None:
         super().__init__(message)
         self.problems = list(problems or [])
         # total counts problems beyond those kept in `problems` when a report was capped
         self.total = total if total is not None else len(self.problems)
+        # how many of `total` the listed problems stand for (one line may stand for many rows)
+        self.covered = covered if covered is not None else len(self.problems)
 
 
 class NotFoundError(LearnloopError):

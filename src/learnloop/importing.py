@@ -5,23 +5,22 @@ All or nothing: every row is checked, any problem rolls the one transaction back
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from learnloop.config import Settings
-from learnloop.connectors.importers.base import ImportContext, Importer
+from learnloop.connectors.importers.importer import ImportContext, Importer
+from learnloop.connectors.importers.reading import Fingerprint
 from learnloop.connectors.importers.registry import importers
 from learnloop.domain.events import EventKind
 from learnloop.domain.imports import Counts, Problems
 from learnloop.errors import InputError
+from learnloop.store import Session
 from learnloop.store.event_log import EventLog
 
-__all__ = ["ImportLimits", "ImportResult", "file_sha256", "import_file", "import_records"]
+__all__ = ["ImportLimits", "ImportResult", "import_file", "import_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +61,8 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
     """Check every row of `path` and upsert it by key, or raise InputError and write nothing.
 
     Runs inside the caller's transaction (a savepoint of it), which the caller commits: a
-    rejected file or a dry run rolls back only its own savepoint. Records `import.completed`.
+    rejected file or a dry run rolls back only its own savepoint. Records `import.completed`
+    with the file's sha256, taken as the importer reads it (see `Fingerprint`).
     `display_name` is the file name problems mention (an upload's name, not its temp file).
     """
     path = Path(path)
@@ -76,14 +76,15 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
         readable = ", ".join(f".{fmt}" if fmt != "folder" else "a folder"
                              for fmt in importer.formats)
         raise InputError(f"{name}: {kind} imports read {readable}, not {what}")
+    fingerprint = Fingerprint(path)
 
     def event(counts: Counts) -> tuple[str, dict[str, Any]]:
         return EventKind.IMPORT_COMPLETED, {"kind": kind, "file": name,
-                                            "sha256": file_sha256(path), **asdict(counts)}
+                                            "sha256": fingerprint.sha256(), **asdict(counts)}
 
     return _run(session, importer, lambda run: run.run(path), organisation_id=organisation_id,
                 kind=kind, name=name, dry_run=dry_run, actor=actor, limits=limits,
-                progress=progress, event=event)
+                progress=progress, event=event, fingerprint=fingerprint)
 
 
 def import_records(session: Session, *, organisation_id: int, kind: str,
@@ -101,7 +102,7 @@ def import_records(session: Session, *, organisation_id: int, kind: str,
 
     return _run(session, importer, lambda run: run.run_records(records),
                 organisation_id=organisation_id, kind=kind, name=origin, dry_run=False,
-                actor=actor, limits=limits, progress=None, event=event)
+                actor=actor, limits=limits, progress=None, event=event, fingerprint=None)
 
 
 def _importer(kind: str) -> type[Importer]:
@@ -115,14 +116,15 @@ def _importer(kind: str) -> type[Importer]:
 def _run(session: Session, importer: type[Importer], work: Callable[[Importer], Counts], *,
          organisation_id: int, kind: str, name: str, dry_run: bool, actor: str,
          limits: ImportLimits, progress: Callable[[int, int], None] | None,
-         event: Callable[[Counts], tuple[str, dict[str, Any]]]) -> ImportResult:
+         event: Callable[[Counts], tuple[str, dict[str, Any]]],
+         fingerprint: Fingerprint | None) -> ImportResult:
     """Run one importer in a savepoint: rolled back on any problem or a dry run."""
     problems = Problems(name, limit=limits.listed_problems)
     savepoint = session.begin_nested()
     try:
         context = ImportContext(session=session, organisation_id=organisation_id,
-                                problems=problems, batch_size=limits.batch_size,
-                                progress=progress)
+                                problems=problems, fingerprint=fingerprint,
+                                batch_size=limits.batch_size, progress=progress)
         try:
             counts = work(importer(context))
         except OSError as error:
@@ -143,16 +145,3 @@ def _run(session: Session, importer: type[Importer], work: Callable[[Importer], 
             savepoint.rollback()
         raise
     return replace(result, event_id=recorded.id)
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file; for a folder, of every file's relative name and bytes, in name order."""
-    digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        if path.is_dir():
-            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
-        with file.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    return digest.hexdigest()

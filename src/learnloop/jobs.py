@@ -23,7 +23,6 @@ from typing import Any, BinaryIO
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer
-from sqlalchemy.orm import Session
 
 from learnloop.config import Settings, mask_url
 from learnloop.domain.jobs import (
@@ -34,6 +33,7 @@ from learnloop.domain.jobs import (
     job_status,
 )
 from learnloop.errors import ConfigError, LearnloopError, NotFoundError, ProviderError
+from learnloop.store import Session
 from learnloop.store.event_log import EventLog
 from learnloop.workspace import Workspace
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.events import EventKind, utcnow
 from learnloop.domain.tokens import (
@@ -21,6 +19,7 @@ from learnloop.domain.tokens import (
     should_touch,
 )
 from learnloop.errors import InputError, NotFoundError, Problem, UnauthorizedError
+from learnloop.store import Session
 from learnloop.store import tokens as store
 from learnloop.store.event_log import EventLog
 from learnloop.store.people import person_id_by_key, report_ids

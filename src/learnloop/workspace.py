@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.exc import NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session
-
-from learnloop.config import Settings, load_settings, mask_url
+from learnloop.config import Settings, load_settings
 from learnloop.errors import ConfigError
+from learnloop.store import Session
 from learnloop.store.database import Database
 from learnloop.store.migrate import upgrade
 from learnloop.store.organisations import ensure_organisation
@@ -37,7 +35,7 @@ class Workspace:
         except OSError as error:
             raise ConfigError(f"cannot create the workspace folder {settings.workspace}: "
                               f"{error.strerror or error}") from error
-        database = _reachable_database(settings.effective_database_url)
+        database = Database.reachable(settings.effective_database_url)
         if migrate:
             upgrade(database)
         return cls(settings=settings, database=database)
@@ -55,24 +53,3 @@ class Workspace:
 
     def close(self) -> None:
         self.database.dispose()
-
-
-def _reachable_database(url: str) -> Database:
-    """The database at `url`, once it has answered; a ConfigError naming the URL (password
-    masked) when its driver is missing or it cannot be reached, so no command starts half-way."""
-    try:
-        database = Database(url)
-    except (ImportError, NoSuchModuleError) as error:
-        raise ConfigError(f"no driver installed for LEARNLOOP_DATABASE_URL {mask_url(url)}: "
-                          f"{error}") from error
-    except OSError as error:  # the folder of a SQLite file could not be created
-        raise ConfigError(f"cannot open the database at {mask_url(url)}: "
-                          f"{error.strerror or error}: {error.filename}") from error
-    try:
-        with database.engine.connect():
-            pass
-    except OperationalError as error:
-        database.dispose()
-        reason = str(error.orig or error).strip().splitlines()[0]
-        raise ConfigError(f"cannot reach the database at {mask_url(url)}: {reason}") from error
-    return database

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from sqlalchemy.orm import Session
-
 from learnloop.domain.events import Event
+from learnloop.store import Session
 from learnloop.store.event_log import EventLog
 
 __all__ = ["STAGES", "Agent", "AgentContext", "AgentReport"]

@@ -10,10 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from learnloop.agents.base import Agent, AgentContext, AgentReport
 from learnloop.domain.events import EventKind, utcnow
+from learnloop.store import Session
 from learnloop.store.cursors import advance_cursor, agent_cursor
 from learnloop.store.event_log import EventLog
 

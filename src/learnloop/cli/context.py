@@ -22,8 +22,7 @@ from learnloop.errors import InputError, LearnloopError
 from learnloop.workspace import Workspace
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
+    from learnloop.store import Session
     from learnloop.store.tables import Organisation
 
 __all__ = [
@@ -54,10 +53,10 @@ def reported_errors() -> Iterator[None]:
     except InputError as error:
         err.print(f"[bold red]error:[/] {error.message}", highlight=False)
         for problem in error.problems:
-            err.print(str(problem), markup=False, highlight=False)
-        if error.total > len(error.problems):
+            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        if error.total > error.covered:
             err.print(
-                f"... and {error.total - len(error.problems)} more problems ({error.total} in all)",
+                f"... and {error.total - error.covered} more problems ({error.total} in all)",
                 highlight=False,
             )
         raise typer.Exit(1) from None

@@ -13,9 +13,8 @@ import typer
 from learnloop.cli.context import OrgOption, err, organisation_session, out, progress_bar
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from learnloop.agents import Agent, LoopReport
+    from learnloop.store import Session
 
 __all__ = ["loop", "run_agents"]
 

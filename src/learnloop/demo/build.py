@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.progress import Progress, TaskID
-from sqlalchemy.orm import Session
 
 from learnloop.config import Settings
 from learnloop.demo.generator import generate_company
 from learnloop.demo.writer import write_demo_files
 from learnloop.domain.events import EventKind
 from learnloop.importing import ImportLimits, import_file
+from learnloop.store import Session
 from learnloop.store.event_log import EventLog
 from learnloop.store.organisations import rename_organisation
 from learnloop.store.overview import organisation_counts

@@ -5,34 +5,101 @@ Pure records shared by the importers (which find problems) and the store (which 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from learnloop.errors import InputError, Problem
 
 __all__ = ["Counts", "Problems"]
 
+REPEATS_SPELLED_OUT = 10  # a problem on this many rows or fewer is listed once per row
+_ROWS_NAMED = 3  # rows a collapsed problem names besides its first
+
+
+@dataclass
+class _Alike:
+    """One message on one field, and the rows it was found on (the first few; then a count)."""
+
+    first: Problem
+    rows: list[int | None] = field(default_factory=list)
+    count: int = 1
+
 
 class Problems:
-    """Collects every problem of one import; lists the first `limit`, counts the rest."""
+    """Collects every problem of one import; lists the first `limit`, counts the rest.
+
+    The same message on the same field found on more than REPEATS_SPELLED_OUT rows (every row
+    naming the same missing role) is listed once, at its first row, with how many more rows
+    share it: `file:2:role: no role with id 'x' (and 4,999 more rows like it: rows 3, 4, 5, …)`.
+    `total` still counts every problem.
+    """
 
     def __init__(self, file: str, *, limit: int) -> None:
         self.file = file
         self.limit = limit
-        self.listed: list[Problem] = []
         self.total = 0
+        self._alike: dict[tuple[str, str | None], _Alike] = {}
+        # in the order found: (problem group, occurrence), each group's first few occurrences
+        self._found: list[tuple[_Alike, int]] = []
 
     def add(self, message: str, *, row: int | None = None, field: str | None = None) -> None:
         self.total += 1
-        if len(self.listed) < self.limit:
-            self.listed.append(Problem(message, file=self.file, row=row, field=field))
+        alike = self._alike.get((message, field))
+        if alike is None:
+            if len(self._alike) >= self.limit:
+                return  # counted only: memory stays bounded however many kinds there are
+            alike = self._alike[message, field] = _Alike(
+                Problem(message, file=self.file, row=row, field=field))
+            self._found.append((alike, 0))
+            return
+        alike.count += 1
+        if len(alike.rows) < max(REPEATS_SPELLED_OUT, _ROWS_NAMED):
+            alike.rows.append(row)
+            if alike.count <= REPEATS_SPELLED_OUT:
+                self._found.append((alike, alike.count - 1))
 
     def __bool__(self) -> bool:
         return self.total > 0
 
+    @property
+    def listed(self) -> list[Problem]:
+        """The problems as the user reads them, repeats collapsed, at most `limit`."""
+        return self._listing()[0]
+
+    def _listing(self) -> tuple[list[Problem], int]:
+        """The listed problems, and how many of all problems they account for."""
+        listed: list[Problem] = []
+        covered = 0
+        for alike, occurrence in self._found:
+            if alike.count > REPEATS_SPELLED_OUT:
+                if occurrence == 0:
+                    listed.append(_collapsed(alike))
+                    covered += alike.count
+            elif occurrence == 0:
+                listed.append(alike.first)
+                covered += 1
+            else:
+                first = alike.first
+                listed.append(Problem(first.message, file=first.file,
+                                      row=alike.rows[occurrence - 1], field=first.field))
+                covered += 1
+            if len(listed) == self.limit:
+                break
+        return listed, covered
+
     def error(self) -> InputError:
         noun = "problem" if self.total == 1 else "problems"
+        listed, covered = self._listing()
         return InputError(f"{self.file}: {self.total} {noun} found; nothing was imported",
-                          self.listed, total=self.total)
+                          listed, total=self.total, covered=covered)
+
+
+def _collapsed(alike: _Alike) -> Problem:
+    more = alike.count - 1  # more than REPEATS_SPELLED_OUT - 1, so always "rows"
+    rows = [str(row) for row in alike.rows[:_ROWS_NAMED] if row is not None]
+    named = f": rows {', '.join(rows)}{', …' if more > len(rows) else ''}" if rows else ""
+    first = alike.first
+    return Problem(f"{first.message} (and {more:,} more rows like it{named})", file=first.file,
+                   row=first.row, field=first.field)
 
 
 @dataclass

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from learnloop.config import mask_url
 from learnloop.errors import ConfigError
 
 __all__ = ["Database"]
@@ -62,6 +63,28 @@ class Database:
             event.listen(self.engine, "connect", _tune_sqlite)
             event.listen(self.engine, "savepoint", _begin_before_savepoint)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def reachable(cls, url: str) -> Database:
+        """The database at `url`, once it has answered; a ConfigError naming the URL (password
+        masked) when its driver is missing or it cannot be reached, so no command starts
+        half-way."""
+        try:
+            database = cls(url)
+        except (ImportError, NoSuchModuleError) as error:
+            raise ConfigError(f"no driver installed for LEARNLOOP_DATABASE_URL {mask_url(url)}: "
+                              f"{error}") from error
+        except OSError as error:  # the folder of a SQLite file could not be created
+            raise ConfigError(f"cannot open the database at {mask_url(url)}: "
+                              f"{error.strerror or error}: {error.filename}") from error
+        try:
+            with database.engine.connect():
+                pass
+        except OperationalError as error:
+            database.dispose()
+            reason = str(error.orig or error).strip().splitlines()[0]
+            raise ConfigError(f"cannot reach the database at {mask_url(url)}: {reason}") from error
+        return database
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from learnloop.connectors.importers.base import Counts, Importer, as_cells, csv_rows
+from learnloop.connectors.importers.cells import as_cells
+from learnloop.connectors.importers.importer import Importer
+from learnloop.connectors.importers.reading import csv_rows
 from learnloop.domain.evidence import EvidenceKind
+from learnloop.domain.imports import Counts
 from learnloop.domain.proficiency import MAX_LEVEL, MIN_LEVEL
 from learnloop.store import tables
-from learnloop.store.bulk import KeyedStream
+from learnloop.store.imports.streams import evidence_stream
+from learnloop.store.keys import key_ids
 
 __all__ = ["EvidenceImporter"]
 
@@ -27,15 +31,13 @@ class EvidenceImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        people = self.context.key_ids(tables.Person)
-        skills = self.context.key_ids(tables.Skill)
-        with KeyedStream(session, tables.SkillEvidence, organisation_id=org,
-                         columns=("person_id", "skill_id", "kind", "level", "observed_on",
-                                  "source"),
-                         problems=self.problems, batch_size=self.context.batch_size,
-                         noun="evidence id") as stream:
+        people = key_ids(session, tables.Person, organisation_id=org)
+        skills = key_ids(session, tables.Skill, organisation_id=org)
+        with evidence_stream(session, organisation_id=org, problems=self.problems,
+                             batch_size=self.context.batch_size) as stream:
             total = max(self.context.line_total(path) - 1, 0)
-            columns, rows = csv_rows(path, self.problems, optional=("id",), required=REQUIRED)
+            columns, rows = csv_rows(self.context.open_text(path, newline=""), self.problems,
+                                     optional=("id",), required=REQUIRED)
             for row, raw in rows:
                 cells = as_cells(columns, raw, self.problems, row)
                 person = cells.key("person")

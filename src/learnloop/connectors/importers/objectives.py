@@ -8,17 +8,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from learnloop.connectors.importers.base import Cells, Counts, Importer, read_yaml, yaml_cells
+from learnloop.connectors.importers.cells import Cells, did_you_mean
+from learnloop.connectors.importers.importer import Importer
+from learnloop.connectors.importers.reading import read_yaml, yaml_cells
+from learnloop.domain.imports import Counts
 from learnloop.domain.objectives import Direction
 from learnloop.store import tables
-from learnloop.store.bulk import replace_children, sync_rows
+from learnloop.store.imports.objectives import write_objectives
+from learnloop.store.keys import key_ids
 
 __all__ = ["ObjectivesImporter"]
 
 _OBJECTIVE_KEYS = ("id", "title", "description", "owner", "weight", "reason", "kpis", "skills",
                    "teams")
+_TOP_KEYS = ("objectives", "not_priorities")
 _NOT_PRIORITY_KEYS = ("id", "title", "description", "owner", "reason", "skills")
 
 
@@ -29,21 +32,20 @@ class ObjectivesImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        self._skills = self.context.key_ids(tables.Skill)
-        self._teams = set(session.scalars(select(tables.Team.key).where(
-            tables.Team.organisation_id == org)))
+        self._skills = key_ids(session, tables.Skill, organisation_id=org)
+        self._teams = set(key_ids(session, tables.Team, organisation_id=org))
         self._objectives: dict[str, dict[str, Any]] = {}
         self._kpis: dict[str, set[tuple[Any, ...]]] = {}
-        self._skill_ids: dict[str, set[tuple[int]]] = {}
+        self._skill_ids: dict[str, set[int]] = {}
         self._seen: dict[str, str] = {}
-        document = read_yaml(path, self.problems)
+        document = read_yaml(self.context.open_text(path), self.problems)
         if document is not None and not isinstance(document, dict):
             self.problems.add("expected a mapping with 'objectives' and 'not_priorities' lists")
             document = None
         for key in (document or {}):
-            if key not in ("objectives", "not_priorities"):
-                self.problems.add("unknown key; expected objectives, not_priorities",
-                                  field=str(key))
+            if key not in _TOP_KEYS:
+                self.problems.add(f"unknown key; {did_you_mean(str(key), _TOP_KEYS)}"
+                                  f"expected {', '.join(_TOP_KEYS)}", field=str(key))
         for priority, list_key in ((True, "objectives"), (False, "not_priorities")):
             for cells in yaml_cells(document, list_key, self.problems, required=priority):
                 self._read(cells, priority=priority)
@@ -70,12 +72,12 @@ class ObjectivesImporter(Importer):
             elif metric is not None and direction is not None:
                 metrics.add(metric)
                 kpis.add((metric, direction, unit, target))
-        skill_ids: set[tuple[int]] = set()
+        skill_ids: set[int] = set()
         for where, skill in cells.key_list("skills"):
             if skill not in self._skills:
                 cells.problem(where, f"no skill {skill!r} in the taxonomy (import skills first)")
             else:
-                skill_ids.add((self._skills[skill],))
+                skill_ids.add(self._skills[skill])
         teams = []
         for where, team in cells.key_list("teams") if priority else []:
             if team not in self._teams:
@@ -97,18 +99,7 @@ class ObjectivesImporter(Importer):
         self._skill_ids[key] = skill_ids
 
     def _write(self) -> Counts:
-        session, size = self.context.session, self.context.batch_size
-        synced = sync_rows(session, tables.Objective, organisation_id=self.context.organisation_id,
-                           rows=self._objectives, batch_size=size,
-                           compared=("title", "description", "owner", "priority", "weight",
-                                     "reason", "team_keys"))
-        changed = replace_children(
-            session, tables.Kpi, parent_column="objective_id", batch_size=size,
-            wanted={synced.ids[key]: kpis for key, kpis in self._kpis.items()},
-            columns=("metric", "direction", "unit", "target"))
-        changed |= replace_children(
-            session, tables.ObjectiveSkill, parent_column="objective_id", batch_size=size,
-            wanted={synced.ids[key]: skills for key, skills in self._skill_ids.items()},
-            columns=("skill_id",))
-        synced.mark_updated(key for key in self._objectives if synced.ids[key] in changed)
-        return synced.counts(len(self._objectives))
+        return write_objectives(self.context.session,
+                                organisation_id=self.context.organisation_id,
+                                objectives=self._objectives, kpis=self._kpis,
+                                skill_ids=self._skill_ids, batch_size=self.context.batch_size)

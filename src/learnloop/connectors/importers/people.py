@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
-
-from learnloop.connectors.importers.base import Counts, Importer, as_cells, csv_rows
+from learnloop.connectors.importers.cells import as_cells
+from learnloop.connectors.importers.importer import Importer
+from learnloop.connectors.importers.reading import csv_rows
+from learnloop.domain.imports import Counts
 from learnloop.domain.org import management_cycles
 from learnloop.store import tables
-from learnloop.store.bulk import sync_rows
+from learnloop.store.imports.people import managers_by_key, write_people
+from learnloop.store.keys import key_ids
 
 __all__ = ["PeopleImporter"]
 
@@ -23,7 +24,6 @@ REQUIRED = ("id", "name", "team", "department")
 OPTIONAL = ("team_name", "email", "role", "manager_id", "location", "time_zone", "hire_date",
             "status")
 STATUSES = ("active", "on_leave", "left")
-_COMPARED = ("name", "email", "team_id", "role_id", "location", "time_zone", "hire_date", "status")
 
 
 def _valid_zone(name: str) -> bool:
@@ -41,13 +41,10 @@ class PeopleImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        roles = self.context.key_ids(tables.Role)
-        boss = aliased(tables.Person)
-        known_managers: dict[str, str | None] = dict(session.execute(
-            select(tables.Person.key, boss.key).outerjoin(boss, tables.Person.manager_id == boss.id)
-            .where(tables.Person.organisation_id == org)).all())
-
-        columns, rows = csv_rows(path, self.problems, required=REQUIRED, optional=OPTIONAL)
+        roles = key_ids(session, tables.Role, organisation_id=org)
+        known_managers = managers_by_key(session, organisation_id=org)
+        columns, rows = csv_rows(self.context.open_text(path, newline=""), self.problems,
+                                 required=REQUIRED, optional=OPTIONAL)
         people: dict[str, dict[str, Any]] = {}
         row_of: dict[str, int] = {}
         teams: dict[str, tuple[str, str, int]] = {}  # key → (department, display name, first row)
@@ -121,31 +118,7 @@ class PeopleImporter(Importer):
 
     def _write(self, people: dict[str, dict[str, Any]], teams: dict[str, tuple[str, str, int]],
                count: int) -> Counts:
-        session, org = self.context.session, self.context.organisation_id
-        size = self.context.batch_size
-        synced_teams = sync_rows(session, tables.Team, organisation_id=org, batch_size=size,
-                                 rows={team: {"name": name, "department": department}
-                                       for team, (department, name, _row) in teams.items()},
-                                 compared=("name", "department"))
-        existing_managers = dict(session.execute(
-            select(tables.Person.key, tables.Person.manager_id).where(
-                tables.Person.organisation_id == org)).all())
-        rows = {key: {"name": p["name"], "email": p["email"],
-                      "team_id": synced_teams.ids[p["team"]],
-                      "role_id": p["role_id"], "location": p["location"],
-                      "time_zone": p["time_zone"], "hire_date": p["hire_date"],
-                      "status": p["status"]}
-                for key, p in people.items()}
-        synced = sync_rows(session, tables.Person, organisation_id=org, rows=rows,
-                           compared=_COMPARED, batch_size=size)
-        # everyone has an id now, so managers can point at people created by this same file
-        every_id = self.context.key_ids(tables.Person)
-        moves = [(key, every_id[p["manager"]] if p["manager"] else None)
-                 for key, p in people.items()]
-        changed = [(key, manager_id) for key, manager_id in moves
-                   if existing_managers.get(key) != manager_id]
-        sync_rows(session, tables.Person, organisation_id=org, batch_size=size,
-                  rows={key: {"manager_id": manager_id} for key, manager_id in changed},
-                  compared=("manager_id",))
-        synced.mark_updated(key for key, _manager in changed)
-        return synced.counts(count)
+        return write_people(self.context.session, organisation_id=self.context.organisation_id,
+                            teams={team: {"name": name, "department": department}
+                                   for team, (department, name, _row) in teams.items()},
+                            people=people, rows=count, batch_size=self.context.batch_size)

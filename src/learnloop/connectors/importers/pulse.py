@@ -8,14 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from learnloop.connectors.importers.base import Counts, Importer, as_cells, csv_rows
+from learnloop.connectors.importers.cells import as_cells
+from learnloop.connectors.importers.importer import Importer
+from learnloop.connectors.importers.reading import csv_rows
 from learnloop.domain.evidence import MIN_PULSE_RESPONSES
+from learnloop.domain.imports import Counts
 from learnloop.store import tables
-from learnloop.store.bulk import sync_rows
+from learnloop.store.imports.pulse import write_pulse
+from learnloop.store.keys import key_ids
 
 __all__ = ["PulseImporter"]
-
-_KEY = ("survey", "team_id", "question", "period")
 
 
 class PulseImporter(Importer):
@@ -25,8 +27,9 @@ class PulseImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        teams = self.context.key_ids(tables.Team)
-        columns, records = csv_rows(path, self.problems, required=(
+        teams = key_ids(session, tables.Team, organisation_id=org)
+        columns, records = csv_rows(self.context.open_text(path, newline=""), self.problems,
+                                    required=(
             "survey", "team", "question", "period", "score", "responses"))
         results: dict[tuple[Any, ...], dict[str, Any]] = {}
         row_of: dict[tuple[Any, ...], int] = {}
@@ -56,7 +59,5 @@ class PulseImporter(Importer):
             results[key] = {"score": score, "responses": responses}
         if self.problems:
             return Counts(rows=rows)
-        synced = sync_rows(session, tables.PulseResult, organisation_id=org, rows=results,
-                           key_columns=_KEY, compared=("score", "responses"),
+        return write_pulse(session, organisation_id=org, results=results, rows=rows,
                            batch_size=self.context.batch_size)
-        return synced.counts(rows)

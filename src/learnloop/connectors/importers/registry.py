@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
-from learnloop.connectors.importers.base import Importer
+from learnloop.connectors.importers.importer import Importer
 from learnloop.errors import ConfigError
 from learnloop.plugins import load_entry_point
 

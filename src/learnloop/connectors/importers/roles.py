@@ -8,18 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from learnloop.connectors.importers.base import (
-    Cells,
-    Counts,
-    Importer,
-    as_cells,
-    csv_rows,
-    read_yaml,
-    yaml_cells,
-)
+from learnloop.connectors.importers.cells import Cells, as_cells
+from learnloop.connectors.importers.importer import Importer
+from learnloop.connectors.importers.reading import csv_rows, read_yaml, yaml_cells
+from learnloop.domain.imports import Counts
 from learnloop.domain.proficiency import MAX_LEVEL, MIN_LEVEL, Criticality
 from learnloop.store import tables
-from learnloop.store.bulk import replace_children, sync_rows
+from learnloop.store.imports.catalogue import write_roles
+from learnloop.store.keys import key_ids
 
 __all__ = ["RolesImporter"]
 
@@ -33,26 +29,18 @@ class RolesImporter(Importer):
 
     def run(self, path: Path) -> Counts:
         session, org = self.context.session, self.context.organisation_id
-        self._skills = self.context.key_ids(tables.Skill)
+        self._skills = key_ids(session, tables.Skill, organisation_id=org)
         self._roles: dict[str, dict[str, Any]] = {}
         self._requirements: dict[str, dict[int, tuple[int, str]]] = {}
         self._first_row: dict[str, int] = {}
         rows = self._read_csv(path) if path.suffix.lower() == ".csv" else self._read_yaml(path)
         if self.problems:
             return Counts(rows=rows)
-        synced = sync_rows(session, tables.Role, organisation_id=org, rows=self._roles,
-                           compared=("name", "description"), batch_size=self.context.batch_size)
-        changed = replace_children(
-            session, tables.RoleRequirement, parent_column="role_id",
-            wanted={synced.ids[key]: {(skill_id, level, criticality)
-                                      for skill_id, (level, criticality) in needs.items()}
-                    for key, needs in self._requirements.items()},
-            columns=("skill_id", "level", "criticality"), batch_size=self.context.batch_size)
-        synced.mark_updated(key for key in self._roles if synced.ids[key] in changed)
-        return synced.counts(len(self._roles))
+        return write_roles(session, organisation_id=org, roles=self._roles,
+                           requirements=self._requirements, batch_size=self.context.batch_size)
 
     def _read_yaml(self, path: Path) -> int:
-        document = read_yaml(path, self.problems)
+        document = read_yaml(self.context.open_text(path), self.problems)
         for cells in yaml_cells(document, "roles", self.problems):
             cells.only(("id", "name", "description", "requirements"))
             key = self._role(cells)
@@ -64,7 +52,8 @@ class RolesImporter(Importer):
         return len(self._roles)
 
     def _read_csv(self, path: Path) -> int:
-        columns, records = csv_rows(path, self.problems, required=("role", "name"),
+        columns, records = csv_rows(self.context.open_text(path, newline=""), self.problems,
+                                    required=("role", "name"),
                                     optional=("description", "skill", "level", "criticality"))
         for row, raw in records:
             cells = as_cells(columns, raw, self.problems, row)

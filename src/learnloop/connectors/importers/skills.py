@@ -8,17 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from learnloop.connectors.importers.base import (
-    Cells,
-    Counts,
-    Importer,
-    as_cells,
-    csv_rows,
-    read_yaml,
-    yaml_cells,
-)
-from learnloop.store import tables
-from learnloop.store.bulk import sync_rows
+from learnloop.connectors.importers.cells import Cells, as_cells
+from learnloop.connectors.importers.importer import Importer
+from learnloop.connectors.importers.reading import csv_rows, read_yaml, yaml_cells
+from learnloop.domain.imports import Counts
+from learnloop.store.imports.catalogue import write_skills
 
 __all__ = ["SkillsImporter"]
 
@@ -33,13 +27,14 @@ class SkillsImporter(Importer):
         self._row_of: dict[str, tuple[int, str]] = {}
         rows = 0
         if path.suffix.lower() == ".csv":
-            columns, records = csv_rows(path, self.problems, required=("id", "name", "category"),
+            columns, records = csv_rows(self.context.open_text(path, newline=""), self.problems,
+                                        required=("id", "name", "category"),
                                         optional=("description",))
             for row, raw in records:
                 rows += 1
                 self._add(skills, as_cells(columns, raw, self.problems, row), category=None)
         else:
-            document = read_yaml(path, self.problems)
+            document = read_yaml(self.context.open_text(path), self.problems)
             for category_cells in yaml_cells(document, "categories", self.problems,
                                              shape="a mapping with name and skills"):
                 category_cells.only(("name", "skills"))
@@ -49,11 +44,8 @@ class SkillsImporter(Importer):
                     self._add(skills, cells, category=category or "")
         if self.problems:
             return Counts(rows=rows)
-        synced = sync_rows(self.context.session, tables.Skill,
-                           organisation_id=self.context.organisation_id, rows=skills,
-                           compared=("name", "category", "description"),
-                           batch_size=self.context.batch_size)
-        return synced.counts(rows)
+        return write_skills(self.context.session, organisation_id=self.context.organisation_id,
+                            skills=skills, rows=rows, batch_size=self.context.batch_size)
 
     def _add(self, skills: dict[str, dict[str, Any]], cells: Cells, *,
              category: str | None) -> None:

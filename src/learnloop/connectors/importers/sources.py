@@ -6,38 +6,22 @@ Every version is kept: a changed text adds version n+1, the same text is reporte
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, insert, select, update
-
-from learnloop.connectors.importers.base import (
-    MAX_KEY,
-    Counts,
-    Importer,
-    read_yaml,
-    yaml_cells,
-)
+from learnloop.connectors.importers.cells import MAX_KEY
+from learnloop.connectors.importers.importer import Importer
+from learnloop.connectors.importers.reading import read_yaml, yaml_cells
 from learnloop.connectors.importers.text_extraction import FORMATS, extract_text
-from learnloop.domain.events import utcnow
-from learnloop.domain.sources import SourceKind, content_hash
-from learnloop.store import tables
+from learnloop.domain.imports import Counts
+from learnloop.domain.sources import SourceDocument, SourceKind
+from learnloop.store.imports.sources import write_sources
 
 __all__ = ["SourcesImporter"]
 
 MANIFESTS = ("sources.yaml", "sources.yml")
 KINDS = tuple(kind.value for kind in SourceKind)
 
-
-@dataclass(frozen=True)
-class _Document:
-    key: str
-    title: str
-    kind: str
-    owner: str | None
-    format: str
-    text: str
-    origin: str
+_Document = tuple[SourceDocument, str]  # the document and the name of the file it came from
 
 
 class SourcesImporter(Importer):
@@ -61,12 +45,14 @@ class SourcesImporter(Importer):
         found = [document for document in documents if document is not None]
         if self.problems:
             return Counts(rows=len(documents))
-        return self._write(found)
+        return write_sources(self.context.session, organisation_id=self.context.organisation_id,
+                             documents=found, progress=self.context.report)
 
     def _from_manifest(self, manifest: Path) -> list[_Document | None]:
         documents: list[_Document | None] = []
         seen: dict[str, int] = {}
-        for cells in yaml_cells(read_yaml(manifest, self.problems), "sources", self.problems):
+        document = read_yaml(self.context.open_text(manifest), self.problems)
+        for cells in yaml_cells(document, "sources", self.problems):
             row, where = cells.row, cells.prefix
             cells.only(("id", "file", "title", "kind", "owner"))
             key = cells.key("id")
@@ -103,7 +89,7 @@ class SourcesImporter(Importer):
                               field=where)
             return None
         try:
-            text = extract_text(file)
+            text = extract_text(self.context.read_bytes(file), suffix=file.suffix)
         except ValueError as error:
             self.problems.add(f"{file.name}: {error}", row=row, field=where)
             return None
@@ -114,46 +100,5 @@ class SourcesImporter(Importer):
             return None
         heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE) if fmt == "md" else None
         title = title or (heading.group(1).strip() if heading else key)
-        return _Document(key=key, title=title[:300],
-                         kind=kind, owner=owner, format=fmt, text=text, origin=file.name)
-
-    def _write(self, documents: list[_Document]) -> Counts:
-        session, org = self.context.session, self.context.organisation_id
-        doc, version = tables.SourceDocument, tables.SourceVersion
-        current = {
-            found.key: found for found in session.execute(
-                select(doc.id, doc.key, doc.title, doc.kind, doc.owner, doc.current_version,
-                       version.content_hash)
-                .outerjoin(version, and_(version.document_id == doc.id,
-                                         version.version == doc.current_version))
-                .where(doc.organisation_id == org))}
-        counts = Counts(rows=len(documents))
-        now = utcnow()
-        for index, document in enumerate(documents, start=1):
-            digest = content_hash(document.text)
-            existing = current.get(document.key)
-            meta = {"title": document.title, "kind": document.kind, "owner": document.owner}
-            if existing is None:
-                document_id = session.execute(insert(doc).returning(doc.id), {
-                    "organisation_id": org, "key": document.key, "current_version": 1, **meta,
-                }).scalar_one()
-                number = 1
-                counts.created += 1
-            elif existing.content_hash != digest:
-                document_id, number = existing.id, existing.current_version + 1
-                session.execute(update(doc).where(doc.id == document_id)
-                                .values(current_version=number, **meta))
-                counts.updated += 1
-            else:
-                if (existing.title, existing.kind, existing.owner) != tuple(meta.values()):
-                    session.execute(update(doc).where(doc.id == existing.id).values(**meta))
-                    counts.updated += 1
-                else:
-                    counts.unchanged += 1
-                continue
-            session.execute(insert(version), {
-                "document_id": document_id, "version": number, "content_hash": digest,
-                "format": document.format, "text": document.text, "origin": document.origin,
-                "created_at": now})
-            self.context.report(index, len(documents))
-        return counts
+        return SourceDocument(key=key, title=title[:300], kind=SourceKind(kind), owner=owner,
+                              format=fmt, text=text), file.name

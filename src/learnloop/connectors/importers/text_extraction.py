@@ -5,9 +5,9 @@ Text is data only: nothing in a document is interpreted, so hostile instructions
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 __all__ = ["FORMATS", "extract_text"]
 
@@ -48,24 +48,29 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _html(path: Path) -> str:
+def _text(data: bytes) -> str:
+    """UTF-8 without a byte-order mark, line ends made \\n as reading a text file makes them."""
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _html(data: bytes) -> str:
     parser = _TextOfHtml()
-    parser.feed(path.read_text(encoding="utf-8-sig"))
+    parser.feed(_text(data))
     parser.close()
     return _tidy("".join(parser.parts))
 
 
-def _pdf(path: Path) -> str:
+def _pdf(data: bytes) -> str:
     from pypdf import PdfReader
 
-    reader = PdfReader(path)
+    reader = PdfReader(io.BytesIO(data))
     return _tidy("\n\n".join(page.extract_text() or "" for page in reader.pages))
 
 
-def _docx(path: Path) -> str:
+def _docx(data: bytes) -> str:
     import docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(io.BytesIO(data))
     parts = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -73,22 +78,21 @@ def _docx(path: Path) -> str:
     return _tidy("\n".join(parts))
 
 
-def extract_text(path: Path) -> str:
-    """The document's text; raises ValueError with a reason a person can act on."""
-    fmt = FORMATS.get(path.suffix.lower().lstrip("."))
+def extract_text(data: bytes, *, suffix: str) -> str:
+    """The text of a document's bytes, its format told by its file's `suffix`; raises ValueError
+    with a reason a person can act on."""
+    fmt = FORMATS.get(suffix.lower().lstrip("."))
+    if fmt is None:
+        raise ValueError(f"unsupported file type {suffix!r}; use {', '.join(sorted(FORMATS))}")
     try:
         if fmt in ("md", "txt"):
-            return path.read_text(encoding="utf-8-sig").strip()
+            return _text(data).strip()
         if fmt == "html":
-            return _html(path)
+            return _html(data)
         if fmt == "pdf":
-            return _pdf(path)
-        if fmt == "docx":
-            return _docx(path)
+            return _pdf(data)
+        return _docx(data)
     except UnicodeDecodeError as error:
         raise ValueError("the file is not UTF-8 text") from error
-    except OSError:
-        raise
     except Exception as error:  # noqa: BLE001 - pypdf and python-docx raise many kinds on bad files
         raise ValueError(f"cannot read this {fmt} file: {error}") from error
-    raise ValueError(f"unsupported file type {path.suffix!r}; use {', '.join(sorted(FORMATS))}")

@@ -1,0 +1,218 @@
+"""Reading import files: CSV rows, YAML and JSON documents, each hashed as its bytes are read.
+
+Readers report what they cannot read as Problems and never raise for a user's bad file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from learnloop.connectors.importers.cells import Cells, did_you_mean
+from learnloop.domain.imports import Problems
+
+__all__ = [
+    "CsvRow", "Fingerprint", "count_lines", "csv_rows", "read_json", "read_yaml", "yaml_cells",
+]
+
+CsvRow = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
+_CHUNK = 1 << 20
+
+
+class Fingerprint:
+    """The sha256 of an import's file (or folder), taken from the bytes as the importer reads them.
+
+    A file: its bytes. A folder: every file's relative name, a NUL and its bytes, in name order.
+    A file's first pass is hashed as it streams; a folder's files are kept in memory once read
+    (source documents, read whole anyway) until the digest walks them in name order.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._digest = hashlib.sha256()
+        self._hashed = 0  # bytes of a single file hashed so far
+        self._opened = False
+        self._folder: dict[Path, bytes] | None = {} if root.is_dir() else None
+
+    def open(self, path: Path) -> IO[bytes]:
+        """`path` opened for reading in binary; the import's own bytes are hashed on the way."""
+        if self._folder is not None:
+            resolved = path.resolve()
+            data = self._folder.get(resolved)
+            if data is None and resolved.is_relative_to(self.root.resolve()):
+                data = self._folder[resolved] = resolved.read_bytes()
+            return io.BytesIO(data) if data is not None else path.open("rb")
+        if self._opened or path.resolve() != self.root.resolve():
+            return path.open("rb")  # a second pass, or a file the manifest names: not the import's
+        self._opened = True
+        return io.BufferedReader(_Hashing(path.open("rb", buffering=0), self), _CHUNK)
+
+    def open_text(self, path: Path, *, newline: str | None = None) -> IO[str]:
+        """`path` as UTF-8 text (a byte-order mark skipped), hashed like `open`."""
+        return io.TextIOWrapper(self.open(path), encoding="utf-8-sig", newline=newline)
+
+    def sha256(self) -> str:
+        """The digest; bytes the importer never read (a file it skipped) are read now."""
+        digest = self._digest.copy()
+        if self._folder is None:
+            with self.root.open("rb") as handle:
+                handle.seek(self._hashed)
+                while chunk := handle.read(_CHUNK):
+                    digest.update(chunk)
+            return digest.hexdigest()
+        for file in sorted(p for p in self.root.rglob("*") if p.is_file()):
+            digest.update(file.relative_to(self.root).as_posix().encode() + b"\0")
+            data = self._folder.get(file.resolve())
+            digest.update(data if data is not None else file.read_bytes())
+        return digest.hexdigest()
+
+    def _update(self, data: memoryview) -> None:
+        self._digest.update(data)
+        self._hashed += len(data)
+
+
+class _Hashing(io.RawIOBase):
+    """A raw file whose bytes go through the fingerprint as they are read."""
+
+    def __init__(self, raw: io.FileIO, fingerprint: Fingerprint) -> None:
+        super().__init__()
+        self._raw = raw
+        self._fingerprint = fingerprint
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        read = self._raw.readinto(buffer)
+        if read:
+            self._fingerprint._update(memoryview(buffer)[:read])
+        return read or 0
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def count_lines(path: Path) -> int:
+    """Lines in a file, counted in binary chunks: a cheap total for progress bars."""
+    lines = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            lines += chunk.count(b"\n")
+    return lines
+
+
+def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
+             optional: Iterable[str] = ()) -> tuple[dict[str, int], Iterator[CsvRow]]:
+    """The header's column positions and a stream of (row number, cells); the header is row 1.
+
+    `handle` is text opened with newline="" and is closed once read. A header missing required
+    columns or holding unknown ones yields no columns and no rows at all, since every row would
+    repeat the same problem.
+    """
+    required, optional = list(required), list(optional)
+    reader = csv.reader(handle)
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except (UnicodeDecodeError, csv.Error) as error:
+        handle.close()
+        problems.add(f"cannot read the header: {_reading_error(error)}", row=1)
+        return {}, iter(())
+    columns = {name: index for index, name in enumerate(header)}
+    if not header:
+        problems.add("the file is empty; expected a header row", row=1)
+    missing = [name for name in required if name not in columns]
+    known = required + optional
+    unknown = [name for name in header if name not in known]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    for name in missing:
+        problems.add(f"required column {name!r} is missing", row=1, field=name)
+    for name in unknown:
+        problems.add(f"unknown column {name!r}; {did_you_mean(name, known)}"
+                     f"expected {', '.join(known)}", row=1, field=name or "(blank)")
+    for name in duplicated:
+        problems.add(f"column {name!r} appears more than once", row=1, field=name)
+    if not header or missing or unknown or duplicated:
+        handle.close()
+        return {}, iter(())
+    return columns, _data_rows(reader, handle, problems, width=len(header))
+
+
+def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
+               width: int) -> Iterator[CsvRow]:
+    row = 1
+    try:
+        for cells in reader:
+            row += 1
+            if len(cells) == width:
+                yield row, cells
+            elif cells and any(cell.strip() for cell in cells):
+                problems.add(f"has {len(cells)} cells, the header has {width}", row=row)
+    except (UnicodeDecodeError, csv.Error) as error:
+        problems.add(f"cannot read further: {_reading_error(error)}", row=row + 1)
+    finally:
+        handle.close()
+
+
+def _reading_error(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "the file is not UTF-8 text (save it as 'CSV UTF-8')"
+    return str(error)
+
+
+def read_yaml(handle: IO[str], problems: Problems) -> Any:
+    """The parsed document, or None after reporting where the syntax breaks; closes `handle`."""
+    try:
+        with handle:
+            return yaml.safe_load(handle)
+    except UnicodeDecodeError:
+        problems.add("the file is not UTF-8 text")
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problems.add(f"not valid YAML: {getattr(error, 'problem', None) or error}",
+                     row=mark.line + 1 if mark else None)
+    return None
+
+
+def read_json(handle: IO[str], problems: Problems) -> Any:
+    """The parsed document, or None after reporting where the syntax breaks; closes `handle`."""
+    try:
+        with handle:
+            return json.load(handle)
+    except UnicodeDecodeError:
+        problems.add("the file is not UTF-8 text")
+    except json.JSONDecodeError as error:
+        problems.add(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+    return None
+
+
+def yaml_cells(document: Any, list_key: str, problems: Problems, *, required: bool = True,
+               shape: str = "a mapping") -> list[Cells]:
+    """Cells for each mapping in a top-level list (row: the item's 1-based index; prefix: its key
+    path); an item that is not a mapping is reported as needing to be `shape`."""
+    if document is None and (not required or problems):
+        return []  # an unreadable file was reported already
+    if not isinstance(document, Mapping):
+        problems.add(f"expected a mapping with a {list_key!r} list at the top level")
+        return []
+    items = document.get(list_key)
+    if items is None and not required:
+        return []
+    if not isinstance(items, list):
+        problems.add(f"{list_key!r} must be a list", field=list_key)
+        return []
+    cells = []
+    for index, item in enumerate(items, start=1):
+        where = f"{list_key}[{index}]"
+        if isinstance(item, dict):
+            cells.append(Cells(item, problems, row=index, prefix=where))
+        else:
+            problems.add(f"must be {shape}", row=index, field=where)
+    return cells

@@ -1,0 +1,67 @@
+"""The people import's writes: teams, then people, then who manages whom.
+
+Managers are set last, once everyone in the file has an id, so a report may precede its manager.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from learnloop.domain.imports import Counts
+from learnloop.store import tables
+from learnloop.store.bulk import sync_rows
+from learnloop.store.keys import key_ids
+
+__all__ = ["PERSON_FIELDS", "managers_by_key", "write_people"]
+
+# what a person record holds besides its team and manager keys; compared to tell updates apart
+PERSON_FIELDS = ("name", "email", "role_id", "location", "time_zone", "hire_date", "status")
+
+
+def managers_by_key(session: Session, *, organisation_id: int) -> dict[str, str | None]:
+    """Everyone already imported, as person key → their manager's key (None: no manager)."""
+    boss = aliased(tables.Person)
+    return dict(session.execute(
+        select(tables.Person.key, boss.key).outerjoin(boss, tables.Person.manager_id == boss.id)
+        .where(tables.Person.organisation_id == organisation_id)).all())
+
+
+def write_people(session: Session, *, organisation_id: int,
+                 teams: Mapping[str, Mapping[str, str]],
+                 people: Mapping[str, Mapping[str, Any]], rows: int,
+                 batch_size: int) -> Counts:
+    """Upsert `teams` (key → name, department) and `people` (key → PERSON_FIELDS, `team` and
+    `manager` keys); a person whose only change is a new manager counts as updated."""
+    team_ids = sync_rows(session, tables.Team, organisation_id=organisation_id,
+                         batch_size=batch_size, rows=teams, compared=("name", "department")).ids
+    managers_before = dict(session.execute(
+        select(tables.Person.key, tables.Person.manager_id).where(
+            tables.Person.organisation_id == organisation_id)).all())
+    synced = sync_rows(session, tables.Person, organisation_id=organisation_id,
+                       rows={key: {**{name: person[name] for name in PERSON_FIELDS},
+                                   "team_id": team_ids[person["team"]]}
+                             for key, person in people.items()},
+                       compared=(*PERSON_FIELDS, "team_id"), batch_size=batch_size)
+    synced.mark_updated(_move_managers(session, organisation_id=organisation_id, people=people,
+                                       managers_before=managers_before, batch_size=batch_size))
+    return synced.counts(rows)
+
+
+def _move_managers(session: Session, *, organisation_id: int,
+                   people: Mapping[str, Mapping[str, Any]],
+                   managers_before: Mapping[str, int | None], batch_size: int) -> list[str]:
+    """Point each person at their manager; returns the keys of those whose manager changed."""
+    # everyone has an id now, so managers can point at people created by this same file
+    every_id = key_ids(session, tables.Person, organisation_id=organisation_id)
+    moves = {key: every_id[person["manager"]] if person["manager"] else None
+             for key, person in people.items()}
+    changed = {key: manager_id for key, manager_id in moves.items()
+               if managers_before.get(key) != manager_id}
+    sync_rows(session, tables.Person, organisation_id=organisation_id, batch_size=batch_size,
+              rows={key: {"manager_id": manager_id} for key, manager_id in changed.items()},
+              compared=("manager_id",))
+    return list(changed)

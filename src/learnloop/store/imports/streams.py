@@ -1,0 +1,33 @@
+"""The signals and evidence imports' writes: streamed by key into their large tables.
+
+Each stream's values are a tuple in the order of its COLUMNS; see `store.bulk.KeyedStream`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from learnloop.domain.imports import Problems
+from learnloop.store import tables
+from learnloop.store.bulk import KeyedStream
+
+__all__ = ["EVIDENCE_COLUMNS", "SIGNAL_COLUMNS", "evidence_stream", "signal_stream"]
+
+SIGNAL_COLUMNS = ("metric", "subject_type", "subject_id", "observed_at", "value", "source")
+EVIDENCE_COLUMNS = ("person_id", "skill_id", "kind", "level", "observed_on", "source")
+
+
+def signal_stream(session: Session, *, organisation_id: int, problems: Problems,
+                  batch_size: int) -> KeyedStream:
+    """A stream of (row, key, SIGNAL_COLUMNS values); written by a thread while rows are checked."""
+    return KeyedStream(session, tables.Signal, organisation_id=organisation_id,
+                       columns=SIGNAL_COLUMNS, problems=problems, batch_size=batch_size,
+                       noun="signal id", background=True)
+
+
+def evidence_stream(session: Session, *, organisation_id: int, problems: Problems,
+                    batch_size: int) -> KeyedStream:
+    """A stream of (row, key, EVIDENCE_COLUMNS values)."""
+    return KeyedStream(session, tables.SkillEvidence, organisation_id=organisation_id,
+                       columns=EVIDENCE_COLUMNS, problems=problems, batch_size=batch_size,
+                       noun="evidence id")
