@@ -10,13 +10,19 @@ from pathlib import Path
 from typing import Annotated
 
 import plotly
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
 from learnloop.errors import ForbiddenError, LearnloopError
 from learnloop.serving.auth import login_session, logout_session
-from learnloop.serving.deps import OrganisationDep, RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.serving.deps import (
+    LARGEST_NUMBER,
+    OrganisationDep,
+    RoleDocumentedRoute,
+    SessionDep,
+    require_roles,
+)
 from learnloop.store.dashboards import (
     kpi_points,
     objective_summaries,
@@ -109,7 +115,7 @@ def events(
     organisation: OrganisationDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)],
     kind: str | None = None,
-    before_id: int | None = None,
+    before_id: Annotated[int | None, Query(ge=1, le=LARGEST_NUMBER)] = None,
 ) -> HTMLResponse:
     """The append-only event log, newest first, fifty a page."""
     found = EventLog(session, principal.organisation_id).recent(
