@@ -16,6 +16,7 @@ from learnloop import __version__
 from learnloop.api.routes import ROUTERS
 from learnloop.jobs import JobQueue, start_in_process, stop_in_process
 from learnloop.serving.errors import install_error_handlers
+from learnloop.serving.headers import SecurityHeaders
 from learnloop.web.rendering import STATIC, error_page
 from learnloop.web.routes import router as console_router
 from learnloop.workspace import Workspace
@@ -45,6 +46,8 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
     # signs the console's session cookie; refuses a default secret in production
     app.add_middleware(SessionMiddleware, secret_key=workspace.settings.session_secret(),
                        same_site="lax", https_only=workspace.settings.environment == "production")
+    # outermost, so error pages, redirects and static files carry the headers too
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app, page=error_page)
     for router in ROUTERS:
         app.include_router(router)
