@@ -5,6 +5,7 @@ Rows are written straight through the tables so these tests depend on no importe
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from fastapi.testclient import TestClient
@@ -81,6 +82,21 @@ def flat_routes(routes: list) -> list:
         inner = getattr(route, "original_router", None)
         found.extend(flat_routes(inner.routes) if inner is not None else [route])
     return found
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token a console page put into its forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, token: str, next_path: str | None = None):
+    """Sign in as a browser does: open the sign-in page, post its form with the token."""
+    form = {"token": token, "csrf_token": csrf_of(client.get("/login").text)}
+    if next_path is not None:
+        form["next"] = next_path
+    return client.post("/login", data=form, follow_redirects=False)
 
 
 def now_iso() -> str:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api_support import api_client, bearer, build_org, secret_for
 from learnloop.domain.events import utcnow
+from learnloop.serving.app import create_app
 from learnloop.store import tables
 
 
@@ -50,7 +52,7 @@ def test_the_overview_has_no_inline_script(sqlite_workspace) -> None:
 
 
 def test_cookies_are_secure_over_https(sqlite_workspace) -> None:
-    client = api_client(sqlite_workspace, base_url="https://learnloop.example")
+    client = TestClient(create_app(sqlite_workspace), base_url="https://learnloop.example")
     response = client.get("/login")
     cookies = response.headers.get_list("set-cookie")
     assert cookies and all("secure" in cookie.lower() for cookie in cookies)

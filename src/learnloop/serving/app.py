@@ -17,6 +17,7 @@ from learnloop.api.routes import ROUTERS
 from learnloop.jobs import JobQueue, start_in_process, stop_in_process
 from learnloop.serving.errors import install_error_handlers
 from learnloop.serving.headers import SecurityHeaders
+from learnloop.serving.throttle import SignInThrottle
 from learnloop.web.rendering import STATIC, error_page
 from learnloop.web.routes import router as console_router
 from learnloop.workspace import Workspace
@@ -43,6 +44,7 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
                               "<token>`; each operation lists the roles it admits.")
     app.state.workspace = workspace
     app.state.jobs = jobs
+    app.state.sign_in_throttle = SignInThrottle()
     # signs the console's session cookie; refuses a default secret in production
     app.add_middleware(SessionMiddleware, secret_key=workspace.settings.session_secret(),
                        same_site="lax", https_only=workspace.settings.environment == "production")

@@ -64,6 +64,13 @@ def _validation_problems(error: RequestValidationError) -> list[Problem]:
     return problems
 
 
+def _headers(error: LearnloopError) -> dict[str, str] | None:
+    if isinstance(error, UnauthorizedError):
+        return {"WWW-Authenticate": "Bearer"}
+    retry_after = getattr(error, "retry_after", None)  # throttled or overloaded: when to retry
+    return {"Retry-After": str(retry_after)} if retry_after is not None else None
+
+
 def error_answer(request: Request, error: Exception) -> ErrorAnswer:
     """What the client is told about `error`; anything unexpected is logged and told nothing."""
     if isinstance(error, LearnloopError):
@@ -74,8 +81,7 @@ def error_answer(request: Request, error: Exception) -> ErrorAnswer:
             error.status_code, _type_name(error), error.message,
             problems=error.problems if is_input else [],
             total_problems=error.total if is_input else None,
-            headers={"WWW-Authenticate": "Bearer"} if isinstance(error, UnauthorizedError)
-            else None)
+            headers=_headers(error))
     if isinstance(error, RequestValidationError):
         problems = _validation_problems(error)
         noun = "problem" if len(problems) == 1 else "problems"

@@ -28,6 +28,7 @@ from learnloop.store.types import BigId, JsonDoc, UtcDateTime
 __all__ = [
     "ApiToken",
     "Base",
+    "ConsoleSession",
     "Event",
     "Kpi",
     "Objective",
@@ -281,3 +282,15 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A signed-in console browser. The cookie holds a random id; only its sha256 is kept here,
+    and deleting the row (sign-out, token revoked) ends the session for good."""
+
+    __tablename__ = "console_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"),
+                                          index=True)
+    created_at: Mapped[datetime]

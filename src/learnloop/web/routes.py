@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import plotly
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
-from learnloop.errors import ForbiddenError, LearnloopError
+from learnloop.errors import ForbiddenError, LearnloopError, UnauthorizedError
 from learnloop.serving.auth import login_session, logout_session
+from learnloop.serving.csrf import CsrfFormDep
 from learnloop.serving.deps import (
     LARGEST_NUMBER,
     OrganisationDep,
@@ -23,6 +24,7 @@ from learnloop.serving.deps import (
     SessionDep,
     require_roles,
 )
+from learnloop.serving.throttle import SignInThrottle
 from learnloop.store.dashboards import (
     kpi_points,
     objective_summaries,
@@ -62,22 +64,35 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
     )
 
 
+def _sign_in_throttle(request: Request) -> SignInThrottle:
+    return request.app.state.sign_in_throttle
+
+
 @router.post("/login", response_model=None)
-def login(request: Request, session: SessionDep, token: str = Form(...),
-          next: str = Form("/")) -> Response:  # noqa: A002 - form field name
+def login(request: Request, session: SessionDep, _form: CsrfFormDep,
+          throttle: Annotated[SignInThrottle, Depends(_sign_in_throttle)],
+          token: str = Form(...), next: str = Form("/")) -> Response:  # noqa: A002 - form field
+    address = request.client.host if request.client else "unknown"
     try:
-        login_session(request, session, token.strip())
+        throttle.check(address=address, secret=token)
+        try:
+            login_session(request, session, token.strip())
+        except UnauthorizedError:
+            throttle.failed(address=address, secret=token)
+            raise
     except LearnloopError as error:
+        retry_after = getattr(error, "retry_after", None)
         return templates.TemplateResponse(
             request, "login.html", {"next": safe_next(next), "error": error.message},
-            status_code=401,
+            status_code=error.status_code,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
         )
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    logout_session(request)
+def logout(request: Request, session: SessionDep, _form: CsrfFormDep) -> RedirectResponse:
+    logout_session(request, session)
     return RedirectResponse("/login", status_code=303)
 
 
