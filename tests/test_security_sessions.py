@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api_support import api_client, bearer, build_org, csrf_of, secret_for, sign_in
+from api_support import api_client, bearer, build_org, csrf_of, flat_routes, secret_for, sign_in
 from learnloop.domain.events import utcnow
 from learnloop.domain.tokens import secret_hash
 from learnloop.serving.app import create_app
@@ -161,3 +162,19 @@ def test_expired_sessions_are_cleared_at_the_next_sign_in(sqlite_workspace) -> N
                                        expired_before=long_ago - timedelta(days=1))
     sign_in(api_client(sqlite_workspace), secret)
     assert _session_rows(sqlite_workspace) == 1
+
+
+def _dependencies(dependant):
+    yield dependant
+    for inner in dependant.dependencies:
+        yield from _dependencies(inner)
+
+
+def test_every_console_route_that_changes_something_checks_the_csrf_token(sqlite_workspace) -> None:
+    changing = [route for route in flat_routes(api_client(sqlite_workspace).app.routes)
+                if isinstance(route, APIRoute) and not route.path.startswith("/api")
+                and route.methods - {"GET", "HEAD"}]
+    assert {route.path for route in changing} == {"/login", "/logout"}
+    for route in changing:
+        assert any(getattr(found.call, "checks_csrf", False)
+                   for found in _dependencies(route.dependant)), route.path
