@@ -63,3 +63,10 @@ def test_cookies_over_plain_http_in_development_are_not_marked_secure(sqlite_wor
     response = api_client(sqlite_workspace).get("/login")
     cookies = response.headers.get_list("set-cookie")
     assert cookies and not any("secure" in cookie.lower() for cookie in cookies)
+
+
+def test_the_api_docs_page_may_load_swagger_ui_but_not_be_framed(sqlite_workspace) -> None:
+    response = api_client(sqlite_workspace).get("/docs")
+    policy = response.headers["content-security-policy"]
+    assert "https://cdn.jsdelivr.net" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["x-frame-options"] == "DENY"
