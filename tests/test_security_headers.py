@@ -70,3 +70,15 @@ def test_the_api_docs_page_may_load_swagger_ui_but_not_be_framed(sqlite_workspac
     policy = response.headers["content-security-policy"]
     assert "https://cdn.jsdelivr.net" in policy and "frame-ancestors 'none'" in policy
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_an_internal_error_carries_the_headers_too(sqlite_workspace) -> None:
+    client = api_client(sqlite_workspace)
+
+    @client.app.get("/api/test-boom")
+    def _boom() -> None:
+        raise RuntimeError("boom")
+
+    response = client.get("/api/test-boom")
+    assert response.status_code == 500
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

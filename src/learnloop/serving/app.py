@@ -1,4 +1,5 @@
-"""Builds the web application for one workspace: API routers, console pages, static files, errors.
+"""Builds the web application for one workspace: API routers, console pages, static files, errors,
+security headers, sessions and the sign-in throttle.
 
 `create_app(workspace, consume_jobs=True)` also runs a job consumer for the server's lifetime.
 """
@@ -27,6 +28,12 @@ __all__ = ["create_app"]
 IN_PROCESS_WORKERS = 2
 
 
+class _LearnloopApp(FastAPI):
+    def build_middleware_stack(self):  # type: ignore[no-untyped-def]
+        # outside even the server-error layer, so a 500 carries the security headers too
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
     jobs = JobQueue(workspace)
 
@@ -39,17 +46,16 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
             if consumer is not None:
                 stop_in_process(consumer)
 
-    app = FastAPI(title="learnloop", version=__version__, docs_url="/docs", lifespan=lifespan,
-                  description="The learnloop API. Authenticate with `Authorization: Bearer "
-                              "<token>`; each operation lists the roles it admits.")
+    app = _LearnloopApp(
+        title="learnloop", version=__version__, docs_url="/docs", lifespan=lifespan,
+        description="The learnloop API. Authenticate with `Authorization: Bearer <token>`; each "
+                    "operation lists the roles it admits and the error answers it can give.")
     app.state.workspace = workspace
     app.state.jobs = jobs
     app.state.sign_in_throttle = SignInThrottle()
     # signs the console's session cookie; refuses a default secret in production
     app.add_middleware(SessionMiddleware, secret_key=workspace.settings.session_secret(),
                        same_site="lax", https_only=workspace.settings.environment == "production")
-    # outermost, so error pages, redirects and static files carry the headers too
-    app.add_middleware(SecurityHeaders)
     install_error_handlers(app, page=error_page)
     for router in ROUTERS:
         app.include_router(router)

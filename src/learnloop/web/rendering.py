@@ -27,6 +27,7 @@ STATIC = Path(__file__).parent / "static"
 _STATUS_PHRASES = frozenset(status.phrase for status in HTTPStatus)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # every form carries the browser's CSRF token: {{ csrf_field(request) }}
+templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["csrf_field"] = lambda request: Markup(
     f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token(request))}">')
 
