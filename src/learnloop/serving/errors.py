@@ -132,7 +132,6 @@ _WHEN = {
     404: "Nothing with this key or id in the organisation",
     413: "The upload or body is larger than the server accepts",
     422: "Bad input: every problem listed with its file (or request part), row and field",
-    429: "Too many attempts; try again after `Retry-After` seconds",
     502: "The job queue refused the job",
     503: "The server is overloaded or its database unreachable; retry after `Retry-After` seconds",
 }

@@ -24,7 +24,7 @@ from learnloop.serving.deps import (
     SessionDep,
     require_roles,
 )
-from learnloop.serving.throttle import SignInThrottle
+from learnloop.serving.throttle import SignInThrottle, SignInThrottled
 from learnloop.store.dashboards import (
     kpi_points,
     objective_summaries,
@@ -75,19 +75,21 @@ def login(request: Request, session: SessionDep, _form: CsrfFormDep,
     address = request.client.host if request.client else "unknown"
     try:
         throttle.check(address=address, secret=token)
-        try:
-            login_session(request, session, token.strip())
-        except UnauthorizedError:
-            throttle.failed(address=address, secret=token)
-            raise
-    except LearnloopError as error:
-        retry_after = getattr(error, "retry_after", None)
-        return templates.TemplateResponse(
-            request, "login.html", {"next": safe_next(next), "error": error.message},
-            status_code=error.status_code,
-            headers={"Retry-After": str(retry_after)} if retry_after else None,
-        )
+        login_session(request, session, token.strip())
+    except SignInThrottled as error:
+        return _sign_in_again(request, next, error,
+                              headers={"Retry-After": str(error.retry_after)})
+    except UnauthorizedError as error:
+        throttle.failed(address=address, secret=token)
+        return _sign_in_again(request, next, error)
     return RedirectResponse(safe_next(next), status_code=303)
+
+
+def _sign_in_again(request: Request, next_path: str, error: LearnloopError, *,
+                   headers: dict[str, str] | None = None) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, "login.html", {"next": safe_next(next_path), "error": error.message},
+        status_code=error.status_code, headers=headers)
 
 
 @router.post("/logout")
