@@ -23,35 +23,35 @@ def _session_rows(workspace) -> int:
         return session.scalar(select(func.count()).select_from(tables.ConsoleSession))
 
 
-def test_a_copied_cookie_stops_working_after_sign_out(sqlite_workspace) -> None:
-    client = api_client(sqlite_workspace)
-    sign_in(client, secret_for(sqlite_workspace, "admin"))
+def test_a_copied_cookie_stops_working_after_sign_out(workspace) -> None:
+    client = api_client(workspace)
+    sign_in(client, secret_for(workspace, "admin"))
     copied = dict(client.cookies)
     assert client.get("/", follow_redirects=False).status_code == 200
     client.post("/logout", data={"csrf_token": csrf_of(client.get("/").text)})
-    assert _session_rows(sqlite_workspace) == 0
+    assert _session_rows(workspace) == 0
 
-    thief = api_client(sqlite_workspace)
+    thief = api_client(workspace)
     thief.cookies.update(copied)
     assert thief.get("/", follow_redirects=False).status_code == 303
     assert thief.get("/api/status").status_code == 401
 
 
-def test_revoking_a_token_deletes_its_sessions(sqlite_workspace) -> None:
-    browser = api_client(sqlite_workspace)
-    sign_in(browser, secret_for(sqlite_workspace, "ld"))
-    assert _session_rows(sqlite_workspace) == 1
-    admin = bearer(secret_for(sqlite_workspace, "admin"))
+def test_revoking_a_token_deletes_its_sessions(workspace) -> None:
+    browser = api_client(workspace)
+    sign_in(browser, secret_for(workspace, "ld"))
+    assert _session_rows(workspace) == 1
+    admin = bearer(secret_for(workspace, "admin"))
     ld_id = next(token["id"] for token in browser.get("/api/tokens", headers=admin).json()
                  if token["role"] == "ld")
     assert browser.delete(f"/api/tokens/{ld_id}", headers=admin).status_code == 204
-    assert _session_rows(sqlite_workspace) == 0
+    assert _session_rows(workspace) == 0
 
 
-def test_a_session_ends_after_its_lifetime(sqlite_workspace) -> None:
-    client = api_client(sqlite_workspace)
-    sign_in(client, secret_for(sqlite_workspace, "admin"))
-    with sqlite_workspace.session() as session:
+def test_a_session_ends_after_its_lifetime(workspace) -> None:
+    client = api_client(workspace)
+    sign_in(client, secret_for(workspace, "admin"))
+    with workspace.session() as session:
         row = session.scalars(select(tables.ConsoleSession)).one()
         row.created_at = utcnow() - timedelta(hours=13)
     assert client.get("/", follow_redirects=False).status_code == 303
@@ -152,16 +152,16 @@ def test_one_token_prefix_is_throttled_from_every_address() -> None:
     throttle.check(address="10.0.0.99", secret="ll_AAAAAAAAother")  # the window has passed
 
 
-def test_expired_sessions_are_cleared_at_the_next_sign_in(sqlite_workspace) -> None:
-    secret = secret_for(sqlite_workspace, "admin")
-    with sqlite_workspace.session() as session:
+def test_expired_sessions_are_cleared_at_the_next_sign_in(workspace) -> None:
+    secret = secret_for(workspace, "admin")
+    with workspace.session() as session:
         token_id = session.scalar(select(tables.ApiToken.id))
         long_ago = utcnow() - timedelta(days=2)
         console_sessions.start_session(session, id_hash="0" * 64, token_id=token_id,
                                        created_at=long_ago,
                                        expired_before=long_ago - timedelta(days=1))
-    sign_in(api_client(sqlite_workspace), secret)
-    assert _session_rows(sqlite_workspace) == 1
+    sign_in(api_client(workspace), secret)
+    assert _session_rows(workspace) == 1
 
 
 def _dependencies(dependant):
