@@ -8,6 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api_support import api_client, bearer, build_org, secret_for
 from learnloop.domain.events import utcnow
@@ -57,6 +58,14 @@ def test_cookies_are_secure_over_https(sqlite_workspace) -> None:
     cookies = response.headers.get_list("set-cookie")
     assert cookies and all("secure" in cookie.lower() for cookie in cookies)
     assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_cookies_are_secure_behind_a_trusted_tls_proxy(sqlite_workspace) -> None:
+    # what `learnloop serve` runs: uvicorn reads X-Forwarded-Proto from a trusted proxy
+    app = ProxyHeadersMiddleware(create_app(sqlite_workspace), trusted_hosts="testclient")
+    response = TestClient(app).get("/login", headers={"X-Forwarded-Proto": "https"})
+    cookies = response.headers.get_list("set-cookie")
+    assert cookies and all("secure" in cookie.lower() for cookie in cookies)
 
 
 def test_cookies_over_plain_http_in_development_are_not_marked_secure(sqlite_workspace) -> None:

@@ -9,12 +9,11 @@ this module is collected, so the organisation's workspace is made then, in a tem
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -38,9 +37,8 @@ build_org(WORKSPACE)
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(WORKSPACE))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _remove_the_workspace_afterwards() -> Iterator[None]:
-    yield
+@atexit.register  # also when this module's tests were deselected
+def _remove_the_workspace() -> None:
     WORKSPACE.close()
     shutil.rmtree(_FOLDER, ignore_errors=True)
 
