@@ -60,9 +60,12 @@ def test_a_session_ends_after_its_lifetime(workspace) -> None:
 def test_the_cookie_holds_neither_the_token_nor_its_hash(sqlite_workspace) -> None:
     client = api_client(sqlite_workspace)
     secret = secret_for(sqlite_workspace, "admin")
-    sign_in(client, secret)
+    answer = sign_in(client, secret)
     cookie = str(client.cookies)
     assert secret not in cookie and secret_hash(secret) not in cookie
+    set_cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in set_cookie and "samesite=lax" in set_cookie
+    assert "max-age=43200" in set_cookie  # no longer than the session: 12 hours
 
 
 def test_sign_in_without_the_forms_token_is_refused(sqlite_workspace) -> None:

@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from learnloop import __version__
 from learnloop.api.routes import ROUTERS
 from learnloop.jobs import JobQueue, start_in_process, stop_in_process
+from learnloop.serving.auth import SESSION_LIFETIME
 from learnloop.serving.errors import install_error_handlers
 from learnloop.serving.headers import SecurityHeaders
 from learnloop.serving.throttle import SignInThrottle
@@ -53,9 +54,11 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
     app.state.workspace = workspace
     app.state.jobs = jobs
     app.state.sign_in_throttle = SignInThrottle()
-    # signs the console's session cookie; refuses a default secret in production
+    # signs the console's session cookie; refuses a default secret in production. The cookie
+    # lasts no longer than the server-side session it carries.
     app.add_middleware(SessionMiddleware, secret_key=workspace.settings.session_secret(),
-                       same_site="lax", https_only=workspace.settings.environment == "production")
+                       max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
+                       https_only=workspace.settings.environment == "production")
     install_error_handlers(app, page=error_page)
     for router in ROUTERS:
         app.include_router(router)
