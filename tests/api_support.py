@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from learnloop.config import Settings
 from learnloop.domain.events import utcnow
 from learnloop.serving.app import create_app
 from learnloop.store import tables
@@ -57,6 +59,13 @@ def build_org(workspace: Workspace) -> None:
                        unit="%", target=92.0),
             tables.ObjectiveSkill(objective_id=objective.id, skill_id=skill.id),
         ])
+
+
+def private_workspace(home: Path) -> Workspace:
+    """A workspace on its own SQLite file whatever LEARNLOOP_* says, for module-wide fixtures
+    (they start before the per-test fixture that clears the environment)."""
+    return Workspace.open(Settings(home=home, database_url=None, redis_url=None,
+                                   environment="development", secret_key=None))
 
 
 def secret_for(workspace: Workspace, role: str, person: str | None = None) -> str:

@@ -13,8 +13,15 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api_support import api_client, bearer, build_org, csrf_of, flat_routes, secret_for
-from learnloop.workspace import Workspace
+from api_support import (
+    api_client,
+    bearer,
+    build_org,
+    csrf_of,
+    flat_routes,
+    private_workspace,
+    secret_for,
+)
 
 ROLES = ("admin", "ld", "reviewer", "manager", "learner", "integration")
 CALLERS = (*ROLES, "no token", "bad token")
@@ -122,9 +129,7 @@ def _answer_class(response) -> str:
 
 @pytest.fixture(scope="module")
 def organisation(tmp_path_factory) -> dict[str, Any]:
-    from learnloop.config import Settings
-
-    workspace = Workspace.open(Settings(home=tmp_path_factory.mktemp("matrix") / "home"))
+    workspace = private_workspace(tmp_path_factory.mktemp("matrix") / "home")
     build_org(workspace)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)

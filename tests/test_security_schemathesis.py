@@ -23,16 +23,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api_support import bearer, build_org, secret_for
-from learnloop.config import Settings
+from api_support import bearer, build_org, private_workspace, secret_for
 from learnloop.serving.app import create_app
-from learnloop.workspace import Workspace
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="learnloop-schemathesis-"))
-WORKSPACE = Workspace.open(Settings(home=_FOLDER / "home"))
+WORKSPACE = private_workspace(_FOLDER / "home")
 build_org(WORKSPACE)
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(WORKSPACE))
 
