@@ -36,11 +36,13 @@ def test_pages_with_personal_data_are_not_cached(sqlite_workspace) -> None:
     assert client.get("/api/people", headers=admin).headers["cache-control"] == "no-store"
 
 
-def test_the_overview_has_no_inline_script(sqlite_workspace) -> None:
+def test_the_overview_has_no_inline_script_even_with_hostile_names(sqlite_workspace) -> None:
+    hostile = '"></div></script><script>alert(1)</script>'
     build_org(sqlite_workspace)
     with sqlite_workspace.session() as session:
         org = sqlite_workspace.organisation(session)
         team = session.scalars(select(tables.Team).where(tables.Team.key == "sales")).one()
+        team.name = hostile
         session.add(tables.Signal(organisation_id=org.id, key="s1", metric="renewal_rate",
                                   subject_type="team", subject_id=team.id, value=90.0,
                                   observed_at=utcnow(), source="test"))
@@ -48,6 +50,7 @@ def test_the_overview_has_no_inline_script(sqlite_workspace) -> None:
         "/", headers=bearer(secret_for(sqlite_workspace, "admin")))
     assert response.status_code == 200
     assert 'data-figure="' in response.text
+    assert hostile not in response.text and "<script>alert" not in response.text
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, flags=re.S)
     assert scripts and all('src="/static/' in tag and not body.strip() for tag, body in scripts)
 
