@@ -5,10 +5,13 @@ Rows are written straight through the tables so these tests depend on no importe
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from learnloop.config import Settings
 from learnloop.domain.events import utcnow
 from learnloop.serving.app import create_app
 from learnloop.store import tables
@@ -58,6 +61,13 @@ def build_org(workspace: Workspace) -> None:
         ])
 
 
+def private_workspace(home: Path) -> Workspace:
+    """A workspace on its own SQLite file whatever LEARNLOOP_* says, for module-wide fixtures
+    (they start before the per-test fixture that clears the environment)."""
+    return Workspace.open(Settings(home=home, database_url=None, redis_url=None,
+                                   environment="development", secret_key=None))
+
+
 def secret_for(workspace: Workspace, role: str, person: str | None = None) -> str:
     with workspace.session() as session:
         org = workspace.organisation(session)
@@ -81,6 +91,21 @@ def flat_routes(routes: list) -> list:
         inner = getattr(route, "original_router", None)
         found.extend(flat_routes(inner.routes) if inner is not None else [route])
     return found
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token a console page put into its forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, token: str, next_path: str | None = None):
+    """Sign in as a browser does: open the sign-in page, post its form with the token."""
+    form = {"token": token, "csrf_token": csrf_of(client.get("/login").text)}
+    if next_path is not None:
+        form["next"] = next_path
+    return client.post("/login", data=form, follow_redirects=False)
 
 
 def now_iso() -> str:

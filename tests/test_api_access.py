@@ -99,7 +99,8 @@ def test_console_session_cookie_authenticates_until_logout(sqlite_workspace) -> 
 
     @app.post("/test-logout")
     def _logout(request: Request) -> dict:
-        logout_session(request)
+        with sqlite_workspace.session() as session:
+            logout_session(request, session)
         return {}
 
     client = TestClient(app)

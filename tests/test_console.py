@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from api_support import csrf_of, sign_in
 from learnloop.serving.app import create_app
 from learnloop.store.event_log import EventLog
 from learnloop.tokens import issue_token
@@ -33,7 +34,7 @@ def _token(workspace: Workspace, role: str, person_key: str | None = None) -> st
 
 
 def _sign_in(client: TestClient, token: str, next_path: str = "/") -> object:
-    return client.post("/login", data={"token": token, "next": next_path}, follow_redirects=False)
+    return sign_in(client, token, next_path)
 
 
 def test_console_asks_for_sign_in_first(client: TestClient) -> None:
@@ -77,7 +78,8 @@ def test_sign_in_never_redirects_off_site(client: TestClient, sqlite_workspace: 
 def test_sign_out_ends_the_session(client: TestClient, sqlite_workspace: Workspace) -> None:
     _sign_in(client, _token(sqlite_workspace, "admin"))
     assert client.get("/", follow_redirects=False).status_code == 200
-    client.post("/logout", follow_redirects=False)
+    client.post("/logout", data={"csrf_token": csrf_of(client.get("/").text)},
+                follow_redirects=False)
     assert client.get("/", follow_redirects=False).status_code == 303
 
 

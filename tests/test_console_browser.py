@@ -1,4 +1,5 @@
-"""The console in a real browser: sign in with the demo's token and see the KPI charts render.
+"""The console in a real browser: sign in with the demo's token and see the KPI charts render,
+with the content security policy refusing nothing.
 
 Needs Debian's chromium (/usr/bin/chromium). Outside CI it skips, saying so, when Chromium is
 not installed; in CI (`CI=true`, where `.ci/run` installs it) a missing Chromium fails the run.
@@ -94,6 +95,10 @@ def test_demo_console_renders_kpi_charts_in_chromium(tmp_path: Path) -> None:
                     blocked.append(request.url) if not request.url.startswith(base) else None
                 ),
             )
+            refused: list[str] = []
+            page.on("console", lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text
+                else None))
             page.goto(f"{base}/")
             assert page.url.startswith(f"{base}/login")
             page.fill("#token", summary.admin_token)
@@ -104,6 +109,7 @@ def test_demo_console_renders_kpi_charts_in_chromium(tmp_path: Path) -> None:
             page.screenshot(path=str(tmp_path / "console.png"), full_page=True)
             browser.close()
         assert blocked == [], f"the console fetched something off this server: {blocked}"
+        assert refused == [], f"the content security policy refused something: {refused}"
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -10,7 +10,7 @@ import logging
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api_support import api_client, bearer, build_org, flat_routes, secret_for
+from api_support import api_client, bearer, build_org, flat_routes, secret_for, sign_in
 from learnloop.serving.deps import RoleDocumentedRoute
 from learnloop.workspace import Workspace
 
@@ -19,8 +19,7 @@ WAY_BACK = '<a href="/">Back to the start</a>'
 
 def _signed_in(workspace: Workspace, role: str, person: str | None = None) -> TestClient:
     client = api_client(workspace)
-    answer = client.post("/login", data={"token": secret_for(workspace, role, person)},
-                         follow_redirects=False)
+    answer = sign_in(client, secret_for(workspace, role, person))
     assert answer.status_code == 303
     return client
 
@@ -83,8 +82,7 @@ def test_sign_in_comes_back_to_the_page_asked_for_with_its_query(sqlite_workspac
     asked = client.get("/people", params={"team": "ops"}, follow_redirects=False)
     assert asked.status_code == 303
     assert asked.headers["location"] == "/login?next=/people%3Fteam%3Dops"
-    signed_in = client.post("/login", data={"token": secret_for(sqlite_workspace, "ld"),
-                                            "next": "/people?team=ops"}, follow_redirects=False)
+    signed_in = sign_in(client, secret_for(sqlite_workspace, "ld"), "/people?team=ops")
     assert signed_in.headers["location"] == "/people?team=ops"
     assert client.get("/people", params={"team": "ops"}).status_code == 200
 

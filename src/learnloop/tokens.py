@@ -21,6 +21,7 @@ from learnloop.domain.tokens import (
 from learnloop.errors import InputError, NotFoundError, Problem, UnauthorizedError
 from learnloop.store import Session
 from learnloop.store import tokens as store
+from learnloop.store.console_sessions import end_sessions_of_token
 from learnloop.store.event_log import EventLog
 from learnloop.store.people import person_id_by_key, report_ids
 
@@ -98,6 +99,7 @@ def revoke_token(session: Session, *, organisation_id: int, token_id: int, actor
     if token.revoked_at is not None:
         return
     store.mark_revoked(session, token_id=token.id, at=utcnow())
+    end_sessions_of_token(session, token_id=token.id)
     EventLog(session, organisation_id).record(
         EventKind.TOKEN_REVOKED, actor=actor, subject_type="token", subject_id=str(token.id),
         payload={"name": token.name, "role": token.role, "prefix": token.prefix})

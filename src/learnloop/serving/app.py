@@ -1,4 +1,5 @@
-"""Builds the web application for one workspace: API routers, console pages, static files, errors.
+"""Builds the web application for one workspace: API routers, console pages, static files, errors,
+security headers, sessions and the sign-in throttle.
 
 `create_app(workspace, consume_jobs=True)` also runs a job consumer for the server's lifetime.
 """
@@ -15,7 +16,10 @@ from starlette.middleware.sessions import SessionMiddleware
 from learnloop import __version__
 from learnloop.api.routes import ROUTERS
 from learnloop.jobs import JobQueue, start_in_process, stop_in_process
+from learnloop.serving.auth import SESSION_LIFETIME
 from learnloop.serving.errors import install_error_handlers
+from learnloop.serving.headers import SecurityHeaders
+from learnloop.serving.throttle import SignInThrottle
 from learnloop.web.rendering import STATIC, error_page
 from learnloop.web.routes import router as console_router
 from learnloop.workspace import Workspace
@@ -23,6 +27,12 @@ from learnloop.workspace import Workspace
 __all__ = ["create_app"]
 
 IN_PROCESS_WORKERS = 2
+
+
+class _LearnloopApp(FastAPI):
+    def build_middleware_stack(self):  # type: ignore[no-untyped-def]
+        # outside even the server-error layer, so a 500 carries the security headers too
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
@@ -37,14 +47,18 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
             if consumer is not None:
                 stop_in_process(consumer)
 
-    app = FastAPI(title="learnloop", version=__version__, docs_url="/docs", lifespan=lifespan,
-                  description="The learnloop API. Authenticate with `Authorization: Bearer "
-                              "<token>`; each operation lists the roles it admits.")
+    app = _LearnloopApp(
+        title="learnloop", version=__version__, docs_url="/docs", lifespan=lifespan,
+        description="The learnloop API. Authenticate with `Authorization: Bearer <token>`; each "
+                    "operation lists the roles it admits and the error answers it can give.")
     app.state.workspace = workspace
     app.state.jobs = jobs
-    # signs the console's session cookie; refuses a default secret in production
+    app.state.sign_in_throttle = SignInThrottle()
+    # signs the console's session cookie; refuses a default secret in production. The cookie
+    # lasts no longer than the server-side session it carries.
     app.add_middleware(SessionMiddleware, secret_key=workspace.settings.session_secret(),
-                       same_site="lax", https_only=workspace.settings.environment == "production")
+                       max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
+                       https_only=workspace.settings.environment == "production")
     install_error_handlers(app, page=error_page)
     for router in ROUTERS:
         app.include_router(router)

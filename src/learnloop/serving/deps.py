@@ -1,7 +1,8 @@
 """Dependencies the API and the console share: workspace, session, caller, roles, person scope.
 
 Each route states the roles it admits with `require_roles(...)`; `RoleDocumentedRoute` copies
-them into the route's OpenAPI description (and `x-roles`), so the docs cannot drift from the code.
+them into the route's OpenAPI description (and `x-roles`) and lists the error answers the route
+can give, so the docs cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
+from fastapi.dependencies.utils import get_dependant
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -18,15 +20,20 @@ from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
 from learnloop.errors import ForbiddenError, NotFoundError
 from learnloop.jobs import JobQueue
 from learnloop.serving.auth import principal_from_request
+from learnloop.serving.errors import error_responses
 from learnloop.store import Session
 from learnloop.store.people import person_id_by_key
 from learnloop.store.tables import Organisation
 from learnloop.workspace import Workspace
 
 __all__ = [
-    "JobsDep", "OrganisationDep", "PrincipalDep", "ReadablePersonDep", "RoleDocumentedRoute",
-    "SessionDep", "WorkspaceDep", "require_roles",
+    "LARGEST_NUMBER", "JobsDep", "OrganisationDep", "PrincipalDep", "ReadablePersonDep",
+    "RoleDocumentedRoute", "SessionDep", "WorkspaceDep", "require_roles",
 ]
+
+# the largest integer both databases hold (a signed 64-bit BIGINT): every numeric parameter
+# (ids, offsets) is checked against it, so a larger one answers 422, never a database error
+LARGEST_NUMBER = 2**63 - 1
 
 # declared for the OpenAPI "Authorize" button; the header itself is read by principal_from_request
 _bearer_scheme = HTTPBearer(auto_error=False, description="An API token: `ll_…`")
@@ -104,22 +111,40 @@ def _readable_person(key: str, session: SessionDep, principal: PrincipalDep) -> 
 ReadablePersonDep = Annotated[int, Depends(_readable_person)]
 
 
-def _admitted_roles(dependant: Dependant) -> tuple[AccessRole, ...] | None:
+def _dependants(dependant: Dependant) -> Iterator[Dependant]:
+    """`dependant` and every dependency under it, depth first."""
+    yield dependant
     for dependency in dependant.dependencies:
-        call: Callable[..., Any] | None = dependency.call
+        yield from _dependants(dependency)
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    return (found.call for found in _dependants(dependant) if found.call is not None)
+
+
+def _admitted_roles(dependant: Dependant) -> tuple[AccessRole, ...] | None:
+    for call in _calls(dependant):
         roles = getattr(call, "admitted_roles", None)
         if roles is not None:
             return roles
-        found = _admitted_roles(dependency)
-        if found is not None:
-            return found
     return None
 
 
 class RoleDocumentedRoute(APIRoute):
-    """A route whose OpenAPI description ends with the roles it admits."""
+    """A route whose OpenAPI description ends with the roles it admits, and whose `responses`
+    list every error answer it can give (with the error JSON shape)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        dependant = get_dependant(path=path, call=endpoint)
+        every = list(_dependants(dependant))
+        calls = {found.call for found in every}
+        writes = set(kwargs.get("methods") or ()) - {"GET", "HEAD"}
+        errors = error_responses(
+            authenticated=_principal in calls,
+            has_path_parameters=any(found.path_params for found in every),
+            has_body=any(found.body_params for found in every),
+            queues_jobs=_jobs in calls and bool(writes))
+        kwargs["responses"] = {**errors, **(kwargs.get("responses") or {})}
         super().__init__(path, endpoint, **kwargs)
         roles = _admitted_roles(self.dependant)
         self.admitted_roles = roles

@@ -17,11 +17,13 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from learnloop.errors import InputError, LearnloopError, Problem, UnauthorizedError
 
-__all__ = ["ErrorAnswer", "ErrorPage", "error_answer", "error_body", "install_error_handlers"]
+__all__ = ["ErrorAnswer", "ErrorOut", "ErrorPage", "error_answer", "error_body", "error_responses",
+           "install_error_handlers"]
 
 log = logging.getLogger("learnloop.serving")
 
@@ -62,6 +64,13 @@ def _validation_problems(error: RequestValidationError) -> list[Problem]:
     return problems
 
 
+def _headers(error: LearnloopError) -> dict[str, str] | None:
+    if isinstance(error, UnauthorizedError):
+        return {"WWW-Authenticate": "Bearer"}
+    retry_after = getattr(error, "retry_after", None)  # throttled or overloaded: when to retry
+    return {"Retry-After": str(retry_after)} if retry_after is not None else None
+
+
 def error_answer(request: Request, error: Exception) -> ErrorAnswer:
     """What the client is told about `error`; anything unexpected is logged and told nothing."""
     if isinstance(error, LearnloopError):
@@ -72,8 +81,7 @@ def error_answer(request: Request, error: Exception) -> ErrorAnswer:
             error.status_code, _type_name(error), error.message,
             problems=error.problems if is_input else [],
             total_problems=error.total if is_input else None,
-            headers={"WWW-Authenticate": "Bearer"} if isinstance(error, UnauthorizedError)
-            else None)
+            headers=_headers(error))
     if isinstance(error, RequestValidationError):
         problems = _validation_problems(error)
         noun = "problem" if len(problems) == 1 else "problems"
@@ -95,6 +103,54 @@ def error_body(answer: ErrorAnswer) -> dict[str, Any]:
     if answer.total_problems is not None and answer.total_problems > len(answer.problems):
         body["total_problems"] = answer.total_problems
     return {"error": body}
+
+
+class ProblemOut(BaseModel):
+    file: str | None
+    row: int | None
+    field: str | None
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    type: str
+    message: str
+    problems: list[ProblemOut]
+    total_problems: int | None = None
+
+
+class ErrorOut(BaseModel):
+    """The API's error answer, as `error_body` writes it."""
+
+    error: ErrorDetail
+
+
+_WHEN = {
+    400: "The request could not be read (e.g. a malformed multipart upload)",
+    401: "No token, a malformed `Authorization` header, or an unknown or revoked token",
+    403: "The token's role or scope does not admit this request",
+    404: "Nothing with this key or id in the organisation",
+    413: "The upload or body is larger than the server accepts",
+    422: "Bad input: every problem listed with its file (or request part), row and field",
+    502: "The job queue refused the job",
+    503: "The server is overloaded or its database unreachable; retry after `Retry-After` seconds",
+}
+
+
+def error_responses(*, authenticated: bool, has_path_parameters: bool, has_body: bool,
+                    queues_jobs: bool) -> dict[int | str, dict[str, Any]]:
+    """The error answers an operation can give, for its OpenAPI `responses` (one place for all)."""
+    statuses = {422, 503}
+    if authenticated:
+        statuses |= {401, 403}
+    if has_path_parameters:
+        statuses.add(404)
+    if has_body:
+        statuses |= {400, 413}
+    if queues_jobs:
+        statuses.add(502)
+    return {status: {"model": ErrorOut, "description": _WHEN[status]}
+            for status in sorted(statuses)}
 
 
 def _is_api(request: Request) -> bool:

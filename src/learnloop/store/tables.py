@@ -29,6 +29,7 @@ __all__ = [
     "AgentCursor",
     "ApiToken",
     "Base",
+    "ConsoleSession",
     "Event",
     "Kpi",
     "Objective",
@@ -295,3 +296,15 @@ class AgentCursor(Base):
     agent: Mapped[str] = mapped_column(String(128))
     last_event_id: Mapped[int] = mapped_column(BigId)
     updated_at: Mapped[datetime]
+
+
+class ConsoleSession(Base):
+    """A signed-in console browser. The cookie holds a random id; only its sha256 is kept here,
+    and deleting the row (sign-out, token revoked) ends the session for good."""
+
+    __tablename__ = "console_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"),
+                                          index=True)
+    created_at: Mapped[datetime]

@@ -15,6 +15,7 @@ from learnloop.domain.evidence import EvidenceKind
 from learnloop.domain.standing import skill_standings
 from learnloop.errors import ForbiddenError
 from learnloop.serving.deps import (
+    LARGEST_NUMBER,
     OrganisationDep,
     ReadablePersonDep,
     RoleDocumentedRoute,
@@ -39,7 +40,7 @@ def people(
     organisation: OrganisationDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER)],
     team: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=LARGEST_NUMBER)] = 0,
 ) -> HTMLResponse:
     """Everyone for staff; a manager's own record and everyone below them."""
     total, rows = person_page(

@@ -12,9 +12,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from learnloop import __version__
 from learnloop.domain.access import Principal
+from learnloop.serving.csrf import CSRF_FIELD, csrf_token
 from learnloop.serving.errors import ErrorAnswer
 from learnloop.store.tables import Organisation
 from learnloop.web.navigation import visible_navigation
@@ -24,6 +26,10 @@ __all__ = ["STATIC", "error_page", "page", "safe_next", "templates"]
 STATIC = Path(__file__).parent / "static"
 _STATUS_PHRASES = frozenset(status.phrase for status in HTTPStatus)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# every form carries the browser's CSRF token: {{ csrf_field(request) }}
+templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["csrf_field"] = lambda request: Markup(
+    f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token(request))}">')
 
 
 def page(

@@ -10,13 +10,21 @@ from pathlib import Path
 from typing import Annotated
 
 import plotly
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
-from learnloop.errors import ForbiddenError, LearnloopError
+from learnloop.errors import ForbiddenError, LearnloopError, UnauthorizedError
 from learnloop.serving.auth import login_session, logout_session
-from learnloop.serving.deps import OrganisationDep, RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.serving.csrf import CsrfFormDep
+from learnloop.serving.deps import (
+    LARGEST_NUMBER,
+    OrganisationDep,
+    RoleDocumentedRoute,
+    SessionDep,
+    require_roles,
+)
+from learnloop.serving.throttle import SignInThrottle, SignInThrottled
 from learnloop.store.catalogue import objective_list, team_list
 from learnloop.store.dashboards import (
     kpi_points,
@@ -55,22 +63,37 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
     )
 
 
+def _sign_in_throttle(request: Request) -> SignInThrottle:
+    return request.app.state.sign_in_throttle
+
+
 @router.post("/login", response_model=None)
-def login(request: Request, session: SessionDep, token: str = Form(...),
-          next: str = Form("/")) -> Response:  # noqa: A002 - form field name
+def login(request: Request, session: SessionDep, _form: CsrfFormDep,
+          throttle: Annotated[SignInThrottle, Depends(_sign_in_throttle)],
+          token: str = Form(...), next: str = Form("/")) -> Response:  # noqa: A002 - form field
+    address = request.client.host if request.client else "unknown"
     try:
+        throttle.check(address=address, secret=token)
         login_session(request, session, token.strip())
-    except LearnloopError as error:
-        return templates.TemplateResponse(
-            request, "login.html", {"next": safe_next(next), "error": error.message},
-            status_code=401,
-        )
+    except SignInThrottled as error:
+        return _sign_in_again(request, next, error,
+                              headers={"Retry-After": str(error.retry_after)})
+    except UnauthorizedError as error:
+        throttle.failed(address=address, secret=token)
+        return _sign_in_again(request, next, error)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
+def _sign_in_again(request: Request, next_path: str, error: LearnloopError, *,
+                   headers: dict[str, str] | None = None) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, "login.html", {"next": safe_next(next_path), "error": error.message},
+        status_code=error.status_code, headers=headers)
+
+
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    logout_session(request)
+def logout(request: Request, session: SessionDep, _form: CsrfFormDep) -> RedirectResponse:
+    logout_session(request, session)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -108,7 +131,7 @@ def events(
     organisation: OrganisationDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)],
     kind: str | None = None,
-    before_id: int | None = None,
+    before_id: Annotated[int | None, Query(ge=1, le=LARGEST_NUMBER)] = None,
 ) -> HTMLResponse:
     """The append-only event log, newest first, fifty a page."""
     found = EventLog(session, principal.organisation_id).recent(

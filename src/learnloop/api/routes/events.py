@@ -8,7 +8,12 @@ from fastapi import APIRouter, Query
 
 from learnloop.api.schemas import EventPage
 from learnloop.domain.access import AccessRole, Principal
-from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.serving.deps import (
+    LARGEST_NUMBER,
+    RoleDocumentedRoute,
+    SessionDep,
+    require_roles,
+)
 from learnloop.store.event_log import EventLog
 
 router = APIRouter(prefix="/api", tags=["events"], route_class=RoleDocumentedRoute)
@@ -19,7 +24,8 @@ def events(
     session: SessionDep,
     principal: Annotated[Principal, require_roles(AccessRole.ADMIN, AccessRole.LD)],
     kind: Annotated[str | None, Query(description="Only this event kind.")] = None,
-    before_id: Annotated[int | None, Query(description="Events older than this id.")] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=LARGEST_NUMBER,
+                                           description="Events older than this id.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Recent events; pass `next_before_id` back as `before_id` for the page before."""

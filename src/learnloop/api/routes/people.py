@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from learnloop.api.schemas import PersonDetail, PersonPage, PersonSummary
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.serving.deps import (
+    LARGEST_NUMBER,
     ReadablePersonDep,
     RoleDocumentedRoute,
     SessionDep,
@@ -29,7 +30,7 @@ def list_people(
     session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER)],
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=LARGEST_NUMBER)] = 0,
     team: Annotated[str | None, Query(description="Only this team (team key).")] = None,
 ) -> dict[str, Any]:
     """People ordered by key; a manager sees themself and everyone below them."""

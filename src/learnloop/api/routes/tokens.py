@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 
 from learnloop.api.schemas import IssuedTokenOut, TokenOut, TokenRequest
 from learnloop.domain.access import AccessRole, Principal
-from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.serving.deps import (
+    LARGEST_NUMBER,
+    RoleDocumentedRoute,
+    SessionDep,
+    require_roles,
+)
 from learnloop.tokens import IssuedToken, TokenInfo, issue_token, list_tokens, revoke_token
 
 router = APIRouter(prefix="/api/tokens", tags=["tokens"], route_class=RoleDocumentedRoute)
@@ -31,7 +36,8 @@ def get_tokens(session: SessionDep, principal: Admin) -> list[TokenInfo]:
 
 
 @router.delete("/{token_id}", status_code=204, response_class=Response)
-def delete_token(token_id: int, session: SessionDep, principal: Admin) -> Response:
+def delete_token(token_id: Annotated[int, Path(ge=1, le=LARGEST_NUMBER)], session: SessionDep,
+                 principal: Admin) -> Response:
     """Revoke a token: it stops working at once (also in console sessions)."""
     revoke_token(session, organisation_id=principal.organisation_id, token_id=token_id,
                  actor=principal.actor)
