@@ -90,7 +90,7 @@ def token_scopes(role: AccessRole, requested: Iterable[str] | None, *,
     wider = sorted(scope for scope in scopes if not grants(admitted, scope))
     if wider:
         allowed = format_scopes(admitted) or "none"
-        raise InputError(f"a {role} token may not have {', '.join(wider)}; "
+        raise InputError(f"{role} tokens may not have {', '.join(wider)}; "
                          f"the {role} role admits: {allowed}",
                          [Problem(f"{scope!r} is wider than the {role} role admits",
                                   field="scopes") for scope in wider])
