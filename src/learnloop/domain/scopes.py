@@ -104,7 +104,6 @@ def token_scopes(role: AccessRole, requested: Iterable[str] | None, *,
     return scopes
 
 
-
 def _quoted(scopes: Iterable[str]) -> str:
     return ", ".join(f"`{scope}`" for scope in sorted(scopes))
 
