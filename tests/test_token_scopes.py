@@ -4,16 +4,18 @@ chart or probe it; a narrowed token does only what it names; no token is wider t
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import text
 
 from api_support import api_client, bearer, build_org, secret_for
 from cli_support import learnloop, row, succeeded
-from conftest import make_settings
 from learnloop.errors import InputError
+from learnloop.store import migrate
 from learnloop.store.event_log import EventLog
-from learnloop.store.migrate import head_revision, upgrade
 from learnloop.tokens import issue_token, list_tokens
 from learnloop.workspace import Workspace
 
@@ -202,29 +204,37 @@ def test_every_api_write_names_its_scope_in_openapi(sqlite_workspace) -> None:
     assert spec["paths"]["/api/people"]["get"]["x-scopes"] == []
 
 
-def test_tokens_made_before_scopes_get_their_role_defaults(tmp_path) -> None:
-    workspace = Workspace.open(make_settings(tmp_path), migrate=False)
-    try:
-        upgrade(workspace.database, "0002")
-        with workspace.database.engine.begin() as connection:
-            connection.execute(text("INSERT INTO organisations (key, name, created_at) "
-                                    "VALUES ('acme', 'Acme', CURRENT_TIMESTAMP)"))
-            for role in ("admin", "ld", "integration", "learner"):
-                connection.execute(text(
-                    "INSERT INTO api_tokens (organisation_id, name, role, prefix, secret_hash, "
-                    "created_at) VALUES (1, :role, :role, 'll_x', :role, CURRENT_TIMESTAMP)"),
-                    {"role": role})
-        assert upgrade(workspace.database) == head_revision()
-        with workspace.database.engine.connect() as connection:
-            scopes = dict(connection.execute(text("SELECT role, scopes FROM api_tokens")).all())
-    finally:
-        workspace.close()
+def _downgrade(workspace: Workspace, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrate.__file__).parent / "migrations"))
+    with workspace.database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_tokens_made_before_scopes_get_their_role_defaults(workspace) -> None:
+    _downgrade(workspace, "0002")
+    with workspace.database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO organisations (key, name, created_at) "
+                                "VALUES ('old', 'Old', CURRENT_TIMESTAMP)"))
+        for role in ("admin", "ld", "integration", "learner"):
+            connection.execute(text(
+                "INSERT INTO api_tokens (organisation_id, name, role, prefix, secret_hash, "
+                "created_at) SELECT id, :role, :role, 'll_x', :role, CURRENT_TIMESTAMP "
+                "FROM organisations WHERE key = 'old'"), {"role": role})
+    assert migrate.upgrade(workspace.database) == migrate.head_revision()
+    with workspace.database.engine.connect() as connection:
+        scopes = dict(connection.execute(text("SELECT role, scopes FROM api_tokens")).all())
     assert scopes == {"admin": "imports:* loop:run signals:write tokens:write",
                       "ld": "imports:* loop:run",
                       "integration": "imports:evidence imports:pulse imports:signals "
                                      "signals:write",
                       "learner": ""}
-
+    # and the upgraded tokens answer with exactly those scopes
+    with workspace.session() as session:
+        listed = list_tokens(session, organisation_id=workspace.organisation(session, "old").id)
+    assert [token.scopes for token in listed][2] == (
+        "imports:evidence", "imports:pulse", "imports:signals", "signals:write")
 
 
 def _scope_rows(listed: str) -> list[list[str]]:
