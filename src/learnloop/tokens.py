@@ -5,11 +5,14 @@ Used by the CLI (`learnloop token …`), the API (`/api/tokens`) and the console
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from learnloop.connectors.importers.registry import importers
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.events import EventKind, utcnow
+from learnloop.domain.scopes import format_scopes, token_scopes
 from learnloop.domain.tokens import (
     PERSONAL_ROLES,
     display_prefix,
@@ -36,6 +39,7 @@ class IssuedToken:
     id: int
     name: str
     role: str
+    scopes: tuple[str, ...]
     secret: str
 
 
@@ -45,6 +49,7 @@ class TokenInfo:
     name: str
     role: str
     person_key: str | None
+    scopes: tuple[str, ...]
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
@@ -52,9 +57,14 @@ class TokenInfo:
 
 
 def issue_token(session: Session, *, organisation_id: int, role: str, name: str | None,
-                person_key: str | None, actor: str) -> IssuedToken:
-    """Create a token; manager and learner tokens belong to a person, integration tokens to none."""
+                person_key: str | None, actor: str, scopes: Iterable[str] | None = None,
+                within: Collection[str] | None = None) -> IssuedToken:
+    """Create a token; manager and learner tokens belong to a person, integration tokens to none.
+
+    `scopes` narrows what it may change (None: its role's defaults); `within`, the creating
+    token's own scopes when a token creates it, bounds them."""
     access_role = parse_role(role)
+    granted = token_scopes(access_role, scopes, import_kinds=list(importers()), within=within)
     person_id: int | None = None
     if access_role in PERSONAL_ROLES and not person_key:
         raise InputError(f"a {access_role} token needs a person (the key of the person it "
@@ -74,19 +84,21 @@ def issue_token(session: Session, *, organisation_id: int, role: str, name: str 
     row = store.insert_token(session, organisation_id=organisation_id, name=label,
                              role=access_role.value, person_id=person_id,
                              prefix=display_prefix(secret), secret_hash=secret_hash(secret),
-                             created_at=utcnow())
+                             scopes=format_scopes(granted), created_at=utcnow())
     EventLog(session, organisation_id).record(
         EventKind.TOKEN_CREATED, actor=actor, subject_type="token", subject_id=str(row.id),
         payload={"name": label, "role": access_role.value, "person": person_key,
-                 "prefix": row.prefix})
-    return IssuedToken(id=row.id, name=label, role=access_role.value, secret=secret)
+                 "prefix": row.prefix, "scopes": sorted(granted)})
+    return IssuedToken(id=row.id, name=label, role=access_role.value,
+                       scopes=tuple(sorted(granted)), secret=secret)
 
 
 def list_tokens(session: Session, *, organisation_id: int) -> list[TokenInfo]:
     return [
         TokenInfo(id=token.id, name=token.name, role=token.role, person_key=person_key,
-                  prefix=token.prefix, created_at=token.created_at,
-                  last_used_at=token.last_used_at, revoked_at=token.revoked_at)
+                  scopes=tuple(token.scopes.split()), prefix=token.prefix,
+                  created_at=token.created_at, last_used_at=token.last_used_at,
+                  revoked_at=token.revoked_at)
         for token, person_key in store.token_rows(session, organisation_id=organisation_id)
     ]
 
@@ -126,4 +138,5 @@ def principal_for_hash(session: Session, hashed: str) -> Principal:
         reports = report_ids(session, organisation_id=token.organisation_id,
                              manager_id=token.person_id)
     return Principal(organisation_id=token.organisation_id, role=role, name=token.name,
-                     person_id=token.person_id, token_id=token.id, reports=reports)
+                     person_id=token.person_id, token_id=token.id, reports=reports,
+                     scopes=frozenset(token.scopes.split()))

@@ -187,12 +187,16 @@ class TokenRequest(BaseModel):
     role: str
     name: str | None = None
     person: str | None = None
+    scopes: list[str] | None = Field(
+        default=None, description="What the token may change, e.g. `imports:signals`; omitted: "
+                                  "its role's defaults; `[]`: nothing.")
 
 
 class IssuedTokenOut(BaseModel):
     id: int
     name: str
     role: str
+    scopes: list[str]
     secret: str
 
 
@@ -201,6 +205,7 @@ class TokenOut(BaseModel):
     name: str
     role: str
     person_key: str | None
+    scopes: list[str]
     prefix: str
     created_at: datetime
     last_used_at: datetime | None

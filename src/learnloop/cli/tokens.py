@@ -28,6 +28,14 @@ def token_create(
     person: Annotated[
         str | None, typer.Option("--person", help="Person key (required for manager and learner).")
     ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="What the token may change, e.g. imports:signals (repeat, or separate with "
+            "commas; '' for nothing). Default: the role's default scopes.",
+        ),
+    ] = None,
     org: OrgOption = None,
 ) -> None:
     """Create an API token; the secret is printed once and stored only as a hash."""
@@ -41,22 +49,25 @@ def token_create(
             name=name,
             person_key=person,
             actor="cli",
+            scopes=scope or None,
         )
     err.print(
-        f"token {issued.name!r} (id {issued.id}, role {issued.role}) created; "
-        "store it now, it is not shown again:"
+        f"token {issued.name!r} (id {issued.id}, role {issued.role}) created with scopes "
+        f"{' '.join(issued.scopes) or '(none)'}; store it now, it is not shown again:"
     )
     out.print(issued.secret, markup=False, highlight=False, soft_wrap=True)
 
 
 @token_app.command("list")
 def token_list(org: OrgOption = None) -> None:
-    """List the organisation's tokens (never their secrets)."""
+    """List the organisation's tokens (never their secrets), then what each may change."""
     from learnloop.tokens import list_tokens
 
     with organisation_session(org) as (_, session, organisation):
         tokens = list_tokens(session, organisation_id=organisation.id)
     table = Table("id", "name", "role", "person", "prefix", "created", "last used", "revoked")
+    # scopes are long: a table of their own keeps the main one narrow enough to read
+    scopes = Table("id", "name", "scopes (what the token may change)")
     for token in tokens:
         table.add_row(
             str(token.id),
@@ -68,7 +79,9 @@ def token_list(org: OrgOption = None) -> None:
             f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "",
             f"{token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "",
         )
+        scopes.add_row(str(token.id), token.name, " ".join(token.scopes) or "(none)")
     out.print(table)
+    out.print(scopes)
 
 
 @token_app.command("revoke")

@@ -34,6 +34,8 @@ class Principal:
     token_id: int | None = None
     # ids of every person below this principal in the management chain (managers only)
     reports: frozenset[int] = field(default_factory=frozenset)
+    # what the token may change (learnloop.domain.scopes); none unless the token holds them
+    scopes: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def actor(self) -> str:

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from learnloop.domain.access import STAFF_ROLES, AccessRole, Principal
+from learnloop.domain.scopes import scope_note
 from learnloop.errors import ForbiddenError, NotFoundError
 from learnloop.jobs import JobQueue
 from learnloop.serving.auth import principal_from_request
@@ -130,9 +131,19 @@ def _admitted_roles(dependant: Dependant) -> tuple[AccessRole, ...] | None:
     return None
 
 
+def _required_scopes(dependant: Dependant) -> list[str]:
+    """The scopes the route's checks (learnloop.serving.scopes) demand, in the order declared."""
+    found: list[str] = []
+    for dependency in dependant.dependencies:
+        scope = getattr(dependency.call, "required_scope", None)
+        found.extend([scope] if scope is not None else _required_scopes(dependency))
+    return list(dict.fromkeys(found))
+
+
 class RoleDocumentedRoute(APIRoute):
-    """A route whose OpenAPI description ends with the roles it admits, and whose `responses`
-    list every error answer it can give (with the error JSON shape)."""
+    """A route whose OpenAPI description ends with the roles it admits and the token scopes it
+    needs (`x-roles`, `x-scopes`), and whose `responses` list every error answer it can give
+    (with the error JSON shape)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         dependant = get_dependant(path=path, call=endpoint)
@@ -150,6 +161,10 @@ class RoleDocumentedRoute(APIRoute):
         self.admitted_roles = roles
         note = ("**Roles:** " + ", ".join(f"`{role}`" for role in roles) if roles is not None
                 else "**Roles:** none needed (no authentication)")
+        self.required_scopes = _required_scopes(self.dependant)
+        if self.required_scopes:
+            note += "\n\n" + scope_note(self.required_scopes)
         self.description = f"{self.description}\n\n{note}".strip()
         self.openapi_extra = {**(self.openapi_extra or {}),
-                              "x-roles": [str(role) for role in roles or ()]}
+                              "x-roles": [str(role) for role in roles or ()],
+                              "x-scopes": self.required_scopes}

@@ -280,6 +280,8 @@ class ApiToken(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     prefix: Mapped[str] = mapped_column(String(16), index=True)
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # what the token may change, space-separated (learnloop.domain.scopes); '' for nothing
+    scopes: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

@@ -18,11 +18,12 @@ __all__ = ["insert_token", "mark_revoked", "mark_used", "token_by_hash", "token_
 
 
 def insert_token(session: Session, *, organisation_id: int, name: str, role: str,
-                 person_id: int | None, prefix: str, secret_hash: str,
+                 person_id: int | None, prefix: str, secret_hash: str, scopes: str,
                  created_at: datetime) -> tables.ApiToken:
     row = tables.ApiToken(organisation_id=organisation_id, name=name, role=role,
                           person_id=person_id, prefix=prefix, secret_hash=secret_hash,
-                          created_at=created_at, last_used_at=None, revoked_at=None)
+                          scopes=scopes, created_at=created_at, last_used_at=None,
+                          revoked_at=None)
     session.add(row)
     session.flush()
     return row

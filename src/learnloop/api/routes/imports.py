@@ -16,6 +16,7 @@ from learnloop.api.routes.jobs import accepted
 from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.events import EventKind
+from learnloop.domain.scopes import SIGNALS_WRITE
 from learnloop.importing import ImportLimits, import_file, import_records
 from learnloop.jobs import save_upload
 from learnloop.serving.deps import (
@@ -26,6 +27,7 @@ from learnloop.serving.deps import (
     WorkspaceDep,
     require_roles,
 )
+from learnloop.serving.scopes import ImportScopeDep, require_scope
 
 router = APIRouter(prefix="/api", tags=["imports"], route_class=RoleDocumentedRoute)
 
@@ -39,6 +41,7 @@ def upload_import(
     kind: str, workspace: WorkspaceDep, session: SessionDep, jobs: JobsDep,
     organisation: OrganisationDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.INTEGRATION)],
+    _scoped: ImportScopeDep,
     response: Response,
     file: Annotated[UploadFile, File(description="The file, in the format docs/data-formats.md "
                                                   "gives for this kind.")],
@@ -46,7 +49,9 @@ def upload_import(
     background: Annotated[bool, Query(description="Queue as a job; answer 202 at once.")] = False,
 ) -> Any:
     """Import an uploaded file (kinds: skills, roles, people, objectives, signals, evidence,
-    pulse, sources). All or nothing: any problem answers 422 with every problem listed."""
+    pulse, sources). All or nothing: any problem answers 422 with every problem listed. The token
+    needs the kind's scope even for a dry run or a job: people, roles, skills and objectives (the
+    org chart and catalogue) only `admin` and `ld` tokens may have."""
     filename = file.filename or f"{kind}-upload"
     if background:
         response.status_code = 202
@@ -66,6 +71,7 @@ def receive_signals(
     batch: SignalBatch, workspace: WorkspaceDep, session: SessionDep,
     organisation: OrganisationDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.INTEGRATION)],
+    _scoped: Annotated[Principal, require_scope(SIGNALS_WRITE)],
 ) -> SignalsResult:
     """Webhook for KPI values and work signals: `{"signals": [...]}` in the signals JSON format.
     Idempotent by id (re-sending creates nothing); all or nothing, problems name the 1-based

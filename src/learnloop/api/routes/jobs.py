@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from learnloop.api.schemas import JobAccepted, JobOut
 from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.scopes import LOOP_RUN
 from learnloop.serving.deps import (
     JobsDep,
     OrganisationDep,
@@ -16,6 +17,7 @@ from learnloop.serving.deps import (
     SessionDep,
     require_roles,
 )
+from learnloop.serving.scopes import require_scope
 
 router = APIRouter(prefix="/api", tags=["jobs"], route_class=RoleDocumentedRoute)
 
@@ -28,7 +30,8 @@ def accepted(job_id: str) -> JobAccepted:
 
 @router.post("/loop/run", response_model=JobAccepted, status_code=202)
 def run_loop(jobs: JobsDep, session: SessionDep, organisation: OrganisationDep,
-             principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)]) -> JobAccepted:
+             principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)],
+             _scoped: Annotated[Principal, require_scope(LOOP_RUN)]) -> JobAccepted:
     """Queue one pass of the loop (every registered agent); poll the job for its outcome."""
     return accepted(jobs.enqueue_loop(session, organisation_key=organisation.key,
                                       actor=principal.actor))
