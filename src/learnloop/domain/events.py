@@ -29,6 +29,7 @@ class EventKind:
     AGENT_FAILED = "agent.failed"
     DEMO_GENERATED = "demo.generated"
     JOB_COMPLETED = "job.completed"
+    PERSON_ERASED = "person.erased"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "Event",
+    "EventScrubPermit",
     "Kpi",
     "Objective",
     "ObjectiveSkill",
@@ -281,3 +282,12 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class EventScrubPermit(Base):
+    """While the erasing transaction holds a row here, the event log's triggers let it rewrite the
+    text of that organisation's events (never their kind, time or existence); see learnloop.privacy.
+    """
+
+    __tablename__ = "event_scrub_permits"
+    organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
