@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
+from api_support import build_org
 from learnloop.domain.events import EventKind
 from learnloop.errors import NotFoundError
 from learnloop.privacy import erase_person, export_person
@@ -159,3 +160,39 @@ def test_an_erased_person_is_no_match_for_a_second_erasure(workspace: Workspace)
     _erase(workspace, held.key)
     with pytest.raises(NotFoundError):
         _erase(workspace, held.key)
+
+
+def test_someone_else_with_the_same_name_keeps_their_record(workspace: Workspace) -> None:
+    build_org(workspace)
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session).id
+        for key in ("leo", "lea"):
+            person = session.scalar(select(tables.Person).where(tables.Person.key == key))
+            person.name = "Zoë Ångström"
+        EventLog(session, organisation_id).record(
+            "needs.detected", actor="agent:needs", payload={"who": "Zoë Ångström and Lea"})
+    _erase(workspace, "leo")
+    with workspace.session() as session:
+        lea = session.scalar(select(tables.Person).where(tables.Person.key == "lea"))
+        assert (lea.name, lea.email) == ("Zoë Ångström", "lea@example.com")
+        [event] = EventLog(session, organisation_id).recent(limit=1, kinds=["needs.detected"])
+        assert event.payload == {"who": "[erased] and Lea"}  # a log cannot tell them apart
+    dump = database_dump(workspace)
+    assert mentions(dump, "leo") == [] and mentions(dump, "leo@example.com") == []
+    assert len(mentions(dump, "Zoë Ångström")) == 1  # Lea's own row
+
+
+def test_a_failed_erasure_leaves_everything_as_it_was(workspace: Workspace) -> None:
+    build_org(workspace)
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session).id
+        EventLog(session, organisation_id).record("x.y", actor="token:manager:leo")
+        # a permit already held makes the erasure's own permit collide, after its deletions
+        session.execute(insert(tables.EventScrubPermit).values(organisation_id=organisation_id))
+        with pytest.raises(DBAPIError):
+            erase_person(session, organisation_id=organisation_id, key="leo", actor="test")
+        session.execute(text("DELETE FROM event_scrub_permits"))
+    with workspace.session() as session:
+        assert session.scalar(select(tables.Person.email).where(tables.Person.key == "leo"))
+        assert session.scalar(select(func.count()).select_from(tables.SkillEvidence)) == 1
+        assert EventLog(session, organisation_id).recent(limit=1)[0].actor == "token:manager:leo"

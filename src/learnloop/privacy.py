@@ -113,12 +113,14 @@ def erase_person(session: Session, *, organisation_id: int, key: str,
     payload (the internal id and what was removed or rewritten, never the erased data)."""
     person = _person(session, organisation_id=organisation_id, key=key)
     mention, person_id = _mention(person), person.id
-    signals = store.delete_person_signals(session, organisation_id=organisation_id,
-                                          person_id=person_id, mention=mention)
-    references = store.clear_person_references(session, person_id=person_id)
-    session.delete(person)
-    session.flush()
-    rewritten = store.scrub_mentions(session, organisation_id=organisation_id, mention=mention)
+    with session.begin_nested():  # all of it or none of it, whatever the caller does next
+        signals = store.delete_person_signals(session, organisation_id=organisation_id,
+                                              person_id=person_id, mention=mention)
+        references = store.clear_person_references(session, person_id=person_id)
+        session.delete(person)
+        session.flush()
+        rewritten = store.scrub_mentions(session, organisation_id=organisation_id,
+                                         mention=mention)
     session.expire_all()  # rows the session had loaded may have been rewritten underneath it
     payload = {
         "person_id": person_id,

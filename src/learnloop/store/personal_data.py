@@ -70,10 +70,12 @@ PERSON_REFERENCES: dict[str, Policy] = {
 # (a person-level signal's derived key reads like `crm|metric|p:TW1002|…`).
 _DELETED_WHEN_NAMED = {"signals": "key"}
 
-# Never searched: the log's own vocabulary, hashed secrets, and the organisation itself.
+# Never searched: the log's own vocabulary and hashed secrets.
 _UNSEARCHED = frozenset({"events.kind", "events.subject_type", "api_tokens.secret_hash",
                          "api_tokens.prefix"})
-_UNSCOPED_ON_PURPOSE = frozenset({"organisations"})
+# Never rewritten: the erased person's own row goes whole, and another person's record is their
+# own data even when it shares a name; the organisation is not a person's.
+_UNSEARCHED_TABLES = frozenset({"people", "organisations"})
 
 
 def person_reference_columns(metadata: MetaData = tables.Base.metadata) -> list[str]:
@@ -84,6 +86,8 @@ def person_reference_columns(metadata: MetaData = tables.Base.metadata) -> list[
 
 def searched_columns(table: Table) -> list[Any]:
     """The text and JSON columns of `table` that may hold a person's key, name or email."""
+    if table.name in _UNSEARCHED_TABLES:
+        return []
     return [column for column in table.columns
             if isinstance(column.type, String | JSON)
             and f"{table.name}.{column.name}" not in _UNSEARCHED]
@@ -104,8 +108,7 @@ def _scope(table: Table, organisation_id: int) -> ColumnElement[bool] | None:
 def unscoped_tables(metadata: MetaData = tables.Base.metadata) -> list[str]:
     """Tables with searchable text that no organisation scope reaches (a test keeps it empty)."""
     return sorted(table.name for table in metadata.tables.values()
-                  if searched_columns(table) and _scope(table, 0) is None
-                  and table.name not in _UNSCOPED_ON_PURPOSE)
+                  if searched_columns(table) and _scope(table, 0) is None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,12 +214,13 @@ def delete_person_signals(session: Session, *, organisation_id: int, person_id: 
 @contextmanager
 def _event_scrub_permit(session: Session, organisation_id: int) -> Iterator[None]:
     """The one way past the event log's triggers: a permit row that never outlives the
-    transaction that wrote it (see migration 0004)."""
+    transaction that wrote it (see migration 0004). In a savepoint, so a failure takes the
+    permit with it even if the caller carries on; a second erasure in the same organisation
+    waits on the permit's primary key until the first one's transaction ends."""
     permits = tables.EventScrubPermit.__table__
-    session.execute(insert(permits).values(organisation_id=organisation_id))
-    try:
+    with session.begin_nested():
+        session.execute(insert(permits).values(organisation_id=organisation_id))
         yield
-    finally:
         session.execute(delete(permits).where(permits.c.organisation_id == organisation_id))
 
 
