@@ -13,23 +13,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from learnloop.domain.events import EventKind
 from learnloop.errors import NotFoundError
+from learnloop.store import Session, tables
 from learnloop.store import personal_data as store
-from learnloop.store import tables
 from learnloop.store.event_log import EventLog
 
 __all__ = ["erase_person", "export_person"]
 
 
-
-
 def _person(session: Session, *, organisation_id: int, key: str) -> tables.Person:
-    person = session.scalar(select(tables.Person).where(
-        tables.Person.organisation_id == organisation_id, tables.Person.key == key))
+    person = store.person_by_key(session, organisation_id=organisation_id, key=key)
     if person is None:
         raise NotFoundError(f"no person with key {key!r} in this organisation")
     return person
@@ -50,27 +44,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _key_and_name(session: Session, table: type[Any], row_id: int | None) -> dict | None:
-    if row_id is None:
-        return None
-    row = session.get(table, row_id)
-    return None if row is None else {"key": row.key, "name": row.name}
-
-
 def export_person(session: Session, *, organisation_id: int, key: str) -> dict[str, Any]:
     """Everything learnloop holds about one person, as a JSON-ready document (never secrets)."""
     person = _person(session, organisation_id=organisation_id, key=key)
     mention = _mention(person)
-    manager = session.get(tables.Person, person.manager_id) if person.manager_id else None
-    evidence = session.execute(
-        select(tables.SkillEvidence, tables.Skill.key)
-        .join(tables.Skill, tables.Skill.id == tables.SkillEvidence.skill_id)
-        .where(tables.SkillEvidence.person_id == person.id)
-        .order_by(tables.SkillEvidence.observed_on, tables.SkillEvidence.id))
+    manager = store.named_row(session, tables.Person, person.manager_id)
+    evidence = store.evidence_of(session, person_id=person.id)
     signals = store.person_signal_rows(session, organisation_id=organisation_id,
                                        person_id=person.id, mention=mention)
-    tokens = session.scalars(select(tables.ApiToken).where(
-        tables.ApiToken.person_id == person.id).order_by(tables.ApiToken.id))
+    tokens = store.tokens_of(session, person_id=person.id)
     events = store.rows_mentioning(session, tables.Event.__table__,
                                    organisation_id=organisation_id, mention=mention)
     return _plain({
@@ -78,9 +60,9 @@ def export_person(session: Session, *, organisation_id: int, key: str) -> dict[s
             "key": person.key, "name": person.name, "email": person.email,
             "location": person.location, "time_zone": person.time_zone,
             "hire_date": person.hire_date, "status": person.status,
-            "team": _key_and_name(session, tables.Team, person.team_id),
-            "role": _key_and_name(session, tables.Role, person.role_id),
-            "manager": manager.key if manager else None,
+            "team": store.named_row(session, tables.Team, person.team_id),
+            "role": store.named_row(session, tables.Role, person.role_id),
+            "manager": manager["key"] if manager else None,
         },
         "evidence": [
             {"key": row.key, "skill": skill, "kind": row.kind, "level": row.level,
@@ -117,8 +99,7 @@ def erase_person(session: Session, *, organisation_id: int, key: str,
         signals = store.delete_person_signals(session, organisation_id=organisation_id,
                                               person_id=person_id, mention=mention)
         references = store.clear_person_references(session, person_id=person_id)
-        session.delete(person)
-        session.flush()
+        store.delete_person(session, person)
         rewritten = store.scrub_mentions(session, organisation_id=organisation_id,
                                          mention=mention)
     session.expire_all()  # rows the session had loaded may have been rewritten underneath it

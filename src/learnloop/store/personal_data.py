@@ -41,12 +41,17 @@ __all__ = [
     "Mention",
     "Policy",
     "clear_person_references",
+    "delete_person",
     "delete_person_signals",
+    "evidence_of",
+    "named_row",
+    "person_by_key",
     "person_reference_columns",
     "person_signal_rows",
     "rows_mentioning",
     "scrub_mentions",
     "searched_columns",
+    "tokens_of",
     "unscoped_tables",
 ]
 
@@ -144,6 +149,37 @@ class Mention:
         if isinstance(value, list):
             return [self.scrubbed(item) for item in value]
         return value
+
+
+def person_by_key(session: Session, *, organisation_id: int, key: str) -> tables.Person | None:
+    return session.scalar(select(tables.Person).where(
+        tables.Person.organisation_id == organisation_id, tables.Person.key == key))
+
+
+def named_row(session: Session, table: type[Any], row_id: int | None) -> dict[str, str] | None:
+    """A team's, role's or person's key and name, by id."""
+    row = None if row_id is None else session.get(table, row_id)
+    return None if row is None else {"key": row.key, "name": row.name}
+
+
+def evidence_of(session: Session, *, person_id: int) -> list[tuple[tables.SkillEvidence, str]]:
+    """The person's skill evidence with each skill's key, oldest first."""
+    rows = session.execute(
+        select(tables.SkillEvidence, tables.Skill.key)
+        .join(tables.Skill, tables.Skill.id == tables.SkillEvidence.skill_id)
+        .where(tables.SkillEvidence.person_id == person_id)
+        .order_by(tables.SkillEvidence.observed_on, tables.SkillEvidence.id))
+    return [(evidence, skill) for evidence, skill in rows]
+
+
+def tokens_of(session: Session, *, person_id: int) -> list[tables.ApiToken]:
+    return list(session.scalars(select(tables.ApiToken).where(
+        tables.ApiToken.person_id == person_id).order_by(tables.ApiToken.id)))
+
+
+def delete_person(session: Session, person: tables.Person) -> None:
+    session.delete(person)
+    session.flush()
 
 
 def _candidates(table: Table, *, organisation_id: int, mention: Mention) -> Select[Any] | None:
