@@ -26,6 +26,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
+    func,
     insert,
     or_,
     select,
@@ -189,9 +190,13 @@ def _candidates(table: Table, *, organisation_id: int, mention: Mention) -> Sele
     scope = _scope(table, organisation_id)
     if not columns or scope is None or not mention.terms:
         return None
-    contains = [(cast(column, Text) if isinstance(column.type, JSON) else column)
-                .icontains(needle, autoescape=True)
-                for column in columns for needle in sorted(mention.needles())]
+    # one haystack per row, so each needle is one comparison (a newline never joins a match)
+    texts = [func.coalesce(cast(column, Text) if isinstance(column.type, JSON) else column, "")
+             for column in columns]
+    haystack = texts[0]
+    for more in texts[1:]:
+        haystack = haystack + "\n" + more
+    contains = [haystack.icontains(needle, autoescape=True) for needle in sorted(mention.needles())]
     return select(table).where(scope, or_(*contains))
 
 
