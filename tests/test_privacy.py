@@ -196,3 +196,27 @@ def test_a_failed_erasure_leaves_everything_as_it_was(workspace: Workspace) -> N
         assert session.scalar(select(tables.Person.email).where(tables.Person.key == "leo"))
         assert session.scalar(select(func.count()).select_from(tables.SkillEvidence)) == 1
         assert EventLog(session, organisation_id).recent(limit=1)[0].actor == "token:manager:leo"
+
+
+def test_migration_0004_downgrades_to_a_log_that_refuses_every_update(
+        workspace: Workspace) -> None:
+    from alembic import command
+
+    from learnloop.store.migrate import _config, upgrade
+
+    config = _config()
+    with workspace.database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    _event(workspace)
+    with pytest.raises(DBAPIError, match="append-only"), workspace.session() as session:
+        session.execute(text("UPDATE events SET actor = 'forger'"))
+    upgrade(workspace.database)
+    organisation_id, event_id = _event(workspace)
+    with workspace.session() as session:  # the permit admits a rewrite of text again
+        session.execute(insert(tables.EventScrubPermit).values(organisation_id=organisation_id))
+        session.execute(text("UPDATE events SET actor = '[erased]' WHERE id = :id"),
+                        {"id": event_id})
+        session.execute(text("DELETE FROM event_scrub_permits"))
+    with workspace.session() as session:
+        assert EventLog(session, organisation_id).recent(limit=1)[0].actor == "[erased]"
