@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from api_support import build_org
+from api_support import build_org, secret_for
 from learnloop.domain.events import EventKind
 from learnloop.errors import NotFoundError
 from learnloop.privacy import erase_person, export_person
@@ -20,6 +20,7 @@ from learnloop.store.personal_data import (
     person_reference_columns,
     unscoped_tables,
 )
+from learnloop.tokens import authenticate
 from learnloop.workspace import Workspace
 from privacy_support import (
     Held,
@@ -220,3 +221,14 @@ def test_migration_0004_downgrades_to_a_log_that_refuses_every_update(
         session.execute(text("DELETE FROM event_scrub_permits"))
     with workspace.session() as session:
         assert EventLog(session, organisation_id).recent(limit=1)[0].actor == "[erased]"
+
+
+def test_a_key_that_is_also_a_role_name_leaves_roles_alone(workspace: Workspace) -> None:
+    build_org(workspace)
+    with workspace.session() as session:
+        person = session.scalar(select(tables.Person).where(tables.Person.key == "leo"))
+        person.key = "admin"
+    admin = secret_for(workspace, "admin")
+    _erase(workspace, "admin")
+    with workspace.session() as session:
+        assert authenticate(session, admin).role == "admin"

@@ -76,9 +76,14 @@ PERSON_REFERENCES: dict[str, Policy] = {
 # (a person-level signal's derived key reads like `crm|metric|p:TW1002|…`).
 _DELETED_WHEN_NAMED = {"signals": "key"}
 
-# Never searched: the log's own vocabulary and hashed secrets.
-_UNSEARCHED = frozenset({"events.kind", "events.subject_type", "api_tokens.secret_hash",
-                         "api_tokens.prefix"})
+# Never searched: hashed secrets, and closed vocabularies (a person keyed `admin` must not turn
+# every admin token's role into "[erased]").
+_UNSEARCHED = frozenset({
+    "api_tokens.secret_hash", "api_tokens.prefix", "api_tokens.role", "events.kind",
+    "events.subject_type", "kpis.direction", "role_requirements.criticality",
+    "signals.subject_type", "skill_evidence.kind", "source_documents.kind",
+    "source_versions.content_hash", "source_versions.format",
+})
 # Never rewritten: the erased person's own row goes whole, and another person's record is their
 # own data even when it shares a name; the organisation is not a person's.
 _UNSEARCHED_TABLES = frozenset({"people", "organisations"})
@@ -184,7 +189,7 @@ def delete_person(session: Session, person: tables.Person) -> None:
 
 
 def _candidates(table: Table, *, organisation_id: int, mention: Mention) -> Select[Any] | None:
-    """Rows of `table` whose text may mention the person (the database's coarse, indexed-free
+    """Rows of `table` whose text may mention the person (the database's coarse, index-free
     filter; `Mention.found_in` decides)."""
     columns = searched_columns(table)
     scope = _scope(table, organisation_id)
@@ -293,9 +298,9 @@ def scrub_mentions(session: Session, *, organisation_id: int,
             continue
         named_by = _DELETED_WHEN_NAMED.get(table.name)
         if named_by is not None:
-            doomed = [row["id"] for row in rows if mention.found_in(row[named_by])]
-            session.execute(delete(table).where(table.c.id.in_(doomed)))
-            rows = [row for row in rows if row["id"] not in set(doomed)]
+            doomed = {row["id"] for row in rows if mention.found_in(row[named_by])}
+            session.execute(delete(table).where(table.c.id.in_(sorted(doomed))))
+            rows = [row for row in rows if row["id"] not in doomed]
         if table.name == tables.Event.__tablename__:
             with _event_scrub_permit(session, organisation_id):
                 counts[table.name] = _rewrite(session, table, rows, mention)
