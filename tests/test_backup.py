@@ -126,3 +126,11 @@ def test_postgresql_points_to_pg_dump(workspace: Workspace, tmp_path: Path) -> N
                     lambda: restore(workspace.database, tmp_path / "b.db")):
         with pytest.raises(ConfigError, match="pg_dump.*docs/operations.md"):
             attempt()
+
+
+def test_a_backup_names_a_file_it_can_write(sqlite_workspace: Workspace,
+                                            tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder"):
+        back_up(sqlite_workspace.database, tmp_path)
+    with pytest.raises(InputError, match="no such folder"):
+        back_up(sqlite_workspace.database, tmp_path / "missing" / "backup.db")

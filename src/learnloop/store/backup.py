@@ -54,10 +54,12 @@ def back_up(database: Database, target: Path, *, replace: bool = False) -> Backu
     """Copy the live database to `target` as one self-contained file, checked afterwards."""
     _require_sqlite(database, "backup")
     target = Path(target)
-    if target.exists() and not replace:
-        raise InputError(f"{target}: already exists (replace it with --force)")
     if target.is_dir():
         raise InputError(f"{target}: is a folder; name the backup file")
+    if target.exists() and not replace:
+        raise InputError(f"{target}: already exists (replace it with --force)")
+    if not target.parent.is_dir():
+        raise InputError(f"{target}: no such folder {target.parent}")
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     live = database.engine.raw_connection()
@@ -67,9 +69,10 @@ def back_up(database: Database, target: Path, *, replace: bool = False) -> Backu
             live.driver_connection.backup(copy)  # type: ignore[union-attr]
             copy.execute("PRAGMA journal_mode=DELETE")  # one file, no -wal beside it
             problem = _integrity_problem(copy)
-    except OSError as error:
+    except (OSError, sqlite3.Error) as error:  # unwritable folder, full disk
         partial.unlink(missing_ok=True)
-        raise InputError(f"{target}: cannot write: {error.strerror or error}") from error
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise InputError(f"{target}: cannot write the backup: {reason}") from error
     finally:
         live.close()
     if problem is not None:  # pragma: no cover - a copy of a sound database is sound
@@ -115,6 +118,8 @@ def restore(database: Database, source: Path) -> Restore:
     try:
         with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as backup:
             backup.backup(live.driver_connection)  # type: ignore[arg-type]
+    except sqlite3.Error as error:  # nothing was replaced: the copy is one transaction
+        raise InputError(f"{source}: cannot restore it: {error}") from error
     finally:
         live.close()
     database.engine.dispose()  # pooled connections may hold pages of the old content
