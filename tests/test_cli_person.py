@@ -72,3 +72,15 @@ def test_backup_and_restore_on_postgresql_point_to_pg_dump(
         assert result.exit_code == 1
         message = " ".join(result.stderr.split())
         assert "pg_dump" in message and "docs/operations.md" in message
+
+
+def test_an_erased_person_is_gone_from_the_database_files_too(tmp_path: Path) -> None:
+    _people()
+    succeeded("token", "create", "--role", "learner", "--person", "E002")
+    succeeded("person", "erase", "E002", "--yes")
+    files = sorted((tmp_path / "home").rglob("learnloop.db*"))
+    assert files
+    for file in files:  # the database, and what is left of its write-ahead log
+        data = file.read_bytes()
+        for identifier in (b"E002", b"Ben Okafor", b"ben.okafor@example.com"):
+            assert identifier not in data, (file.name, identifier)

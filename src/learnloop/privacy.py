@@ -95,7 +95,8 @@ def erase_person(session: Session, *, organisation_id: int, key: str,
     payload (the internal id and what was removed or rewritten, never the erased data)."""
     person = _person(session, organisation_id=organisation_id, key=key)
     mention, person_id = _mention(person), person.id
-    with session.begin_nested():  # all of it or none of it, whatever the caller does next
+    # all of it or none of it, whatever the caller does next; nothing left in free pages
+    with store.zeroing_deleted_content(session), session.begin_nested():
         signals = store.delete_person_signals(session, organisation_id=organisation_id,
                                               person_id=person_id, mention=mention)
         references = store.clear_person_references(session, person_id=person_id)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from learnloop.cli.context import OrgOption, err, organisation_session, out
+from learnloop.cli.context import OrgOption, err, opened_workspace, organisation_session, out
 from learnloop.errors import InputError
 
 __all__ = ["person_app"]
@@ -59,8 +59,14 @@ def person_erase(
     if not yes:
         raise InputError(f"erasing {key!r} removes their data for good; "
                          "run again with --yes to confirm")
-    with organisation_session(org) as (_, session, organisation):
-        erased = erase_person(session, organisation_id=organisation.id, key=key, actor="cli")
+    from learnloop.store.personal_data import forget_erased_pages
+
+    with opened_workspace() as workspace:
+        with workspace.session() as session:
+            organisation = workspace.organisation(session, org)
+            erased = erase_person(session, organisation_id=organisation.id, key=key,
+                                  actor="cli")
+        forget_erased_pages(workspace.database.engine)  # once committed
     removed = erased["removed"]
     rewritten = ", ".join(f"{table} {count}" for table, count in erased["rewritten"].items())
     out.print(

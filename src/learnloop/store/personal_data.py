@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Engine,
     MetaData,
     Select,
     String,
@@ -43,8 +44,10 @@ __all__ = [
     "Policy",
     "clear_person_references",
     "delete_person",
+    "zeroing_deleted_content",
     "delete_person_signals",
     "evidence_of",
+    "forget_erased_pages",
     "named_row",
     "person_by_key",
     "person_reference_columns",
@@ -186,6 +189,29 @@ def tokens_of(session: Session, *, person_id: int) -> list[tables.ApiToken]:
 def delete_person(session: Session, person: tables.Person) -> None:
     session.delete(person)
     session.flush()
+
+
+@contextmanager
+def zeroing_deleted_content(session: Session) -> Iterator[None]:
+    """On SQLite, overwrite deleted content with zeros rather than leave it in free pages
+    (`PRAGMA secure_delete`, this connection only); PostgreSQL's VACUUM does the same later."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA secure_delete = OFF")
+
+
+def forget_erased_pages(engine: Engine) -> None:
+    """After an erasure has committed: on SQLite, copy the write-ahead log into the database and
+    empty it, so the old page images that still held the person are gone from disk too."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _candidates(table: Table, *, organisation_id: int, mention: Mention) -> Select[Any] | None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks
 
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.privacy import erase_person, export_person
-from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, WorkspaceDep, require_roles
+from learnloop.store.personal_data import forget_erased_pages
 
 router = APIRouter(prefix="/api/people", tags=["people"], route_class=RoleDocumentedRoute)
 
@@ -26,8 +27,11 @@ def export_person_data(key: str, session: SessionDep, principal: AdminDep) -> di
 
 
 @router.post("/{key}/erase")
-def erase_person_data(key: str, session: SessionDep, principal: AdminDep) -> dict[str, Any]:
+def erase_person_data(key: str, session: SessionDep, principal: AdminDep,
+                      workspace: WorkspaceDep, after: BackgroundTasks) -> dict[str, Any]:
     """Erase one person everywhere, the event log included; answers the `person.erased` payload
     (internal id and counts, never the erased data). Cannot be undone."""
-    return erase_person(session, organisation_id=principal.organisation_id, key=key,
-                        actor=principal.actor)
+    erased = erase_person(session, organisation_id=principal.organisation_id, key=key,
+                          actor=principal.actor)
+    after.add_task(forget_erased_pages, workspace.database.engine)  # runs once committed
+    return erased
