@@ -4,6 +4,8 @@ would in a fresh SQLite workspace."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -77,10 +79,13 @@ def test_backup_and_restore_on_postgresql_point_to_pg_dump(
 def test_an_erased_person_is_gone_from_the_database_files_too(tmp_path: Path) -> None:
     _people()
     succeeded("token", "create", "--role", "learner", "--person", "E002")
-    succeeded("person", "erase", "E002", "--yes")
-    files = sorted((tmp_path / "home").rglob("learnloop.db*"))
-    assert files
-    for file in files:  # the database, and what is left of its write-ahead log
-        data = file.read_bytes()
-        for identifier in (b"E002", b"Ben Okafor", b"ben.okafor@example.com"):
-            assert identifier not in data, (file.name, identifier)
+    [database] = (tmp_path / "home").rglob("learnloop.db")
+    with closing(sqlite3.connect(database)) as server:  # a running server keeps the log open
+        server.execute("SELECT count(*) FROM people").fetchall()
+        succeeded("person", "erase", "E002", "--yes")
+        files = sorted(database.parent.glob("learnloop.db*"))
+        assert len(files) == 3  # the database, its write-ahead log and its index
+        for file in files:
+            data = file.read_bytes()
+            for identifier in (b"E002", b"Ben Okafor", b"ben.okafor@example.com"):
+                assert identifier not in data, (file.name, identifier)
