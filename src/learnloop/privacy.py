@@ -103,15 +103,15 @@ def erase_person(session: Session, *, organisation_id: int, key: str,
         store.delete_person(session, person)
         rewritten = store.scrub_mentions(session, organisation_id=organisation_id,
                                          mention=mention)
+        payload = {
+            "person_id": person_id,
+            "removed": {"evidence": references.get("skill_evidence.person_id", 0),
+                        "signals": signals, "tokens": references.get("api_tokens.person_id", 0),
+                        "reports_unlinked": references.get("people.manager_id", 0)},
+            "rewritten": rewritten,
+        }
+        EventLog(session, organisation_id).record(
+            EventKind.PERSON_ERASED, actor=str(mention.scrubbed(actor)), subject_type="person",
+            subject_id=str(person_id), payload=payload)
     session.expire_all()  # rows the session had loaded may have been rewritten underneath it
-    payload = {
-        "person_id": person_id,
-        "removed": {"evidence": references.get("skill_evidence.person_id", 0),
-                    "signals": signals, "tokens": references.get("api_tokens.person_id", 0),
-                    "reports_unlinked": references.get("people.manager_id", 0)},
-        "rewritten": rewritten,
-    }
-    EventLog(session, organisation_id).record(
-        EventKind.PERSON_ERASED, actor=str(mention.scrubbed(actor)), subject_type="person",
-        subject_id=str(person_id), payload=payload)
     return payload

@@ -55,11 +55,11 @@ def person_erase(
 ) -> None:
     """Erase a person everywhere, the event log included; counts and team figures remain."""
     from learnloop.privacy import erase_person
+    from learnloop.store.personal_data import forget_erased_pages
 
     if not yes:
         raise InputError(f"erasing {key!r} removes their data for good; "
                          "run again with --yes to confirm")
-    from learnloop.store.personal_data import forget_erased_pages
 
     with opened_workspace() as workspace:
         with workspace.session() as session:
