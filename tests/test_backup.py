@@ -75,7 +75,7 @@ def test_a_backup_does_not_overwrite_a_file_unless_told(sqlite_workspace: Worksp
 def test_restore_brings_back_the_backed_up_content(sqlite_workspace: Workspace,
                                                    tmp_path: Path) -> None:
     _record(sqlite_workspace, 5)
-    backup = back_up(sqlite_workspace.database, tmp_path / "backup.db")
+    backup = back_up(sqlite_workspace.database, tmp_path / "backup #1?.db")
     _record(sqlite_workspace, 7)
     assert _events(sqlite_workspace) == 12
     restored = restore(sqlite_workspace.database, backup.path)

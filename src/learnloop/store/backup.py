@@ -82,6 +82,11 @@ def back_up(database: Database, target: Path, *, replace: bool = False) -> Backu
     return Backup(path=target, size=target.stat().st_size, revision=current_revision(database))
 
 
+def _read_only(source: Path) -> str:
+    """A URI opening `source` read-only, whatever characters its path holds."""
+    return f"{source.resolve().as_uri()}?mode=ro"
+
+
 def _checked_revision(source: Path) -> str:
     """The schema revision of a learnloop backup, or an InputError saying why it is not one."""
     if not source.is_file():
@@ -89,7 +94,7 @@ def _checked_revision(source: Path) -> str:
     with source.open("rb") as handle:
         if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
             raise InputError(f"{source}: not a SQLite database, so not a learnloop backup")
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as connection:
+    with closing(sqlite3.connect(_read_only(source), uri=True)) as connection:
         try:
             problem = _integrity_problem(connection)
             rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
@@ -116,7 +121,7 @@ def restore(database: Database, source: Path) -> Restore:
     restored_revision = _checked_revision(source)
     live = database.engine.raw_connection()
     try:
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as backup:
+        with closing(sqlite3.connect(_read_only(source), uri=True)) as backup:
             backup.backup(live.driver_connection)  # type: ignore[arg-type]
     except sqlite3.Error as error:  # nothing was replaced: the copy is one transaction
         raise InputError(f"{source}: cannot restore it: {error}") from error
