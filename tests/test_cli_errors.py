@@ -29,6 +29,10 @@ COMMANDS = [
     ["demo", "--no-serve", "--people", "60"],
     ["serve", "--no-worker"],
     ["worker"],
+    ["person", "export", "E001"],
+    ["person", "erase", "E001", "--yes"],
+    ["backup", "backup.db"],
+    ["restore", "backup.db", "--yes"],
 ]
 
 

@@ -53,6 +53,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/status": _admits("admin", "ld"),
     "GET /api/people": _admits("admin", "ld", "manager"),
     "GET /api/people/{key}": _admits("admin", "ld", "manager", "learner"),
+    "GET /api/people/{key}/export": _admits("admin"),
+    "POST /api/people/{key}/erase": _admits("admin"),
     "GET /api/teams": _admits("admin", "ld", "manager"),
     "GET /api/skills": _admits("admin", "ld", "reviewer", "manager"),
     "GET /api/roles": _admits("admin", "ld", "reviewer", "manager"),
@@ -98,6 +100,9 @@ def _calls(throwaway_token_id: int, job_id: str) -> dict[str, Call]:
     return {
         "GET /api/people/{key}": Call({"key": "leo"}),
         "GET /people/{key}": Call({"key": "leo"}),
+        "GET /api/people/{key}/export": Call({"key": "leo"}),
+        # the only admitted caller erases ola, whom no other route of the table needs
+        "POST /api/people/{key}/erase": Call({"key": "ola"}),
         "POST /api/imports/{kind}": Call({"kind": "signals"}, params={"dry_run": "true"},
                                          files={"file": ("signals.csv", SIGNALS_CSV)}),
         "POST /api/signals": Call(json={"signals": []}),

@@ -178,7 +178,8 @@ def test_tokens_api_creates_and_lists_scopes(org) -> None:
          "message": "'imports:people' is wider than the integration role admits"}]
     listed = {token["name"]: token["scopes"] for token in
               client.get("/api/tokens", headers=admin).json()}
-    assert listed == {"admin": ["imports:*", "loop:run", "signals:write", "tokens:write"],
+    assert listed == {"admin": ["imports:*", "loop:run", "people:erase", "signals:write",
+                                "tokens:write"],
                       "crm": ["signals:write"]}
     with org.session() as session:
         (event, _admin) = EventLog(session, org.organisation(session).id).recent(
@@ -197,6 +198,7 @@ def test_every_api_write_names_its_scope_in_openapi(sqlite_workspace) -> None:
         "POST /api/loop/run": ["loop:run"],
         "POST /api/tokens": ["tokens:write"],
         "DELETE /api/tokens/{token_id}": ["tokens:write"],
+        "POST /api/people/{key}/erase": ["people:erase"],
     }
     imports = writes["POST /api/imports/{kind}"]["description"]
     assert "**Token scope:** `imports:{kind}`" in imports
@@ -225,7 +227,7 @@ def test_tokens_made_before_scopes_get_their_role_defaults(workspace) -> None:
     assert migrate.upgrade(workspace.database) == migrate.head_revision()
     with workspace.database.engine.connect() as connection:
         scopes = dict(connection.execute(text("SELECT role, scopes FROM api_tokens")).all())
-    assert scopes == {"admin": "imports:* loop:run signals:write tokens:write",
+    assert scopes == {"admin": "imports:* loop:run people:erase signals:write tokens:write",
                       "ld": "imports:* loop:run",
                       "integration": "imports:evidence imports:pulse imports:signals "
                                      "signals:write",

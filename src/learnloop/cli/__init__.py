@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import typer
 
+from learnloop.cli.backup import backup, restore
 from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
 from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
+from learnloop.cli.person import person_app
 from learnloop.cli.serve import demo, serve, worker
 from learnloop.cli.status import events, show_config, status
 from learnloop.cli.tokens import token_app
@@ -34,3 +36,6 @@ app.command("events")(events)
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("worker")(worker)
+app.add_typer(person_app, name="person")
+app.command("backup")(backup)
+app.command("restore")(restore)

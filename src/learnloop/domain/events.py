@@ -27,6 +27,7 @@ class EventKind:
     LOOP_COMPLETED = "loop.completed"
     AGENT_FAILED = "agent.failed"
     DEMO_GENERATED = "demo.generated"
+    PERSON_ERASED = "person.erased"
 
 
 @dataclass(frozen=True, slots=True)

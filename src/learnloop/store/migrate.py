@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 
 from learnloop.store.database import Database
 
-__all__ = ["current_revision", "head_revision", "upgrade"]
+__all__ = ["current_revision", "head_revision", "known_revisions", "upgrade"]
 
 _SCRIPTS = Path(__file__).parent / "migrations"
 
@@ -29,6 +29,12 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version of learnloop can migrate from."""
+    return frozenset(script.revision
+                     for script in ScriptDirectory.from_config(_config()).walk_revisions())
 
 
 def current_revision(database: Database) -> str | None:

@@ -31,6 +31,7 @@ __all__ = [
     "Base",
     "ConsoleSession",
     "Event",
+    "EventScrubPermit",
     "Kpi",
     "Objective",
     "ObjectiveSkill",
@@ -310,3 +311,12 @@ class ConsoleSession(Base):
     token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"),
                                           index=True)
     created_at: Mapped[datetime]
+
+
+class EventScrubPermit(Base):
+    """While the erasing transaction holds a row here, the event log's triggers let it rewrite the
+    text of that organisation's events (never their kind, time or existence); see learnloop.privacy.
+    """
+
+    __tablename__ = "event_scrub_permits"
+    organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -1,8 +1,17 @@
 """The API's routers, one module per area; `ROUTERS` is what `create_app` includes."""
 
-from learnloop.api.routes import catalogue, events, imports, jobs, people, status, tokens
+from learnloop.api.routes import (
+    catalogue,
+    events,
+    imports,
+    jobs,
+    people,
+    privacy,
+    status,
+    tokens,
+)
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
-           jobs.router, tokens.router]
+           jobs.router, tokens.router, privacy.router]
 
 __all__ = ["ROUTERS"]

@@ -18,7 +18,7 @@ depends_on = None
 # the role defaults of learnloop.domain.scopes when this revision was written, copied so the
 # migration means the same thing whatever later versions change; other roles get none
 _DEFAULTS = {
-    'admin': 'imports:* loop:run signals:write tokens:write',
+    'admin': 'imports:* loop:run people:erase signals:write tokens:write',
     'ld': 'imports:* loop:run',
     'integration': 'imports:evidence imports:pulse imports:signals signals:write',
 }

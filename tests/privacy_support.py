@@ -1,0 +1,99 @@
+"""A realistic organisation with one person held everywhere, and the database dump tests grep."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+
+from learnloop.demo import build_demo
+from learnloop.importing import ImportLimits, import_records
+from learnloop.store import tables
+from learnloop.store.event_log import EventLog
+from learnloop.tokens import authenticate, issue_token, revoke_token
+from learnloop.workspace import Workspace
+
+PEOPLE = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """The person the tests erase, as the organisation knew them."""
+
+    id: int
+    key: str
+    name: str
+    email: str
+    team_id: int
+    reports: int
+
+    @property
+    def identifiers(self) -> tuple[str, str, str]:
+        return (self.key, self.name, self.email)
+
+
+def demo_with_a_person_held_everywhere(workspace: Workspace) -> Held:
+    """The demo company, and a manager whose key, name and email reach every place learnloop
+    writes them: their own token (its default label names them) acting as them, person-level
+    signals keyed by them, an objective they own and an agent's event about them."""
+    with workspace.session() as session:
+        organisation = workspace.organisation(session)
+        build_demo(session, organisation=organisation, settings=workspace.settings,
+                   people=PEOPLE)
+    with workspace.session() as session:
+        organisation = workspace.organisation(session)
+        manager_id, reports = session.execute(
+            select(tables.Person.manager_id, func.count())
+            .where(tables.Person.manager_id.is_not(None), tables.Person.manager_id != 1)
+            .group_by(tables.Person.manager_id).order_by(func.count().desc(),
+                                                         tables.Person.manager_id)).first()
+        person = session.get(tables.Person, manager_id)
+        held = Held(id=person.id, key=person.key, name=person.name, email=person.email,
+                    team_id=person.team_id, reports=reports)
+        issued = issue_token(session, organisation_id=organisation.id, role="manager", name=None,
+                             person_key=held.key, actor="token:demo console")
+        actor = authenticate(session, issued.secret).actor
+        records = [{"id": f"crm|calls|p:{held.key}|2025-01-0{day}", "metric": "calls",
+                    "subject_type": "person", "subject": held.key,
+                    "observed_at": f"2025-01-0{day}T00:00:00Z", "value": day, "source": "crm"}
+                   for day in (1, 2, 3)]
+        import_records(session, organisation_id=organisation.id, kind="signals", records=records,
+                       origin="webhook", event_kind="signals.received", actor=actor,
+                       limits=ImportLimits.from_settings(workspace.settings))
+        objective = session.scalar(select(tables.Objective).order_by(tables.Objective.id))
+        objective.owner = held.name
+        EventLog(session, organisation.id).record(
+            "needs.detected", actor="agent:needs", subject_type="team", subject_id="ops",
+            payload={"people": [held.key, "TW9999"], "note": f"{held.name} <{held.email}>",
+                     "by_person": {held.key: 2}, "count": 2})
+        revoke_token(session, organisation_id=organisation.id, token_id=issued.id,
+                     actor="token:demo console")
+    return held
+
+
+def database_dump(workspace: Workspace) -> str:
+    """Every row of every table as text: SQLite's own dump, or each PostgreSQL row cast to text."""
+    engine = workspace.database.engine
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            return "\n".join(raw.driver_connection.iterdump())
+        finally:
+            raw.close()
+    with engine.connect() as connection:
+        names = connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars().all()
+        return "\n".join(str(row) for name in names
+                         for row in connection.execute(text(f'SELECT t::text FROM "{name}" t'))
+                         .scalars())
+
+
+def mentions(dump: str, identifier: str) -> list[str]:
+    """Where `identifier` stands in `dump` as a whole word, in any case or JSON-escaped."""
+    found = []
+    for form in {identifier, json.dumps(identifier)[1:-1]}:
+        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)
+        found += [dump[max(0, hit.start() - 60):hit.end() + 20] for hit in pattern.finditer(dump)]
+    return found
