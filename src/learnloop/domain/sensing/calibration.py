@@ -21,7 +21,7 @@ def null_years(settings: DetectorSettings) -> np.ndarray:
     """Years of weekly noise with no change: autocorrelated, heavy-tailed, with missing weeks."""
     rng = np.random.default_rng(settings.calibration_seed)
     years, weeks = settings.calibration_years, WEEKS_PER_YEAR
-    phi = settings.null_autocorrelation
+    phi = settings.noise_autocorrelation
     # Student-t (6 degrees of freedom) innovations, scaled to unit variance
     shocks = rng.standard_t(6, size=(years, weeks)) / np.sqrt(1.5)
     noise = np.empty_like(shocks)

@@ -141,6 +141,12 @@ class Detector:
     threshold: float
     null_maxima: np.ndarray
 
+    @property
+    def _correlation(self) -> np.ndarray:
+        lags = np.abs(np.subtract.outer(np.arange(self.settings.longest_run),
+                                        np.arange(self.settings.longest_run)))
+        return self.settings.noise_autocorrelation ** lags
+
     def confidence(self, statistic: np.ndarray | float) -> np.ndarray:
         """Share of no-change series-years whose evidence stays below `statistic`."""
         found = np.searchsorted(self.null_maxima, statistic, side="left")
@@ -213,9 +219,13 @@ class Detector:
         score = np.where(mask, score, 0.0)
         weeks_in_run = mask.sum(axis=2)
         precision_run = np.where(mask, 1.0 / factor, 0.0).sum(axis=2)
-        spread = np.sqrt(precision_run + precision_run ** 2
+        # neighbouring weeks' noise is correlated (phi), so a run's sum varies more than iid
+        loading = np.where(mask, 1.0 / np.sqrt(factor), 0.0)
+        run_variance = np.einsum("scm,mn,scn->sc", loading, self._correlation, loading)
+        phi = cfg.noise_autocorrelation
+        spread = np.sqrt(run_variance + precision_run ** 2 * (1 + phi) / (1 - phi)
                          / np.maximum(c_weight * _HUBER_EFFICIENCY, 1e-12))
-        z = np.where(weeks_in_run > 0, (score / np.sqrt(factor)).sum(axis=2)
+        z = np.where(weeks_in_run > 0, (score * loading).sum(axis=2)
                      / np.maximum(spread, 1e-12), 0.0)
         effect = np.where(weeks_in_run > 0, (gap / factor).sum(axis=2)
                           / np.maximum(precision_run, 1e-12), 0.0)

@@ -14,10 +14,10 @@ __all__ = ["DetectorSettings"]
 class DetectorSettings:
     # expected false alarms per monitored series (team x metric) per year of weekly data
     false_alarms_per_year: float = 0.05
-    # weeks a baseline looks back; half a year is long enough to be stable, short enough to follow
-    baseline_weeks: int = 26
+    # weeks a baseline looks back: the baseline's own noise limits how small a change can be seen
+    baseline_weeks: int = 40
     # how far back a change may have started and still be tested as one step
-    longest_run: int = 8
+    longest_run: int = 10
     # minimum data: weeks of baseline before any test
     minimum_baseline: int = 8
     # a single week is never a change
@@ -31,8 +31,9 @@ class DetectorSettings:
     sampling_share: float = 0.5
     # also raise detections for sustained improvements
     watch_rises: bool = False
-    # the no-change model the threshold is calibrated on: week-to-week correlation of the noise
-    null_autocorrelation: float = 0.2
+    # week-to-week correlation of the noise: the test allows for it, and the threshold is
+    # calibrated on no-change years with it (business series are mildly autocorrelated)
+    noise_autocorrelation: float = 0.1
     # size of that calibration (series-years) and its seed, so every run gets the same threshold
-    calibration_years: int = 10_000
+    calibration_years: int = 4_000
     calibration_seed: int = 20_240_101

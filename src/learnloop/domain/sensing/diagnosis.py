@@ -1,0 +1,156 @@
+"""Why a detected dip happened: a skill gap, a process change, or not known, in plain words.
+
+Compares people's own before/after levels, split by proficiency in the objective's linked skills.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from learnloop.domain.sensing.series import ChangeEntry
+
+__all__ = ["Cause", "Diagnosis", "diagnose"]
+
+# how far apart the two groups' dips must be (in standard errors) to call it concentrated
+_SPLIT_Z = 2.5
+# proficient people carrying at most this share of the others' dip: the dip is concentrated
+_CONCENTRATED = 0.5
+
+
+class Cause(StrEnum):
+    SKILL = "skill"
+    PROCESS = "process"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    cause: Cause
+    reason: str
+    skill: str | None               # the linked skill whose gap explains the dip, if any
+    moved: tuple[int, ...]          # people (row numbers) whose own level dipped
+    steady: tuple[int, ...]         # people compared who did not
+    dip_below: float                # mean change of people below the required level (natural)
+    dip_proficient: float           # mean change of people at or above it
+    split_z: float                  # how clearly the dip concentrates below the level
+
+
+@dataclass(frozen=True, slots=True)
+class _Split:
+    skill: str
+    below: float
+    proficient: float
+    z: float
+    carry: float                    # proficient dip as a share of the below-level dip
+    below_count: int
+    proficient_count: int
+    proficient_z: float
+
+
+def _window_mean(values: np.ndarray, volumes: np.ndarray, weeks: np.ndarray) -> np.ndarray:
+    use = weeks[None, :] & ~np.isnan(values)
+    weight = np.where(use, volumes, 0.0)
+    total = weight.sum(axis=1)
+    return np.where(total > 0, (weight * np.nan_to_num(values)).sum(axis=1)
+                    / np.where(total > 0, total, 1), np.nan), total
+
+
+def _group(shift: np.ndarray, weight: np.ndarray, rows: np.ndarray) -> tuple[float, float, int]:
+    """Weighted mean change of some people and its standard error (sandwich form)."""
+    d, w = shift[rows], weight[rows]
+    if len(d) == 0 or w.sum() <= 0:
+        return float("nan"), float("inf"), 0
+    mean = float((w * d).sum() / w.sum())
+    se = float(np.sqrt((w * w * (d - mean) ** 2).sum()) / w.sum()) if len(d) > 1 else np.inf
+    return mean, max(se, 1e-12), len(d)
+
+
+def _split(skill: str, below: np.ndarray, shift: np.ndarray, weight: np.ndarray) -> _Split:
+    low_mean, low_se, low_n = _group(shift, weight, below)
+    high_mean, high_se, high_n = _group(shift, weight, ~below)
+    z = (high_mean - low_mean) / np.hypot(low_se, high_se) if low_n and high_n else np.nan
+    carry = high_mean / low_mean if low_n and high_n and low_mean < 0 else np.nan
+    return _Split(skill=skill, below=low_mean, proficient=high_mean, z=float(z),
+                  carry=float(carry), below_count=low_n, proficient_count=high_n,
+                  proficient_z=high_mean / high_se if high_n else np.nan)
+
+
+def _amount(oriented: float) -> str:
+    return f"{'worse' if oriented < 0 else 'better'} by {abs(oriented):.3g}"
+
+
+def diagnose(values: np.ndarray, volumes: np.ndarray | None, *, sign: int, change_start: int,
+             detected_week: int, below_required: Mapping[str, np.ndarray],
+             nearby_changes: Sequence[ChangeEntry] = (), excluded: np.ndarray | None = None,
+             baseline_weeks: int = 26, ramp_weeks: int = 8) -> Diagnosis:
+    """Cause of a dip in one team, from its people's values (people, weeks) around the change.
+
+    `below_required` maps each linked skill to who is below its required level; `nearby_changes`
+    are the logged changes near the start (see `changes_near`). The split by proficiency comes
+    first: a logged change alone never outweighs a dip that sits with people below the level.
+    """
+    people, weeks = values.shape
+    volumes = np.ones_like(values) if volumes is None else np.nan_to_num(volumes)
+    keep = np.ones(weeks, dtype=bool) if excluded is None else ~np.asarray(excluded, bool)
+    index = np.arange(weeks)
+    before_weeks = keep & (index >= change_start - baseline_weeks) & (index < change_start)
+    after_weeks = keep & (index >= change_start) & (index <= detected_week)
+    before, _ = _window_mean(values, volumes, before_weeks)
+    after, after_volume = _window_mean(values, volumes, after_weeks)
+    seen = ~np.isnan(values)
+    first_seen = np.where(seen.any(axis=1), seen.argmax(axis=1), weeks)
+    # new hires still ramping up before the change would read as improving, not as comparable
+    settled = (first_seen <= first_seen.min()) | (first_seen + ramp_weeks <= change_start - 4)
+    compared = settled & np.isfinite(before) & np.isfinite(after)
+    shift = np.where(compared, sign * (after - before), 0.0)
+    weight = np.where(compared, after_volume, 0.0)
+    rows = np.flatnonzero(compared)
+    team_dip, _, _ = _group(shift, weight, compared)
+    moved = tuple(int(p) for p in rows if shift[p] <= 0.5 * min(team_dip, 0.0) and team_dip < 0)
+    steady = tuple(int(p) for p in rows if int(p) not in set(moved))
+
+    splits = [_split(skill, np.asarray(mask, bool) & compared, shift, weight)
+              for skill, mask in below_required.items()]
+    splits = [s for s in splits if s.below_count >= 2 and s.proficient_count >= 2]
+    best = max(splits, key=lambda s: (np.nan_to_num(s.z, nan=-np.inf)), default=None)
+    logged = list(nearby_changes)
+    logged_words = (f"{logged[0].kind.value.replace('_', ' ')} logged on {logged[0].starts}"
+                    + (f" ({logged[0].description})" if logged[0].description else "")
+                    if logged else "")
+    moved_words = f"{len(moved)} of {len(rows)} people moved"
+
+    def result(cause: Cause, reason: str, skill: str | None = None) -> Diagnosis:
+        return Diagnosis(cause=cause, reason=reason, skill=skill, moved=moved, steady=steady,
+                         dip_below=float(best.below * sign) if best else float("nan"),
+                         dip_proficient=float(best.proficient * sign) if best else float("nan"),
+                         split_z=float(best.z) if best else float("nan"))
+
+    if best is not None and best.z >= _SPLIT_Z and best.carry <= _CONCENTRATED:
+        tail = (f"; the {logged_words} does not explain it, since proficient people did not move"
+                if logged else "")
+        return result(Cause.SKILL, (
+            f"The dip sits with the {best.below_count} people below the required level of "
+            f"{best.skill} ({_amount(best.below)}), while the {best.proficient_count} at or "
+            f"above it held steady ({_amount(best.proficient)}){tail}."), best.skill)
+    if best is not None and best.carry > _CONCENTRATED and best.proficient_z <= -_SPLIT_Z:
+        tail = f", starting with the {logged_words}" if logged else ""
+        return result(Cause.PROCESS, (
+            f"People already at the required level of {best.skill} dipped as much as the others "
+            f"({_amount(best.proficient)} against {_amount(best.below)}); "
+            f"{moved_words} at once{tail}. Training will not fix this."))
+    if best is None and logged and len(moved) >= 0.8 * max(len(rows), 1):
+        return result(Cause.PROCESS, (
+            f"The whole team dipped at once ({moved_words}), starting with the {logged_words}; "
+            "proficiency could not be compared."))
+    if logged and best is not None and best.carry > _CONCENTRATED:
+        return result(Cause.PROCESS, (
+            f"The dip is spread across proficient and other people alike and starts with the "
+            f"{logged_words}, though the split is not clear-cut ({moved_words})."))
+    return result(Cause.UNKNOWN, (
+        "The dip is neither clearly concentrated in people below a required level nor clearly "
+        f"shared by proficient people ({moved_words})"
+        + (f"; the {logged_words} may be related." if logged else "; no change was logged.")))
