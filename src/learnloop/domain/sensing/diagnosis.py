@@ -51,12 +51,15 @@ class _Split:
     proficient_z: float
 
 
-def _window_mean(values: np.ndarray, volumes: np.ndarray, weeks: np.ndarray) -> np.ndarray:
+def _window_mean(values: np.ndarray, volumes: np.ndarray, weeks: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each person's volume-weighted mean over some weeks, its total volume and its week count."""
     use = weeks[None, :] & ~np.isnan(values)
     weight = np.where(use, volumes, 0.0)
     total = weight.sum(axis=1)
-    return np.where(total > 0, (weight * np.nan_to_num(values)).sum(axis=1)
-                    / np.where(total > 0, total, 1), np.nan), total
+    mean = np.where(total > 0, (weight * np.nan_to_num(values)).sum(axis=1)
+                    / np.where(total > 0, total, 1), np.nan)
+    return mean, total, use.sum(axis=1)
 
 
 def _group(shift: np.ndarray, weight: np.ndarray, rows: np.ndarray) -> tuple[float, float, int]:
@@ -99,8 +102,13 @@ def diagnose(values: np.ndarray, volumes: np.ndarray | None, *, sign: int, chang
     index = np.arange(weeks)
     before_weeks = keep & (index >= change_start - baseline_weeks) & (index < change_start)
     after_weeks = keep & (index >= change_start) & (index <= detected_week)
-    before, _ = _window_mean(values, volumes, before_weeks)
-    after, after_volume = _window_mean(values, volumes, after_weeks)
+    before, _, before_count = _window_mean(values, volumes, before_weeks)
+    after, after_volume, after_count = _window_mean(values, volumes, after_weeks)
+    # each person's own week-to-week spread says how large a move of theirs is real
+    use = before_weeks[None, :] & ~np.isnan(values)
+    spread = np.sqrt(np.where(use, (np.nan_to_num(values) - np.nan_to_num(before)[:, None]) ** 2,
+                              0.0).sum(axis=1) / np.maximum(before_count - 1, 1))
+    noise = spread * np.sqrt(1 / np.maximum(after_count, 1) + 1 / np.maximum(before_count, 1))
     seen = ~np.isnan(values)
     first_seen = np.where(seen.any(axis=1), seen.argmax(axis=1), weeks)
     # new hires still ramping up before the change would read as improving, not as comparable
@@ -109,9 +117,9 @@ def diagnose(values: np.ndarray, volumes: np.ndarray | None, *, sign: int, chang
     shift = np.where(compared, sign * (after - before), 0.0)
     weight = np.where(compared, after_volume, 0.0)
     rows = np.flatnonzero(compared)
-    team_dip, _, _ = _group(shift, weight, compared)
-    moved = tuple(int(p) for p in rows if shift[p] <= 0.5 * min(team_dip, 0.0) and team_dip < 0)
-    steady = tuple(int(p) for p in rows if int(p) not in set(moved))
+    dipped = compared & (shift <= -2.0 * noise) & (shift < 0)
+    moved = tuple(int(p) for p in np.flatnonzero(dipped))
+    steady = tuple(int(p) for p in np.flatnonzero(compared & ~dipped))
 
     splits = [_split(skill, np.asarray(mask, bool) & compared, shift, weight)
               for skill, mask in below_required.items()]
