@@ -9,7 +9,12 @@ import pytest
 
 from learnloop.domain.objectives import Direction
 from learnloop.domain.sensing.series import (
-    ChangeEntry, ChangeKind, WeeklySeries, changes_near, excluded_weeks, team_series,
+    ChangeEntry,
+    ChangeKind,
+    WeeklySeries,
+    changes_near,
+    excluded_weeks,
+    team_series,
 )
 from learnloop.domain.signals import SubjectType
 

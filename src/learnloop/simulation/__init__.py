@@ -4,7 +4,10 @@ Pure and seeded: the tests and benchmarks measure detection quality on the same 
 """
 
 from learnloop.simulation.organisation import (
-    SimulatedOrganisation, SimulationSettings, TeamTruth, simulate_organisation,
+    SimulatedOrganisation,
+    SimulationSettings,
+    TeamTruth,
+    simulate_organisation,
 )
 from learnloop.simulation.reference import plain_cusum
 from learnloop.simulation.scoring import Alarm, Score, score, sense_simulation
