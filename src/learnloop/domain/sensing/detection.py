@@ -27,6 +27,7 @@ _HUBER_K = 1.5
 _WINSOR = 2.5
 _WINSOR_CONSISTENCY = 0.9775   # E[min(Z^2, 2.5^2)] for a standard normal Z
 _HUBER_EFFICIENCY = 0.95       # variance of a Huber mean relative to the plain mean
+_SCALE_EFFICIENCY = 0.8        # degrees of freedom of the winsorised SD per baseline week
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +226,12 @@ class Detector:
         phi = cfg.noise_autocorrelation
         spread = np.sqrt(run_variance + precision_run ** 2 * (1 + phi) / (1 - phi)
                          / np.maximum(c_weight * _HUBER_EFFICIENCY, 1e-12))
-        z = np.where(weeks_in_run > 0, (score * loading).sum(axis=2)
+        t = np.where(weeks_in_run > 0, (score * loading).sum(axis=2)
                      / np.maximum(spread, 1e-12), 0.0)
+        # the SD comes from a few weeks, so t is Student-like: put it on the normal scale
+        # (z = t (1 - 1/4v) / sqrt(1 + t^2 / 2v)), so short baselines need stronger evidence
+        freedom = np.maximum(_SCALE_EFFICIENCY * (c_count - 1), 1.0)
+        z = t * (1 - 1 / (4 * freedom)) / np.sqrt(1 + t * t / (2 * freedom))
         effect = np.where(weeks_in_run > 0, (gap / factor).sum(axis=2)
                           / np.maximum(precision_run, 1e-12), 0.0)
         effect_sd = effect / safe_scale[:, :, 0]
