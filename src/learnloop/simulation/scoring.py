@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from learnloop.domain.sensing.detection import Detector
+from learnloop.domain.sensing.settings import DetectorSettings
 from learnloop.domain.sensing.teams import sense_teams
 from learnloop.simulation.organisation import SimulatedOrganisation
 
@@ -94,7 +94,8 @@ def score(organisation: SimulatedOrganisation, alarms: Iterable[Alarm], *,
     return result
 
 
-def sense_simulation(organisation: SimulatedOrganisation, detector: Detector) -> list[Alarm]:
+def sense_simulation(organisation: SimulatedOrganisation,
+                     settings: DetectorSettings | None = None) -> list[Alarm]:
     """Run the sensing core on a simulated organisation, as the agent would on real data."""
     org = organisation
     below = {skill: org.below_required & (np.array(org.skill)[org.person_team] == skill)
@@ -102,7 +103,7 @@ def sense_simulation(organisation: SimulatedOrganisation, detector: Detector) ->
     findings = sense_teams(
         org.person_values, org.person_volumes, team_of=org.person_team, teams=org.teams,
         metrics=[t.metric for t in org.truth], signs=org.signs, weeks=org.weeks,
-        changes=org.changes, below_required=below, detector=detector,
+        changes=org.changes, below_required=below, settings=settings or DetectorSettings(),
         linked_skills=[[skill] for skill in org.skill])
     return [Alarm(team=f.team, change_week=f.detection.change_week,
                   detected_week=f.detection.detected_week, cause=f.diagnosis.cause.value)

@@ -36,8 +36,25 @@ def calibrated_detector(settings: DetectorSettings | None = None) -> Detector:
     """A detector whose threshold lets `false_alarms_per_year` of no-change years alarm."""
     settings = settings or DetectorSettings()
     probe = Detector(settings=settings, threshold=np.inf, null_maxima=np.empty(0))
-    _, weeks = probe.run(null_years(settings))
+    noise = null_years(settings)
+    # one harmless change logged per year, somewhere a baseline has had time to form
+    rng = np.random.default_rng(settings.calibration_seed + 1)
+    logged = np.zeros(noise.shape, dtype=bool)
+    first = min(2 * settings.minimum_baseline, WEEKS_PER_YEAR - settings.longest_run - 1)
+    logged[np.arange(len(noise)),
+           rng.integers(first, WEEKS_PER_YEAR - settings.longest_run, len(noise))] = True
+    _, weeks = probe.run(noise, logged=logged)
     maxima = np.sort(np.max([week.statistic for week in weeks], axis=0))
-    budget = min(max(settings.false_alarms_per_year, 1.0 / len(maxima)), 1.0)
-    threshold = float(np.quantile(maxima, 1.0 - budget))
-    return Detector(settings=settings, threshold=threshold, null_maxima=maxima)
+    logged_maxima = np.sort(np.max([week.logged_statistic for week in weeks], axis=0))
+    return Detector(settings=settings,
+                    threshold=_quantile(maxima, settings.false_alarms_per_year),
+                    null_maxima=maxima,
+                    logged_threshold=_quantile(logged_maxima,
+                                               settings.false_alarms_per_logged_change),
+                    logged_null_maxima=logged_maxima)
+
+
+def _quantile(maxima: np.ndarray, budget: float) -> float:
+    """The level that `budget` of the maxima exceed (every one, for a budget of 1 or more)."""
+    share = min(max(budget, 1.0 / len(maxima)), 1.0)
+    return float(np.quantile(maxima, 1.0 - share))

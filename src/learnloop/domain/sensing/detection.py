@@ -10,12 +10,17 @@ number of events behind it. That is a window-limited likelihood-ratio (GLR) test
 change with a clipped score, so one extreme week moves the statistic by a bounded amount. A
 detection also needs at least two weeks, a minimum effect, and an effect that survives leaving
 its most extreme week out: a single bad week is not a change. The threshold comes from
-`calibrate`, for a budget of false alarms per series-year.
+`calibration`, for a budget of false alarms per series-year.
+
+A change logged in the change log (a new process, a system change) names its start in advance,
+so that one start is also tested on its own against a lower threshold, calibrated for a budget
+of false alarms per logged change: a process dip that starts with a logged change is seen
+sooner, while a harmless logged change rarely raises anything.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -43,6 +48,7 @@ class DetectorState:
     sign: np.ndarray              # (S,) +1 for an `up` KPI, -1 for a `down` KPI
     sampling_share: np.ndarray    # (S,) share of a typical week's variance that is sampling
     baseline_from: np.ndarray     # (S,) first week a baseline may use (moves after a detection)
+    logged_week: np.ndarray       # (S,) start of the latest logged change (-1: none)
     history: np.ndarray           # (S, W)
     history_volume: np.ndarray    # (S, W)
     candidate_level: np.ndarray   # (S, M)
@@ -76,6 +82,8 @@ class WeekResult:
     effect: np.ndarray         # observed - baseline
     effect_sd: np.ndarray      # |effect| / baseline SD
     run_weeks: np.ndarray      # weeks with data from the change start to now
+    logged: np.ndarray         # (S,) bool: raised by testing the start of a logged change
+    logged_statistic: np.ndarray  # (S,) the evidence for a change at the logged start
 
 
 def _median(x: np.ndarray) -> np.ndarray:
@@ -141,6 +149,8 @@ class Detector:
     settings: DetectorSettings
     threshold: float
     null_maxima: np.ndarray
+    logged_threshold: float = np.inf
+    logged_null_maxima: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @property
     def _correlation(self) -> np.ndarray:
@@ -148,10 +158,11 @@ class Detector:
                                         np.arange(self.settings.longest_run)))
         return self.settings.noise_autocorrelation ** lags
 
-    def confidence(self, statistic: np.ndarray | float) -> np.ndarray:
-        """Share of no-change series-years whose evidence stays below `statistic`."""
-        found = np.searchsorted(self.null_maxima, statistic, side="left")
-        return found / max(len(self.null_maxima), 1)
+    def confidence(self, statistic: np.ndarray | float, *, logged: bool = False) -> np.ndarray:
+        """Share of no-change series-years (or harmless logged changes, for a detection at a
+        logged start) whose evidence stays below `statistic`."""
+        null = self.logged_null_maxima if logged else self.null_maxima
+        return np.searchsorted(null, statistic, side="left") / max(len(null), 1)
 
     def start(self, count: int, *, sign: np.ndarray | int = 1,
               sampling_share: np.ndarray | float | None = None,
@@ -165,6 +176,7 @@ class Detector:
             sign=np.broadcast_to(np.asarray(sign, dtype=float), (s,)).copy(),
             sampling_share=np.clip(np.broadcast_to(np.asarray(share, dtype=float), (s,)), 0, 1),
             baseline_from=np.full(s, first_week, dtype=np.int64),
+            logged_week=np.full(s, -1, dtype=np.int64),
             history=np.full((s, w), np.nan), history_volume=np.full((s, w), np.nan),
             candidate_level=nan_sm, candidate_scale=nan_sm.copy(),
             candidate_volume=nan_sm.copy(), candidate_weight=np.zeros((s, m)),
@@ -174,8 +186,13 @@ class Detector:
 
     def advance(self, state: DetectorState, values: np.ndarray, *,
                 volumes: np.ndarray | None = None,
-                excluded: np.ndarray | None = None) -> tuple[DetectorState, WeekResult]:
-        """Move every series on by one week: values (S,), NaN for no data; returns a new state."""
+                excluded: np.ndarray | None = None,
+                logged: np.ndarray | None = None) -> tuple[DetectorState, WeekResult]:
+        """Move every series on by one week: values (S,), NaN for no data; returns a new state.
+
+        `excluded` marks weeks to leave out (logged holidays, outages); `logged` marks series
+        for which a change that could move them is logged to start this week.
+        """
         cfg = self.settings
         w, m = cfg.baseline_weeks, cfg.longest_run
         values = np.asarray(values, dtype=float)
@@ -186,6 +203,8 @@ class Detector:
         y = np.where(usable, values * state.sign, np.nan)
         vol = np.where(usable, volumes, np.nan)
         week = state.week
+        logged_week = state.logged_week if logged is None else np.where(
+            np.asarray(logged, dtype=bool), week, state.logged_week)
 
         # the baseline as it stands before this week, from weeks since `baseline_from`
         slot_weeks = week[:, None] - w + np.arange(w)[None, :]
@@ -251,10 +270,16 @@ class Detector:
             is_dip = evidence >= rise
             evidence = np.maximum(evidence, rise)
 
-        pick = evidence.argmax(axis=1)
         rows = np.arange(len(week))
+        scan_pick = evidence.argmax(axis=1)
+        scan_alarm = evidence[rows, scan_pick] > self.threshold
+        at_logged = (week[:, None] - m + 1 + np.arange(m)[None, :]) == logged_week[:, None]
+        logged_pick = at_logged.argmax(axis=1)
+        logged_statistic = np.where(at_logged.any(axis=1), evidence[rows, logged_pick], -np.inf)
+        by_log = ~scan_alarm & (logged_statistic > self.logged_threshold)
+        pick = np.where(by_log, logged_pick, scan_pick)
         statistic = evidence[rows, pick]
-        alarm = statistic > self.threshold
+        alarm = scan_alarm | by_log
         start_week = week - m + 1 + pick
 
         sign = state.sign
@@ -266,13 +291,15 @@ class Detector:
             baseline_sd=c_scale[rows, pick], baseline_first=c_first[rows, pick],
             baseline_last=start_week - 1, observed_level=(chosen_level + chosen_effect) * sign,
             effect=chosen_effect * sign, effect_sd=np.abs(effect_sd[rows, pick]),
-            run_weeks=weeks_in_run[rows, pick],
+            run_weeks=weeks_in_run[rows, pick], logged=by_log,
+            logged_statistic=logged_statistic,
         )
         # after a detection the next baseline is built from the new level only
         c_count = np.where(alarm[:, None], 0, c_count)
         new_state = replace(
             state, week=week + 1,
             baseline_from=np.where(alarm, start_week, state.baseline_from),
+            logged_week=logged_week,
             history=push(state.history, y), history_volume=push(state.history_volume, vol),
             candidate_level=c_level, candidate_scale=c_scale, candidate_volume=c_volume,
             candidate_weight=c_weight, candidate_count=c_count, candidate_first=c_first,
@@ -280,7 +307,8 @@ class Detector:
         return new_state, result
 
     def run(self, values: np.ndarray, *, volumes: np.ndarray | None = None,
-            excluded: np.ndarray | None = None, sign: np.ndarray | int = 1,
+            excluded: np.ndarray | None = None, logged: np.ndarray | None = None,
+            sign: np.ndarray | int = 1,
             sampling_share: np.ndarray | float | None = None,
             state: DetectorState | None = None) -> tuple[DetectorState, list[WeekResult]]:
         """The batch path: fold `advance` over the weeks of (S, T) arrays, all series at once."""
@@ -292,6 +320,7 @@ class Detector:
             state, result = self.advance(
                 state, values[:, t],
                 volumes=None if volumes is None else volumes[:, t],
-                excluded=None if excluded is None else excluded[:, t])
+                excluded=None if excluded is None else excluded[:, t],
+                logged=None if logged is None else logged[:, t])
             results.append(result)
         return state, results

@@ -15,10 +15,8 @@ from learnloop.domain.sensing.series import ChangeEntry
 
 __all__ = ["Cause", "Diagnosis", "diagnose"]
 
-# how far apart the two groups' dips must be (in standard errors) to call it concentrated
-_SPLIT_Z = 2.5
-# proficient people carrying at most this share of the others' dip: the dip is concentrated
-_CONCENTRATED = 0.5
+# how much better (in log-likelihood, ~ a factor e) one explanation must fit than the other
+_MARGIN = 2.0
 
 
 class Cause(StrEnum):
@@ -45,10 +43,9 @@ class _Split:
     below: float
     proficient: float
     z: float
-    carry: float                    # proficient dip as a share of the below-level dip
     below_count: int
     proficient_count: int
-    proficient_z: float
+    preference: float               # > 0: "everyone moved" fits better; < 0: "only those below"
 
 
 def _window_mean(values: np.ndarray, volumes: np.ndarray, weeks: np.ndarray
@@ -62,24 +59,33 @@ def _window_mean(values: np.ndarray, volumes: np.ndarray, weeks: np.ndarray
     return mean, total, use.sum(axis=1)
 
 
-def _group(shift: np.ndarray, weight: np.ndarray, rows: np.ndarray) -> tuple[float, float, int]:
-    """Weighted mean change of some people and its standard error (sandwich form)."""
+def _group(shift: np.ndarray, weight: np.ndarray, rows: np.ndarray,
+           noise: np.ndarray | None = None) -> tuple[float, float, int]:
+    """Weighted mean change of some people and its standard error: the larger of the spread
+    between them and (when given) what each person's own noise implies, since a handful of
+    people can agree by chance."""
     d, w = shift[rows], weight[rows]
     if len(d) == 0 or w.sum() <= 0:
         return float("nan"), float("inf"), 0
     mean = float((w * d).sum() / w.sum())
     se = float(np.sqrt((w * w * (d - mean) ** 2).sum()) / w.sum()) if len(d) > 1 else np.inf
+    if noise is not None:
+        se = max(se, float(np.sqrt((w * w * noise[rows] ** 2).sum()) / w.sum()))
     return mean, max(se, 1e-12), len(d)
 
 
-def _split(skill: str, below: np.ndarray, shift: np.ndarray, weight: np.ndarray) -> _Split:
-    low_mean, low_se, low_n = _group(shift, weight, below)
-    high_mean, high_se, high_n = _group(shift, weight, ~below)
-    z = (high_mean - low_mean) / np.hypot(low_se, high_se) if low_n and high_n else np.nan
-    carry = high_mean / low_mean if low_n and high_n and low_mean < 0 else np.nan
-    return _Split(skill=skill, below=low_mean, proficient=high_mean, z=float(z),
-                  carry=float(carry), below_count=low_n, proficient_count=high_n,
-                  proficient_z=high_mean / high_se if high_n else np.nan)
+def _split(skill: str, below: np.ndarray, shift: np.ndarray, weight: np.ndarray, *,
+           compared: np.ndarray, noise: np.ndarray, shared_noise: float) -> _Split:
+    """Compare two explanations of people's changes: only those below the level moved (skill),
+    or the proficient moved like the others (process). Shared weekly noise moves both groups
+    alike, so it blurs "the proficient held steady" but not the gap between the groups."""
+    low_mean, low_se, low_n = _group(shift, weight, below & compared, noise)
+    high_mean, high_se, high_n = _group(shift, weight, ~below & compared, noise)
+    gap = (high_mean - low_mean) / np.hypot(low_se, high_se) if low_n and high_n else np.nan
+    steady = high_mean / np.hypot(high_se, shared_noise) if high_n else np.nan
+    return _Split(skill=skill, below=low_mean, proficient=high_mean, z=float(gap),
+                  below_count=low_n, proficient_count=high_n,
+                  preference=float(steady * steady - gap * gap))
 
 
 def _amount(oriented: float) -> str:
@@ -121,10 +127,18 @@ def diagnose(values: np.ndarray, volumes: np.ndarray | None, *, sign: int, chang
     moved = tuple(int(p) for p in np.flatnonzero(dipped))
     steady = tuple(int(p) for p in np.flatnonzero(compared & ~dipped))
 
-    splits = [_split(skill, np.asarray(mask, bool) & compared, shift, weight)
-              for skill, mask in below_required.items()]
+    # the team's shared week-to-week noise, from how its weekly mean wandered before the change
+    moves = np.where(before_weeks[None, :] & seen & compared[:, None],
+                     sign * (np.nan_to_num(values) - np.nan_to_num(before)[:, None]), 0.0)
+    weekly_weight = np.where(before_weeks[None, :] & seen & compared[:, None], volumes, 0.0)
+    totals = weekly_weight.sum(axis=0)
+    weekly = (weekly_weight * moves).sum(axis=0)[totals > 0] / totals[totals > 0]
+    shared = float(np.sqrt(np.mean(weekly ** 2) / max(int(after_weeks.sum()), 1))
+                   ) if len(weekly) else 0.0
+    splits = [_split(skill, np.asarray(mask, bool), shift, weight, compared=compared,
+                     noise=noise, shared_noise=shared) for skill, mask in below_required.items()]
     splits = [s for s in splits if s.below_count >= 2 and s.proficient_count >= 2]
-    best = max(splits, key=lambda s: (np.nan_to_num(s.z, nan=-np.inf)), default=None)
+    best = min(splits, key=lambda s: (np.nan_to_num(s.preference, nan=np.inf)), default=None)
     logged = list(nearby_changes)
     logged_words = (f"{logged[0].kind.value.replace('_', ' ')} logged on {logged[0].starts}"
                     + (f" ({logged[0].description})" if logged[0].description else "")
@@ -137,14 +151,14 @@ def diagnose(values: np.ndarray, volumes: np.ndarray | None, *, sign: int, chang
                          dip_proficient=float(best.proficient * sign) if best else float("nan"),
                          split_z=float(best.z) if best else float("nan"))
 
-    if best is not None and best.z >= _SPLIT_Z and best.carry <= _CONCENTRATED:
+    if best is not None and best.preference <= -_MARGIN and best.below < 0:
         tail = (f"; the {logged_words} does not explain it, since proficient people did not move"
                 if logged else "")
         return result(Cause.SKILL, (
             f"The dip sits with the {best.below_count} people below the required level of "
             f"{best.skill} ({_amount(best.below)}), while the {best.proficient_count} at or "
             f"above it held steady ({_amount(best.proficient)}){tail}."), best.skill)
-    if best is not None and best.carry > _CONCENTRATED and best.proficient_z <= -_SPLIT_Z:
+    if best is not None and best.preference >= _MARGIN and best.proficient < 0:
         tail = f", starting with the {logged_words}" if logged else ""
         return result(Cause.PROCESS, (
             f"People already at the required level of {best.skill} dipped as much as the others "
@@ -154,7 +168,7 @@ def diagnose(values: np.ndarray, volumes: np.ndarray | None, *, sign: int, chang
         return result(Cause.PROCESS, (
             f"The whole team dipped at once ({moved_words}), starting with the {logged_words}; "
             "proficiency could not be compared."))
-    if logged and best is not None and best.carry > _CONCENTRATED:
+    if logged and best is not None and best.preference > 0:
         return result(Cause.PROCESS, (
             f"The dip is spread across proficient and other people alike and starts with the "
             f"{logged_words}, though the split is not clear-cut ({moved_words})."))

@@ -16,7 +16,7 @@ from learnloop.domain.signals import SubjectType
 
 __all__ = [
     "ChangeEntry", "ChangeKind", "DISCOUNTED_KINDS", "EXPLAINING_KINDS", "WeeklySeries",
-    "changes_near", "excluded_weeks", "team_series",
+    "changes_near", "excluded_weeks", "logged_starts", "team_series",
 ]
 
 
@@ -96,6 +96,18 @@ def excluded_weeks(changes: list[ChangeEntry], weeks: tuple[date, ...], *,
             last = min(_week_index(weeks, change.ends), len(weeks) - 1)
             if first <= last:
                 out[first:last + 1] = True
+    return out
+
+
+def logged_starts(changes: list[ChangeEntry], weeks: tuple[date, ...], *,
+                  team: str | None) -> np.ndarray:
+    """Weeks in which a change that could move a team's KPIs is logged to start."""
+    out = np.zeros(len(weeks), dtype=bool)
+    for change in changes:
+        if change.kind in EXPLAINING_KINDS and change.concerns(team):
+            week = _week_index(weeks, change.starts)
+            if 0 <= week < len(weeks):
+                out[week] = True
     return out
 
 

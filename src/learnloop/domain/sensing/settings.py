@@ -14,6 +14,8 @@ __all__ = ["DetectorSettings"]
 class DetectorSettings:
     # expected false alarms per monitored series (team x metric) per year of weekly data
     false_alarms_per_year: float = 0.05
+    # expected false alarms per harmless logged change, when its start is tested on its own
+    false_alarms_per_logged_change: float = 0.02
     # weeks a baseline looks back: the baseline's own noise limits how small a change can be seen
     baseline_weeks: int = 40
     # how far back a change may have started and still be tested as one step
