@@ -230,31 +230,34 @@ class Detector:
         run_vol = np.concatenate([state.history_volume[:, w - m + 1:], vol[:, None]], axis=1)
         later = np.arange(m)[None, :, None] <= np.arange(m)[None, None, :]
         mask = later & ~np.isnan(run)[:, None, :] & (c_count >= cfg.minimum_baseline)[:, :, None]
-        factor = _variance_factor(state.sampling_share[:, None, None], c_volume[:, :, None],
-                                  run_vol[:, None, :])
-        factor = np.where(mask, factor, 1.0)
-        gap = np.where(mask, run[:, None, :] - np.nan_to_num(c_level)[:, :, None], 0.0)
-        safe_scale = np.where(np.isfinite(c_scale), c_scale, 1.0)[:, :, None]
-        score = np.clip(gap / (safe_scale * np.sqrt(factor)), -cfg.clip_sd, cfg.clip_sd)
-        score = np.where(mask, score, 0.0)
-        weeks_in_run = mask.sum(axis=2)
-        precision_run = np.where(mask, 1.0 / factor, 0.0).sum(axis=2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = c_volume[:, :, None] / run_vol[:, None, :]
+        share = state.sampling_share[:, None, None]
+        factor = (1.0 - share) + share * ratio
+        factor = np.where(mask & (factor > 0) & (factor < np.inf), factor, 1.0)
+        precision = np.where(mask, 1.0 / factor, 0.0)
+        loading = np.sqrt(precision)
+        gap = np.where(mask, run[:, None, :] - c_level[:, :, None], 0.0)
+        safe_scale = np.where(np.isfinite(c_scale), c_scale, 1.0)
+        score = np.clip(gap * loading / safe_scale[:, :, None], -cfg.clip_sd, cfg.clip_sd)
+        # sums over a run's weeks as products with a vector of ones: far quicker than
+        # reductions along a short last axis
+        ones = np.ones(m)
+        weeks_in_run = np.matmul(mask, ones.astype(bool).astype(np.int64))
+        precision_run = precision @ ones
         # neighbouring weeks' noise is correlated (phi), so a run's sum varies more than iid
-        loading = np.where(mask, 1.0 / np.sqrt(factor), 0.0)
-        run_variance = np.einsum("scm,mn,scn->sc", loading, self._correlation, loading)
+        run_variance = (np.matmul(loading, self._correlation) * loading) @ ones
         phi = cfg.noise_autocorrelation
         spread = np.sqrt(run_variance + precision_run ** 2 * (1 + phi) / (1 - phi)
                          / np.maximum(c_weight * _HUBER_EFFICIENCY, 1e-12))
-        t = np.where(weeks_in_run > 0, (score * loading).sum(axis=2)
-                     / np.maximum(spread, 1e-12), 0.0)
+        t = ((score * loading) @ ones) / np.maximum(spread, 1e-12)
         # the SD comes from a few weeks, so t is Student-like: put it on the normal scale
         # (z = t (1 - 1/4v) / sqrt(1 + t^2 / 2v)), so short baselines need stronger evidence
         freedom = np.maximum(_SCALE_EFFICIENCY * (c_count - 1), 1.0)
         z = t * (1 - 1 / (4 * freedom)) / np.sqrt(1 + t * t / (2 * freedom))
-        effect = np.where(weeks_in_run > 0, (gap / factor).sum(axis=2)
-                          / np.maximum(precision_run, 1e-12), 0.0)
-        effect_sd = effect / safe_scale[:, :, 0]
-        total = score.sum(axis=2)
+        effect = ((gap * precision) @ ones) / np.maximum(precision_run, 1e-12)
+        effect_sd = effect / safe_scale
+        total = score @ ones
         rest = np.maximum(weeks_in_run - 1, 1)
         worst = np.where(mask, score, np.inf).min(axis=2)
         best = np.where(mask, score, -np.inf).max(axis=2)
