@@ -152,3 +152,31 @@ def test_a_stored_state_can_be_split_per_series(detector) -> None:
     _, together = detector.advance(state, values[:, 30])
     _, alone = detector.advance(one, values[1:2, 30])
     assert alone.statistic[0] == together.statistic[1]
+
+
+def test_a_dip_starting_with_a_logged_change_is_seen_sooner(detector) -> None:
+    values = noise(12, series=200) * 1.0 + 10.0
+    values[:, 30:] -= 2.0
+    logged = np.zeros_like(values, dtype=bool)
+    logged[:, 30] = True
+
+    def first(results) -> np.ndarray:
+        alarms = np.array([r.alarm for r in results])
+        return np.where(alarms.any(axis=0), alarms.argmax(axis=0), 99)
+
+    unlogged = first(detector.run(values)[1])
+    _, results = detector.run(values, logged=logged)
+    seen = first(results)
+    assert np.mean(seen <= 32) > np.mean(unlogged <= 32) + 0.2
+    by_log = [r.logged[row] for row in range(200) for r in results[seen[row]:seen[row] + 1]]
+    assert any(by_log)
+
+
+def test_a_harmless_logged_change_rarely_raises_anything(detector) -> None:
+    values = noise(13, series=2000) + 10.0
+    logged = np.zeros_like(values, dtype=bool)
+    logged[:, 30] = True
+    _, plain = detector.run(values)
+    _, told = detector.run(values, logged=logged)
+    extra = np.any([r.alarm for r in told], axis=0) & ~np.any([r.alarm for r in plain], axis=0)
+    assert extra.mean() <= 2 * detector.settings.false_alarms_per_logged_change

@@ -14,11 +14,14 @@ from learnloop.simulation import Score, plain_cusum, score, sense_simulation, si
 
 SEEDS = range(1000, 1008)
 
-WITHIN_8_WEEKS = 0.80
-WITHIN_2_WEEKS = 0.30
-MEDIAN_DELAY = 3.0
-FALSE_ALARMS_PER_TEAM_YEAR = 0.10
-CAUSE_RIGHT = 0.90
+# enforced here (8 organisations: 152 dips, 168 quiet team-years); measured on 200 seeds by
+# benchmarks/sensing_quality.py: 95.9% within 8 weeks, 72.7% within 2, median delay 2,
+# 0.039 false alarms per team-year, cause right 96.2%
+WITHIN_8_WEEKS = 0.92
+WITHIN_2_WEEKS = 0.60
+MEDIAN_DELAY = 2.0
+FALSE_ALARMS_PER_TEAM_YEAR = 0.08
+CAUSE_RIGHT = 0.93
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,7 @@ def measured() -> tuple[Score, Score]:
 
 def test_most_dips_are_found_within_eight_weeks_and_many_within_two(measured) -> None:
     ours, _ = measured
-    assert len(ours.delays) >= 120
+    assert len(ours.delays) >= 140
     assert ours.found_within(8) >= WITHIN_8_WEEKS
     assert ours.found_within(2) >= WITHIN_2_WEEKS
     assert ours.median_delay <= MEDIAN_DELAY
@@ -41,7 +44,7 @@ def test_most_dips_are_found_within_eight_weeks_and_many_within_two(measured) ->
 
 def test_teams_without_a_change_stay_quiet(measured) -> None:
     ours, plain = measured
-    assert ours.quiet_years >= 120
+    assert ours.quiet_years >= 150
     assert ours.false_alarms_per_year <= FALSE_ALARMS_PER_TEAM_YEAR
     # the plain CUSUM cries wolf at every outage and holiday
     assert ours.false_alarms_per_year * 10 <= plain.false_alarms_per_year
