@@ -180,3 +180,20 @@ def test_a_harmless_logged_change_rarely_raises_anything(detector) -> None:
     _, told = detector.run(values, logged=logged)
     extra = np.any([r.alarm for r in told], axis=0) & ~np.any([r.alarm for r in plain], axis=0)
     assert extra.mean() <= 2 * detector.settings.false_alarms_per_logged_change
+
+
+def test_series_of_one_family_restart_together_in_batch_and_incrementally(detector) -> None:
+    # pairs of series watching one team: the whole team and its people below a skill's level
+    values = noise(14, series=40) + 10.0
+    values[::4, 30:] -= 3.0
+    family = np.repeat(np.arange(20), 2)
+    _, batch = detector.run(values, family=family)
+    alarms = np.array([r.alarm for r in batch])
+    assert alarms.any()
+    for team in range(20):
+        rows = slice(2 * team, 2 * team + 2)
+        state = detector.start(2, family=np.zeros(2, dtype=int))
+        for week in range(values.shape[1]):
+            state, live = detector.advance(state, values[rows, week])
+            assert np.array_equal(live.alarm, alarms[week, rows])
+            assert np.array_equal(live.statistic, batch[week].statistic[rows])

@@ -49,6 +49,8 @@ class DetectorState:
     sampling_share: np.ndarray    # (S,) share of a typical week's variance that is sampling
     baseline_from: np.ndarray     # (S,) first week a baseline may use (moves after a detection)
     logged_week: np.ndarray       # (S,) start of the latest logged change (-1: none)
+    family: np.ndarray            # (S,) series watching the same subject share a number: a
+                                  # detection in one starts a new baseline in all of them
     history: np.ndarray           # (S, W)
     history_volume: np.ndarray    # (S, W)
     candidate_level: np.ndarray   # (S, M)
@@ -166,7 +168,7 @@ class Detector:
 
     def start(self, count: int, *, sign: np.ndarray | int = 1,
               sampling_share: np.ndarray | float | None = None,
-              first_week: int = 0) -> DetectorState:
+              family: np.ndarray | None = None, first_week: int = 0) -> DetectorState:
         """The state of `count` series before their first week."""
         s, w, m = count, self.settings.baseline_weeks, self.settings.longest_run
         share = self.settings.sampling_share if sampling_share is None else sampling_share
@@ -177,6 +179,8 @@ class Detector:
             sampling_share=np.clip(np.broadcast_to(np.asarray(share, dtype=float), (s,)), 0, 1),
             baseline_from=np.full(s, first_week, dtype=np.int64),
             logged_week=np.full(s, -1, dtype=np.int64),
+            family=np.arange(s, dtype=np.int64) if family is None else np.asarray(
+                family, dtype=np.int64).copy(),
             history=np.full((s, w), np.nan), history_volume=np.full((s, w), np.nan),
             candidate_level=nan_sm, candidate_scale=nan_sm.copy(),
             candidate_volume=nan_sm.copy(), candidate_weight=np.zeros((s, m)),
@@ -297,11 +301,15 @@ class Detector:
             run_weeks=weeks_in_run[rows, pick], logged=by_log,
             logged_statistic=logged_statistic,
         )
-        # after a detection the next baseline is built from the new level only
-        c_count = np.where(alarm[:, None], 0, c_count)
+        # after a detection the next baseline is built from the new level only, in every series
+        # of the family, so a part of a team does not raise the same change again later
+        family_start = np.full(int(state.family.max(initial=0)) + 1, -1, dtype=np.int64)
+        np.maximum.at(family_start, state.family[alarm], start_week[alarm])
+        restart = family_start[state.family]
+        c_count = np.where((restart >= 0)[:, None], 0, c_count)
         new_state = replace(
             state, week=week + 1,
-            baseline_from=np.where(alarm, start_week, state.baseline_from),
+            baseline_from=np.where(restart >= 0, restart, state.baseline_from),
             logged_week=logged_week,
             history=push(state.history, y), history_volume=push(state.history_volume, vol),
             candidate_level=c_level, candidate_scale=c_scale, candidate_volume=c_volume,
@@ -312,12 +320,13 @@ class Detector:
     def run(self, values: np.ndarray, *, volumes: np.ndarray | None = None,
             excluded: np.ndarray | None = None, logged: np.ndarray | None = None,
             sign: np.ndarray | int = 1,
-            sampling_share: np.ndarray | float | None = None,
+            sampling_share: np.ndarray | float | None = None, family: np.ndarray | None = None,
             state: DetectorState | None = None) -> tuple[DetectorState, list[WeekResult]]:
         """The batch path: fold `advance` over the weeks of (S, T) arrays, all series at once."""
         values = np.asarray(values, dtype=float)
         if state is None:
-            state = self.start(values.shape[0], sign=sign, sampling_share=sampling_share)
+            state = self.start(values.shape[0], sign=sign, sampling_share=sampling_share,
+                               family=family)
         results = []
         for t in range(values.shape[1]):
             state, result = self.advance(

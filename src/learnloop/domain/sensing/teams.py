@@ -144,7 +144,7 @@ def sense_teams(values: np.ndarray, volumes: np.ndarray | None, *, team_of: np.n
         np.concatenate([team_values, group_values]),
         volumes=np.concatenate([team_volumes, group_volumes]),
         excluded=excluded[series_team], logged=logged[series_team],
-        sign=np.asarray(signs)[series_team])
+        sign=np.asarray(signs)[series_team], family=series_team)
     found = detections_from(
         results, detector=detector, weeks=weeks,
         subjects=[(SubjectType.TEAM, teams[team]) for team in series_team],
