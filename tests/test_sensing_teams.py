@@ -70,3 +70,28 @@ def test_a_process_dip_in_handle_time_is_a_rise_called_process() -> None:
 def test_teams_without_a_change_raise_nothing() -> None:
     org = simulate_organisation(23, SimulationSettings(teams=30, dip_share=0.0))
     assert len(sensed(org)) <= 2
+
+
+def test_series_given_directly_are_sensed_with_their_change_log() -> None:
+    from datetime import date, timedelta
+
+    from learnloop.domain.objectives import Direction
+    from learnloop.domain.sensing import ChangeEntry, ChangeKind, WeeklySeries, sense_series
+    from learnloop.domain.signals import SubjectType
+
+    weeks = tuple(date(2025, 1, 6) + timedelta(weeks=k) for k in range(40))
+    rng = np.random.default_rng(30)
+    handle_time = 8.0 + rng.normal(0, 0.2, 40)
+    handle_time[26:] += 0.8                          # the routing change makes calls longer
+    quiet = 8.0 + rng.normal(0, 0.2, 40)
+    routing = ChangeEntry(ChangeKind.PROCESS_CHANGE, weeks[26], weeks[26], team="support-na",
+                          description="new routing")
+    found = sense_series(
+        [WeeklySeries(SubjectType.TEAM, "support-na", "handle_time", Direction.DOWN, weeks,
+                      tuple(handle_time), (300.0,) * 40),
+         WeeklySeries(SubjectType.TEAM, "sales", "handle_time", Direction.DOWN, weeks,
+                      tuple(quiet), (300.0,) * 40)],
+        changes=[routing], settings=DetectorSettings())
+    assert [(d.subject_key, d.direction, d.change_start) for d in found] == [
+        ("support-na", "dip", weeks[26])]
+    assert found[0].detected_at <= weeks[28] and found[0].effect > 0.5

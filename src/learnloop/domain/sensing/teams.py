@@ -1,4 +1,4 @@
-"""Sensing for whole teams from person rows: team series, detection, and diagnosis in one pass.
+"""Sensing whole teams from person rows (or series given directly): detection and diagnosis.
 
 Pure: arrays and change-log records in, `Detection` and `Diagnosis` records out.
 """
@@ -16,6 +16,7 @@ from learnloop.domain.sensing.detection import Detector, WeekResult
 from learnloop.domain.sensing.diagnosis import Diagnosis, diagnose
 from learnloop.domain.sensing.series import (
     ChangeEntry,
+    WeeklySeries,
     changes_near,
     excluded_weeks,
     logged_starts,
@@ -24,7 +25,7 @@ from learnloop.domain.sensing.series import (
 from learnloop.domain.sensing.settings import DetectorSettings
 from learnloop.domain.signals import SubjectType
 
-__all__ = ["Detection", "TeamFinding", "detections_from", "sense_teams"]
+__all__ = ["Detection", "TeamFinding", "detections_from", "sense_series", "sense_teams"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,30 @@ def detections_from(results: Sequence[WeekResult], *, detector: Detector,
                 statistic=float(result.statistic[row]), change_week=start, detected_week=now,
                 group=group, logged=bool(result.logged[row])))
     return found
+
+
+def sense_series(series: Sequence[WeeklySeries], *, changes: Sequence[ChangeEntry],
+                 settings: DetectorSettings) -> list[Detection]:
+    """Detections in series given directly (team rows, organisation rows, pulse scores), all on
+    the same weeks; a team's logged holidays and outages are left out, its logged changes tested.
+    """
+    if not series:
+        return []
+    weeks = series[0].weeks
+    if any(s.weeks != weeks for s in series):
+        raise ValueError("series sensed together must share their weeks")
+    changes = list(changes)
+    detector = calibrated_detector(settings)
+    volumes = np.array([s.volumes if s.volumes is not None else (np.nan,) * len(weeks)
+                        for s in series], dtype=float)
+    _, results = detector.run(
+        np.array([s.values for s in series], dtype=float), volumes=volumes,
+        excluded=np.stack([excluded_weeks(changes, weeks, team=s.subject_key) for s in series]),
+        logged=np.stack([logged_starts(changes, weeks, team=s.subject_key) for s in series]),
+        sign=np.array([s.sign for s in series]))
+    return detections_from(results, detector=detector, weeks=weeks,
+                           subjects=[(s.subject_type, s.subject_key) for s in series],
+                           metrics=[s.metric for s in series])
 
 
 def _skill_groups(team_of: np.ndarray, *, teams: int, below_required: Mapping[str, np.ndarray],
