@@ -45,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     settings = DetectorSettings()
-    grid = (4.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0)
+    grid = (4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 25.0)
     ours, plain, dips = measure(range(args.seeds), settings, plain_thresholds=grid)
     budget = ours.false_alarms_per_year
     tuned = min((h for h in grid if plain[h].false_alarms_per_year <= max(budget, 0.05)),

@@ -286,7 +286,8 @@ class Detector:
         by_log = ~scan_alarm & (logged_statistic > self.logged_threshold)
         pick = np.where(by_log, logged_pick, scan_pick)
         statistic = evidence[rows, pick]
-        alarm = scan_alarm | by_log
+        # a detection is dated by its newest observation, so only a week with data raises one
+        alarm = (scan_alarm | by_log) & usable
         start_week = week - m + 1 + pick
 
         sign = state.sign
