@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from learnloop.domain.sensing.series import EXPLAINING_KINDS, team_series
+from learnloop.domain.sensing.series import EXPLAINING_KINDS, excluded_weeks, team_series
 from learnloop.simulation.organisation import SimulatedOrganisation
 from learnloop.simulation.scoring import Alarm
 
@@ -17,11 +17,18 @@ __all__ = ["plain_cusum"]
 
 
 def plain_cusum(organisation: SimulatedOrganisation, *, reference: float = 0.5,
-                threshold: float = 4.0, baseline_weeks: int = 12) -> list[Alarm]:
+                threshold: float = 4.0, baseline_weeks: int = 12,
+                leave_out_logged: bool = False) -> list[Alarm]:
+    """Alarms of a one-sided CUSUM per team; `leave_out_logged` skips logged holiday and outage
+    weeks, to show how much of the difference the change log alone makes."""
     org = organisation
     values, _ = team_series(org.person_values, org.person_volumes, team_of=org.person_team,
                             teams=len(org.teams), ramp_weeks=0)
     values = values * org.signs[:, None]
+    if leave_out_logged:
+        left_out = np.stack([excluded_weeks(list(org.changes), org.weeks, team=name)
+                             for name in org.teams])
+        values = np.where(left_out, np.nan, values)
     alarms = []
     for team, series in enumerate(values):
         seen = np.flatnonzero(~np.isnan(series))
