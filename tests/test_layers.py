@@ -21,6 +21,7 @@ DOMAIN_MAY_IMPORT = {
     "decimal", "difflib", "enum", "fractions", "functools", "hashlib", "heapq", "itertools",
     "math", "operator", "re", "secrets", "statistics", "string", "typing", "unicodedata",
     "zoneinfo", "learnloop.domain", "learnloop.errors",
+    "numpy",  # numeric work is vectorised; NumPy does no I/O of its own here
 }
 
 
