@@ -142,16 +142,20 @@ class Cells:
             self.problem(name, f"{value!r} is not a date (use YYYY-MM-DD)")
             return None
 
-    def key_list(self, name: str) -> list[tuple[str, str]]:
-        """(key path, key) for a list of keys such as `skills: [a, b]`; blank means none."""
+    def _list(self, name: str) -> list[Any]:
+        """The list under `name` (blank means empty), or empty after reporting it is no list."""
         value = self.values.get(name)
         if value is None:
             return []
         if not isinstance(value, list):
             self.problem(name, "must be a list")
             return []
+        return value
+
+    def key_list(self, name: str) -> list[tuple[str, str]]:
+        """(key path, key) for a list of keys such as `skills: [a, b]`; blank means none."""
         found: list[tuple[str, str]] = []
-        for index, item in enumerate(value, start=1):
+        for index, item in enumerate(self._list(name), start=1):
             if isinstance(item, bool) or not isinstance(item, str | int) or not str(item).strip():
                 self.problem(f"{name}[{index}]", "must be a non-empty key")
                 continue
@@ -160,14 +164,8 @@ class Cells:
 
     def nested(self, name: str) -> list[Cells]:
         """Cells for each mapping in a nested list such as `requirements:`."""
-        value = self.values.get(name)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(name, "must be a list")
-            return []
         found: list[Cells] = []
-        for index, item in enumerate(value, start=1):
+        for index, item in enumerate(self._list(name), start=1):
             path = f"{name}[{index}]"
             if not isinstance(item, Mapping):
                 self.problem(path, "must be a mapping")
