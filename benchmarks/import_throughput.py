@@ -59,7 +59,9 @@ def child(url: str, home: str, kind: str, path: str) -> None:
 
     workspace = Workspace.open(Settings(home=Path(home), database_url=url))
     started = time.perf_counter()
-    result = import_file(workspace, kind=kind, path=Path(path), actor="benchmark")
+    with workspace.session() as session:
+        result = import_file(session, organisation_id=workspace.organisation(session).id,
+                             kind=kind, path=Path(path), actor="benchmark")
     seconds = time.perf_counter() - started
     workspace.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

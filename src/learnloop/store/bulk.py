@@ -56,7 +56,9 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
     """Upsert one organisation's rows by key; only `compared` columns are updated on existing rows.
 
     Meant for tables of thousands to a few hundred thousand rows (people, roles, pulse): their
-    existing keys fit in memory, so one SELECT replaces a round trip per row.
+    existing keys fit in memory, so one SELECT replaces a round trip per row. On PostgreSQL the
+    new and changed rows go in by binary COPY into a temporary table, then one INSERT … SELECT
+    and one UPDATE … FROM: the server checks keys and indexes in sets, not row by row.
     """
     table = model.__table__
     keys = [table.c[name] for name in key_columns]
@@ -86,6 +88,10 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
             synced.updated.add(key)
             updates.append({"_id": present[0], **{name: values[name] for name in compared}})
 
+    if session.get_bind().dialect.name == "postgresql":
+        synced.ids.update(_copy_and_write(session, table, inserts=inserts, updates=updates,
+                                          compared=compared, key_columns=key_columns))
+        return synced
     for batch in _batches(inserts, batch_size):
         session.execute(insert(table), list(batch))
     if updates:
@@ -99,6 +105,66 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
         for found in new_ids:
             synced.ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
     return synced
+
+
+def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any]],
+                    updates: list[dict[str, Any]], compared: Sequence[str],
+                    key_columns: Sequence[str]) -> dict[Hashable, int]:
+    """PostgreSQL: new rows and changed rows each staged by binary COPY, then written in one
+    statement; returns the new rows' ids by key (from RETURNING, so no second look-up)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    cursor = connection.connection.driver_connection.cursor()
+    ids: dict[Hashable, int] = {}
+    try:
+        if inserts:
+            names = list(inserts[0])
+            # columns with a Python-side default the rows leave out (the ORM would fill them)
+            defaults = {column.name: column.default.arg for column in table.c
+                        if column.name not in names and column.default is not None
+                        and column.default.is_scalar}
+            names += list(defaults)
+            staged = _stage(cursor, table, dialect, names, [
+                (*(row[name] for name in inserts[0]), *defaults.values()) for row in inserts])
+            listed = ", ".join(names)
+            width = len(key_columns)
+            cursor.execute(f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staged} "
+                           f"RETURNING id, {', '.join(key_columns)}")
+            for found in cursor.fetchall():
+                ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
+        if updates:
+            staged = _stage(cursor, table, dialect, ["id", *compared],
+                            [(row["_id"], *(row[name] for name in compared)) for row in updates])
+            assignments = ", ".join(f"{name} = staged.{name}" for name in compared)
+            cursor.execute(f"UPDATE {table.name} SET {assignments} FROM {staged} AS staged "
+                           f"WHERE {table.name}.id = staged.id")
+    finally:
+        cursor.close()
+    return ids
+
+
+def _stage(cursor: Any, table: Any, dialect: Any, names: Sequence[str],
+           rows: Iterable[Sequence[Any]]) -> str:
+    """A temporary table shaped like `names` of `table`, filled by binary COPY; its name."""
+    staged = f"staged_{table.name}"
+    listed = ", ".join(names)
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staged}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "
+                   f"SELECT {listed} FROM {table.name} WITH NO DATA")
+    cursor.execute(f"SELECT {listed} FROM {staged} LIMIT 0")
+    types = [column.type_code for column in cursor.description]
+    binders = [(index, bind) for index, name in enumerate(names)
+               if (bind := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+               is not None]
+    with cursor.copy(f"COPY {staged} ({listed}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        for row in rows:
+            if binders:
+                row = list(row)
+                for index, bind in binders:
+                    row[index] = bind(row[index])
+            copy.write_row(row)
+    return staged
 
 
 def _max_before(existing: Mapping[Hashable, tuple[int, Any]]) -> int:
