@@ -254,13 +254,25 @@ class KeyedStream:
             self._copy_sql = f"COPY {self._incoming} (key, {names}) FROM STDIN (FORMAT BINARY)"
             self._insert_sql = (f"INSERT INTO {table.name} (organisation_id, key, {names}) "
                                 f"SELECT {mark}, key, {names} FROM {self._incoming} {conflict}")
-        self._update_sql = (f"UPDATE {table.name} SET "
-                            f"{', '.join(f'{name} = {mark}' for name in self._columns)} "
-                            f"WHERE id = {mark}")
         self._select_sql = (f"SELECT id, key, {names} FROM {table.name} "
                             f"WHERE organisation_id = {mark} AND key IN ({{marks}})")
-        self._any_sql = (f"SELECT id, key, {names} FROM {table.name} "
-                         f"WHERE organisation_id = {mark} AND key = ANY({mark})")
+        if self._sqlite:
+            self._update_sql = (f"UPDATE {table.name} SET "
+                                f"{', '.join(f'{name} = {mark}' for name in self._columns)} "
+                                f"WHERE id = {mark}")
+        else:
+            stored = ", ".join(f"stored.{name}" for name in self._columns)
+            staged = ", ".join(f"staged.{name}" for name in self._columns)
+            self._match_sql = (
+                f"SELECT stored.id, stored.key, ({stored}) IS NOT DISTINCT FROM ({staged}) "
+                f"FROM {table.name} AS stored JOIN {self._incoming} AS staged "
+                f"ON staged.key = stored.key "
+                f"WHERE stored.organisation_id = {mark} AND stored.key = ANY({mark})")
+            self._update_sql = (
+                f"UPDATE {table.name} AS stored SET "
+                f"{', '.join(f'{name} = staged.{name}' for name in self._columns)} "
+                f"FROM {self._incoming} AS staged "
+                f"WHERE stored.id = ANY({mark}) AND staged.key = stored.key")
         self._mark = mark
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
@@ -323,38 +335,50 @@ class KeyedStream:
     def _write(self, pending: dict[str, tuple[int, tuple[Any, ...]]],
                flat: list[Any]) -> list[tuple[str, int]]:
         """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
-        cursor, org, width = self._cursor, self._organisation_id, len(self._columns) + 2
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
         if inserted == len(pending):
             return []
+        width = len(self._columns) + 2
         wanted = {flat[start + 1]: tuple(flat[start + 2:start + width])
                   for start in range(0, len(flat), width)}
         repeated: list[tuple[str, int]] = []
-        updates: list[tuple[Any, ...]] = []
-        keys = list(wanted)
+        changed: list[tuple[int, str]] = []
+        for row_id, key, same in self._matches(list(wanted), wanted):
+            if row_id > before:
+                continue  # written just now
+            if row_id > self._first_id or self._seen(row_id):
+                repeated.append((key, pending[key][0]))
+            elif same:
+                self.counts.unchanged += 1
+            else:
+                self.counts.updated += 1
+                changed.append((row_id, key))
+        if changed and self._sqlite:
+            self._cursor.executemany(self._update_sql,
+                                     [(*wanted[key], row_id) for row_id, key in changed])
+        elif changed:  # from the staged batch, in one statement
+            self._cursor.execute(self._update_sql, ([row_id for row_id, _key in changed],))
+        return repeated
+
+    def _matches(self, keys: list[str], wanted: dict[str, tuple[Any, ...]]
+                 ) -> Iterable[tuple[int, str, bool]]:
+        """(id, key, stored values equal the batch's) of the batch's keys already in the table.
+
+        PostgreSQL compares in SQL against the staged batch; SQLite reads the rows back.
+        """
+        cursor, org = self._cursor, self._organisation_id
         for start in range(0, len(keys), _MAX_IN):
             chunk = keys[start:start + _MAX_IN]
-            if self._sqlite:
-                cursor.execute(self._select_sql.format(
-                    marks=", ".join([self._mark] * len(chunk))), (org, *chunk))
-            else:  # one array parameter: thousands of separate ones slow PostgreSQL's planning
-                cursor.execute(self._any_sql, (org, chunk))
+            if not self._sqlite:  # one array parameter: thousands of them slow the planner
+                cursor.execute(self._match_sql, (org, chunk))
+                yield from cursor.fetchall()
+                continue
+            cursor.execute(self._select_sql.format(
+                marks=", ".join([self._mark] * len(chunk))), (org, *chunk))
             for existing in cursor.fetchall():
-                row_id, key, stored = existing[0], existing[1], tuple(existing[2:])
-                if row_id > before:
-                    continue  # written just now
-                if row_id > self._first_id or self._seen(row_id):
-                    repeated.append((key, pending[key][0]))
-                elif stored == wanted[key]:
-                    self.counts.unchanged += 1
-                else:
-                    self.counts.updated += 1
-                    updates.append((*wanted[key], row_id))
-        if updates:
-            cursor.executemany(self._update_sql, updates)
-        return repeated
+                yield existing[0], existing[1], tuple(existing[2:]) == wanted[existing[1]]
 
     def _insert_sqlite(self, flat: list[Any]) -> int:
         # many rows per statement: the writer takes the GIL back once per statement, not per row
