@@ -1,6 +1,7 @@
 """Bulk writes for importers: upsert by key in batches, telling created, updated, unchanged apart.
 
-Keys→ids are loaded once; inserts and updates go out as executemany batches, never row by row.
+Keys→ids are loaded once; rows go out in sets (multi-row statements, executemany, or on
+PostgreSQL binary COPY into a temporary table and one statement per set), never row by row.
 """
 
 from __future__ import annotations
@@ -199,10 +200,11 @@ class KeyedStream:
     """Streams rows keyed by `key` into a large table (signals, evidence) in bounded memory.
 
     Per batch, sorted by key so the unique index is walked in order: INSERT … ON CONFLICT DO
-    NOTHING (SQLite: a few statements of ~4,000 rows each; PostgreSQL: COPY into a temporary
-    table, then one INSERT … SELECT). When every row went in (a first import) that is all.
-    Otherwise one SELECT of the batch's keys sorts the rest: rows older than the import are
-    unchanged or updated (one executemany UPDATE); rows written earlier by this import mean the
+    NOTHING (SQLite: a few statements of ~4,000 rows each; PostgreSQL: binary COPY into a
+    temporary table, then one INSERT … SELECT). When every row went in (a first import) that is
+    all. Otherwise one SELECT of the batch's keys sorts the rest: rows older than the import are
+    unchanged or updated (SQLite: compared here, one executemany UPDATE; PostgreSQL: compared with
+    the staged batch in SQL, one UPDATE … FROM it); rows written earlier by this import mean the
     key is repeated in the file. Old rows touched twice are caught with one bit per old id
     (5 million rows: 600 kB). Values are bound by the columns' own SQLAlchemy types, so what is
     stored is what the ORM would store.
@@ -254,9 +256,9 @@ class KeyedStream:
             self._copy_sql = f"COPY {self._incoming} (key, {names}) FROM STDIN (FORMAT BINARY)"
             self._insert_sql = (f"INSERT INTO {table.name} (organisation_id, key, {names}) "
                                 f"SELECT {mark}, key, {names} FROM {self._incoming} {conflict}")
-        self._select_sql = (f"SELECT id, key, {names} FROM {table.name} "
-                            f"WHERE organisation_id = {mark} AND key IN ({{marks}})")
         if self._sqlite:
+            self._select_sql = (f"SELECT id, key, {names} FROM {table.name} "
+                                f"WHERE organisation_id = {mark} AND key IN ({{marks}})")
             self._update_sql = (f"UPDATE {table.name} SET "
                                 f"{', '.join(f'{name} = {mark}' for name in self._columns)} "
                                 f"WHERE id = {mark}")
