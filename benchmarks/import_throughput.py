@@ -1,15 +1,21 @@
-"""Import throughput: generates people and signal files, imports them on SQLite and PostgreSQL.
+"""Import throughput: learnloop's imports beside a raw write of the same rows, on both databases.
 
-Prints rows/second and peak memory (max RSS of a child process per run). Defaults are full size:
-100,000 people and 5,000,000 signal rows; `--people N --signals N` scale down.
+For each database, in one run: people (first import, re-import), then a raw write of the signal
+rows (SQLite: plain executemany; PostgreSQL: plain COPY, text and binary, into a fresh table with
+the same columns and unique key, plus binary COPY into a copy of learnloop's own signals table)
+immediately before learnloop's signals import, re-import and partial update (every tenth value
+changed). Prints rows/s, peak memory (max RSS of the child process of each run) and the ratio of
+learnloop's first import to each raw figure. Defaults: 100,000 people, 1,000,000 signal rows.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -21,11 +27,18 @@ from pathlib import Path
 POSTGRES_URL = os.environ.get("LEARNLOOP_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 METRICS = ("calls_made", "deals_closed", "tickets_resolved", "csat", "handle_time")
+SIGNAL_COLUMNS = ("organisation_id", "key", "metric", "subject_type", "subject_id",
+                  "observed_at", "value", "source")
+RAW_TABLE = ("id {id} PRIMARY KEY, organisation_id INTEGER NOT NULL, key VARCHAR(300) NOT NULL, "
+             "metric VARCHAR(128) NOT NULL, subject_type VARCHAR(16) NOT NULL, subject_id INTEGER, "
+             "observed_at {time} NOT NULL, value {float} NOT NULL, source VARCHAR(128) NOT NULL, "
+             "UNIQUE (organisation_id, key)")
 
 
 def generate(folder: Path, *, people: int, signals: int) -> dict[str, Path]:
     teams = max(people // 12, 1)
-    paths = {"people": folder / "people.csv", "signals": folder / "signals.csv"}
+    paths = {"people": folder / "people.csv", "signals": folder / "signals.csv",
+             "changed": folder / "signals-changed.csv"}
     with paths["people"].open("w", encoding="utf-8") as out:
         out.write("id,name,email,team,department,manager_id,time_zone,hire_date\n")
         for n in range(people):
@@ -35,19 +48,27 @@ def generate(folder: Path, *, people: int, signals: int) -> dict[str, Path]:
             out.write(f"P{n:07d},Person {n},p{n}@example.com,T{team:05d},Dept {team % 20},"
                       f"{manager},Europe/Berlin,2020-01-{1 + n % 28:02d}\n")
     start = datetime(2024, 1, 1, tzinfo=UTC)
-    with paths["signals"].open("w", encoding="utf-8") as out:
-        out.write("metric,subject_type,subject,observed_at,value,source\n")
-        lines = []
+    header = "metric,subject_type,subject,observed_at,value,source\n"
+    with paths["signals"].open("w", encoding="utf-8") as out, \
+            paths["changed"].open("w", encoding="utf-8") as changed:
+        out.write(header)
+        changed.write(header)
+        lines, edited = [], []
         for n in range(signals):
             # a daily export: every person's metrics for one day, then the next day
             person, day = n % people, n // people
             when = (start + timedelta(days=day // len(METRICS))).date().isoformat()
-            lines.append(f"{METRICS[day % len(METRICS)]},person,P{person:07d},{when},"
-                         f"{(n * 7919) % 1000 / 10},crm\n")
+            line = f"{METRICS[day % len(METRICS)]},person,P{person:07d},{when},"
+            lines.append(f"{line}{(n * 7919) % 1000 / 10},crm\n")
+            # the same export a day later, with every tenth value corrected
+            edited.append(f"{line}{(n * 7919) % 1000 / 10 + (n % 10 == 0)},crm\n")
             if len(lines) == 100_000:
                 out.writelines(lines)
+                changed.writelines(edited)
                 lines.clear()
+                edited.clear()
         out.writelines(lines)
+        changed.writelines(edited)
     return paths
 
 
@@ -59,16 +80,109 @@ def child(url: str, home: str, kind: str, path: str) -> None:
 
     workspace = Workspace.open(Settings(home=Path(home), database_url=url))
     started = time.perf_counter()
-    result = import_file(workspace, kind=kind, path=Path(path), actor="benchmark")
+    with workspace.session() as session:
+        result = import_file(session, organisation_id=workspace.organisation(session).id,
+                             kind=kind, path=Path(path), actor="benchmark")
     seconds = time.perf_counter() - started
     workspace.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": result.rows, "created": result.created, "seconds": seconds,
-                      "peak_mb": peak}))
+    print(json.dumps({"rows": result.rows, "created": result.created, "updated": result.updated,
+                      "unchanged": result.unchanged, "seconds": seconds, "peak_mb": _peak_mb()}))
 
 
-def run_child(url: str, home: Path, kind: str, path: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", url, str(home), kind, str(path)],
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def raw_rows(path: Path) -> list[tuple]:
+    """The signal rows as learnloop stores them (derived key, person id, UTC time), untimed."""
+    from learnloop.domain.signals import compact_time, derived_signal_key
+
+    rows, times = [], {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for metric, subject_type, subject, observed_at, value, source in reader:
+            time_ = times.get(observed_at)
+            if time_ is None:
+                when = datetime.fromisoformat(observed_at).replace(tzinfo=UTC)
+                time_ = times[observed_at] = (when, compact_time(when))
+            key = derived_signal_key(source=source, metric=metric, subject_type=subject_type,
+                                     subject_key=subject, moment=time_[1])
+            rows.append((1, key, metric, subject_type, int(subject[1:]) + 1, time_[0],
+                         float(value), source))
+    return rows
+
+
+def raw_child(url: str, mode: str, path: str) -> None:
+    """The raw write of the same rows into a fresh table; only the write and commit are timed."""
+    rows = raw_rows(Path(path))
+    names = ", ".join(SIGNAL_COLUMNS)
+    if mode == "executemany":
+        database = Path(url.removeprefix("sqlite:///")).with_name("raw.db")
+        database.unlink(missing_ok=True)
+        connection = sqlite3.connect(database)
+        connection.execute(f"CREATE TABLE raw_signals ("
+                           f"{RAW_TABLE.format(id='INTEGER', time='DATETIME', float='FLOAT')})")
+        rows = [(*row[:5], row[5].replace(tzinfo=None).isoformat(" "), *row[6:]) for row in rows]
+        started = time.perf_counter()
+        connection.executemany(f"INSERT INTO raw_signals ({names}) VALUES "
+                               f"({', '.join('?' * len(SIGNAL_COLUMNS))})", rows)
+        connection.commit()
+        seconds = time.perf_counter() - started
+        connection.close()
+        database.unlink()
+    else:
+        import psycopg
+
+        connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        connection.execute("DROP TABLE IF EXISTS raw_signals")
+        if mode == "copy into signals' schema":
+            # learnloop's own table: its series index and foreign key cost what they cost
+            connection.execute("CREATE TABLE raw_signals (LIKE signals INCLUDING ALL)")
+            connection.execute("ALTER TABLE raw_signals ADD FOREIGN KEY (organisation_id) "
+                               "REFERENCES organisations (id) ON DELETE CASCADE")
+            connection.execute("INSERT INTO organisations (id, key, name, created_at) "
+                               "VALUES (1, 'raw', 'raw', now()) ON CONFLICT DO NOTHING")
+        else:
+            columns = RAW_TABLE.format(id="BIGSERIAL", time="TIMESTAMPTZ",
+                                       float="DOUBLE PRECISION")
+            connection.execute(f"CREATE TABLE raw_signals ({columns})")
+        connection.commit()
+        binary = mode != "copy (text)"
+        started = time.perf_counter()
+        with connection.cursor() as cursor, cursor.copy(
+                f"COPY raw_signals ({names}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
+        ) as copy:
+            if binary:
+                copy.set_types(["int4", "text", "text", "text", "int4", "timestamptz", "float8",
+                                "text"])
+            for row in rows:
+                copy.write_row(row)
+        connection.commit()
+        seconds = time.perf_counter() - started
+        connection.execute("DROP TABLE raw_signals")
+        connection.commit()
+        connection.close()
+    print(json.dumps({"rows": len(rows), "seconds": seconds, "peak_mb": _peak_mb()}))
+
+
+def checkpoint(url: str) -> None:
+    """Flush the previous run's writes now, so its checkpoint does not land in the next run."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                             autocommit=True) as connection:
+            connection.execute("CHECKPOINT")
+    except psycopg.Error:
+        pass  # not a superuser (or pg_checkpoint): figures are noisier, nothing more
+
+
+def run_child(*arguments: str) -> dict:
+    url = arguments[1]
+    if url.startswith("postgresql"):
+        checkpoint(url)
+    done = subprocess.run([sys.executable, __file__, *arguments],
                           check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -96,10 +210,37 @@ def postgres_database() -> tuple[str, object] | None:
     return admin_url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def line(database: str, what: str, figures: dict) -> float:
+    rate = figures["rows"] / figures["seconds"]
+    counts = ""
+    if "created" in figures:
+        counts = (f"  {figures['created']:,} new, {figures['updated']:,} updated, "
+                  f"{figures['unchanged']:,} unchanged")
+    print(f"{database:<10} {what:<28} {figures['rows']:>10,} rows {figures['seconds']:>6.1f}s "
+          f"{rate:>9,.0f} rows/s  peak {figures['peak_mb']:>5.0f} MB{counts}", flush=True)
+    return rate
+
+
+def measure(database: str, url: str, home: Path, files: dict[str, Path]) -> None:
+    for what, kind in (("people import", "people"), ("people re-import", "people")):
+        line(database, what, run_child("--child", url, str(home), kind, str(files[kind])))
+    raws = (["executemany"] if database == "sqlite"
+            else ["copy (text)", "copy (binary)", "copy into signals' schema"])
+    raw_rates = {mode: line(database, f"raw {mode}", run_child("--raw", url, mode,
+                                                               str(files["signals"])))
+                 for mode in raws}
+    rate = line(database, "signals import", run_child("--child", url, str(home), "signals",
+                                                      str(files["signals"])))
+    for what, kind in (("signals re-import", "signals"), ("signals 10% changed", "changed")):
+        line(database, what, run_child("--child", url, str(home), "signals", str(files[kind])))
+    for mode, raw in raw_rates.items():
+        print(f"{database:<10} ratio: signals import / raw {mode} = {rate / raw:.2f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--signals", type=int, default=5_000_000)
+    parser.add_argument("--signals", type=int, default=1_000_000)
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="learnloop-bench-") as scratch:
@@ -113,13 +254,7 @@ def main() -> None:
             backends.append(("postgresql", found[0], found[1]))
         for name, url, drop in backends:
             try:
-                for kind in ("people", "signals", "signals"):
-                    figures = run_child(url, folder / f"home-{name}", kind, files[kind])
-                    again = kind == "signals" and figures["created"] == 0
-                    rate = figures["rows"] / figures["seconds"]
-                    print(f"{name:<10} {kind:<8} {'re-import' if again else 'import':<9} "
-                          f"{figures['rows']:>10,} rows {figures['seconds']:>7.1f}s "
-                          f"{rate:>10,.0f} rows/s  peak {figures['peak_mb']:>6.0f} MB", flush=True)
+                measure(name, url, folder / f"home-{name}", files)
             finally:
                 if drop is not None:
                     drop()
@@ -128,5 +263,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 6 and sys.argv[1] == "--child":
         child(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "--raw":
+        raw_child(*sys.argv[2:])
     else:
         main()
