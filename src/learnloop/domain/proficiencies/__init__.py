@@ -8,6 +8,19 @@ from learnloop.domain.proficiencies.calibration import (
     calibrate_sources,
 )
 from learnloop.domain.proficiencies.estimation import ProficiencyEstimates, estimate_proficiencies
+from learnloop.domain.proficiencies.health import (
+    HealthTrend,
+    RequirementArrays,
+    SkillHealthColumns,
+    health_trend,
+    skill_health,
+)
+from learnloop.domain.proficiencies.kpi_links import (
+    LinkVerdict,
+    SkillKpiLink,
+    person_means,
+    skill_kpi_links,
+)
 from learnloop.domain.proficiencies.sources import (
     DOCUMENTED_SOURCES,
     KINDS,
@@ -17,6 +30,8 @@ from learnloop.domain.proficiencies.sources import (
 
 __all__ = [
     "DOCUMENTED_SOURCES", "KINDS", "Calibration", "EstimationSettings", "EvidenceArrays",
-    "ProficiencyEstimates", "SourceCalibration", "SourceModel", "calibrate_sources",
-    "day_number", "estimate_proficiencies", "evidence_arrays",
+    "HealthTrend", "LinkVerdict", "ProficiencyEstimates", "RequirementArrays",
+    "SkillHealthColumns", "SkillKpiLink", "SourceCalibration", "SourceModel",
+    "calibrate_sources", "day_number", "estimate_proficiencies", "evidence_arrays",
+    "health_trend", "person_means", "skill_health", "skill_kpi_links",
 ]
