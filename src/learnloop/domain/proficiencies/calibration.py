@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from types import MappingProxyType
 
 import numpy as np
 
@@ -49,7 +48,7 @@ class Calibration:
 
     @property
     def models(self) -> Mapping[EvidenceKind, SourceModel]:
-        return MappingProxyType({line.model.kind: line.model for line in self.sources})
+        return {line.model.kind: line.model for line in self.sources}
 
 
 def _latest(evidence: EvidenceArrays, keep: np.ndarray) -> dict[int, tuple[np.ndarray, ...]]:

@@ -59,42 +59,60 @@ def _within_teams(values: np.ndarray, team: np.ndarray, teams: int) -> np.ndarra
     return np.column_stack([_within_teams(column, team, teams) for column in values.T])
 
 
+def _evidence_only(estimates: ProficiencyEstimates, skill: int,
+                   people: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each person's level from their evidence alone (the belief with the prior taken out) and
+    its error variance: an unbiased, noisy measurement of the true level."""
+    mean, sd, found = estimates.lookup(np.arange(people), np.full(people, skill))
+    prior_var = estimates.settings.prior_sd ** 2
+    error_var = 1.0 / np.maximum(1.0 / sd ** 2 - 1.0 / prior_var, 1e-9)
+    level = (mean / sd ** 2 - estimates.settings.prior_mean / prior_var) * error_var
+    return level, error_var, found
+
+
 def skill_kpi_links(*, objective: str, metric: str, direction: Direction,
                     skills: tuple[str, ...], kpi: np.ndarray, person_team: np.ndarray,
                     estimates: ProficiencyEstimates, interval: float = 0.90,
                     min_people: int = 30) -> list[SkillKpiLink]:
     """Tests each linked skill (names in `estimates.skills`) against the KPI: `kpi` holds each
     person's KPI level (NaN where unknown) by the estimates' person codes, `person_team` their
-    team codes.
+    team codes. People without evidence on every linked skill are left out.
 
     All linked skills enter one regression, so a skill that merely travels with the one that
-    matters (the same able people hold both) is not credited. The regressor is each person's
-    posterior mean, not a raw rating: shrinking by reliability is regression calibration, so
-    measurement error does not flatten the effect. People without evidence on every linked skill
-    are left out."""
+    matters (the same able people hold both) is not credited. Proficiency is measured with
+    error, and that error would both flatten the effect of the skill that matters and hand part
+    of it to the skills correlated with it; the regression corrects for it by the method of
+    moments (Fuller 1987): β = (W'W − Σ error variances)⁻¹ W'y on each person's evidence-only
+    level W, with a heteroscedasticity-robust (sandwich) interval."""
     codes = [estimates.skills.index(skill) for skill in skills]
-    people = np.arange(len(kpi))
-    columns, known = [], np.isfinite(kpi)
+    columns, errors, known = [], [], np.isfinite(kpi)
     for code in codes:
-        mean, _, found = estimates.lookup(people, np.full(len(kpi), code))
-        columns.append(mean)
+        level, error_var, found = _evidence_only(estimates, code, len(kpi))
+        columns.append(level)
+        errors.append(error_var)
         known &= found
     used = np.flatnonzero(known)
     team = np.unique(person_team[used], return_inverse=True)[1].reshape(-1)
-    df = len(used) - int(team.max(initial=-1)) - 1 - len(codes)
+    teams = int(team.max(initial=-1)) + 1
+    df = len(used) - teams - len(codes)
     if df < min_people or not codes:
         return [SkillKpiLink(objective, metric, skill, len(used), float("nan"), float("nan"),
                              float("nan"), LinkVerdict.TOO_FEW_PEOPLE,
                              f"only {len(used)} people have both {metric} and evidence of the "
                              f"linked skills; {min_people} more than the teams are needed")
                 for skill in skills]
-    x = _within_teams(np.column_stack(columns)[used], team, int(team.max()) + 1)
-    y = _within_teams(kpi[used], team, int(team.max()) + 1)
-    gram = x.T @ x
-    effect, *_ = np.linalg.lstsq(x, y, rcond=None)
-    residual = y - x @ effect
-    variance = float(residual @ residual) / df
-    se = np.sqrt(np.diag(np.linalg.pinv(gram)) * variance)
+    n = len(used)
+    w = _within_teams(np.column_stack(columns)[used], team, teams)
+    y = _within_teams(kpi[used], team, teams)
+    # demeaning within a team of n_t people keeps (1 − 1/n_t) of each error's variance
+    kept = 1.0 - 1.0 / np.bincount(team, minlength=teams)[team]
+    error = np.diag([float(np.mean(e[used] * kept)) for e in errors])
+    moment = w.T @ w / n - error
+    effect = np.linalg.solve(moment, w.T @ y / n)
+    residual = y - w @ effect
+    spread = (w * residual[:, None]).T @ (w * residual[:, None]) / n
+    inverse = np.linalg.inv(moment)
+    se = np.sqrt(np.maximum(np.diag(inverse @ spread @ inverse) / n, 0.0))
     t = t_quantile(0.5 + interval / 2, df)
     better = 1.0 if direction is Direction.UP else -1.0
     links = []
@@ -104,11 +122,10 @@ def skill_kpi_links(*, objective: str, metric: str, direction: Direction,
             verdict = LinkVerdict.RELATES if effect[i] * better > 0 else LinkVerdict.OPPOSITE
         else:
             verdict = LinkVerdict.NO_RELATION
-        links.append(SkillKpiLink(objective, metric, skill, len(used), float(effect[i]), lower,
-                                  upper, verdict, _explain(verdict, skill=skill, metric=metric,
-                                                           objective=objective,
-                                                           interval=interval,
-                                                           bounds=(lower, upper))))
+        links.append(SkillKpiLink(objective, metric, skill, n, float(effect[i]), lower, upper,
+                                  verdict, _explain(verdict, skill=skill, metric=metric,
+                                                    objective=objective, interval=interval,
+                                                    bounds=(lower, upper))))
     return links
 
 

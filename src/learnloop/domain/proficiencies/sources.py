@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from learnloop.domain.evidence import EvidenceKind
 
@@ -33,14 +32,14 @@ class SourceModel:
 # overlaps enough to calibrate: managers rate leniently and bunch ratings in the middle-to-high
 # range; people who know least overrate themselves most (Dunning–Kruger); a scored assessment
 # is unbiased but noisy (one sitting, a handful of items).
-DOCUMENTED_SOURCES: Mapping[EvidenceKind, SourceModel] = MappingProxyType({
+DOCUMENTED_SOURCES: Mapping[EvidenceKind, SourceModel] = {
     EvidenceKind.MANAGER_RATING: SourceModel(EvidenceKind.MANAGER_RATING, intercept=1.1,
                                              slope=0.6, noise_sd=0.5),
     EvidenceKind.SELF_ASSESSMENT: SourceModel(EvidenceKind.SELF_ASSESSMENT, intercept=1.0,
                                               slope=0.75, noise_sd=0.6),
     EvidenceKind.ASSESSMENT: SourceModel(EvidenceKind.ASSESSMENT, intercept=0.0, slope=1.0,
                                          noise_sd=0.5),
-})
+}
 
 
 @dataclass(frozen=True, slots=True)
