@@ -21,6 +21,7 @@ from learnloop.domain.proficiencies.kpi_links import (
     person_means,
     skill_kpi_links,
 )
+from learnloop.domain.proficiencies.records import Proficiency, SkillHealth
 from learnloop.domain.proficiencies.sources import (
     DOCUMENTED_SOURCES,
     KINDS,
@@ -30,8 +31,8 @@ from learnloop.domain.proficiencies.sources import (
 
 __all__ = [
     "DOCUMENTED_SOURCES", "KINDS", "Calibration", "EstimationSettings", "EvidenceArrays",
-    "HealthTrend", "LinkVerdict", "ProficiencyEstimates", "RequirementArrays",
-    "SkillHealthColumns", "SkillKpiLink", "SourceCalibration", "SourceModel",
+    "HealthTrend", "LinkVerdict", "Proficiency", "ProficiencyEstimates", "RequirementArrays",
+    "SkillHealth", "SkillHealthColumns", "SkillKpiLink", "SourceCalibration", "SourceModel",
     "calibrate_sources", "day_number", "estimate_proficiencies", "evidence_arrays",
     "health_trend", "person_means", "skill_health", "skill_kpi_links",
 ]
