@@ -13,7 +13,7 @@ import numpy as np
 from learnloop.domain.evidence import EvidenceColumns
 from learnloop.domain.proficiencies.sources import KINDS
 
-__all__ = ["EvidenceArrays", "day_number", "evidence_arrays"]
+__all__ = ["EvidenceArrays", "by_pair_and_day", "day_number", "evidence_arrays"]
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -56,3 +56,17 @@ def evidence_arrays(columns: EvidenceColumns) -> EvidenceArrays:
                          count=len(columns)),
         level=np.asarray(columns.levels, dtype=np.float64),
         day=(days - _EPOCH).astype(np.int64))
+
+
+def by_pair_and_day(evidence: EvidenceArrays, keep: np.ndarray) -> np.ndarray:
+    """Indices of the kept entries ordered by pair, then day. The store and the simulations
+    hand evidence over in that order already, so this is usually one check and no sort."""
+    index = np.flatnonzero(keep)
+    pair = evidence.pair()[index]
+    day = evidence.day[index]
+    if len(index) < 2:
+        return index
+    ordered = (pair[1:] > pair[:-1]) | ((pair[1:] == pair[:-1]) & (day[1:] >= day[:-1]))
+    if not ordered.all():
+        index = index[np.lexsort((day, pair))]
+    return index

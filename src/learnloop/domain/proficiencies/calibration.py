@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from learnloop.domain.evidence import EvidenceKind
-from learnloop.domain.proficiencies.arrays import EvidenceArrays
+from learnloop.domain.proficiencies.arrays import EvidenceArrays, by_pair_and_day
 from learnloop.domain.proficiencies.sources import (
     DOCUMENTED_SOURCES,
     KINDS,
@@ -53,10 +53,10 @@ class Calibration:
 
 def _latest(evidence: EvidenceArrays, keep: np.ndarray) -> dict[int, tuple[np.ndarray, ...]]:
     """Per kind: (pair, level, day) of each pair's latest entry of that kind."""
-    index = np.flatnonzero(keep)
-    pair, kind, day = evidence.pair()[index], evidence.kind[index], evidence.day[index]
-    order = np.lexsort((day, pair, kind))
-    index, pair, kind = index[order], pair[order], kind[order]
+    index = by_pair_and_day(evidence, keep)
+    # a stable sort by kind keeps each kind's entries in pair, then day order
+    index = index[np.argsort(evidence.kind[index], kind="stable")]
+    pair, kind = evidence.pair()[index], evidence.kind[index]
     last = np.r_[(pair[1:] != pair[:-1]) | (kind[1:] != kind[:-1]), True] if len(index) else \
         np.empty(0, dtype=bool)
     return {code: (pair[last & (kind == code)], evidence.level[index[last & (kind == code)]],
@@ -67,10 +67,8 @@ def _assessment_noise(evidence: EvidenceArrays, keep: np.ndarray,
                       settings: EstimationSettings) -> tuple[float, int]:
     """The assessment noise variance from pairs assessed twice: consecutive differences have
     variance 2·noise² plus the true change between the sittings (the drift)."""
-    index = np.flatnonzero(keep & (evidence.kind == _ASSESSMENT))
-    pair, day = evidence.pair()[index], evidence.day[index]
-    order = np.lexsort((day, pair))
-    pair, day, level = pair[order], day[order], evidence.level[index[order]]
+    index = by_pair_and_day(evidence, keep & (evidence.kind == _ASSESSMENT))
+    pair, day, level = evidence.pair()[index], evidence.day[index], evidence.level[index]
     repeat = pair[1:] == pair[:-1]
     gaps = np.diff(level)[repeat]
     days = np.diff(day)[repeat]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from learnloop.domain.evidence import EvidenceKind
-from learnloop.domain.proficiencies.arrays import EvidenceArrays
+from learnloop.domain.proficiencies.arrays import EvidenceArrays, by_pair_and_day
 from learnloop.domain.proficiencies.normal import normal_quantile
 from learnloop.domain.proficiencies.sources import (
     DOCUMENTED_SOURCES,
@@ -73,18 +73,6 @@ class ProficiencyEstimates:
         return mean, sd, found
 
 
-def _sorted_by_pair_and_day(evidence: EvidenceArrays, keep: np.ndarray) -> np.ndarray:
-    """Indices of the kept entries ordered by pair, then day (a no-op sort when already so)."""
-    index = np.flatnonzero(keep)
-    pair = evidence.pair()[index]
-    day = evidence.day[index]
-    span = int(day.max() - day.min() + 1) if len(day) else 1
-    key = pair * span + (day - (day.min() if len(day) else 0))
-    if len(key) > 1 and not np.all(key[1:] >= key[:-1]):
-        index = index[np.argsort(key, kind="stable")]
-    return index
-
-
 def estimate_proficiencies(evidence: EvidenceArrays, *, as_of: int,
                            sources: Mapping[EvidenceKind, SourceModel] = DOCUMENTED_SOURCES,
                            settings: EstimationSettings | None = None) -> ProficiencyEstimates:
@@ -94,7 +82,7 @@ def estimate_proficiencies(evidence: EvidenceArrays, *, as_of: int,
     its pair (first, second, ...), each step vectorised across every pair that has that many,
     so its length is the most evidence one pair has, not the number of people."""
     settings = settings or EstimationSettings()
-    index = _sorted_by_pair_and_day(evidence, evidence.day <= as_of)
+    index = by_pair_and_day(evidence, evidence.day <= as_of)
     pair_of_entry = evidence.pair()[index]
     starts = np.flatnonzero(np.r_[True, pair_of_entry[1:] != pair_of_entry[:-1]]) \
         if len(index) else np.empty(0, dtype=np.int64)
