@@ -51,7 +51,8 @@ class Calibration:
         return {line.model.kind: line.model for line in self.sources}
 
 
-def _latest(evidence: EvidenceArrays, keep: np.ndarray) -> dict[int, tuple[np.ndarray, ...]]:
+def _latest(evidence: EvidenceArrays,
+            keep: np.ndarray) -> dict[int, tuple[np.ndarray, ...]]:
     """Per kind: (pair, level, day) of each pair's latest entry of that kind."""
     index = by_pair_and_day(evidence, keep)
     # a stable sort by kind keeps each kind's entries in pair, then day order
@@ -59,8 +60,11 @@ def _latest(evidence: EvidenceArrays, keep: np.ndarray) -> dict[int, tuple[np.nd
     pair, kind = evidence.pair()[index], evidence.kind[index]
     last = np.r_[(pair[1:] != pair[:-1]) | (kind[1:] != kind[:-1]), True] if len(index) else \
         np.empty(0, dtype=bool)
-    return {code: (pair[last & (kind == code)], evidence.level[index[last & (kind == code)]],
-                   evidence.day[index[last & (kind == code)]]) for code in range(len(KINDS))}
+    found = {}
+    for code in range(len(KINDS)):
+        mine = index[last & (kind == code)]
+        found[code] = (pair[last & (kind == code)], evidence.level[mine], evidence.day[mine])
+    return found
 
 
 def _assessment_noise(evidence: EvidenceArrays, keep: np.ndarray,
@@ -75,7 +79,8 @@ def _assessment_noise(evidence: EvidenceArrays, keep: np.ndarray,
     if len(gaps) == 0:
         return float("nan"), 0
     variance = (np.mean(gaps ** 2) - settings.drift_variance_per_day * np.mean(days)) / 2
-    return float(variance), int(len(np.unique(pair[1:][repeat])))
+    # pairs assessed more than once: where a run of repeats begins
+    return float(variance), int(np.sum(repeat & ~np.r_[False, repeat[:-1]]))
 
 
 def calibrate_sources(evidence: EvidenceArrays, *, as_of: int,
