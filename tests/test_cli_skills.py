@@ -33,6 +33,9 @@ def test_health_shows_each_team_role_and_skill_with_its_uncertainty() -> None:
         "sales-emea", "account-executive", "discovery", "3", "2")
     assert "(" in meeting and "-" in meeting and coverage.endswith("%")
     assert single.startswith(("yes", "no"))  # discovery is critical for account executives
+    assert "no skill health for team 'support'" in succeeded(
+        "skills", "health", "--team", "support").stdout
+    assert row(succeeded("skills", "health", "--team", "sales-emea").stdout, "sales-emea")
 
 
 def test_export_writes_person_skill_level_lower_upper(tmp_path: Path) -> None:

@@ -24,15 +24,18 @@ _NOTHING_YET = "nothing assessed yet: run `learnloop loop` first"
 
 
 @skills_app.command("health")
-def health(org: OrgOption = None) -> None:
+def health(
+    team: Annotated[str | None, typer.Option("--team", help="Only this team (its key).")] = None,
+    org: OrgOption = None,
+) -> None:
     """Print skill health per team, role and skill: people meeting the required level (with
     interval), coverage, single points of failure and the change since the trend date."""
     from learnloop.store.proficiencies import skill_health_list
 
     with organisation_session(org) as (_, session, organisation):
-        rows = skill_health_list(session, organisation_id=organisation.id)
+        rows = skill_health_list(session, organisation_id=organisation.id, team_key=team)
     if not rows:
-        out.print(_NOTHING_YET)
+        out.print(f"no skill health for team {team!r}" if team else _NOTHING_YET)
         return
     table = Table("team", "role", "skill", "required", "people", "meeting", "coverage",
                   "single point", "change",

@@ -110,8 +110,9 @@ def proficiency_list(session: Session, *, organisation_id: int) -> list[Proficie
     return [Proficiency(*values) for values in rows]
 
 
-def skill_health_list(session: Session, *, organisation_id: int) -> list[SkillHealth]:
-    """Every stored skill-health row, ordered by team, role, then skill key."""
+def skill_health_list(session: Session, *, organisation_id: int,
+                      team_key: str | None = None) -> list[SkillHealth]:
+    """Every stored skill-health row (or one team's), ordered by team, role, then skill key."""
     row = tables.SkillHealth
     team, role, skill = aliased(tables.Team), aliased(tables.Role), aliased(tables.Skill)
     rows = session.execute(
@@ -120,6 +121,7 @@ def skill_health_list(session: Session, *, organisation_id: int) -> list[SkillHe
                row.change_upper, row.as_of, row.trend_from)
         .join(team, team.id == row.team_id).join(role, role.id == row.role_id)
         .join(skill, skill.id == row.skill_id)
-        .where(row.organisation_id == organisation_id)
+        .where(row.organisation_id == organisation_id,
+               *(() if team_key is None else (team.key == team_key,)))
         .order_by(team.key, role.key, skill.key))
     return [SkillHealth(*values) for values in rows]
