@@ -137,3 +137,10 @@ def test_a_simulated_company_is_estimated_calibrated_and_its_kpi_links_checked(
     idle = links[simulation.evidence.skills[simulation.idle_skill]]
     assert driving["verdict"] == "relates" and not driving["flagged"]
     assert idle["flagged"] and "does not show" in idle["explanation"]
+
+
+def test_a_mistaken_as_of_option_fails_the_agent_with_a_message(sqlite_workspace) -> None:
+    with sqlite_workspace.session() as session:
+        report = run_loop(session, organisation_id=sqlite_workspace.organisation(session).id,
+                          agents=[SkillsAgent()], options={"skills": {"as_of": "last week"}})
+    assert "ConfigError" in report.failures["skills"] and "last week" in report.failures["skills"]

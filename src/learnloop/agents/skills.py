@@ -32,6 +32,7 @@ from learnloop.domain.proficiencies import (
 from learnloop.domain.proficiency import Criticality
 from learnloop.domain.signals import SubjectType
 from learnloop.domain.skills import Requirement
+from learnloop.errors import ConfigError
 from learnloop.store.catalogue import objective_list
 from learnloop.store.evidence import evidence_columns
 from learnloop.store.people import people, requirements_by_person
@@ -99,6 +100,18 @@ def _shown(calibration: Calibration) -> dict[str, Any]:
     }
 
 
+def _dates(context: AgentContext) -> tuple[date, date]:
+    """(as_of, trend_from) from the options; a mistake there is a ConfigError naming it."""
+    as_of = context.options.get("as_of", context.now.date())
+    days = context.options.get("trend_days", TREND_DAYS)
+    try:
+        day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
+        return day, day - timedelta(days=int(days))
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"skills agent: as_of {as_of!r} or trend_days {days!r} is not "
+                          f"a date and a number of days: {error}") from error
+
+
 class SkillsAgent:
     name: ClassVar[str] = "skills"
     stage: ClassVar[str] = "decide"
@@ -110,8 +123,7 @@ class SkillsAgent:
         """A full recompute (certainty fades with time, so every run has something to say);
         options: `as_of` (ISO date, default today), `trend_days` (default 90)."""
         session, organisation_id = context.session, context.organisation_id
-        as_of = date.fromisoformat(str(context.options.get("as_of", context.now.date())))
-        trend_from = as_of - timedelta(days=int(context.options.get("trend_days", TREND_DAYS)))
+        as_of, trend_from = _dates(context)
         evidence = evidence_arrays(evidence_columns(session, organisation_id=organisation_id))
         calibration = calibrate_sources(evidence, as_of=day_number(as_of))
         everyone = people(session, organisation_id=organisation_id)
