@@ -136,6 +136,8 @@ class HealthTrend:
 
 
 def health_trend(before: SkillHealthColumns, after: SkillHealthColumns) -> HealthTrend:
+    """The change from `before` to `after`, both computed from the same requirements (so team,
+    role and skill codes agree), row by row."""
     key_before, key_after = before.key(), after.key()
     at = np.searchsorted(key_before, key_after)
     found = at < len(key_before)
