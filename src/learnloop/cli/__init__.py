@@ -14,6 +14,7 @@ from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
 from learnloop.cli.person import person_app
 from learnloop.cli.serve import demo, serve, worker
+from learnloop.cli.skills import skills_app
 from learnloop.cli.status import events, show_config, status
 from learnloop.cli.tokens import token_app
 
@@ -37,5 +38,6 @@ app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("worker")(worker)
 app.add_typer(person_app, name="person")
+app.add_typer(skills_app, name="skills")
 app.command("backup")(backup)
 app.command("restore")(restore)

@@ -1,4 +1,4 @@
-"""Simulated organisations with known truth, and the scoring of the sensing core against them.
+"""Simulated organisations and people with known truth, and the scoring of the cores against them.
 
 Pure and seeded: the tests and benchmarks measure detection quality on the same data.
 """
@@ -9,10 +9,22 @@ from learnloop.simulation.organisation import (
     TeamTruth,
     simulate_organisation,
 )
+from learnloop.simulation.proficiency import (
+    SimulatedSkills,
+    SkillScore,
+    SkillSimulationSettings,
+    estimate_grid,
+    latest_manager_rating,
+    mean_of_all_evidence,
+    score_estimates,
+    simulate_skills,
+)
 from learnloop.simulation.reference import plain_cusum
 from learnloop.simulation.scoring import Alarm, Score, score, sense_simulation
 
 __all__ = [
-    "Alarm", "Score", "SimulatedOrganisation", "SimulationSettings", "TeamTruth", "plain_cusum",
-    "score", "sense_simulation", "simulate_organisation",
+    "Alarm", "Score", "SimulatedOrganisation", "SimulatedSkills", "SimulationSettings",
+    "SkillScore", "SkillSimulationSettings", "TeamTruth", "estimate_grid",
+    "latest_manager_rating", "mean_of_all_evidence", "plain_cusum", "score", "score_estimates",
+    "sense_simulation", "simulate_organisation", "simulate_skills",
 ]

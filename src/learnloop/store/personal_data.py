@@ -72,6 +72,7 @@ class Policy(StrEnum):
 PERSON_REFERENCES: dict[str, Policy] = {
     "people.manager_id": Policy.NULL,  # their reports stay, with no manager
     "skill_evidence.person_id": Policy.DELETE,
+    "proficiencies.person_id": Policy.DELETE,  # the skills agent's belief about them
     "api_tokens.person_id": Policy.DELETE,
 }
 

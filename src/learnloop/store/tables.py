@@ -37,12 +37,14 @@ __all__ = [
     "ObjectiveSkill",
     "Organisation",
     "Person",
+    "Proficiency",
     "PulseResult",
     "Role",
     "RoleRequirement",
     "Signal",
     "Skill",
     "SkillEvidence",
+    "SkillHealth",
     "SourceDocument",
     "SourceVersion",
     "Team",
@@ -320,3 +322,45 @@ class EventScrubPermit(Base):
 
     __tablename__ = "event_scrub_permits"
     organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class Proficiency(Base):
+    """The skills agent's belief about a person's level in a skill on `as_of`: the level (0-4)
+    and its interval; replaced whole on every run."""
+
+    __tablename__ = "proficiencies"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id", "skill_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    level: Mapped[float] = mapped_column(Float)
+    lower: Mapped[float] = mapped_column(Float)
+    upper: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date)
+
+
+class SkillHealth(Base):
+    """Skill health of one team, role and skill on `as_of` (see domain.proficiencies.health):
+    people meeting the requirement with its interval, the chance exactly one person in the team
+    holds a critical skill, and the change since `trend_from`; replaced whole on every run."""
+
+    __tablename__ = "skill_health"
+    __table_args__ = (UniqueConstraint("organisation_id", "team_id", "role_id", "skill_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    required_level: Mapped[float] = mapped_column(Float)
+    people: Mapped[int] = mapped_column(Integer)
+    meeting: Mapped[float] = mapped_column(Float)
+    lower: Mapped[float] = mapped_column(Float)
+    upper: Mapped[float] = mapped_column(Float)
+    single_point: Mapped[float | None] = mapped_column(Float, nullable=True)
+    change: Mapped[float | None] = mapped_column(Float, nullable=True)
+    change_lower: Mapped[float | None] = mapped_column(Float, nullable=True)
+    change_upper: Mapped[float | None] = mapped_column(Float, nullable=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    trend_from: Mapped[date] = mapped_column(Date)

@@ -1,0 +1,127 @@
+"""Keeps the skills agent's results: proficiencies and skill health, each replaced whole by a run
+and read back as domain records for the CLI, the API and the needs agent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import islice
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session, aliased
+
+from learnloop.domain.proficiencies import (
+    HealthTrend,
+    Proficiency,
+    ProficiencyEstimates,
+    SkillHealth,
+)
+from learnloop.store import tables
+from learnloop.store.reading import keys_by_id
+
+__all__ = ["proficiency_list", "replace_proficiencies", "replace_skill_health",
+           "skill_health_list"]
+
+_BATCH = 5000
+
+
+def _ids(session: Session, table: Any, *, organisation_id: int,
+         keys: Iterable[str]) -> np.ndarray:
+    """The row id of each key, in order (-1 for a key the organisation no longer has)."""
+    by_key = {key: row_id for row_id, key in keys_by_id(
+        session, table, organisation_id=organisation_id).items()}
+    return np.array([by_key.get(key, -1) for key in keys], dtype=np.int64)
+
+
+def _insert(session: Session, table: Any, rows: Iterator[dict[str, Any]]) -> int:
+    written = 0
+    while batch := list(islice(rows, _BATCH)):
+        session.execute(insert(table), batch)
+        written += len(batch)
+    return written
+
+
+def replace_proficiencies(session: Session, *, organisation_id: int,
+                          estimates: ProficiencyEstimates, as_of: date) -> int:
+    """Replace the organisation's proficiencies with these estimates; returns rows written."""
+    people = _ids(session, tables.Person, organisation_id=organisation_id,
+                  keys=estimates.people)[estimates.person]
+    skills = _ids(session, tables.Skill, organisation_id=organisation_id,
+                  keys=estimates.skills)[estimates.skill]
+    lower, upper = estimates.bounds()
+    keep = (people >= 0) & (skills >= 0)
+    session.execute(delete(tables.Proficiency).where(
+        tables.Proficiency.organisation_id == organisation_id))
+    columns = zip(people[keep].tolist(), skills[keep].tolist(), estimates.level[keep].tolist(),
+                  lower[keep].tolist(), upper[keep].tolist(),
+                  estimates.evidence[keep].tolist(), strict=True)
+    return _insert(session, tables.Proficiency, (
+        {"organisation_id": organisation_id, "person_id": person, "skill_id": skill,
+         "level": level, "lower": low, "upper": high, "evidence": count, "as_of": as_of}
+        for person, skill, level, low, high, count in columns))
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def replace_skill_health(session: Session, *, organisation_id: int, trend: HealthTrend,
+                         as_of: date, trend_from: date) -> int:
+    """Replace the organisation's skill health with `trend.after` and its change since
+    `trend_from`; returns rows written."""
+    health = trend.after
+    teams = _ids(session, tables.Team, organisation_id=organisation_id,
+                 keys=health.teams)[health.team]
+    roles = _ids(session, tables.Role, organisation_id=organisation_id,
+                 keys=health.roles)[health.role]
+    skills = _ids(session, tables.Skill, organisation_id=organisation_id,
+                  keys=health.skills)[health.skill]
+    keep = (teams >= 0) & (roles >= 0) & (skills >= 0)
+    session.execute(delete(tables.SkillHealth).where(
+        tables.SkillHealth.organisation_id == organisation_id))
+    columns = zip(*(array[keep].tolist() for array in (
+        teams, roles, skills, health.required_level, health.people, health.meeting,
+        health.lower, health.upper, health.single_point, trend.change, trend.lower,
+        trend.upper)), strict=True)
+    return _insert(session, tables.SkillHealth, (
+        {"organisation_id": organisation_id, "team_id": team, "role_id": role,
+         "skill_id": skill, "required_level": level, "people": people, "meeting": meeting,
+         "lower": low, "upper": high, "single_point": _number(single),
+         "change": _number(change), "change_lower": _number(change_low),
+         "change_upper": _number(change_high), "as_of": as_of, "trend_from": trend_from}
+        for (team, role, skill, level, people, meeting, low, high, single, change, change_low,
+             change_high) in columns))
+
+
+def proficiency_list(session: Session, *, organisation_id: int) -> list[Proficiency]:
+    """Every stored proficiency, ordered by person key, then skill key."""
+    row = tables.Proficiency
+    rows = session.execute(
+        select(tables.Person.key, tables.Skill.key, row.level, row.lower, row.upper,
+               row.evidence, row.as_of)
+        .join(tables.Person, tables.Person.id == row.person_id)
+        .join(tables.Skill, tables.Skill.id == row.skill_id)
+        .where(row.organisation_id == organisation_id)
+        .order_by(tables.Person.key, tables.Skill.key))
+    return [Proficiency(*values) for values in rows]
+
+
+def skill_health_list(session: Session, *, organisation_id: int,
+                      team_key: str | None = None) -> list[SkillHealth]:
+    """Every stored skill-health row (or one team's), ordered by team, role, then skill key."""
+    row = tables.SkillHealth
+    team, role, skill = aliased(tables.Team), aliased(tables.Role), aliased(tables.Skill)
+    rows = session.execute(
+        select(team.key, role.key, skill.key, row.required_level, row.people, row.meeting,
+               row.lower, row.upper, row.single_point, row.change, row.change_lower,
+               row.change_upper, row.as_of, row.trend_from)
+        .join(team, team.id == row.team_id).join(role, role.id == row.role_id)
+        .join(skill, skill.id == row.skill_id)
+        .where(row.organisation_id == organisation_id,
+               *(() if team_key is None else (team.key == team_key,)))
+        .order_by(team.key, role.key, skill.key))
+    return [SkillHealth(*values) for values in rows]
