@@ -27,7 +27,7 @@ FORMATS = {"md": "md", "markdown": "md", "txt": "txt", "html": "html", "htm": "h
            "pdf": "pdf", "docx": "docx"}
 _HTML_CHUNK = 1 << 16
 # pypdf decodes one stream at a time; each is held whole, so each stays well under the total
-_PDF_STREAM_SHARE = 4
+_PDF_STREAM_SHARE = 8
 
 
 class _TextOfHtml(HTMLParser):
