@@ -29,7 +29,8 @@ def size(count: int) -> str:
     """Bytes in the unit a person reads them in: 200 MB, 64 KB, 512 bytes."""
     for unit, scale in (("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1_000)):
         if count >= scale:
-            return f"{count / scale:,.4g} {unit}"
+            amount = count / scale
+            return f"{amount:.3g} {unit}" if amount < 1000 else f"{amount:,.0f} {unit}"
     return f"{count:,} bytes"
 
 
