@@ -11,6 +11,7 @@ import codecs
 import io
 import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from learnloop.connectors.importers.docx_text import docx_text
 from learnloop.connectors.importers.text_limits import (
@@ -20,14 +21,18 @@ from learnloop.connectors.importers.text_limits import (
     size,
 )
 
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
 __all__ = ["FORMATS", "DocumentTooLarge", "TextLimits", "extract_text", "too_many_bytes"]
 
 # suffix → stored format name
 FORMATS = {"md": "md", "markdown": "md", "txt": "txt", "html": "html", "htm": "html",
            "pdf": "pdf", "docx": "docx"}
 _HTML_CHUNK = 1 << 16
-# pypdf decodes one stream at a time; each is held whole, so each stays well under the total
-_PDF_STREAM_SHARE = 8
+# pypdf parses page contents at some 10 MB a second: PDFs get a quarter of the unpacking budget
+# (a text PDF's pages hold kilobytes each), which also caps every single stream pypdf decodes
+_PDF_SHARE = 4
 
 
 class _TextOfHtml(HTMLParser):
@@ -88,31 +93,43 @@ def _html(data: bytes, budget: TextBudget) -> str:
 
 def _pdf(data: bytes, limits: TextLimits, budget: TextBudget) -> str:
     from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
 
-    stream_bytes = limits.unpacked_bytes // _PDF_STREAM_SHARE
-    caps = {name: stream_bytes for name in (
+    contents_bytes = limits.unpacked_bytes // _PDF_SHARE
+    caps = {name: contents_bytes for name in (
         "maximum_declared_stream_length", "array_based_stream_maximum_output_length",
         "jbig2_maximum_output_length", "lzw_maximum_output_length",
         "run_length_maximum_output_length", "zlib_maximum_output_length",
         "brotli_maximum_output_length", "image_maximum_buffer_size",
         "stream_decoding_work_maximum_length")}
-    with apply_configuration(**caps):
-        reader = PdfReader(io.BytesIO(data))
-        if len(reader.pages) > limits.pdf_pages:
-            raise DocumentTooLarge(f"it has {len(reader.pages):,} pages; at most "
-                                   f"{limits.pdf_pages:,} are read from one document")
-        pages, unpacked = [], 0
-        for page in reader.pages:
-            # pages may share one huge stream: the total, not each stream, bounds the work
-            contents = page.get_contents()
-            unpacked += len(contents.get_data()) if contents is not None else 0
-            if unpacked > limits.unpacked_bytes:
-                raise DocumentTooLarge(
-                    f"its pages unpack to more than {size(limits.unpacked_bytes)}; at most "
-                    f"{size(limits.unpacked_bytes)} is unpacked from one document")
-            pages.append(budget.take(page.extract_text() or ""))
-            # decoded streams are cached on the reader's objects: let each page's go
-            reader.resolved_objects.clear()
+    try:
+        with apply_configuration(**caps):
+            return _pdf_pages(PdfReader(io.BytesIO(data)), limits, budget,
+                              contents_bytes=contents_bytes)
+    except LimitReachedError as error:  # pypdf's guard against decompression bombs
+        raise DocumentTooLarge(
+            f"a compressed stream in it unpacks to more than {size(contents_bytes)}; at most "
+            f"{size(contents_bytes)} is unpacked from one stream") from error
+
+
+def _pdf_pages(reader: PdfReader, limits: TextLimits, budget: TextBudget, *,
+               contents_bytes: int) -> str:
+    """Every page's text, refused past the page count or the page contents' total size."""
+    if len(reader.pages) > limits.pdf_pages:
+        raise DocumentTooLarge(f"it has {len(reader.pages):,} pages; at most "
+                               f"{limits.pdf_pages:,} are read from one document")
+    pages, unpacked = [], 0
+    for page in reader.pages:
+        # pages may share one huge stream: the total, not each stream, bounds the work
+        contents = page.get_contents()
+        unpacked += len(contents.get_data()) if contents is not None else 0
+        if unpacked > contents_bytes:
+            raise DocumentTooLarge(
+                f"its pages unpack to more than {size(contents_bytes)}; at most "
+                f"{size(contents_bytes)} of page contents is read from one PDF")
+        pages.append(budget.take(page.extract_text() or ""))
+        # decoded streams are cached on the reader's objects: let each page's go
+        reader.resolved_objects.clear()
     return _tidy("\n\n".join(pages))
 
 
@@ -149,6 +166,4 @@ def too_many_bytes(count: int, limits: TextLimits) -> DocumentTooLarge:
 
 
 def _reason(error: Exception) -> str:
-    if type(error).__name__ == "LimitReachedError":  # pypdf's decompression-bomb guard
-        return "a compressed stream unpacks to more than the limit allows"
     return str(error) or type(error).__name__
