@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_settings
-from import_support import import_into
+from import_support import import_into, pdf_file
 from learnloop.connectors.importers.text_extraction import (
     DocumentTooLarge,
     TextLimits,
@@ -31,7 +31,9 @@ _RELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlforma
          'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
          '</Relationships>')
 _TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-          'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+          'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+          'officedocument.wordprocessingml.document.main+xml"/></Types>')
 
 
 def _docx(path: Path, *, body: bytes = b"", repeat: bytes = b"", size: int = 0,
@@ -66,21 +68,12 @@ def _pdf(*, pages: int, stream_bytes: int) -> bytes:
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
                 b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + pages)] * pages
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 # imports one file in a fresh process and prints its problems and its peak memory (MB)
 _IMPORT_AND_MEASURE = textwrap.dedent("""
-    import resource, sys
+    import re, sys
     from pathlib import Path
     from learnloop.config import Settings
     from learnloop.errors import InputError
@@ -96,7 +89,9 @@ _IMPORT_AND_MEASURE = textwrap.dedent("""
         print("imported")
     except InputError as error:
         print("\\n".join(str(problem) for problem in error.problems))
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    # this process image's high-water mark (ru_maxrss would count the forked test runner too)
+    status = Path("/proc/self/status").read_text()
+    print(int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024)
 """)
 
 
