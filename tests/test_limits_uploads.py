@@ -147,3 +147,10 @@ def test_operations_with_a_body_document_413(small_limits) -> None:
     paths = create_app(small_limits).openapi()["paths"]
     assert "413" in paths["/api/imports/{kind}"]["post"]["responses"]
     assert "413" in paths["/api/signals"]["post"]["responses"]
+
+
+def test_a_console_form_past_the_limit_answers_the_error_page(small_limits) -> None:
+    client = api_client(small_limits)
+    response = client.post("/login", data={"token": "x" * (BODY_LIMIT * 2), "csrf_token": "-"})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
