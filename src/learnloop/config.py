@@ -51,6 +51,20 @@ class Settings(BaseSettings):
     max_reported_problems: int = Field(
         1000, ge=1, description="Problems listed in full per rejected import; the rest are counted."
     )
+    max_upload_bytes: int = Field(
+        200_000_000, ge=1,
+        description="Largest import upload the API accepts (bytes); a larger one answers 413.",
+    )
+    max_body_bytes: int = Field(
+        20_000_000, ge=1,
+        description="Largest other request body (the signals webhook's JSON); larger answers 413.",
+    )
+    max_source_bytes: int = Field(
+        50_000_000, ge=1, description="Largest source document file (bytes) a sources import reads."
+    )
+    max_source_text_chars: int = Field(
+        5_000_000, ge=1, description="Most characters of text one source document may yield."
+    )
     jobs_in_process: bool = Field(
         True,
         description="`learnloop serve` also consumes jobs unless false or --no-worker is given.",
@@ -111,6 +125,10 @@ class Settings(BaseSettings):
             "LEARNLOOP_PORT": str(self.port),
             "LEARNLOOP_IMPORT_BATCH_SIZE": str(self.import_batch_size),
             "LEARNLOOP_MAX_REPORTED_PROBLEMS": str(self.max_reported_problems),
+            "LEARNLOOP_MAX_UPLOAD_BYTES": str(self.max_upload_bytes),
+            "LEARNLOOP_MAX_BODY_BYTES": str(self.max_body_bytes),
+            "LEARNLOOP_MAX_SOURCE_BYTES": str(self.max_source_bytes),
+            "LEARNLOOP_MAX_SOURCE_TEXT_CHARS": str(self.max_source_text_chars),
             "LEARNLOOP_JOBS_IN_PROCESS": str(self.jobs_in_process).lower(),
             "LEARNLOOP_LOG_LEVEL": self.log_level,
         }

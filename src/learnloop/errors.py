@@ -6,6 +6,7 @@ LearnloopError
  ├── ForbiddenError    the caller's role or scope does not admit the action
  ├── UnauthorizedError no valid credentials were given
  ├── ConflictError     the action clashes with current state (duplicate, stale version)
+ ├── TooLargeError     an upload or body past the configured maximum size
  ├── ConfigError       the configuration cannot work (bad URL, default secret in production)
  └── ProviderError     an external provider (LLM, channel, connector peer) failed at run time
 """
@@ -23,6 +24,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "ProviderError",
+    "TooLargeError",
     "UnauthorizedError",
 ]
 
@@ -95,3 +97,9 @@ class ConfigError(LearnloopError):
 
 class ProviderError(LearnloopError):
     status_code = 502
+
+
+class TooLargeError(LearnloopError):
+    """An upload or request body larger than the configured maximum (answered with 413)."""
+
+    status_code = 413

@@ -14,6 +14,7 @@ from learnloop.config import Settings
 from learnloop.connectors.importers.importer import ImportContext, Importer
 from learnloop.connectors.importers.reading import Fingerprint
 from learnloop.connectors.importers.registry import importers
+from learnloop.connectors.importers.text_limits import TextLimits
 from learnloop.domain.events import EventKind
 from learnloop.domain.imports import Counts, Problems
 from learnloop.errors import InputError
@@ -43,15 +44,19 @@ class ImportResult:
 
 @dataclass(frozen=True, slots=True)
 class ImportLimits:
-    """How an import batches its writes and how many problems it lists in full."""
+    """How an import batches its writes, how many problems it lists in full, and how large a
+    source document it reads."""
 
     batch_size: int = 5000
     listed_problems: int = 1000
+    text: TextLimits = TextLimits()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ImportLimits:
         return cls(batch_size=settings.import_batch_size,
-                   listed_problems=settings.max_reported_problems)
+                   listed_problems=settings.max_reported_problems,
+                   text=TextLimits(document_bytes=settings.max_source_bytes,
+                                   text_chars=settings.max_source_text_chars))
 
 
 def import_file(session: Session, *, organisation_id: int, kind: str, path: Path,
@@ -124,7 +129,8 @@ def _run(session: Session, importer: type[Importer], work: Callable[[Importer], 
     try:
         context = ImportContext(session=session, organisation_id=organisation_id,
                                 problems=problems, fingerprint=fingerprint,
-                                batch_size=limits.batch_size, progress=progress)
+                                batch_size=limits.batch_size, progress=progress,
+                                text_limits=limits.text)
         try:
             counts = work(importer(context))
         except OSError as error:

@@ -32,7 +32,13 @@ from learnloop.domain.jobs import (
     JobStatus,
     job_status,
 )
-from learnloop.errors import ConfigError, LearnloopError, NotFoundError, ProviderError
+from learnloop.errors import (
+    ConfigError,
+    LearnloopError,
+    NotFoundError,
+    ProviderError,
+    TooLargeError,
+)
 from learnloop.store import Session
 from learnloop.store.event_log import EventLog
 from learnloop.workspace import Workspace
@@ -49,6 +55,7 @@ LOOP_TASK = "run_loop"
 # an idle worker polls the SQLite queue at least this often (Redis wakes it at once)
 MAX_POLL_SECONDS = 1.0
 SHUTDOWN_TIMEOUT_SECONDS = 300.0
+_COPY_CHUNK = 1 << 20
 
 
 def build_huey(settings: Settings) -> Huey:
@@ -104,8 +111,9 @@ class JobQueue:
         job_id = uuid.uuid4().hex
         folder = self.uploads / job_id
         folder.mkdir(parents=True)
-        path = save_upload(upload, folder=folder, filename=filename)
         try:
+            path = save_upload(upload, folder=folder, filename=filename,
+                               max_bytes=self.workspace.settings.max_upload_bytes)
             self._enqueue(session, self._import, job_id=job_id, organisation_key=organisation_key,
                           actor=actor, details={"kind": kind, "file": filename, "dry_run": dry_run},
                           kind=kind, path=str(path), dry_run=dry_run, display_name=filename)
@@ -219,11 +227,21 @@ class JobQueue:
         self._run(LOOP_TASK, work, job_id=job_id, organisation_key=organisation_key, actor=actor)
 
 
-def save_upload(upload: BinaryIO, *, folder: Path, filename: str) -> Path:
-    """Copy an uploaded file into `folder` under a safe version of its name."""
+def save_upload(upload: BinaryIO, *, folder: Path, filename: str,
+                max_bytes: int | None = None) -> Path:
+    """Copy an uploaded file into `folder` under a safe version of its name; TooLargeError (and
+    nothing left behind) once more than `max_bytes` have come, however the upload arrived."""
     path = folder / safe_file_name(filename)
+    copied = 0
     with path.open("wb") as copy:
-        shutil.copyfileobj(upload, copy)
+        while chunk := upload.read(_COPY_CHUNK):
+            copied += len(chunk)
+            if max_bytes is not None and copied > max_bytes:
+                copy.close()
+                path.unlink()
+                raise TooLargeError(f"{path.name}: the upload is larger than {max_bytes:,} bytes, "
+                                    "the most this server accepts (LEARNLOOP_MAX_UPLOAD_BYTES)")
+            copy.write(chunk)
     return path
 
 

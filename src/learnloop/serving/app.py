@@ -1,5 +1,5 @@
 """Builds the web application for one workspace: API routers, console pages, static files, errors,
-security headers, sessions and the sign-in throttle.
+security headers, sessions, the sign-in throttle and request size limits.
 
 `create_app(workspace, consume_jobs=True)` also runs a job consumer for the server's lifetime.
 """
@@ -17,6 +17,7 @@ from learnloop import __version__
 from learnloop.api.routes import ROUTERS
 from learnloop.jobs import JobQueue, start_in_process, stop_in_process
 from learnloop.serving.auth import SESSION_LIFETIME
+from learnloop.serving.body_limit import RequestSizeLimit
 from learnloop.serving.errors import install_error_handlers
 from learnloop.serving.headers import SecurityHeaders
 from learnloop.serving.throttle import SignInThrottle
@@ -59,6 +60,9 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=workspace.settings.session_secret(),
                        max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
                        https_only=workspace.settings.environment == "production")
+    # bodies are counted as they arrive: an upload past its limit is never read whole
+    app.add_middleware(RequestSizeLimit, upload_bytes=workspace.settings.max_upload_bytes,
+                       body_bytes=workspace.settings.max_body_bytes)
     install_error_handlers(app, page=error_page)
     for router in ROUTERS:
         app.include_router(router)

@@ -89,7 +89,7 @@ def error_answer(request: Request, error: Exception) -> ErrorAnswer:
                            problems=problems)
     if isinstance(error, StarletteHTTPException):
         kind = {401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed"}.get(error.status_code, "http")
+                405: "method_not_allowed", 413: "too_large"}.get(error.status_code, "http")
         return ErrorAnswer(error.status_code, kind, str(error.detail),
                            headers=getattr(error, "headers", None))
     log.exception("internal error on %s %s", request.method, request.url.path, exc_info=error)

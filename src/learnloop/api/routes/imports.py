@@ -59,7 +59,8 @@ def upload_import(
             session, organisation_key=organisation.key, kind=kind, upload=file.file,
             filename=filename, dry_run=dry_run, actor=principal.actor))
     with tempfile.TemporaryDirectory(prefix="learnloop-upload-") as folder:
-        path = save_upload(file.file, folder=Path(folder), filename=filename)
+        path = save_upload(file.file, folder=Path(folder), filename=filename,
+                           max_bytes=workspace.settings.max_upload_bytes)
         result = import_file(session, organisation_id=organisation.id, kind=kind, path=path,
                              limits=ImportLimits.from_settings(workspace.settings),
                              dry_run=dry_run, actor=principal.actor, display_name=filename)

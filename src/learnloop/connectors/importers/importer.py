@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from learnloop.connectors.importers.reading import Fingerprint, count_lines
+from learnloop.connectors.importers.text_limits import TextLimits
 from learnloop.domain.imports import Counts, Problems
 from learnloop.errors import InputError
 from learnloop.store import Session
@@ -33,6 +34,7 @@ class ImportContext:
     fingerprint: Fingerprint | None = None
     batch_size: int = 5000
     progress: Callable[[int, int], None] | None = None
+    text_limits: TextLimits = TextLimits()
 
     def report(self, done: int, total: int) -> None:
         if self.progress is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from learnloop.connectors.importers.cells import MAX_KEY
 from learnloop.connectors.importers.importer import Importer
 from learnloop.connectors.importers.reading import read_yaml, yaml_cells
-from learnloop.connectors.importers.text_extraction import FORMATS, extract_text
+from learnloop.connectors.importers.text_extraction import FORMATS, extract_text, too_many_bytes
 from learnloop.domain.imports import Counts
 from learnloop.domain.sources import SourceDocument, SourceKind
 from learnloop.store.imports.sources import write_sources
@@ -88,8 +88,12 @@ class SourcesImporter(Importer):
             self.problems.add(f"id {key[:40]!r}… is longer than {MAX_KEY} characters", row=row,
                               field=where)
             return None
+        limits = self.context.text_limits
         try:
-            text = extract_text(self.context.read_bytes(file), suffix=file.suffix)
+            on_disk = file.stat().st_size
+            if on_disk > limits.document_bytes:  # refused unread
+                raise too_many_bytes(on_disk, limits)
+            text = extract_text(self.context.read_bytes(file), suffix=file.suffix, limits=limits)
         except ValueError as error:
             self.problems.add(f"{file.name}: {error}", row=row, field=where)
             return None
