@@ -185,3 +185,32 @@ def test_a_folders_digest_covers_every_file_by_name(sqlite_workspace, tmp_path) 
         recorded = session.scalar(select(tables.Event.payload).where(
             tables.Event.id == result.event_id))
     assert (result.created, recorded["sha256"]) == (2, expected.hexdigest())
+
+
+def test_an_unclosed_quote_is_named_at_the_row_where_it_opens(sqlite_workspace,
+                                                              tmp_path) -> None:
+    text = ("id,name,category,description\n"
+            "negotiation,Negotiation,Customer,fine\n"
+            'discovery,Discovery,Customer,"Finding the real problem\n'
+            "spreadsheet-analysis,Spreadsheet analysis,Data,\n")
+    lines = _problems(sqlite_workspace, kind="skills", path=_write(tmp_path, "skills.csv", text))
+    assert lines == ["skills.csv:3: unclosed quote: a quoted cell opens on this row and never "
+                     'closes (write "" for a quote inside a quoted cell)']
+
+
+@pytest.mark.parametrize("text", [
+    'id,name,"category\nnegotiation,Negotiation,Customer\n',  # in the header
+    'id,name,category\nnegotiation,Negotiation,"Customer',  # in the last cell, no newline
+])
+def test_an_unclosed_quote_anywhere_is_named(sqlite_workspace, tmp_path, text) -> None:
+    lines = _problems(sqlite_workspace, kind="skills", path=_write(tmp_path, "skills.csv", text))
+    assert len(lines) == 1 and "unclosed quote" in lines[0], lines
+
+
+def test_a_closed_quoted_cell_over_several_lines_still_imports(sqlite_workspace,
+                                                               tmp_path) -> None:
+    text = ('id,name,category,description\nnegotiation,Negotiation,Customer,"Two\nlines"\n'
+            'discovery,Discovery,Customer,"ends ""quoted"""')
+    result = import_into(sqlite_workspace, kind="skills",
+                         path=_write(tmp_path, "skills.csv", text))
+    assert result.created == 2

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,6 +25,9 @@ __all__ = [
 
 CsvRow = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
 _CHUNK = 1 << 20
+# read after a CSV file's last line: a quoted cell still open at the end of the file swallows it,
+# which is how an unclosed quote is told apart from a short row; blank to the reader otherwise
+_END = "\x1e\x1f\n"
 
 
 class Fingerprint:
@@ -118,13 +122,20 @@ def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
     repeat the same problem.
     """
     required, optional = list(required), list(optional)
-    reader = csv.reader(handle)
+    reader = csv.reader(chain(handle, (_END,)))
     try:
-        header = [name.strip() for name in next(reader, [])]
+        header = next(reader, [])
+        if header == [_END[:-1]]:
+            header = []  # the file ended before any line
     except (UnicodeDecodeError, csv.Error) as error:
         handle.close()
         problems.add(f"cannot read the header: {_reading_error(error)}", row=1)
         return {}, iter(())
+    if header and header[-1].endswith(_END):
+        handle.close()
+        problems.add(_UNCLOSED, row=1)
+        return {}, iter(())
+    header = [name.strip() for name in header]
     columns = {name: index for index, name in enumerate(header)}
     if not header:
         problems.add("the file is empty; expected a header row", row=1)
@@ -151,7 +162,9 @@ def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
     try:
         for cells in reader:
             row += 1
-            if len(cells) == width:
+            if cells and cells[-1].endswith(_END):
+                problems.add(_UNCLOSED, row=row)
+            elif len(cells) == width:
                 yield row, cells
             elif cells and any(cell.strip() for cell in cells):
                 problems.add(f"has {len(cells)} cells, the header has {width}", row=row)
@@ -159,6 +172,10 @@ def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
         problems.add(f"cannot read further: {_reading_error(error)}", row=row + 1)
     finally:
         handle.close()
+
+
+_UNCLOSED = ("unclosed quote: a quoted cell opens on this row and never closes (write \"\" "
+             "for a quote inside a quoted cell)")
 
 
 def _reading_error(error: Exception) -> str:
