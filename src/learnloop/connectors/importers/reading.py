@@ -20,7 +20,8 @@ from learnloop.connectors.importers.cells import Cells, did_you_mean
 from learnloop.domain.imports import Problems
 
 __all__ = [
-    "CsvRow", "Fingerprint", "count_lines", "csv_rows", "read_json", "read_yaml", "yaml_cells",
+    "CsvRow", "Fingerprint", "count_lines", "csv_rows", "json_value", "read_json", "read_yaml",
+    "yaml_cells",
 ]
 
 CsvRow = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
@@ -195,6 +196,8 @@ def read_yaml(handle: IO[str], problems: Problems) -> Any:
         mark = getattr(error, "problem_mark", None)
         problems.add(f"not valid YAML: {getattr(error, 'problem', None) or error}",
                      row=mark.line + 1 if mark else None)
+    except _UNREADABLE_VALUE as error:  # a value the YAML types cannot hold
+        problems.add(f"not valid YAML: {_unreadable(error)}")
     return None
 
 
@@ -207,7 +210,32 @@ def read_json(handle: IO[str], problems: Problems) -> Any:
         problems.add("the file is not UTF-8 text")
     except json.JSONDecodeError as error:
         problems.add(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+    except _UNREADABLE_VALUE as error:
+        problems.add(f"not valid JSON: {_unreadable(error)}")
     return None
+
+
+# what a parser raises besides its syntax errors: a number beyond Python's digit limit, a date
+# like 2025-13-45 (YAML), nesting deeper than the interpreter's stack
+_UNREADABLE_VALUE = (ValueError, OverflowError, RecursionError)
+
+
+def json_value(line: str) -> Any:
+    """One JSON document (a JSON Lines line); raises ValueError, whatever went wrong in it."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        raise
+    except _UNREADABLE_VALUE as error:
+        raise ValueError(_unreadable(error)) from error
+
+
+def _unreadable(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(error):
+        return "a number has more than 4,300 digits"
+    return str(error)
 
 
 def yaml_cells(document: Any, list_key: str, problems: Problems, *, required: bool = True,
