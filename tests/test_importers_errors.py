@@ -214,3 +214,30 @@ def test_a_closed_quoted_cell_over_several_lines_still_imports(sqlite_workspace,
     result = import_into(sqlite_workspace, kind="skills",
                          path=_write(tmp_path, "skills.csv", text))
     assert result.created == 2
+
+
+# found by the property tests (test_importers_properties.py): each was a traceback before
+@pytest.mark.parametrize(("kind", "name", "text", "expected"), [
+    ("skills", "skills.yaml", "categories: " + "9" * 5000 + "\n",
+     "skills.yaml: not valid YAML: a number has more than 4,300 digits"),
+    ("skills", "skills.yaml", "categories:\n  - name: x\n    when: 2025-13-45\n",
+     "skills.yaml: not valid YAML: month must be in 1..12"),
+    ("signals", "signals.json", '{"signals": [' + "1" * 5000 + "]}",
+     "signals.json: not valid JSON: a number has more than 4,300 digits"),
+    ("signals", "signals.json", "[" * 100_000,
+     "signals.json: not valid JSON: nested too deeply"),
+    ("signals", "signals.jsonl", '{"value": ' + "1" * 5000 + "}\n",
+     "signals.jsonl:1: not valid JSON: a number has more than 4,300 digits"),
+    ("signals", "signals.csv", "metric,subject_type,subject,observed_at,value,source\n"
+     "calls,organisation,,9999-12-31T23:00:00-05:00,1,crm\n",
+     "signals.csv:2:observed_at: '9999-12-31T23:00:00-05:00' is not an ISO 8601 time"),
+    ("sources", "sources.yaml", 'sources:\n  - id: a\n    file: "a\\0b.md"\n',
+     "sources.yaml:1:sources[1].file: 'a\\x00b.md' is not a usable file name"),
+    ("sources", "sources.yaml", f"sources:\n  - id: a\n    file: {'x' * 300}.md\n",
+     f"sources.yaml:1:sources[1].file: '{'x' * 300}.md' is not a usable file name"),
+])
+def test_values_beyond_pythons_limits_are_problems_not_tracebacks(sqlite_workspace, tmp_path,
+                                                                   kind, name, text,
+                                                                   expected) -> None:
+    lines = _problems(sqlite_workspace, kind=kind, path=_write(tmp_path, name, text))
+    assert lines[0].startswith(expected), lines

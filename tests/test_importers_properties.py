@@ -7,6 +7,7 @@ encodings). One SQLite workspace for the module; each example's import is rolled
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -58,12 +59,65 @@ KNOWN = ["E001", "E002", "sales-emea", "Sales", "negotiation", "discovery", "acc
          "active", "left", "Europe/Paris", "2025-03-01", "2025-03-01T09:30:00+01:00", "3", "2.5",
          "quarterly-pulse", "discount-policy.md"]
 AWKWARD = ["", " ", '"', '""', "a,b", "a\nb", "\r", "\ufeff", "\x00", "nan", "inf", "-inf",
-           "1e400", "9" * 5000, "-0", "0x10", "2025-02-30", "2025-01-01T25:00", "=1+1", "٣",
-           "½", "\u202e", "../../etc/passwd", "x" * 300, "y" * 140_000, "Ünïcödé", "\\", "'"]
+           "1e400", "-0", "0x10", "2025-02-30", "2025-01-01T25:00", "9999-12-31T23:00:00-05:00",
+           "0001-01-01T00:30:00+01:00", "=1+1", "٣", "½", "\u202e", "../../etc/passwd", "/",
+           "a\x00b.md", "x" * 300, "9" * 5000, "y" * 140_000, "Ünïcödé", "\\", "'"]
+SMALL_AWKWARD = AWKWARD[:-3]  # without the huge cells: YAML and JSON stay quick to build
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]
 NEWLINES = ["\n", "\r\n", "\r"]
 
 cell = st.one_of(st.sampled_from(KNOWN), st.sampled_from(AWKWARD), st.text(max_size=12))
+
+
+def _example_rows(name: str) -> list[list[str]]:
+    with (EXAMPLES / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+# a valid file of each CSV kind (header first): mutated one or two cells at a time, its rows reach
+# the checks behind the first one a random row fails
+EXAMPLE_CSV = {
+    "skills": [list(CSV_COLUMNS["skills"]), ["negotiation", "Negotiation", "Customer", "Deals"]],
+    "roles": [list(CSV_COLUMNS["roles"]),
+              ["account-executive", "Account Executive", "", "negotiation", "3", "high"]],
+    "people": _example_rows("people.csv"),
+    "signals": _example_rows("signals.csv"),
+    "evidence": _example_rows("evidence.csv"),
+    "pulse": _example_rows("pulse.csv"),
+}
+
+
+# the edges of each type of cell: what a column of that type gets when a mutation picks it
+TIME_EDGES = ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00", "2025-01-01T25:00",
+              "2025-02-30", "2025-03-01T09:30:00+14:00", "2025-03-01T09:30:00.123456789",
+              "20250301", "2025-W09", "0000-01-01", "9999-12-31"]
+NUMBER_EDGES = ["nan", "inf", "-inf", "1e400", "1e-400", "-0", "9" * 5000, "٣", "1_0", "0x10",
+                "-1", "5", "4.0000000001", "1e308", " 2 ", "2,5"]
+KEY_EDGES = ["", " ", "a\x00b", "x" * 129, "x" * 301, "E001", "E002", "sales-emea",
+             "negotiation", "\u202e", "Ünïcödé"]
+EDGES = {name: TIME_EDGES for name in ("observed_at", "date", "period", "hire_date")}
+EDGES |= {name: NUMBER_EDGES for name in ("value", "level", "score", "responses")}
+EDGES |= {name: KEY_EDGES for name in ("id", "role", "subject", "person", "skill", "team",
+                                       "manager_id", "survey", "metric")}
+EDGES |= {name: NUMBER_EDGES for name in ("weight", "target")}
+EDGES |= {"file": ["a\x00b.md", "x" * 300 + ".md", "../x.md", "/etc/passwd", ".", "",
+                   "discount-policy.md", "sources.yaml"]}
+EDGES |= {"time_zone": ["UTC", "Europe/Paris", "../../etc/localtime", "Europe/Paris\x00",
+                        "x" * 70, "posixrules", "localtime", "EST5EDT", " "]}
+
+
+@st.composite
+def mutated_rows(draw: st.DrawFn, kind: str) -> list[list[str]]:
+    header, *rows = EXAMPLE_CSV[kind]
+    mutated = [header]
+    for row in draw(st.lists(st.sampled_from(rows), min_size=1, max_size=4)):
+        row = list(row)
+        for _ in range(draw(st.integers(1, 2))):
+            column = draw(st.integers(0, len(row) - 1))
+            edges = EDGES.get(header[column], AWKWARD)
+            row[column] = draw(st.sampled_from(edges))
+        mutated.append(row)
+    return mutated
 
 
 @st.composite
@@ -72,8 +126,6 @@ def csv_files(draw: st.DrawFn, kind: str) -> bytes:
     names = list(CSV_COLUMNS[kind])
     header = draw(st.lists(st.one_of(st.sampled_from(names), st.text(max_size=6)),
                            min_size=0, max_size=len(names) + 2))
-    if draw(st.booleans()):
-        header = names  # a correct header, so the rows themselves get checked
     width = len(header)
     rows = draw(st.lists(st.lists(cell, min_size=max(width - 1, 0), max_size=width + 1),
                          max_size=6))
@@ -91,7 +143,7 @@ def csv_files(draw: st.DrawFn, kind: str) -> bytes:
 
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
-                    st.sampled_from(KNOWN), st.sampled_from(AWKWARD[:20]), st.text(max_size=8),
+                    st.sampled_from(KNOWN), st.sampled_from(SMALL_AWKWARD), st.text(max_size=8),
                     st.dates())
 
 
@@ -103,12 +155,51 @@ def documents(keys: tuple[str, ...]) -> st.SearchStrategy[Any]:
                         max_size=5)), max_leaves=25)
 
 
+def _places(document: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every place in a parsed document: each mapping value and list item, at any depth."""
+    yield path
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from _places(value, (*path, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield from _places(value, (*path, index))
+
+
+@st.composite
+def mutated_document(draw: st.DrawFn, example: Any, keys: tuple[str, ...]) -> Any:
+    """A valid document with a value or two anywhere in it replaced (or a key renamed)."""
+    document = copy.deepcopy(example)
+    for _ in range(draw(st.integers(1, 2))):
+        places = [place for place in _places(document) if place]
+        path = draw(st.sampled_from(places))
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        edges = EDGES.get(path[-1]) if isinstance(path[-1], str) else None
+        replacement = draw(st.sampled_from(edges) if edges and draw(st.booleans())
+                           else st.one_of(scalars, documents(keys)))
+        if isinstance(parent, dict) and draw(st.booleans()):
+            parent[draw(st.one_of(st.sampled_from(keys), st.text(max_size=5)))] = replacement
+        else:
+            parent[path[-1]] = replacement
+    return document
+
+
+EXAMPLE_YAML = {
+    "skills": EXAMPLES / "skills.yaml", "roles": EXAMPLES / "roles.yaml",
+    "objectives": EXAMPLES / "objectives.yaml", "sources": EXAMPLES / "sources" / "sources.yaml",
+}
+
+
 @st.composite
 def yaml_files(draw: st.DrawFn, kind: str) -> bytes:
     list_key, keys = YAML_KEYS[kind]
+    items = st.one_of(documents(keys), st.dictionaries(st.sampled_from(keys), scalars))
+    example = yaml.safe_load(EXAMPLE_YAML[kind].read_text(encoding="utf-8"))
     document = draw(st.one_of(documents(keys),
-                              st.fixed_dictionaries({list_key: st.lists(documents(keys),
-                                                                        max_size=4)})))
+                              st.fixed_dictionaries({list_key: st.lists(items, max_size=4)}),
+                              mutated_document(example, keys)))
     text = yaml.safe_dump(document, allow_unicode=draw(st.booleans()))
     tricks = ["", "!!binary aGVsbG8=\n", "a: &x [1]\nb: *x\n", "n: " + "9" * 5000 + "\n",
               "d: " + "[" * 200 + "]" * 200 + "\n", "x: !!python/object:os.system\n",
@@ -121,7 +212,9 @@ def yaml_files(draw: st.DrawFn, kind: str) -> bytes:
 def json_files(draw: st.DrawFn, *, lines: bool) -> bytes:
     from learnloop.connectors.importers.signal_rules import FIELDS
 
-    items = draw(st.lists(documents(FIELDS), max_size=5))
+    example = json.loads((EXAMPLES / "signals.json").read_text(encoding="utf-8"))["signals"]
+    items = draw(st.one_of(st.lists(documents(FIELDS), max_size=5),
+                           mutated_document(example, FIELDS)))
     if lines:
         text = "\n".join(json.dumps(item, default=str) for item in items)
     else:
@@ -197,6 +290,17 @@ def test_random_bytes_never_crash_an_import(workspace, folder, kind, suffix, dat
 def test_csv_of_awkward_cells_never_crashes_an_import(workspace, folder, kind, data) -> None:
     _imports_cleanly_or_names_the_place(workspace, folder, kind=kind, name=f"{kind}.csv",
                                         data=data.draw(csv_files(kind)))
+
+
+@pytest.mark.parametrize("kind", CSV_KINDS)
+@PROPERTY
+@given(data=st.data())
+def test_a_valid_csv_with_edge_cells_never_crashes_an_import(workspace, folder, kind,
+                                                             data) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(data.draw(mutated_rows(kind)))
+    _imports_cleanly_or_names_the_place(workspace, folder, kind=kind, name=f"{kind}.csv",
+                                        data=buffer.getvalue().encode())
 
 
 @pytest.mark.parametrize("kind", YAML_KINDS)
