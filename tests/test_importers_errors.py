@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,25 @@ def test_values_beyond_pythons_limits_are_problems_not_tracebacks(sqlite_workspa
                                                                    expected) -> None:
     lines = _problems(sqlite_workspace, kind=kind, path=_write(tmp_path, name, text))
     assert lines[0].startswith(expected), lines
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(sqlite_workspace, tmp_path) -> None:
+    # 40 kB that the roles importer would walk as four million requirements (half a minute)
+    requirements = "      - &q {skill: negotiation, level: 3, criticality: high}\n" + (
+        "      - *q\n" * 1999)
+    text = ("roles:\n  - &r\n    id: a\n    name: A\n    requirements:\n" + requirements
+            + "  - *r\n" * 2000)
+    started = time.perf_counter()
+    lines = _problems(sqlite_workspace, kind="roles", path=_write(tmp_path, "roles.yaml", text))
+    assert time.perf_counter() - started < 5
+    assert lines == ["roles.yaml: holds more than 1,000,000 values once its aliases (*name) are "
+                     "expanded; write the repeated parts out"]
+
+
+def test_yaml_aliases_that_share_a_few_values_still_import(sqlite_workspace, tmp_path) -> None:
+    import_into(sqlite_workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    text = ("roles:\n  - id: a\n    name: A\n    requirements: &shared\n"
+            "      - {skill: negotiation, level: 3, criticality: high}\n"
+            "  - id: b\n    name: B\n    requirements: *shared\n")
+    result = import_into(sqlite_workspace, kind="roles", path=_write(tmp_path, "roles.yaml", text))
+    assert result.created == 2

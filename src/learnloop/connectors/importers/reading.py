@@ -20,12 +20,15 @@ from learnloop.connectors.importers.cells import Cells, did_you_mean
 from learnloop.domain.imports import Problems
 
 __all__ = [
-    "CsvRow", "Fingerprint", "count_lines", "csv_rows", "json_value", "read_json", "read_yaml",
-    "yaml_cells",
+    "MAX_YAML_VALUES", "CsvRow", "Fingerprint", "count_lines", "csv_rows", "json_value",
+    "read_json", "read_yaml", "yaml_cells",
 ]
 
 CsvRow = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
 _CHUNK = 1 << 20
+# values a YAML document may expand to through aliases (&a … *a): far beyond any real taxonomy
+# or role list, far below what a "billion laughs" file asks the importers to walk
+MAX_YAML_VALUES = 1_000_000
 # read after a CSV file's last line: a quoted cell still open at the end of the file swallows it,
 # which is how an unclosed quote is told apart from a short row; blank to the reader otherwise
 _END = "\x1e\x1f\n"
@@ -189,7 +192,12 @@ def read_yaml(handle: IO[str], problems: Problems) -> Any:
     """The parsed document, or None after reporting where the syntax breaks; closes `handle`."""
     try:
         with handle:
-            return yaml.safe_load(handle)
+            document = yaml.safe_load(handle)
+        if _expanded_size(document, {}) > MAX_YAML_VALUES:
+            problems.add(f"holds more than {MAX_YAML_VALUES:,} values once its aliases (*name) "
+                         f"are expanded; write the repeated parts out")
+            return None
+        return document
     except UnicodeDecodeError:
         problems.add("the file is not UTF-8 text")
     except yaml.YAMLError as error:
@@ -199,6 +207,18 @@ def read_yaml(handle: IO[str], problems: Problems) -> Any:
     except _UNREADABLE_VALUE as error:  # a value the YAML types cannot hold
         problems.add(f"not valid YAML: {_unreadable(error)}")
     return None
+
+
+def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
+    """Values in a parsed YAML document counting each alias as a copy, as the importers walk it;
+    each shared list or mapping is sized once, so a few kilobytes of aliases cannot stall it."""
+    if not isinstance(node, list | dict):
+        return 1
+    known = sizes.get(id(node))
+    if known is None:
+        children = node.values() if isinstance(node, dict) else node
+        known = sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in children)
+    return known
 
 
 def read_json(handle: IO[str], problems: Problems) -> Any:
