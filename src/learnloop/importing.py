@@ -67,7 +67,7 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
     name, not its temp file), sanitised by `file_name_shown`.
     """
     path = Path(path)
-    name = file_name_shown(display_name or path.name, fallback=f"{kind}-upload")
+    name = file_name_shown(display_name or path.absolute().name, fallback=f"{kind}-upload")
     importer = _importer(kind)
     if not path.exists():
         raise InputError(f"{name}: no such file or folder")

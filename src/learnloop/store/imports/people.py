@@ -46,9 +46,6 @@ def write_people(session: Session, *, organisation_id: int,
     team_compared = ("name", "department") if "team_name" in given else ("department",)
     team_ids = sync_rows(session, tables.Team, organisation_id=organisation_id,
                          batch_size=batch_size, rows=teams, compared=team_compared).ids
-    managers_before = dict(session.execute(
-        select(tables.Person.key, tables.Person.manager_id).where(
-            tables.Person.organisation_id == organisation_id)).all())
     synced = sync_rows(session, tables.Person, organisation_id=organisation_id,
                        rows={key: {**{name: person[name] for name in PERSON_FIELDS},
                                    "team_id": team_ids[person["team"]]}
@@ -57,16 +54,18 @@ def write_people(session: Session, *, organisation_id: int,
                                    if name == "name" or name in given], "team_id"),
                        batch_size=batch_size)
     if "manager" in given:
-        synced.mark_updated(_move_managers(
-            session, organisation_id=organisation_id, people=people,
-            managers_before=managers_before, batch_size=batch_size))
+        synced.mark_updated(_move_managers(session, organisation_id=organisation_id,
+                                           people=people, batch_size=batch_size))
     return synced.counts(rows)
 
 
 def _move_managers(session: Session, *, organisation_id: int,
-                   people: Mapping[str, Mapping[str, Any]],
-                   managers_before: Mapping[str, int | None], batch_size: int) -> list[str]:
+                   people: Mapping[str, Mapping[str, Any]], batch_size: int) -> list[str]:
     """Point each person at their manager; returns the keys of those whose manager changed."""
+    # people this file created have no manager yet, like people never imported
+    managers_before = dict(session.execute(
+        select(tables.Person.key, tables.Person.manager_id).where(
+            tables.Person.organisation_id == organisation_id)).all())
     # everyone has an id now, so managers can point at people created by this same file
     every_id = key_ids(session, tables.Person, organisation_id=organisation_id)
     moves = {key: every_id[person["manager"]] if person["manager"] else None
