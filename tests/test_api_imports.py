@@ -136,3 +136,26 @@ def test_a_job_the_queue_refuses_answers_502_and_leaves_no_job(sqlite_workspace)
     assert not any((settings.workspace / "uploads").glob("*/*"))  # the copy went with the job
     with workspace.session() as session:
         assert EventLog(session, workspace.organisation(session).id).count("job.queued") == 0
+
+
+SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
+               "c1,renewal_rate,team,sales,2025-04-01,90,crm\n")
+
+
+def test_an_uploads_name_is_echoed_without_path_or_control_characters(org) -> None:
+    client = api_client(org)
+    integration = bearer(secret_for(org, "integration"))
+    sneaky = "../../reports/\x1b[31mkpis\u202e.csv"
+    good = client.post("/api/imports/signals", headers=integration,
+                       files={"file": (sneaky, SIGNALS_CSV.encode(), "text/csv")})
+    assert good.status_code == 200, good.text
+    assert good.json()["file"] == "[31mkpis.csv"
+    bad = client.post("/api/imports/signals", headers=integration,
+                      files={"file": ("..\\..\\bad\u202e.csv",
+                                      SIGNALS_CSV.replace("sales", "x").encode())})
+    assert bad.status_code == 422
+    assert {problem["file"] for problem in bad.json()["error"]["problems"]} == {"bad.csv"}
+    with org.session() as session:
+        completed = EventLog(session, org.organisation(session).id).recent(
+            kinds=["import.completed"])
+    assert completed[0].payload["file"] == "[31mkpis.csv"

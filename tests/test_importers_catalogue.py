@@ -112,3 +112,39 @@ def test_broken_yaml_says_where(workspace, tmp_path) -> None:
     assert _problems(workspace, kind="skills",
                      path=_write(tmp_path, "s.yaml", "categories:\n  - name: [A\n")) == [
         "s.yaml:3: not valid YAML: expected ',' or ']', but got '<stream end>'"]
+
+
+def test_a_skills_csv_without_descriptions_keeps_them(workspace, tmp_path) -> None:
+    import_into(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    bare = ("id,name,category\nnegotiation,Negotiation,Customer\n"
+            "discovery,Discovery questioning,Customer\n"
+            "spreadsheet-analysis,Spreadsheet analysis,Data\n")
+    result = import_into(workspace, kind="skills", path=_write(tmp_path, "bare.csv", bare))
+    assert (result.updated, result.unchanged) == (0, 3)
+    with workspace.session() as session:
+        description = session.scalar(select(tables.Skill.description)
+                                     .where(tables.Skill.key == "negotiation"))
+    assert description.startswith("Reaching agreements")
+
+
+def test_a_roles_csv_without_skill_or_description_columns_keeps_them(workspace,
+                                                                      tmp_path) -> None:
+    import_into(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    import_into(workspace, kind="roles", path=EXAMPLES / "roles.yaml")
+    with workspace.session() as session:
+        before = session.execute(select(tables.Role.key, tables.Role.description)).all()
+        needs = session.scalar(select(tables.RoleRequirement.id).limit(1))
+    assert needs is not None
+    names = "role,name\n" + "".join(
+        f"{key},{name}\n" for key, name in
+        ((key, _role_name(workspace, key)) for key, _description in before))
+    result = import_into(workspace, kind="roles", path=_write(tmp_path, "names.csv", names))
+    assert (result.updated, result.unchanged) == (0, len(before))
+    with workspace.session() as session:
+        assert session.execute(select(tables.Role.key, tables.Role.description)).all() == before
+        assert session.scalar(select(tables.RoleRequirement.id).limit(1)) is not None
+
+
+def _role_name(workspace, key: str) -> str:
+    with workspace.session() as session:
+        return session.scalar(select(tables.Role.name).where(tables.Role.key == key))

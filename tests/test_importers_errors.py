@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,81 @@ def test_a_folders_digest_covers_every_file_by_name(sqlite_workspace, tmp_path) 
         recorded = session.scalar(select(tables.Event.payload).where(
             tables.Event.id == result.event_id))
     assert (result.created, recorded["sha256"]) == (2, expected.hexdigest())
+
+
+def test_an_unclosed_quote_is_named_at_the_row_where_it_opens(sqlite_workspace,
+                                                              tmp_path) -> None:
+    text = ("id,name,category,description\n"
+            "negotiation,Negotiation,Customer,fine\n"
+            'discovery,Discovery,Customer,"Finding the real problem\n'
+            "spreadsheet-analysis,Spreadsheet analysis,Data,\n")
+    lines = _problems(sqlite_workspace, kind="skills", path=_write(tmp_path, "skills.csv", text))
+    assert lines == ["skills.csv:3: unclosed quote: a quoted cell opens on this row and never "
+                     'closes (write "" for a quote inside a quoted cell)']
+
+
+@pytest.mark.parametrize("text", [
+    'id,name,"category\nnegotiation,Negotiation,Customer\n',  # in the header
+    'id,name,category\nnegotiation,Negotiation,"Customer',  # in the last cell, no newline
+])
+def test_an_unclosed_quote_anywhere_is_named(sqlite_workspace, tmp_path, text) -> None:
+    lines = _problems(sqlite_workspace, kind="skills", path=_write(tmp_path, "skills.csv", text))
+    assert len(lines) == 1 and "unclosed quote" in lines[0], lines
+
+
+def test_a_closed_quoted_cell_over_several_lines_still_imports(sqlite_workspace,
+                                                               tmp_path) -> None:
+    text = ('id,name,category,description\nnegotiation,Negotiation,Customer,"Two\nlines"\n'
+            'discovery,Discovery,Customer,"ends ""quoted"""')
+    result = import_into(sqlite_workspace, kind="skills",
+                         path=_write(tmp_path, "skills.csv", text))
+    assert result.created == 2
+
+
+# found by the property tests (test_importers_properties.py): each was a traceback before
+@pytest.mark.parametrize(("kind", "name", "text", "expected"), [
+    ("skills", "skills.yaml", "categories: " + "9" * 5000 + "\n",
+     "skills.yaml: not valid YAML: a number has more than 4,300 digits"),
+    ("skills", "skills.yaml", "categories:\n  - name: x\n    when: 2025-13-45\n",
+     "skills.yaml: not valid YAML: month must be in 1..12"),
+    ("signals", "signals.json", '{"signals": [' + "1" * 5000 + "]}",
+     "signals.json: not valid JSON: a number has more than 4,300 digits"),
+    ("signals", "signals.json", "[" * 100_000,
+     "signals.json: not valid JSON: nested too deeply"),
+    ("signals", "signals.jsonl", '{"value": ' + "1" * 5000 + "}\n",
+     "signals.jsonl:1: not valid JSON: a number has more than 4,300 digits"),
+    ("signals", "signals.csv", "metric,subject_type,subject,observed_at,value,source\n"
+     "calls,organisation,,9999-12-31T23:00:00-05:00,1,crm\n",
+     "signals.csv:2:observed_at: '9999-12-31T23:00:00-05:00' is not an ISO 8601 time"),
+    ("sources", "sources.yaml", 'sources:\n  - id: a\n    file: "a\\0b.md"\n',
+     "sources.yaml:1:sources[1].file: 'a\\x00b.md' is not a usable file name"),
+    ("sources", "sources.yaml", f"sources:\n  - id: a\n    file: {'x' * 300}.md\n",
+     f"sources.yaml:1:sources[1].file: '{'x' * 300}.md' is not a usable file name"),
+])
+def test_values_beyond_pythons_limits_are_problems_not_tracebacks(sqlite_workspace, tmp_path,
+                                                                   kind, name, text,
+                                                                   expected) -> None:
+    lines = _problems(sqlite_workspace, kind=kind, path=_write(tmp_path, name, text))
+    assert lines[0].startswith(expected), lines
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(sqlite_workspace, tmp_path) -> None:
+    # 40 kB that the roles importer would walk as four million requirements (half a minute)
+    requirements = "      - &q {skill: negotiation, level: 3, criticality: high}\n" + (
+        "      - *q\n" * 1999)
+    text = ("roles:\n  - &r\n    id: a\n    name: A\n    requirements:\n" + requirements
+            + "  - *r\n" * 2000)
+    started = time.perf_counter()
+    lines = _problems(sqlite_workspace, kind="roles", path=_write(tmp_path, "roles.yaml", text))
+    assert time.perf_counter() - started < 5
+    assert lines == ["roles.yaml: holds more than 1,000,000 values once its aliases (*name) are "
+                     "expanded; write the repeated parts out"]
+
+
+def test_yaml_aliases_that_share_a_few_values_still_import(sqlite_workspace, tmp_path) -> None:
+    import_into(sqlite_workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    text = ("roles:\n  - id: a\n    name: A\n    requirements: &shared\n"
+            "      - {skill: negotiation, level: 3, criticality: high}\n"
+            "  - id: b\n    name: B\n    requirements: *shared\n")
+    result = import_into(sqlite_workspace, kind="roles", path=_write(tmp_path, "roles.yaml", text))
+    assert result.created == 2

@@ -156,3 +156,72 @@ def test_cli_prints_every_problem_on_stderr_and_fails(tmp_path, monkeypatch) -> 
     assert "bad.csv:4:hire_date: '2020-13-01' is not a date" in stderr
     assert "bad.csv:5:manager_id: no person with id 'E99'" in stderr
     assert "3 problems found; nothing was imported" in stderr
+
+
+def _people(workspace) -> dict[str, tables.Person]:
+    with workspace.session() as session:
+        found = session.scalars(select(tables.Person)).all()
+        session.expunge_all()
+        return {person.key: person for person in found}
+
+
+SHORT_HEADER = "id,name,email,team,department,manager_id\n"
+
+
+def test_a_file_without_some_columns_leaves_those_fields_alone(workspace, tmp_path) -> None:
+    _foundation(workspace)
+    import_into(workspace, kind="people", path=EXAMPLES / "people.csv")
+    before = _people(workspace)
+    short = SHORT_HEADER + (
+        "E001,Ada Moreau,ada.moreau@example.com,sales-emea,Sales,\n"
+        "E002,Ben Okafor,ben.okafor@example.com,sales-emea,Sales,E001\n"
+        "E003,Chloe Tan,chloe.tan@example.com,sales-emea,Sales,E001\n")
+    result = import_into(workspace, kind="people", path=_write(tmp_path, "short.csv", short))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+    after = _people(workspace)
+    for key, person in before.items():
+        kept = after[key]
+        assert (kept.role_id, kept.location, kept.hire_date, kept.time_zone, kept.status) == (
+            person.role_id, person.location, person.hire_date, person.time_zone, person.status)
+    assert after["E002"].location == "Lagos" and after["E002"].time_zone == "Africa/Lagos"
+
+
+def test_a_present_blank_cell_clears_the_field(workspace, tmp_path) -> None:
+    _foundation(workspace)
+    import_into(workspace, kind="people", path=EXAMPLES / "people.csv")
+    blank = ("id,name,team,department,location,time_zone,hire_date,role,status\n"
+             "E002,Ben Okafor,sales-emea,Sales,,,,,\n")
+    result = import_into(workspace, kind="people", path=_write(tmp_path, "blank.csv", blank))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    ben = _people(workspace)["E002"]
+    assert (ben.location, ben.time_zone, ben.hire_date, ben.role_id, ben.status) == (
+        None, "UTC", None, None, "active")
+    assert ben.email == "ben.okafor@example.com"  # not in the file: kept
+    assert ben.manager_id is not None
+
+
+def test_new_people_from_a_short_file_get_the_defaults(workspace, tmp_path) -> None:
+    _foundation(workspace)
+    import_into(workspace, kind="people", path=EXAMPLES / "people.csv")
+    short = SHORT_HEADER + "E009,Dee Lane,,sales-emea,Sales,E001\n"
+    result = import_into(workspace, kind="people", path=_write(tmp_path, "new.csv", short))
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
+    people = _people(workspace)
+    dee = people["E009"]
+    assert (dee.email, dee.role_id, dee.location, dee.time_zone, dee.hire_date, dee.status) == (
+        None, None, None, "UTC", None, "active")
+    assert dee.manager_id == people["E001"].id
+
+
+def test_a_file_without_manager_or_team_name_keeps_the_chart(workspace, tmp_path) -> None:
+    _foundation(workspace)
+    named = ("id,name,team,team_name,department,manager_id\n"
+             "E1,Ada,t1,Team One,Sales,\nE2,Ben,t1,Team One,Sales,E1\n")
+    import_into(workspace, kind="people", path=_write(tmp_path, "named.csv", named))
+    bare = "id,name,team,department\nE1,Ada,t1,Sales\nE2,Ben,t1,Sales\n"
+    result = import_into(workspace, kind="people", path=_write(tmp_path, "bare.csv", bare))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    people = _people(workspace)
+    assert people["E2"].manager_id == people["E1"].id
+    with workspace.session() as session:
+        assert session.scalar(select(tables.Team.name).where(tables.Team.key == "t1")) == "Team One"

@@ -103,7 +103,9 @@ def test_background_upload_is_copied_into_the_workspace_and_imported(workspace) 
         done = _wait_for_job(client, good.json()["job_id"], headers)
         failed = _wait_for_job(client, bad.json()["job_id"], headers)
     assert done["state"] == "done", done
-    assert done["result"]["created"] == 1 and done["result"]["file"] == "../../kpis.csv"
+    assert done["result"]["created"] == 1 and done["result"]["file"] == "kpis.csv"
+    assert {event.payload["file"] for event in _events(workspace, "job.queued")} == {
+        "kpis.csv", "bad.csv"}
     assert failed["state"] == "failed"
     assert failed["error"]["type"] == "InputError"
     assert failed["error"]["problems"][0]["field"] == "subject"

@@ -16,7 +16,7 @@ from learnloop.connectors.importers.reading import Fingerprint
 from learnloop.connectors.importers.registry import importers
 from learnloop.connectors.importers.text_limits import TextLimits
 from learnloop.domain.events import EventKind
-from learnloop.domain.imports import Counts, Problems
+from learnloop.domain.imports import Counts, Problems, file_name_shown
 from learnloop.errors import InputError
 from learnloop.store import Session
 from learnloop.store.event_log import EventLog
@@ -68,10 +68,11 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
     Runs inside the caller's transaction (a savepoint of it), which the caller commits: a
     rejected file or a dry run rolls back only its own savepoint. Records `import.completed`
     with the file's sha256, taken as the importer reads it (see `Fingerprint`).
-    `display_name` is the file name problems mention (an upload's name, not its temp file).
+    `display_name` is the file name problems, the result and the event mention (an upload's
+    name, not its temp file), sanitised by `file_name_shown`.
     """
     path = Path(path)
-    name = display_name or path.name
+    name = file_name_shown(display_name or path.absolute().name, fallback=f"{kind}-upload")
     importer = _importer(kind)
     if not path.exists():
         raise InputError(f"{name}: no such file or folder")

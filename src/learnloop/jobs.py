@@ -25,6 +25,7 @@ from huey.api import Huey
 from huey.consumer import Consumer
 
 from learnloop.config import Settings, mask_url
+from learnloop.domain.imports import file_name_shown
 from learnloop.domain.jobs import (
     JOB_EVENT_KINDS,
     JOB_SUBJECT,
@@ -109,6 +110,7 @@ class JobQueue:
                        upload: BinaryIO, filename: str, dry_run: bool, actor: str) -> str:
         """Copy the upload into the workspace (the job may run later, elsewhere) and queue it."""
         job_id = uuid.uuid4().hex
+        filename = file_name_shown(filename, fallback=f"{kind}-upload")  # echoed in job events
         folder = self.uploads / job_id
         folder.mkdir(parents=True)
         try:

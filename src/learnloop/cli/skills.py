@@ -4,7 +4,6 @@ per team, role and skill, and every person's proficiencies as a CSV file.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ import typer
 from rich.table import Table
 
 from learnloop.cli.context import OrgOption, err, organisation_session, out
+from learnloop.csv_export import write_csv
 from learnloop.errors import InputError
 
 __all__ = ["skills_app"]
@@ -63,10 +63,11 @@ def export(
         rows = proficiency_list(session, organisation_id=organisation.id)
     try:
         with file.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(EXPORT_COLUMNS)
-            writer.writerows((row.person_key, row.skill_key, f"{row.level:.2f}",
-                              f"{row.lower:.2f}", f"{row.upper:.2f}") for row in rows)
+            # person and skill keys are the organisation's own text: a key such as "=1+1" must
+            # reach a spreadsheet as text, never as a formula
+            write_csv(handle, header=EXPORT_COLUMNS,
+                      rows=((row.person_key, row.skill_key, f"{row.level:.2f}",
+                             f"{row.lower:.2f}", f"{row.upper:.2f}") for row in rows))
     except OSError as error:
         raise InputError(f"{file}: cannot write: {error.strerror or error}") from error
     err.print(f"wrote {len(rows)} proficiencies to {file}" if rows else

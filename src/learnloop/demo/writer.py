@@ -53,6 +53,8 @@ SOURCE_DOCUMENTS: dict[str, dict[str, str]] = {
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    # import files, not exports: learnloop reads them back, so cells stay exactly as generated
+    # (learnloop.csv_export's formula guard would turn a negative KPI into text)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)

@@ -5,11 +5,14 @@ Pure records shared by the importers (which find problems) and the store (which 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from learnloop.errors import InputError, Problem
 
-__all__ = ["Counts", "Problems"]
+__all__ = ["MAX_FILE_NAME", "Counts", "Problems", "file_name_shown"]
+
+MAX_FILE_NAME = 120  # characters of a file name echoed back; the suffix is always kept
 
 REPEATS_SPELLED_OUT = 10  # a problem on this many rows or fewer is listed once per row
 _ROWS_NAMED = 3  # rows a collapsed problem names besides its first
@@ -108,3 +111,21 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+def file_name_shown(name: str, *, fallback: str = "upload") -> str:
+    """A user-given file name as learnloop stores and echoes it: the last path part only, no
+    control or format characters (a right-to-left override could disguise `csv.exe`), at most
+    MAX_FILE_NAME characters with the suffix kept: `../../kpis.csv` → `kpis.csv`."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    shown = "".join(char for char in base
+                    if unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn")).strip()
+    if shown in ("", ".", ".."):
+        return fallback
+    if len(shown) > MAX_FILE_NAME:
+        stem, dot, suffix = shown.rpartition(".")
+        if not dot or len(suffix) > 16:
+            stem, suffix = shown, ""
+        tail = f".{suffix}" if suffix else ""
+        shown = f"{stem[:MAX_FILE_NAME - len(tail) - 1]}…{tail}"
+    return shown

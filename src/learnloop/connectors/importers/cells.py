@@ -26,11 +26,17 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def parse_time(value: str) -> datetime:
-    """ISO 8601 time in UTC: a date alone is midnight UTC, a time without offset is UTC."""
+    """ISO 8601 time in UTC: a date alone is midnight UTC, a time without offset is UTC.
+
+    Raises ValueError for anything else, a time whose UTC falls outside years 1–9999 included.
+    """
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError as error:  # 9999-12-31T23:00-05:00 is in year 10000 in UTC
+        raise ValueError(f"{value!r} is outside years 1–9999 in UTC") from error
 
 
 class Cells:

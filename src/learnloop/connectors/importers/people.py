@@ -24,6 +24,10 @@ REQUIRED = ("id", "name", "team", "department")
 OPTIONAL = ("team_name", "email", "role", "manager_id", "location", "time_zone", "hire_date",
             "status")
 STATUSES = ("active", "on_leave", "left")
+# the stored field each optional column sets; a column missing from the file leaves it alone
+STORED = {"email": "email", "role": "role_id", "location": "location", "time_zone": "time_zone",
+          "hire_date": "hire_date", "status": "status", "manager_id": "manager",
+          "team_name": "team_name"}
 
 
 def _valid_zone(name: str) -> bool:
@@ -94,15 +98,19 @@ class PeopleImporter(Importer):
             if count % self.context.batch_size == 0:
                 self.context.report(count, count)
 
-        self._check_managers(people, row_of, known_managers)
+        given = {STORED[name] for name in columns if name in STORED}
+        self._check_managers(people, row_of, known_managers, given=given)
         if self.problems:
             return Counts(rows=count)
-        return self._write(people, teams, count)
+        return self._write(people, teams, count, given=given)
 
     def _check_managers(self, people: dict[str, dict[str, Any]], row_of: dict[str, int],
-                        known: dict[str, str | None]) -> None:
+                        known: dict[str, str | None], *, given: set[str]) -> None:
         chain = dict(known)
         for key, person in people.items():
+            if "manager" not in given:
+                chain.setdefault(key, None)  # managers stay as they are: no new cycle possible
+                continue
             manager = person["manager"]
             if manager is not None and manager not in row_of and manager not in known:
                 self.problems.add(f"no person with id {manager!r} in this file or already imported",
@@ -117,8 +125,9 @@ class PeopleImporter(Importer):
                                   field="manager_id")
 
     def _write(self, people: dict[str, dict[str, Any]], teams: dict[str, tuple[str, str, int]],
-               count: int) -> Counts:
+               count: int, *, given: set[str]) -> Counts:
         return write_people(self.context.session, organisation_id=self.context.organisation_id,
                             teams={team: {"name": name, "department": department}
                                    for team, (department, name, _row) in teams.items()},
-                            people=people, rows=count, batch_size=self.context.batch_size)
+                            people=people, rows=count, batch_size=self.context.batch_size,
+                            given=given)

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,11 +20,18 @@ from learnloop.connectors.importers.cells import Cells, did_you_mean
 from learnloop.domain.imports import Problems
 
 __all__ = [
-    "CsvRow", "Fingerprint", "count_lines", "csv_rows", "read_json", "read_yaml", "yaml_cells",
+    "MAX_YAML_VALUES", "CsvRow", "Fingerprint", "count_lines", "csv_rows", "json_value",
+    "read_json", "read_yaml", "yaml_cells",
 ]
 
 CsvRow = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
 _CHUNK = 1 << 20
+# values a YAML document may expand to through aliases (&a … *a): far beyond any real taxonomy
+# or role list, far below what a "billion laughs" file asks the importers to walk
+MAX_YAML_VALUES = 1_000_000
+# read after a CSV file's last line: a quoted cell still open at the end of the file swallows it,
+# which is how an unclosed quote is told apart from a short row; blank to the reader otherwise
+_END = "\x1e\x1f\n"
 
 
 class Fingerprint:
@@ -118,13 +126,20 @@ def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
     repeat the same problem.
     """
     required, optional = list(required), list(optional)
-    reader = csv.reader(handle)
+    reader = csv.reader(chain(handle, (_END,)))
     try:
-        header = [name.strip() for name in next(reader, [])]
+        header = next(reader, [])
+        if header == [_END[:-1]]:
+            header = []  # the file ended before any line
     except (UnicodeDecodeError, csv.Error) as error:
         handle.close()
         problems.add(f"cannot read the header: {_reading_error(error)}", row=1)
         return {}, iter(())
+    if header and header[-1].endswith(_END):
+        handle.close()
+        problems.add(_UNCLOSED, row=1)
+        return {}, iter(())
+    header = [name.strip() for name in header]
     columns = {name: index for index, name in enumerate(header)}
     if not header:
         problems.add("the file is empty; expected a header row", row=1)
@@ -151,7 +166,9 @@ def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
     try:
         for cells in reader:
             row += 1
-            if len(cells) == width:
+            if cells and cells[-1].endswith(_END):
+                problems.add(_UNCLOSED, row=row)
+            elif len(cells) == width:
                 yield row, cells
             elif cells and any(cell.strip() for cell in cells):
                 problems.add(f"has {len(cells)} cells, the header has {width}", row=row)
@@ -159,6 +176,10 @@ def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
         problems.add(f"cannot read further: {_reading_error(error)}", row=row + 1)
     finally:
         handle.close()
+
+
+_UNCLOSED = ("unclosed quote: a quoted cell opens on this row and never closes (write \"\" "
+             "for a quote inside a quoted cell)")
 
 
 def _reading_error(error: Exception) -> str:
@@ -171,14 +192,33 @@ def read_yaml(handle: IO[str], problems: Problems) -> Any:
     """The parsed document, or None after reporting where the syntax breaks; closes `handle`."""
     try:
         with handle:
-            return yaml.safe_load(handle)
+            document = yaml.safe_load(handle)
+        if _expanded_size(document, {}) > MAX_YAML_VALUES:
+            problems.add(f"holds more than {MAX_YAML_VALUES:,} values once its aliases (*name) "
+                         f"are expanded; write the repeated parts out")
+            return None
+        return document
     except UnicodeDecodeError:
         problems.add("the file is not UTF-8 text")
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problems.add(f"not valid YAML: {getattr(error, 'problem', None) or error}",
                      row=mark.line + 1 if mark else None)
+    except _UNREADABLE_VALUE as error:  # a value the YAML types cannot hold
+        problems.add(f"not valid YAML: {_unreadable(error)}")
     return None
+
+
+def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
+    """Values in a parsed YAML document counting each alias as a copy, as the importers walk it;
+    each shared list or mapping is sized once, so a few kilobytes of aliases cannot stall it."""
+    if not isinstance(node, list | dict):
+        return 1
+    known = sizes.get(id(node))
+    if known is None:
+        children = node.values() if isinstance(node, dict) else node
+        known = sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in children)
+    return known
 
 
 def read_json(handle: IO[str], problems: Problems) -> Any:
@@ -190,7 +230,32 @@ def read_json(handle: IO[str], problems: Problems) -> Any:
         problems.add("the file is not UTF-8 text")
     except json.JSONDecodeError as error:
         problems.add(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+    except _UNREADABLE_VALUE as error:
+        problems.add(f"not valid JSON: {_unreadable(error)}")
     return None
+
+
+# what a parser raises besides its syntax errors: a number beyond Python's digit limit, a date
+# like 2025-13-45 (YAML), nesting deeper than the interpreter's stack
+_UNREADABLE_VALUE = (ValueError, OverflowError, RecursionError)
+
+
+def json_value(line: str) -> Any:
+    """One JSON document (a JSON Lines line); raises ValueError, whatever went wrong in it."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        raise
+    except _UNREADABLE_VALUE as error:
+        raise ValueError(_unreadable(error)) from error
+
+
+def _unreadable(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(error):
+        return "a number has more than 4,300 digits"
+    return str(error)
 
 
 def yaml_cells(document: Any, list_key: str, problems: Problems, *, required: bool = True,

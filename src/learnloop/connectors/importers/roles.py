@@ -14,7 +14,7 @@ from learnloop.connectors.importers.reading import csv_rows, read_yaml, yaml_cel
 from learnloop.domain.imports import Counts
 from learnloop.domain.proficiency import MAX_LEVEL, MIN_LEVEL, Criticality
 from learnloop.store import tables
-from learnloop.store.imports.catalogue import write_roles
+from learnloop.store.imports.catalogue import ROLE_FIELDS, write_roles
 from learnloop.store.keys import key_ids
 
 __all__ = ["RolesImporter"]
@@ -33,11 +33,13 @@ class RolesImporter(Importer):
         self._roles: dict[str, dict[str, Any]] = {}
         self._requirements: dict[str, dict[int, tuple[int, str]]] = {}
         self._first_row: dict[str, int] = {}
+        self._compared = ROLE_FIELDS
         rows = self._read_csv(path) if path.suffix.lower() == ".csv" else self._read_yaml(path)
         if self.problems:
             return Counts(rows=rows)
         return write_roles(session, organisation_id=org, roles=self._roles,
-                           requirements=self._requirements, batch_size=self.context.batch_size)
+                           requirements=self._requirements, batch_size=self.context.batch_size,
+                           compared=self._compared)
 
     def _read_yaml(self, path: Path) -> int:
         document = read_yaml(self.context.open_text(path), self.problems)
@@ -55,6 +57,10 @@ class RolesImporter(Importer):
         columns, records = csv_rows(self.context.open_text(path, newline=""), self.problems,
                                     required=("role", "name"),
                                     optional=("description", "skill", "level", "criticality"))
+        # a column the file leaves out keeps what is stored: descriptions, or requirements
+        if "description" not in columns:
+            self._compared = ("name",)
+        keep_requirements = "skill" not in columns
         for row, raw in records:
             cells = as_cells(columns, raw, self.problems, row)
             key = self._role(cells, key_field="role")
@@ -63,6 +69,8 @@ class RolesImporter(Importer):
             elif key is not None and (cells.raw("level") is not None
                                       or cells.raw("criticality") is not None):
                 cells.problem("skill", "is required when level or criticality is given")
+        if keep_requirements:
+            self._requirements = {}
         return len(self._roles)
 
     def _role(self, cells: Cells, *, key_field: str = "id") -> str | None:

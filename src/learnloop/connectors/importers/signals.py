@@ -12,7 +12,7 @@ from typing import Any
 
 from learnloop.connectors.importers.cells import did_you_mean
 from learnloop.connectors.importers.importer import Importer
-from learnloop.connectors.importers.reading import csv_rows, read_json
+from learnloop.connectors.importers.reading import csv_rows, json_value, read_json
 from learnloop.connectors.importers.signal_rules import FIELDS, SignalCheck, signal_check
 from learnloop.domain.imports import Counts
 from learnloop.store import tables
@@ -111,9 +111,12 @@ class SignalsImporter(Importer):
                     if not line.strip():
                         continue
                     try:
-                        item = json.loads(line)
+                        item = json_value(line)
                     except json.JSONDecodeError as error:
                         self.problems.add(f"not valid JSON: {error.msg}", row=row)
+                        continue
+                    except ValueError as error:
+                        self.problems.add(f"not valid JSON: {error}", row=row)
                         continue
                     fields = self._fields(row, item)
                     if fields is not None:

@@ -26,10 +26,13 @@ class SkillsImporter(Importer):
         skills: dict[str, dict[str, Any]] = {}
         self._row_of: dict[str, tuple[int, str]] = {}
         rows = 0
+        compared = ("name", "category", "description")
         if path.suffix.lower() == ".csv":
             columns, records = csv_rows(self.context.open_text(path, newline=""), self.problems,
                                         required=("id", "name", "category"),
                                         optional=("description",))
+            if "description" not in columns:
+                compared = ("name", "category")  # no column: descriptions stay as they are
             for row, raw in records:
                 rows += 1
                 self._add(skills, as_cells(columns, raw, self.problems, row), category=None)
@@ -45,7 +48,8 @@ class SkillsImporter(Importer):
         if self.problems:
             return Counts(rows=rows)
         return write_skills(self.context.session, organisation_id=self.context.organisation_id,
-                            skills=skills, rows=rows, batch_size=self.context.batch_size)
+                            skills=skills, rows=rows, batch_size=self.context.batch_size,
+                            compared=compared)
 
     def _add(self, skills: dict[str, dict[str, Any]], cells: Cells, *,
              category: str | None) -> None:

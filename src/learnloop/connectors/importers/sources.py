@@ -64,8 +64,10 @@ class SourcesImporter(Importer):
                 cells.problem("id", f"source {key!r} appears more than once (also row {seen[key]})")
             elif key is not None:
                 seen[key] = row
-            target = (manifest.parent / file).resolve() if file else None
-            if target is not None and not target.is_relative_to(manifest.parent.resolve()):
+            target = _usable(manifest.parent, file) if file else None
+            if file and target is None:
+                cells.problem("file", f"{file!r} is not a usable file name")
+            elif target is not None and not target.is_relative_to(manifest.parent.resolve()):
                 cells.problem("file", f"{file!r} is outside the folder of sources.yaml")
             elif target is not None and not target.is_file():
                 cells.problem("file", f"no file {file!r} next to {manifest.name}")
@@ -106,3 +108,14 @@ class SourcesImporter(Importer):
         title = title or (heading.group(1).strip() if heading else key)
         return SourceDocument(key=key, title=title[:300], kind=SourceKind(kind), owner=owner,
                               format=fmt, text=text), file.name
+
+
+def _usable(folder: Path, file: str) -> Path | None:
+    """`file` resolved against `folder`; None for a name no file system takes (a NUL in it,
+    a part too long) rather than the OSError or ValueError the lookup would raise."""
+    try:
+        target = (folder / file).resolve()
+        target.is_file()
+    except (OSError, ValueError):
+        return None
+    return target

@@ -1,11 +1,12 @@
 """The people import's writes: teams, then people, then who manages whom.
 
 Managers are set last, once everyone in the file has an id, so a report may precede its manager.
+A field the file does not give keeps its stored value; new people get the field's default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -16,10 +17,12 @@ from learnloop.store import tables
 from learnloop.store.bulk import sync_rows
 from learnloop.store.keys import key_ids
 
-__all__ = ["PERSON_FIELDS", "managers_by_key", "write_people"]
+__all__ = ["OPTIONAL_FIELDS", "PERSON_FIELDS", "managers_by_key", "write_people"]
 
 # what a person record holds besides its team and manager keys; compared to tell updates apart
 PERSON_FIELDS = ("name", "email", "role_id", "location", "time_zone", "hire_date", "status")
+# what a file may leave out: a person's optional fields, their manager, their team's name
+OPTIONAL_FIELDS = (*PERSON_FIELDS[1:], "manager", "team_name")
 
 
 def managers_by_key(session: Session, *, organisation_id: int) -> dict[str, str | None]:
@@ -32,29 +35,37 @@ def managers_by_key(session: Session, *, organisation_id: int) -> dict[str, str 
 
 def write_people(session: Session, *, organisation_id: int,
                  teams: Mapping[str, Mapping[str, str]],
-                 people: Mapping[str, Mapping[str, Any]], rows: int,
-                 batch_size: int) -> Counts:
+                 people: Mapping[str, Mapping[str, Any]], rows: int, batch_size: int,
+                 given: Collection[str] = OPTIONAL_FIELDS) -> Counts:
     """Upsert `teams` (key → name, department) and `people` (key → PERSON_FIELDS, `team` and
-    `manager` keys); a person whose only change is a new manager counts as updated."""
+    `manager` keys); a person whose only change is a new manager counts as updated.
+
+    Of OPTIONAL_FIELDS only those in `given` (the file's columns) change existing people and
+    teams; the values of the others are what new people and teams get.
+    """
+    team_compared = ("name", "department") if "team_name" in given else ("department",)
     team_ids = sync_rows(session, tables.Team, organisation_id=organisation_id,
-                         batch_size=batch_size, rows=teams, compared=("name", "department")).ids
-    managers_before = dict(session.execute(
-        select(tables.Person.key, tables.Person.manager_id).where(
-            tables.Person.organisation_id == organisation_id)).all())
+                         batch_size=batch_size, rows=teams, compared=team_compared).ids
     synced = sync_rows(session, tables.Person, organisation_id=organisation_id,
                        rows={key: {**{name: person[name] for name in PERSON_FIELDS},
                                    "team_id": team_ids[person["team"]]}
                              for key, person in people.items()},
-                       compared=(*PERSON_FIELDS, "team_id"), batch_size=batch_size)
-    synced.mark_updated(_move_managers(session, organisation_id=organisation_id, people=people,
-                                       managers_before=managers_before, batch_size=batch_size))
+                       compared=(*[name for name in PERSON_FIELDS
+                                   if name == "name" or name in given], "team_id"),
+                       batch_size=batch_size)
+    if "manager" in given:
+        synced.mark_updated(_move_managers(session, organisation_id=organisation_id,
+                                           people=people, batch_size=batch_size))
     return synced.counts(rows)
 
 
 def _move_managers(session: Session, *, organisation_id: int,
-                   people: Mapping[str, Mapping[str, Any]],
-                   managers_before: Mapping[str, int | None], batch_size: int) -> list[str]:
+                   people: Mapping[str, Mapping[str, Any]], batch_size: int) -> list[str]:
     """Point each person at their manager; returns the keys of those whose manager changed."""
+    # people this file created have no manager yet, like people never imported
+    managers_before = dict(session.execute(
+        select(tables.Person.key, tables.Person.manager_id).where(
+            tables.Person.organisation_id == organisation_id)).all())
     # everyone has an id now, so managers can point at people created by this same file
     every_id = key_ids(session, tables.Person, organisation_id=organisation_id)
     moves = {key: every_id[person["manager"]] if person["manager"] else None
