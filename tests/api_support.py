@@ -61,10 +61,10 @@ def build_org(workspace: Workspace) -> None:
         ])
 
 
-def private_workspace(home: Path) -> Workspace:
-    """A workspace on its own SQLite file whatever LEARNLOOP_* says, for module-wide fixtures
-    (they start before the per-test fixture that clears the environment)."""
-    return Workspace.open(Settings(home=home, database_url=None, redis_url=None,
+def private_workspace(home: Path, database_url: str | None = None) -> Workspace:
+    """A workspace on its own SQLite file (or the given database) whatever LEARNLOOP_* says, for
+    module-wide fixtures (they start before the per-test fixture that clears the environment)."""
+    return Workspace.open(Settings(home=home, database_url=database_url, redis_url=None,
                                    environment="development", secret_key=None))
 
 

@@ -14,13 +14,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from database_support import POSTGRES_URL, empty_postgres
 from learnloop.config import Settings
-from learnloop.store.tables import Base
 from learnloop.workspace import Workspace
-
-POSTGRES_URL = os.environ.get(
-    "LEARNLOOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -57,23 +53,6 @@ def postgres_url() -> Iterator[str | None]:
         admin.dispose()
 
 
-def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            present = set(
-                connection.execute(
-                    text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-                ).scalars()
-            )
-            names = [table.name for table in Base.metadata.sorted_tables if table.name in present]
-            if names:
-                # TRUNCATE does not fire the event log's row triggers, so tests can start clean
-                connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each storage test runs once per database."""
@@ -82,7 +61,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = request.getfixturevalue("postgres_url")
     if url is None:
         pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
-    _empty_postgres(url)
+    empty_postgres(url)
     return url
 
 

@@ -264,3 +264,19 @@ def test_yaml_aliases_that_share_a_few_values_still_import(sqlite_workspace, tmp
             "  - id: b\n    name: B\n    requirements: *shared\n")
     result = import_into(sqlite_workspace, kind="roles", path=_write(tmp_path, "roles.yaml", text))
     assert result.created == 2
+
+
+def test_a_nul_character_is_a_problem_on_every_database(workspace, tmp_path) -> None:
+    # PostgreSQL text cannot hold NUL: found by the property tests, refused as input everywhere
+    import_into(workspace, kind="skills", path=EXAMPLES / "skills.yaml")
+    csv_path = _write(tmp_path, "skills.csv", "id,name,category\nabc,Ab\x00c,Customer\n")
+    with pytest.raises(InputError) as caught:
+        import_into(workspace, kind="skills", path=csv_path)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "skills.csv:2:name: holds a NUL character, which text cannot hold (is this a binary "
+        "file?)"]
+    text_path = tmp_path / "notes.txt"
+    text_path.write_bytes(b"policy\x00text")
+    with pytest.raises(InputError) as caught:
+        import_into(workspace, kind="sources", path=text_path)
+    assert "NUL characters" in str(caught.value.problems[0])

@@ -2,7 +2,7 @@
 
 Hypothesis writes the files: random bytes, and CSV, YAML and JSON built from each kind's own
 column names and the awkward cells real exports hold (quotes, BOMs, NULs, huge fields, odd
-encodings). One SQLite workspace for the module; each example's import is rolled back.
+encodings). One workspace per database for the module; each example's import is rolled back.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_settings
+from database_support import empty_postgres
 from import_support import import_into
 from learnloop.errors import InputError
 from learnloop.importing import ImportLimits, import_file
@@ -230,10 +231,17 @@ class _Undo(Exception):
     """Raised to roll an example's import back."""
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    """One SQLite workspace holding the example organisation, so references can resolve."""
-    opened = Workspace.open(make_settings(tmp_path_factory.mktemp("properties")))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def workspace(request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """One workspace per database holding the example organisation, so references resolve."""
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        if url is None:
+            pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
+        empty_postgres(url)
+    opened = Workspace.open(make_settings(tmp_path_factory.mktemp("properties"), url))
     for kind, name in (("skills", "skills.yaml"), ("roles", "roles.yaml"),
                        ("people", "people.csv"), ("objectives", "objectives.yaml")):
         import_into(opened, kind=kind, path=EXAMPLES / name)

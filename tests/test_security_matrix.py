@@ -22,6 +22,7 @@ from api_support import (
     private_workspace,
     secret_for,
 )
+from database_support import empty_postgres
 
 ROLES = ("admin", "ld", "reviewer", "manager", "learner", "integration")
 CALLERS = (*ROLES, "no token", "bad token")
@@ -132,9 +133,15 @@ def _answer_class(response) -> str:
     return OK if 200 <= status < 400 else str(status)
 
 
-@pytest.fixture(scope="module")
-def organisation(tmp_path_factory) -> dict[str, Any]:
-    workspace = private_workspace(tmp_path_factory.mktemp("matrix") / "home")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def organisation(request, tmp_path_factory) -> dict[str, Any]:
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        if url is None:
+            pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
+        empty_postgres(url)
+    workspace = private_workspace(tmp_path_factory.mktemp("matrix") / "home", url)
     build_org(workspace)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)

@@ -8,19 +8,21 @@ import pytest
 from api_support import api_client, bearer, build_org, secret_for
 
 TOO_BIG = 2**63  # one past the largest BIGINT either database stores
+TOO_BIG_AN_ID = 2**31  # one past the largest INTEGER key (tokens) PostgreSQL stores
 
 
 @pytest.mark.parametrize(("method", "url"), [
     ("GET", f"/api/people?offset={TOO_BIG}"),
     ("GET", f"/api/events?before_id={TOO_BIG}"),
     ("DELETE", f"/api/tokens/{TOO_BIG}"),
+    ("DELETE", f"/api/tokens/{TOO_BIG_AN_ID}"),
     ("GET", "/api/events?before_id=-1"),
     ("DELETE", "/api/tokens/0"),
 ])
-def test_api_numbers_out_of_range_are_input_errors(sqlite_workspace, method, url) -> None:
-    build_org(sqlite_workspace)
-    client = api_client(sqlite_workspace)
-    response = client.request(method, url, headers=bearer(secret_for(sqlite_workspace, "admin")))
+def test_api_numbers_out_of_range_are_input_errors(workspace, method, url) -> None:
+    build_org(workspace)
+    client = api_client(workspace)
+    response = client.request(method, url, headers=bearer(secret_for(workspace, "admin")))
     assert response.status_code == 422
     assert response.json()["error"]["type"] == "input"
     assert response.json()["error"]["problems"][0]["file"] in ("query", "path")
@@ -36,13 +38,13 @@ def test_console_numbers_out_of_range_are_an_error_page(sqlite_workspace, url) -
     assert 'data-status="422"' in response.text
 
 
-def test_the_largest_number_still_works(sqlite_workspace) -> None:
-    build_org(sqlite_workspace)
-    client = api_client(sqlite_workspace)
-    admin = bearer(secret_for(sqlite_workspace, "admin"))
+def test_the_largest_number_still_works(workspace) -> None:
+    build_org(workspace)
+    client = api_client(workspace)
+    admin = bearer(secret_for(workspace, "admin"))
     assert client.get(f"/api/people?offset={TOO_BIG - 1}", headers=admin).json()["items"] == []
     assert client.get(f"/api/events?before_id={TOO_BIG - 1}", headers=admin).status_code == 200
-    assert client.delete(f"/api/tokens/{TOO_BIG - 1}", headers=admin).status_code == 404
+    assert client.delete(f"/api/tokens/{TOO_BIG_AN_ID - 1}", headers=admin).status_code == 404
 
 
 def test_every_operation_documents_its_error_answers(sqlite_workspace) -> None:

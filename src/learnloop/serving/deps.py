@@ -28,13 +28,15 @@ from learnloop.store.tables import Organisation
 from learnloop.workspace import Workspace
 
 __all__ = [
-    "LARGEST_NUMBER", "JobsDep", "OrganisationDep", "PrincipalDep", "ReadablePersonDep",
-    "RoleDocumentedRoute", "SessionDep", "WorkspaceDep", "require_roles",
+    "LARGEST_ID", "LARGEST_NUMBER", "JobsDep", "OrganisationDep", "PrincipalDep",
+    "ReadablePersonDep", "RoleDocumentedRoute", "SessionDep", "WorkspaceDep", "require_roles",
 ]
 
 # the largest integer both databases hold (a signed 64-bit BIGINT): every numeric parameter
-# (ids, offsets) is checked against it, so a larger one answers 422, never a database error
+# (offsets, event ids) is checked against it, so a larger one answers 422, never a database error
 LARGEST_NUMBER = 2**63 - 1
+# ids of tables whose key is a plain INTEGER (tokens, people, …): 32 bits on PostgreSQL
+LARGEST_ID = 2**31 - 1
 
 # declared for the OpenAPI "Authorize" button; the header itself is read by principal_from_request
 _bearer_scheme = HTTPBearer(auto_error=False, description="An API token: `ll_…`")

@@ -10,7 +10,7 @@ from learnloop.api.schemas import IssuedTokenOut, TokenOut, TokenRequest
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.scopes import TOKENS_WRITE
 from learnloop.serving.deps import (
-    LARGEST_NUMBER,
+    LARGEST_ID,
     RoleDocumentedRoute,
     SessionDep,
     require_roles,
@@ -42,7 +42,7 @@ def get_tokens(session: SessionDep, principal: Admin) -> list[TokenInfo]:
 
 
 @router.delete("/{token_id}", status_code=204, response_class=Response)
-def delete_token(token_id: Annotated[int, Path(ge=1, le=LARGEST_NUMBER)], session: SessionDep,
+def delete_token(token_id: Annotated[int, Path(ge=1, le=LARGEST_ID)], session: SessionDep,
                  principal: Admin, _scoped: Writer) -> Response:
     """Revoke a token: it stops working at once (also in console sessions)."""
     revoke_token(session, organisation_id=principal.organisation_id, token_id=token_id,

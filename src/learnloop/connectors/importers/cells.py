@@ -78,6 +78,9 @@ class Cells:
             self.problem(name, f"must be text, not {type(value).__name__}")
             return None
         value = str(value)
+        if "\x00" in value:  # no database text holds one (PostgreSQL refuses it)
+            self.problem(name, "holds a NUL character, which text cannot hold")
+            return None
         if len(value) > max_length:
             self.problem(name, f"is {len(value)} characters long; at most {max_length}")
             return None

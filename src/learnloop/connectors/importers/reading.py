@@ -157,18 +157,23 @@ def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
     if not header or missing or unknown or duplicated:
         handle.close()
         return {}, iter(())
-    return columns, _data_rows(reader, handle, problems, width=len(header))
+    return columns, _data_rows(reader, handle, problems, names=header)
 
 
 def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
-               width: int) -> Iterator[CsvRow]:
-    row = 1
+               names: list[str]) -> Iterator[CsvRow]:
+    row, width = 1, len(names)
     try:
         for cells in reader:
             row += 1
             if cells and cells[-1].endswith(_END):
                 problems.add(_UNCLOSED, row=row)
             elif len(cells) == width:
+                if any("\x00" in cell for cell in cells):
+                    # no database text holds one (PostgreSQL refuses it): name the cell, once
+                    name = next(names[at] for at, cell in enumerate(cells) if "\x00" in cell)
+                    problems.add(NUL_IN_TEXT, row=row, field=name)
+                    continue
                 yield row, cells
             elif cells and any(cell.strip() for cell in cells):
                 problems.add(f"has {len(cells)} cells, the header has {width}", row=row)
@@ -178,6 +183,7 @@ def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
         handle.close()
 
 
+NUL_IN_TEXT = "holds a NUL character, which text cannot hold (is this a binary file?)"
 _UNCLOSED = ("unclosed quote: a quoted cell opens on this row and never closes (write \"\" "
              "for a quote inside a quoted cell)")
 

@@ -145,18 +145,22 @@ def extract_text(data: bytes, *, suffix: str, limits: TextLimits | None = None) 
     budget = TextBudget(limits.text_chars)
     try:
         if fmt in ("md", "txt"):
-            return budget.check(_text(data).strip())
-        if fmt == "html":
-            return _html(data, budget)
-        if fmt == "pdf":
-            return _pdf(data, limits, budget)
-        return _tidy(docx_text(data, unpacked_bytes=limits.unpacked_bytes, budget=budget))
+            text = budget.check(_text(data).strip())
+        elif fmt == "html":
+            text = _html(data, budget)
+        elif fmt == "pdf":
+            text = _pdf(data, limits, budget)
+        else:
+            text = _tidy(docx_text(data, unpacked_bytes=limits.unpacked_bytes, budget=budget))
     except DocumentTooLarge:
         raise
     except UnicodeDecodeError as error:
         raise ValueError("the file is not UTF-8 text") from error
     except Exception as error:  # noqa: BLE001 - pypdf and lxml raise many kinds on bad files
         raise ValueError(f"cannot read this {fmt} file: {_reason(error)}") from error
+    if "\x00" in text:  # no database text holds one (PostgreSQL refuses it)
+        raise ValueError("it holds NUL characters, so it is not a text document")
+    return text
 
 
 def too_many_bytes(count: int, limits: TextLimits) -> DocumentTooLarge:
