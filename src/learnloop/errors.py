@@ -7,7 +7,8 @@ LearnloopError
  ├── UnauthorizedError no valid credentials were given
  ├── ConflictError     the action clashes with current state (duplicate, stale version)
  ├── ConfigError       the configuration cannot work (bad URL, default secret in production)
- └── ProviderError     an external provider (LLM, channel, connector peer) failed at run time
+ ├── ProviderError     an external provider (LLM, channel, connector peer) failed at run time
+ └── ServiceUnavailableError  the server is too busy right now: retry after `retry_after` seconds
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "ProviderError",
+    "ServiceUnavailableError",
     "UnauthorizedError",
 ]
 
@@ -95,3 +97,14 @@ class ConfigError(LearnloopError):
 
 class ProviderError(LearnloopError):
     status_code = 502
+
+
+class ServiceUnavailableError(LearnloopError):
+    """Too busy to take this request now (every turn, connection or write lock taken for too
+    long); nothing was written, and the client may send it again after `retry_after` seconds."""
+
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
