@@ -76,7 +76,7 @@ class _WriteGate:
     def before_write(self, connection, _cursor, statement, *_rest) -> None:  # noqa: ANN001
         """Engine `before_cursor_execute`: open the write transaction behind the gate."""
         driver = connection.connection.driver_connection
-        if driver.in_transaction or not statement.lstrip().upper().startswith(_SQLITE_WRITES):
+        if driver.in_transaction or not statement.lstrip()[:9].upper().startswith(_SQLITE_WRITES):
             return
         record = connection.connection._connection_record  # noqa: SLF001 - what checkin names
         if self._holder is not record:
