@@ -5,6 +5,7 @@ never left hanging on a pool, a lock or SQLite's busy handler."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from pathlib import Path
 
@@ -39,6 +40,24 @@ def test_a_request_finding_every_connection_taken_is_told_to_retry(tmp_path: Pat
         with database.session() as later:  # given back: the next request gets it
             assert later.execute(text("SELECT 1")).scalar_one() == 1
     finally:
+        database.dispose()
+
+
+def test_a_write_finding_another_process_writing_is_told_to_retry(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    database = Database(f"sqlite:///{path}", wait_seconds=QUICKLY)
+    other_process = sqlite3.connect(path, isolation_level=None)
+    try:
+        with database.session() as session:
+            session.execute(text("CREATE TABLE notes (body TEXT)"))
+        other_process.execute("BEGIN IMMEDIATE")  # e.g. `learnloop import` in a terminal
+        with pytest.raises(ServiceUnavailableError), database.session() as session:
+            session.execute(text("INSERT INTO notes VALUES ('mine')"))
+        other_process.execute("ROLLBACK")
+        with database.session() as session:  # the gate was given back with the failed write
+            session.execute(text("INSERT INTO notes VALUES ('mine')"))
+    finally:
+        other_process.close()
         database.dispose()
 
 

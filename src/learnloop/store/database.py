@@ -31,14 +31,18 @@ RESERVED_CONNECTIONS = 4
 _SQLITE_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI callback
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.close()
+def _sqlite_tuning(*, wait_seconds: float):  # noqa: ANN202 - a DBAPI `connect` callback
+    def tune(dbapi_connection, _record) -> None:  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # another process's write lock is waited for as long as this process's write gate
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.close()
+
+    return tune
 
 
 def _busy(what: str, *, wait_seconds: float) -> ServiceUnavailableError:
@@ -92,6 +96,8 @@ class _WriteGate:
             driver.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             self.give_back(None, record)
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
             raise _busy("another process held the database's write lock",
                         wait_seconds=self.wait_seconds) from error
 
@@ -118,11 +124,10 @@ class Database:
             raise ConfigError(f"LEARNLOOP_DATABASE_URL is not a database URL: {url!r}") from error
         self.url = url
         self.dialect = parsed.get_backend_name()
-        self.wait_seconds = wait_seconds
         in_memory = parsed.database in (None, "", ":memory:")
         if self.dialect == "sqlite" and not in_memory:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kwargs: dict[str, object] = {"echo": echo}
+        kwargs: dict[str, object] = {"echo": echo, "future": True}
         if self.dialect == "postgresql" or (self.dialect == "sqlite" and not in_memory):
             kwargs.update(poolclass=_BoundedPool, pool_size=connections, max_overflow=0,
                           pool_timeout=wait_seconds)
@@ -131,7 +136,7 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
             gate = _WriteGate(wait_seconds=wait_seconds)
-            event.listen(self.engine, "connect", _tune_sqlite)
+            event.listen(self.engine, "connect", _sqlite_tuning(wait_seconds=wait_seconds))
             event.listen(self.engine, "before_cursor_execute", gate.before_write)
             event.listen(self.engine.pool, "checkin", gate.give_back)
             event.listen(self.engine.pool, "invalidate", gate.give_back)
