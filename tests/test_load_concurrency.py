@@ -69,8 +69,8 @@ def test_two_hundred_concurrent_writers_get_no_5xx_and_lose_or_double_nothing(
     assert max(outcome.seconds for outcome in read) < 15, [o.seconds for o in read]
     assert all(outcome.body["created"] == 2 for outcome in written)
     keys, events = _stored(tmp_path, database_url)
-    acknowledged = {f"{prefix}{n}-{end}" for n in range(WRITERS) for end in "ab"
-                    for prefix in ("u" if n < UPLOADS else "w",)}
+    acknowledged = {f"{'u' if n < UPLOADS else 'w'}{n}-{end}" for n in range(WRITERS)
+                    for end in "ab"}
     assert set(keys) == acknowledged and set(keys.values()) == {1}
     assert events == WRITERS - UPLOADS  # one per webhook batch
 
