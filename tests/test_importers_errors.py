@@ -233,7 +233,7 @@ def test_a_closed_quoted_cell_over_several_lines_still_imports(sqlite_workspace,
      "calls,organisation,,9999-12-31T23:00:00-05:00,1,crm\n",
      "signals.csv:2:observed_at: '9999-12-31T23:00:00-05:00' is not an ISO 8601 time"),
     ("sources", "sources.yaml", 'sources:\n  - id: a\n    file: "a\\0b.md"\n',
-     "sources.yaml:1:sources[1].file: 'a\\x00b.md' is not a usable file name"),
+     "sources.yaml:1:sources[1].file: holds a NUL character, which text cannot hold"),
     ("sources", "sources.yaml", f"sources:\n  - id: a\n    file: {'x' * 300}.md\n",
      f"sources.yaml:1:sources[1].file: '{'x' * 300}.md' is not a usable file name"),
 ])

@@ -72,6 +72,26 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level of the server and worker."
     )
+    concurrent_writes: int = Field(
+        8, ge=1, le=64,
+        description="Write requests (POST, PUT, PATCH, DELETE) one server process lets work with "
+                    "the database at the same time; the others wait their turn.",
+    )
+    concurrent_reads: int = Field(
+        8, ge=1, le=64,
+        description="Read requests (GET, HEAD) one server process lets work with the database at "
+                    "the same time; the others wait their turn.",
+    )
+    waiting_requests: int = Field(
+        500, ge=0,
+        description="Requests of each kind (reads, writes) that may wait for a turn; beyond that "
+                    "the server answers 503 with `Retry-After` at once.",
+    )
+    wait_seconds: float = Field(
+        20.0, gt=0, le=300,
+        description="Longest a request waits for its turn, a database connection or the write "
+                    "lock before the server answers 503 with `Retry-After`.",
+    )
 
     @field_validator("database_url", "redis_url")
     @classmethod
@@ -131,6 +151,10 @@ class Settings(BaseSettings):
             "LEARNLOOP_MAX_SOURCE_TEXT_CHARS": str(self.max_source_text_chars),
             "LEARNLOOP_JOBS_IN_PROCESS": str(self.jobs_in_process).lower(),
             "LEARNLOOP_LOG_LEVEL": self.log_level,
+            "LEARNLOOP_CONCURRENT_WRITES": str(self.concurrent_writes),
+            "LEARNLOOP_CONCURRENT_READS": str(self.concurrent_reads),
+            "LEARNLOOP_WAITING_REQUESTS": str(self.waiting_requests),
+            "LEARNLOOP_WAIT_SECONDS": f"{self.wait_seconds:g}",
         }
 
 

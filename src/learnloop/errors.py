@@ -8,7 +8,8 @@ LearnloopError
  ├── ConflictError     the action clashes with current state (duplicate, stale version)
  ├── TooLargeError     an upload or body past the configured maximum size
  ├── ConfigError       the configuration cannot work (bad URL, default secret in production)
- └── ProviderError     an external provider (LLM, channel, connector peer) failed at run time
+ ├── ProviderError     an external provider (LLM, channel, connector peer) failed at run time
+ └── ServiceUnavailableError  the server is too busy right now: retry after `retry_after` seconds
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "ProviderError",
+    "ServiceUnavailableError",
     "TooLargeError",
     "UnauthorizedError",
 ]
@@ -103,3 +105,14 @@ class TooLargeError(LearnloopError):
     """An upload or request body larger than the configured maximum (answered with 413)."""
 
     status_code = 413
+
+
+class ServiceUnavailableError(LearnloopError):
+    """Too busy to take this request now (every turn, connection or write lock taken for too
+    long); nothing was written, and the client may send it again after `retry_after` seconds."""
+
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -19,6 +19,7 @@ from learnloop.domain.events import EventKind
 from learnloop.domain.imports import Counts, Problems, file_name_shown
 from learnloop.errors import InputError
 from learnloop.store import Session
+from learnloop.store.database import serialise_imports
 from learnloop.store.event_log import EventLog
 
 __all__ = ["ImportLimits", "ImportResult", "import_file", "import_records"]
@@ -44,19 +45,22 @@ class ImportResult:
 
 @dataclass(frozen=True, slots=True)
 class ImportLimits:
-    """How an import batches its writes, how many problems it lists in full, and how large a
-    source document it reads."""
+    """How an import batches its writes, how many problems it lists in full, how large a source
+    document it reads, and how long it waits for its turn behind another import of the same kind
+    (then ServiceUnavailableError)."""
 
     batch_size: int = 5000
     listed_problems: int = 1000
     text: TextLimits = TextLimits()
+    wait_seconds: float = 20.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ImportLimits:
         return cls(batch_size=settings.import_batch_size,
                    listed_problems=settings.max_reported_problems,
                    text=TextLimits(document_bytes=settings.max_source_bytes,
-                                   text_chars=settings.max_source_text_chars))
+                                   text_chars=settings.max_source_text_chars),
+                   wait_seconds=settings.wait_seconds)
 
 
 def import_file(session: Session, *, organisation_id: int, kind: str, path: Path,
@@ -124,10 +128,14 @@ def _run(session: Session, importer: type[Importer], work: Callable[[Importer], 
          limits: ImportLimits, progress: Callable[[int, int], None] | None,
          event: Callable[[Counts], tuple[str, dict[str, Any]]],
          fingerprint: Fingerprint | None) -> ImportResult:
-    """Run one importer in a savepoint: rolled back on any problem or a dry run."""
+    """Run one importer in a savepoint: rolled back on any problem or a dry run. Imports of one
+    kind into one organisation take turns, so each counts against the rows the last committed."""
     problems = Problems(name, limit=limits.listed_problems)
     savepoint = session.begin_nested()
     try:
+        if not dry_run:
+            serialise_imports(session, organisation_id=organisation_id, kind=kind,
+                              wait_seconds=limits.wait_seconds)
         context = ImportContext(session=session, organisation_id=organisation_id,
                                 problems=problems, fingerprint=fingerprint,
                                 batch_size=limits.batch_size, progress=progress,

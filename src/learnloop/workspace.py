@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from learnloop.config import Settings, load_settings
 from learnloop.errors import ConfigError
 from learnloop.store import Session
-from learnloop.store.database import Database
+from learnloop.store.database import RESERVED_CONNECTIONS, Database
 from learnloop.store.migrate import upgrade
 from learnloop.store.organisations import ensure_organisation
 from learnloop.store.tables import Organisation
@@ -35,7 +35,11 @@ class Workspace:
         except OSError as error:
             raise ConfigError(f"cannot create the workspace folder {settings.workspace}: "
                               f"{error.strerror or error}") from error
-        database = Database.reachable(settings.effective_database_url)
+        database = Database.reachable(
+            settings.effective_database_url, wait_seconds=settings.wait_seconds,
+            # every request the server admits at once holds one connection, plus a few spare
+            connections=settings.concurrent_writes + settings.concurrent_reads
+            + RESERVED_CONNECTIONS)
         if migrate:
             upgrade(database)
         return cls(settings=settings, database=database)

@@ -1,5 +1,6 @@
 """Builds the web application for one workspace: API routers, console pages, static files, errors,
-security headers, sessions, the sign-in throttle and request size limits.
+security headers, sessions, the sign-in throttle, request size limits and the turns at the
+database.
 
 `create_app(workspace, consume_jobs=True)` also runs a job consumer for the server's lifetime.
 """
@@ -16,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from learnloop import __version__
 from learnloop.api.routes import ROUTERS
 from learnloop.jobs import JobQueue, start_in_process, stop_in_process
+from learnloop.serving.admission import Admission
 from learnloop.serving.auth import SESSION_LIFETIME
 from learnloop.serving.body_limit import RequestSizeLimit
 from learnloop.serving.errors import install_error_handlers
@@ -55,6 +57,10 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
     app.state.workspace = workspace
     app.state.jobs = jobs
     app.state.sign_in_throttle = SignInThrottle()
+    settings = workspace.settings
+    app.state.admission = Admission.from_limits(
+        writes=settings.concurrent_writes, reads=settings.concurrent_reads,
+        waiting=settings.waiting_requests, wait_seconds=settings.wait_seconds)
     # signs the console's session cookie; refuses a default secret in production. The cookie
     # lasts no longer than the server-side session it carries.
     app.add_middleware(SessionMiddleware, secret_key=workspace.settings.session_secret(),

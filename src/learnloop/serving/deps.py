@@ -7,7 +7,7 @@ can give, so the docs cannot drift from the code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -54,7 +54,18 @@ WorkspaceDep = Annotated[Workspace, Depends(_workspace)]
 JobsDep = Annotated[JobQueue, Depends(_jobs)]
 
 
-def _session(workspace: WorkspaceDep) -> Iterator[Session]:
+async def _turn(request: Request) -> AsyncIterator[None]:
+    """Wait on the event loop for a turn at the database (learnloop.serving.admission)."""
+    turns = request.app.state.admission.for_method(request.method)
+    await turns.take()
+    try:
+        yield
+    finally:
+        turns.give_back()
+
+
+def _session(workspace: WorkspaceDep,
+             _turn: Annotated[None, Depends(_turn, scope="function")]) -> Iterator[Session]:
     with workspace.session() as session:
         yield session
 

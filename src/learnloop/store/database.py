@@ -1,76 +1,154 @@
 """Engines and sessions: one `Database` per process, opened from the settings' URL.
 
 SQLite gets WAL, foreign keys and a busy timeout so the API, CLI and worker can share a file.
+A bounded pool and, on SQLite, one write gate per process keep concurrent requests in line;
+what waits too long becomes a ServiceUnavailableError (503), never a hung thread.
 """
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, QueuePool, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from learnloop.config import mask_url
-from learnloop.errors import ConfigError
+from learnloop.errors import ConfigError, ServiceUnavailableError
 
-__all__ = ["Database"]
+__all__ = ["RESERVED_CONNECTIONS", "Database", "serialise_imports"]
 
-
-def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI callback
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.close()
+# connections beyond the admitted requests': /api/health, the in-process job consumer, after-tasks
+RESERVED_CONNECTIONS = 4
+# statements that make Python's sqlite3 open a transaction (or that only a transaction may run)
+_SQLITE_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
 
 
-def _begin_before_savepoint(connection, _name) -> None:  # noqa: ANN001 - engine event
-    """Open a real SQLite transaction before a savepoint.
+def _sqlite_tuning(*, wait_seconds: float):  # noqa: ANN202 - a DBAPI `connect` callback
+    def tune(dbapi_connection, _record) -> None:  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # another process's write lock is waited for as long as this process's write gate
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.close()
 
-    Python's sqlite3 module starts a transaction only before the first write, so a savepoint
-    opened first would be the outermost one, and releasing it would commit the caller's work.
-    IMMEDIATE: what follows a savepoint writes, so wait for the write lock now (busy timeout)
-    rather than fail to upgrade a read snapshot later.
+    return tune
+
+
+def _busy(what: str, *, wait_seconds: float) -> ServiceUnavailableError:
+    return ServiceUnavailableError(
+        f"the server is busy: {what} for {wait_seconds:g} s; nothing was written, send it again",
+        retry_after=max(1, round(wait_seconds / 4)))
+
+
+class _BoundedPool(QueuePool):
+    """A QueuePool whose exhaustion is a 503 to retry, not an internal error."""
+
+    def _do_get(self):  # type: ignore[no-untyped-def]  # noqa: ANN202 - SQLAlchemy's hook
+        try:
+            return super()._do_get()
+        except PoolTimeout as error:
+            raise _busy("no database connection came free",
+                        wait_seconds=self.timeout()) from error
+
+
+class _WriteGate:
+    """One SQLite writer at a time per process, queued in Python.
+
+    SQLite has one write lock per file; writers that ask for it at once spin in its busy handler
+    (unfairly, some for the whole busy timeout). Taking this lock first lines the process's
+    writers up; the file lock still orders writers of other processes (CLI, worker). The gate is
+    taken before a connection's first write (its BEGIN IMMEDIATE) and given back when the
+    connection returns to the pool, after its commit or rollback.
     """
-    driver = connection.connection.driver_connection
-    if not driver.in_transaction:
-        driver.execute("BEGIN IMMEDIATE")
+
+    def __init__(self, *, wait_seconds: float) -> None:
+        self._lock = threading.Lock()  # not an RLock: a request may commit on another thread
+        self._holder: object | None = None  # the pool's record of the connection holding it
+        self.wait_seconds = wait_seconds
+
+    def before_write(self, connection, _cursor, statement, *_rest) -> None:  # noqa: ANN001
+        """Engine `before_cursor_execute`: open the write transaction behind the gate."""
+        driver = connection.connection.driver_connection
+        if driver.in_transaction or not statement.lstrip()[:9].upper().startswith(_SQLITE_WRITES):
+            return
+        record = connection.connection._connection_record  # noqa: SLF001 - what checkin names
+        if self._holder is not record:
+            if not self._lock.acquire(timeout=self.wait_seconds):
+                raise _busy("another request held the write lock",
+                            wait_seconds=self.wait_seconds)
+            self._holder = record
+        try:
+            # IMMEDIATE: wait for the file's write lock now (busy timeout, other processes)
+            # rather than fail to upgrade a read snapshot later. Python's sqlite3 opens a
+            # transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT opened first would be
+            # the outermost one and releasing it would commit the caller's work.
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            self.give_back(None, record)
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            raise _busy("another process held the database's write lock",
+                        wait_seconds=self.wait_seconds) from error
+
+    def give_back(self, _dbapi_connection, record, *_rest) -> None:  # noqa: ANN001 - pool event
+        """Pool `checkin` and `invalidate`: the connection's transaction is over."""
+        if record is not None and self._holder is record:
+            self._holder = None
+            self._lock.release()
 
 
 class Database:
-    """An engine and its session factory; `session()` is one transaction."""
+    """An engine and its session factory; `session()` is one transaction.
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    `connections` bounds the pool (the server sizes it to the requests it admits at once);
+    waiting longer than `wait_seconds` for a connection or SQLite's write gate raises
+    ServiceUnavailableError.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, connections: int = 20,
+                 wait_seconds: float = 20.0) -> None:
         try:
             parsed = make_url(url)
         except ArgumentError as error:
             raise ConfigError(f"LEARNLOOP_DATABASE_URL is not a database URL: {url!r}") from error
         self.url = url
         self.dialect = parsed.get_backend_name()
-        if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        in_memory = parsed.database in (None, "", ":memory:")
+        if self.dialect == "sqlite" and not in_memory:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, object] = {"echo": echo, "future": True}
+        if self.dialect == "postgresql" or (self.dialect == "sqlite" and not in_memory):
+            kwargs.update(poolclass=_BoundedPool, pool_size=connections, max_overflow=0,
+                          pool_timeout=wait_seconds)
         if self.dialect == "postgresql":
-            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+            kwargs.update(pool_pre_ping=True)
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _tune_sqlite)
-            event.listen(self.engine, "savepoint", _begin_before_savepoint)
+            gate = _WriteGate(wait_seconds=wait_seconds)
+            event.listen(self.engine, "connect", _sqlite_tuning(wait_seconds=wait_seconds))
+            event.listen(self.engine, "before_cursor_execute", gate.before_write)
+            event.listen(self.engine.pool, "checkin", gate.give_back)
+            event.listen(self.engine.pool, "invalidate", gate.give_back)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
-    def reachable(cls, url: str) -> Database:
-        """The database at `url`, once it has answered; a ConfigError naming the URL (password
-        masked) when its driver is missing or it cannot be reached, so no command starts
-        half-way."""
+    def reachable(cls, url: str, **options: float) -> Database:
+        """The database at `url` (`options` as for the constructor), once it has answered; a
+        ConfigError naming the URL (password masked) when its driver is missing or it cannot be
+        reached, so no command starts half-way."""
         try:
-            database = cls(url)
+            database = cls(url, **options)
         except (ImportError, NoSuchModuleError) as error:
             raise ConfigError(f"no driver installed for LEARNLOOP_DATABASE_URL {mask_url(url)}: "
                               f"{error}") from error
@@ -101,3 +179,31 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def serialise_imports(session: Session, *, organisation_id: int, kind: str,
+                      wait_seconds: float) -> None:
+    """Wait until no other transaction imports `kind` into the organisation, then hold that
+    turn until this transaction ends, so each import sees the rows the one before committed
+    (and counts them as unchanged or updated, never as nothing).
+
+    SQLite needs nothing more: its writers already take turns (the write gate and BEGIN
+    IMMEDIATE). PostgreSQL takes a transaction-level advisory lock, keyed by organisation and
+    kind; waiting longer than `wait_seconds` raises ServiceUnavailableError.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"learnloop import {organisation_id} {kind}".encode(),
+                             digest_size=8).digest()
+    key = int.from_bytes(digest, "big", signed=True)
+    previous = session.execute(text("SELECT current_setting('lock_timeout')")).scalar_one()
+    session.execute(text("SELECT set_config('lock_timeout', :wait, true)"),
+                    {"wait": f"{int(wait_seconds * 1000)}ms"})
+    try:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != "55P03":  # lock_not_available
+            raise
+        raise _busy(f"another {kind} import in this organisation held its turn",
+                    wait_seconds=wait_seconds) from error
+    session.execute(text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": previous})
