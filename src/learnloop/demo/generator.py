@@ -26,8 +26,8 @@ from learnloop.demo.timeline import (
 )
 from learnloop.domain.evidence import PulseResult, SkillEvidence
 from learnloop.domain.objectives import Objective
-from learnloop.domain.sensing.series import ChangeEntry
 from learnloop.domain.org import Person, Team
+from learnloop.domain.sensing.series import ChangeEntry
 from learnloop.domain.signals import Signal
 from learnloop.domain.skills import Role, Skill
 

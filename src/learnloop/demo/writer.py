@@ -22,8 +22,8 @@ __all__ = ["IMPORT_ORDER", "SOURCE_DOCUMENTS", "TRUTH_FILE", "write_demo_files"]
 
 _FILE_NAMES = {
     "skills": "skills.yaml", "roles": "roles.yaml", "people": "people.csv",
-    "objectives": "objectives.yaml", "changes": "changes.csv", "signals": "signals.csv", "evidence": "evidence.csv",
-    "pulse": "pulse.csv", "sources": "sources",
+    "objectives": "objectives.yaml", "changes": "changes.csv", "signals": "signals.csv",
+    "evidence": "evidence.csv", "pulse": "pulse.csv", "sources": "sources",
 }
 # kind → file or folder, in the order the importers need them (references must already exist)
 IMPORT_ORDER: dict[str, str] = {kind: _FILE_NAMES[kind] for kind in ORDER}
