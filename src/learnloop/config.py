@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level of the server and worker."
     )
+    sensing_false_alarms_per_year: float = Field(
+        0.05, gt=0, le=1,
+        description="The sensing agent's false-alarm budget per team KPI per year of weekly data.",
+    )
 
     @field_validator("database_url", "redis_url")
     @classmethod
@@ -113,6 +117,7 @@ class Settings(BaseSettings):
             "LEARNLOOP_MAX_REPORTED_PROBLEMS": str(self.max_reported_problems),
             "LEARNLOOP_JOBS_IN_PROCESS": str(self.jobs_in_process).lower(),
             "LEARNLOOP_LOG_LEVEL": self.log_level,
+            "LEARNLOOP_SENSING_FALSE_ALARMS_PER_YEAR": f"{self.sensing_false_alarms_per_year:g}",
         }
 
 

@@ -9,7 +9,7 @@ import math
 import random
 from collections.abc import Mapping
 
-from learnloop.demo.catalogue import METRICS, TEAMS
+from learnloop.demo.catalogue import METRICS, TEAMS, MetricShape
 from learnloop.demo.people import DIP_TEAM, PROCESS_CHANGE_TEAM
 from learnloop.demo.timeline import (
     DIP_SIZE,
@@ -51,6 +51,16 @@ def _injected(team: str, metric: str, week: int) -> float:
     return 1.0
 
 
+def _relative_noise(shape: MetricShape, level: float, volume: float) -> float:
+    """A week's relative noise: the metric's own, plus sampling noise for a share of events
+    (a rate from 200 tickets wobbles more than one from 2,000)."""
+    if shape.unit != "%":
+        return shape.noise
+    share = min(max(level / 100, 0.001), 0.999)
+    sampling = math.sqrt(share * (1 - share) / max(volume, 1)) / share
+    return math.hypot(shape.noise, sampling)
+
+
 def _volumes(team: str, metric: str, staff: int) -> list[float]:
     """Events behind each week's value: the team's size times a per-person rate, give or take.
 
@@ -76,7 +86,7 @@ def generate_signals(rng: random.Random, *, staff: Mapping[str, int] | None = No
             phase = rng.uniform(0, 2 * math.pi)
             for week in range(WEEKS):
                 seasonal = 1 + shape.seasonal * math.sin(2 * math.pi * week / 52 + phase)
-                noise = 1 + rng.gauss(0, shape.noise)
+                noise = 1 + rng.gauss(0, _relative_noise(shape, level, volumes[week]))
                 value = level * seasonal * noise * _injected(plan.key, metric, week)
                 if shape.unit == "%":
                     value = min(value, 100.0)

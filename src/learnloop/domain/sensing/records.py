@@ -1,0 +1,56 @@
+"""A stored detection as the surfaces read it: the core's Detection, its diagnosis and evidence.
+
+The evidence is the JSON the `sensing.detected` event carries, so both tell the same story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from learnloop.domain.sensing.diagnosis import Cause
+from learnloop.domain.sensing.teams import Detection
+
+__all__ = ["DetectionRecord", "detection_evidence", "detection_from_evidence"]
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionRecord:
+    id: int
+    detection: Detection
+    cause: Cause
+    reason: str
+    skill: str | None
+    evidence: dict[str, Any]
+    created_at: datetime
+
+    @property
+    def team(self) -> str | None:
+        return self.detection.subject_key
+
+    @property
+    def metric(self) -> str:
+        return self.detection.metric
+
+
+_DATES = ("baseline_from", "baseline_to", "change_start", "detected_at")
+
+
+def detection_evidence(detection: Detection) -> dict[str, Any]:
+    """The detection's own fields as JSON-ready values."""
+    out: dict[str, Any] = {}
+    for name in Detection.__slots__:
+        value = getattr(detection, name)
+        out[name] = value.isoformat() if isinstance(value, date) else (
+            value.value if hasattr(value, "value") else value)
+    return out
+
+
+def detection_from_evidence(evidence: dict[str, Any]) -> Detection:
+    fields = {name: evidence[name] for name in Detection.__slots__ if name in evidence}
+    for name in _DATES:
+        fields[name] = date.fromisoformat(fields[name])
+    from learnloop.domain.signals import SubjectType
+    fields["subject_type"] = SubjectType(fields["subject_type"])
+    return Detection(**fields)
