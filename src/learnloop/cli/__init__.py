@@ -13,6 +13,7 @@ from learnloop.cli.db import db_app
 from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
 from learnloop.cli.person import person_app
+from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
 from learnloop.cli.status import events, show_config, status
 from learnloop.cli.tokens import token_app
@@ -39,3 +40,5 @@ app.command("worker")(worker)
 app.add_typer(person_app, name="person")
 app.command("backup")(backup)
 app.command("restore")(restore)
+app.add_typer(sense_app, name="sense")
+app.add_typer(detections_app, name="detections")

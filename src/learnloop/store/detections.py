@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.sensing.diagnosis import Cause, Diagnosis
@@ -21,7 +21,8 @@ from learnloop.domain.sensing.teams import Detection
 from learnloop.errors import NotFoundError
 from learnloop.store import tables
 
-__all__ = ["add_detection", "detection_list", "detection_record", "known_detections"]
+__all__ = ["add_detection", "detection_list", "detection_record", "drop_detections",
+           "known_detections"]
 
 
 def known_detections(session: Session, *, organisation_id: int,
@@ -76,3 +77,9 @@ def detection_record(session: Session, *, organisation_id: int,
     if row is None:
         raise NotFoundError(f"no detection {detection_id}")
     return _record(row)
+
+
+def drop_detections(session: Session, *, organisation_id: int) -> None:
+    """Delete every detection (a backtest does so inside a savepoint it rolls back)."""
+    table = tables.Detection
+    session.execute(delete(table).where(table.organisation_id == organisation_id))

@@ -11,8 +11,14 @@ from typing import Any
 
 from learnloop.domain.sensing.diagnosis import Cause
 from learnloop.domain.sensing.teams import Detection
+from learnloop.domain.signals import SubjectType
 
-__all__ = ["DetectionRecord", "detection_evidence", "detection_from_evidence"]
+__all__ = ["EXPORT_COLUMNS", "DetectionRecord", "detection_evidence", "detection_from_evidence",
+           "export_row"]
+
+# the columns of `learnloop detections export` and of a backtest's listing
+EXPORT_COLUMNS = ("team", "metric", "change_start", "detected_at", "direction", "effect",
+                  "effect_sd", "confidence", "cause", "skill", "reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,15 @@ def detection_from_evidence(evidence: dict[str, Any]) -> Detection:
     fields = {name: evidence[name] for name in Detection.__slots__ if name in evidence}
     for name in _DATES:
         fields[name] = date.fromisoformat(fields[name])
-    from learnloop.domain.signals import SubjectType
     fields["subject_type"] = SubjectType(fields["subject_type"])
     return Detection(**fields)
+
+
+def export_row(record: DetectionRecord) -> dict[str, Any]:
+    """One detection as the flat row of an export (EXPORT_COLUMNS), dates as ISO text."""
+    d = record.detection
+    return {"team": d.subject_key, "metric": d.metric,
+            "change_start": d.change_start.isoformat(), "detected_at": d.detected_at.isoformat(),
+            "direction": d.direction, "effect": round(d.effect, 6),
+            "effect_sd": round(d.effect_sd, 3), "confidence": round(d.confidence, 4),
+            "cause": record.cause.value, "skill": record.skill or "", "reason": record.reason}
