@@ -32,3 +32,29 @@ def sense_as_of(workspace: Workspace, as_of: datetime | None = None, **options: 
                           options={"sensing": {**settings, **options}})
     assert report.ok, report.failures
     return report.reports[0]
+
+
+def add_sample_detection(workspace: Workspace, *, team: str = "sales") -> int:
+    """One stored detection (a dip in renewal_rate), for tests of the surfaces; returns its id."""
+    from datetime import date
+
+    from learnloop.domain.sensing import Cause, Diagnosis
+    from learnloop.domain.sensing.teams import Detection
+    from learnloop.domain.signals import SubjectType
+    from learnloop.store.detections import add_detection
+
+    detection = Detection(
+        subject_type=SubjectType.TEAM, subject_key=team, metric="renewal_rate", direction="dip",
+        baseline_level=90.0, baseline_sd=1.5, baseline_from=date(2025, 1, 6),
+        baseline_to=date(2025, 3, 31), observed_level=84.0, effect=-6.0, effect_sd=4.0,
+        confidence=0.99, change_start=date(2025, 4, 7), detected_at=date(2025, 4, 14),
+        statistic=5.0, change_week=0, detected_week=1)
+    diagnosis = Diagnosis(cause=Cause.SKILL, reason="Most of the team is below negotiation.",
+                          skill="negotiation", moved=(), steady=(), dip_below=float("nan"),
+                          dip_proficient=float("nan"), split_z=float("nan"))
+    with workspace.session() as session:
+        organisation = workspace.organisation(session)
+        record = add_detection(session, organisation_id=organisation.id, detection=detection,
+                               diagnosis=diagnosis, evidence={"nearby_changes": []},
+                               created_at=datetime(2025, 4, 15, tzinfo=UTC))
+    return record.id

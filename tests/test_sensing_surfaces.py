@@ -87,3 +87,42 @@ def test_a_backtest_with_a_bad_date_is_an_error_to_read(demo_home: Path) -> None
     result = learnloop("sense", "backtest", "--from", "spring", "--to", "2025-06-30")
     assert result.exit_code == 1
     assert "--from: 'spring' is not a date (YYYY-MM-DD)" in result.stderr
+
+
+def test_the_api_and_console_show_a_detection_with_its_chart(
+        sqlite_workspace: Workspace) -> None:
+    import html
+
+    from fastapi.testclient import TestClient
+
+    from api_support import bearer, secret_for, sign_in
+    from learnloop.serving.app import create_app
+
+    truth = build(sqlite_workspace, people=150)
+    sense_as_of(sqlite_workspace)
+    secret = secret_for(sqlite_workspace, "ld")
+    with TestClient(create_app(sqlite_workspace)) as client:
+        listed = client.get("/api/detections", headers=bearer(secret)).json()
+        by_team = {item["team"]: item for item in listed}
+        dip = by_team[truth["dip"]["team"]]
+        assert dip["cause"] == "skill" and dip["skill"] in truth["dip"]["skills"]
+        detail = client.get(f"/api/detections/{dip['id']}", headers=bearer(secret)).json()
+        assert detail["evidence"]["affected_people"]["below_required"]
+        assert client.get("/api/detections/999999", headers=bearer(secret)).status_code == 404
+
+        sign_in(client, secret, "/detections")
+        page = client.get("/detections")
+        assert page.status_code == 200 and f'href="/detections/{dip["id"]}"' in page.text
+        process = by_team[truth["process_change"]["team"]]
+        page = client.get(f"/detections/{process['id']}").text
+    assert 'href="/detections"' in page  # the navigation lists the page
+    [figure] = [html.unescape(part.split('"')[0])
+                for part in page.split('data-figure="')[1:]]
+    chart = json.loads(figure)
+    names = [trace.get("name") for trace in chart["data"]]
+    assert names == ["average_handle_time", "baseline", "detected dip"]
+    # the routing change is marked on the chart, and named under the cause
+    assert any(shape.get("x0") == truth["process_change"]["week"]["date"]
+               for shape in chart["layout"]["shapes"])
+    assert "Skills-based ticket routing" in page and "Training will not fix this" in page
+    assert '<script src="/static/charts.js"></script>' in page
