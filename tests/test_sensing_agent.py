@@ -100,3 +100,42 @@ def test_the_false_alarm_budget_is_checked(sqlite_workspace: Workspace, budget: 
     from learnloop.config import Settings
     with pytest.raises(ValidationError):
         Settings(home=sqlite_workspace.settings.home, sensing_false_alarms_per_year=budget)
+
+
+def test_one_new_signal_is_evaluated_against_its_series_alone(
+        sqlite_workspace: Workspace) -> None:
+    from learnloop.agents.sensing import sense
+    from learnloop.domain.sensing.weeks import week_time
+    from learnloop.importing import ImportLimits, import_records
+
+    truth = build(sqlite_workspace, people=150)
+    sense_as_of(sqlite_workspace)
+    team, metric = truth["process_change"]["team"], truth["process_change"]["metric"]
+    with sqlite_workspace.session() as session:
+        organisation_id = sqlite_workspace.organisation(session).id
+        import_records(session, organisation_id=organisation_id, kind="signals", records=[{
+            "metric": metric, "subject_type": "team", "subject": team,
+            "observed_at": "2025-07-07", "value": 13.1, "source": "desk", "volume": 2100}],
+            origin="webhook", event_kind="signals.received", actor="test",
+            limits=ImportLimits.from_settings(sqlite_workspace.settings))
+        run = sense(session, organisation_id=organisation_id, now=week_time(3000),
+                    only={metric: [team]})
+    assert (run.weeks, run.advanced, run.recomputed) == (1, 1, 0)
+    # no other series moved: the next loop run brings the one other team reporting handle time
+    # (support-emea) to the same week, and nothing else
+    after = sense_as_of(sqlite_workspace)
+    assert after.details["series_weeks"] == after.details["resumed"] == 1
+
+
+def test_a_new_change_log_entry_rebuilds_only_its_teams_series(
+        sqlite_workspace: Workspace, tmp_path) -> None:
+    from import_support import import_into
+
+    build(sqlite_workspace, people=150)
+    sense_as_of(sqlite_workspace)
+    path = tmp_path / "changes.csv"
+    path.write_text("id,kind,start,end,team,description\n"
+                    "HOL-X,holiday,2025-03-03,2025-03-04,finance,Carnival\n", encoding="utf-8")
+    import_into(sqlite_workspace, kind="changes", path=path)
+    again = sense_as_of(sqlite_workspace)
+    assert again.details["rebuilt"] == 1 and again.details["resumed"] == 0

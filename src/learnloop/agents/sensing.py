@@ -8,7 +8,7 @@ against it without recomputing history; a missing or outdated state is rebuilt f
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -39,11 +39,13 @@ from learnloop.store.event_log import EventLog
 from learnloop.store.imports.changes import change_log
 from learnloop.store.sensing import (
     StoredState,
+    TeamWeeks,
     drop_states,
     load_states,
     metric_weeks,
     save_states,
     skill_standing,
+    slice_weeks,
     team_weeks,
 )
 
@@ -103,11 +105,11 @@ def sensing_settings(options: Mapping[str, Any]) -> DetectorSettings:
     return defaults if budget is None else replace(defaults, false_alarms_per_year=float(budget))
 
 
-def _fingerprint(settings: DetectorSettings, *, sign: int, first_week: int,
+def _fingerprint(settings: DetectorSettings, *, sign: int,
                  changes: Sequence[ChangeEntry]) -> str:
-    """What a team's stored state was built on: settings, direction, first week and the logged
-    changes that shape its weeks. A new entry in the change log about the team rebuilds it."""
-    words = [repr(settings), str(sign), str(first_week)] + [
+    """What a team's stored state was built on: settings, direction and the logged changes that
+    shape its weeks. A new entry in the change log about the team rebuilds it."""
+    words = [repr(settings), str(sign)] + [
         f"{c.kind.value}|{c.starts}|{c.ends}" for c in changes
         if c.kind in DISCOUNTED_KINDS | EXPLAINING_KINDS]
     return hashlib.sha256("\n".join(words).encode()).hexdigest()[:32]
@@ -134,91 +136,133 @@ class _Metric:
     kpi: MonitoredKpi
     detector: Detector
     changes: list[ChangeEntry]
-    first_week: int
-    end_week: int
+    settings: DetectorSettings
+    end_limit: int                  # the first week not over yet
+
+    @property
+    def sign(self) -> int:
+        return 1 if self.kpi.direction == Direction.UP else -1
 
     def team_changes(self, team: str) -> list[ChangeEntry]:
         return [c for c in self.changes if c.concerns(team)]
 
+    def fingerprint(self, team: str) -> str:
+        return _fingerprint(self.settings, sign=self.sign, changes=self.team_changes(team))
+
 
 def sense(session: Session, *, organisation_id: int, now: datetime,
           settings: DetectorSettings | None = None, events: EventLog | None = None,
-          actor: str = "agent:sensing") -> SensingRun:
+          actor: str = "agent:sensing",
+          only: Mapping[str, Collection[str]] | None = None) -> SensingRun:
     """Evaluate every complete week not yet evaluated, for every team's series of every KPI, from
-    values observed before `now`'s week; store and log each new detection with its evidence."""
+    values observed before `now`'s week; store and log each new detection with its evidence.
+
+    `only` (metric → team keys) evaluates just those series, as when one signal arrives: each
+    against its stored state, without reading the rest of the organisation.
+    """
     settings = settings or DetectorSettings()
     detector = calibrated_detector(settings)
     changes = change_log(session, organisation_id=organisation_id)
-    end = complete_weeks_before(now)
     run = SensingRun()
-    standing_cache: dict[tuple[int, tuple[str, ...]], dict[str, list[SkillStanding]]] = {}
+    standing_cache: dict[Any, dict[str, list[SkillStanding]]] = {}
     for kpi in monitored_kpis(session, organisation_id=organisation_id):
-        span = metric_weeks(session, organisation_id=organisation_id, metric=kpi.metric, end=end)
-        if span is None:
+        if only is not None and kpi.metric not in only:
             continue
-        metric = _Metric(kpi=kpi, detector=detector, changes=changes, first_week=span[0],
-                         end_week=span[1] + 1)
+        metric = _Metric(kpi=kpi, detector=detector, changes=changes, settings=settings,
+                         end_limit=complete_weeks_before(now))
         _sense_metric(session, organisation_id=organisation_id, metric=metric, run=run,
-                      settings=settings, now=now, events=events, actor=actor,
-                      standing_cache=standing_cache)
+                      teams=None if only is None else sorted(only[kpi.metric]), now=now,
+                      events=events, actor=actor, standing_cache=standing_cache)
     return run
 
 
-def _sense_metric(session: Session, *, organisation_id: int, metric: _Metric, run: SensingRun,
-                  settings: DetectorSettings, now: datetime, events: EventLog | None,
-                  actor: str, standing_cache: dict[Any, dict[str, list[SkillStanding]]]
-                  ) -> None:
-    kpi, first, end = metric.kpi, metric.first_week, metric.end_week
-    sign = 1 if kpi.direction == Direction.UP else -1
-    stored = load_states(session, organisation_id=organisation_id, metric=kpi.metric)
-    resume = min((s.next_week for s in stored.values()), default=first)
-    fresh = team_weeks(session, organisation_id=organisation_id, metric=kpi.metric,
-                       first_week=min(resume, end), end_week=end)
-    teams = sorted(set(fresh.teams) | set(stored))
-    prints = {team: _fingerprint(settings, sign=sign, first_week=first,
-                                 changes=metric.team_changes(team)) for team in teams}
-    # teams rebuilt from the first week, and teams resumed from each stored week
+def _plan(session: Session, *, organisation_id: int, metric: _Metric,
+          stored: Mapping[str, StoredState], teams: Sequence[str] | None, run: SensingRun
+          ) -> tuple[int, dict[tuple[int, bool], list[str]], TeamWeeks | None]:
+    """The week to evaluate up to (after the newest with values), the teams to rebuild from the
+    metric's first week or to resume, grouped by the week they start from, and (for a run over
+    every team) the team-weeks read to find them."""
+    kpi = metric.kpi
+    span = metric_weeks(session, organisation_id=organisation_id, metric=kpi.metric,
+                        end=metric.end_limit, team_keys=teams)
+    if span is None:
+        return 0, {}, None
+    end = span[1] + 1
+    first: int | None = None
+    fresh = None
+    if teams is None:
+        first = span[0]
+        resume = min((s.next_week for s in stored.values()), default=first)
+        fresh = team_weeks(session, organisation_id=organisation_id, metric=kpi.metric,
+                           first_week=min(resume, end), end_week=end)
+        teams = sorted(set(fresh.teams) | set(stored))
+
+    def metric_first() -> int:
+        """A state is rebuilt from the metric's first week, whichever teams are asked for."""
+        nonlocal first
+        if first is None:
+            whole = metric_weeks(session, organisation_id=organisation_id, metric=kpi.metric,
+                                 end=metric.end_limit)
+            first = whole[0] if whole else span[0]
+        return first
+
     groups: dict[tuple[int, bool], list[str]] = {}
     for team in teams:
         known = stored.get(team)
-        if known is None or known.inputs != prints[team] or known.next_week > end:
-            groups.setdefault((first, True), []).append(team)
+        if known is None or known.inputs != metric.fingerprint(team):
+            groups.setdefault((metric_first(), True), []).append(team)
             run.recomputed += 1
         elif known.next_week < end:
             groups.setdefault((known.next_week, False), []).append(team)
             run.advanced += 1
+    return end, groups, fresh
+
+
+def _sense_metric(session: Session, *, organisation_id: int, metric: _Metric, run: SensingRun,
+                  teams: Sequence[str] | None, now: datetime, events: EventLog | None,
+                  actor: str, standing_cache: dict[Any, dict[str, list[SkillStanding]]]
+                  ) -> None:
+    kpi = metric.kpi
+    stored = load_states(session, organisation_id=organisation_id, metric=kpi.metric,
+                         team_keys=teams)
+    end, groups, fresh = _plan(session, organisation_id=organisation_id, metric=metric,
+                               stored=stored, teams=teams, run=run)
     seen = known_detections(session, organisation_id=organisation_id, metric=kpi.metric)
     saved: dict[str, StoredState] = {}
     for (start, rebuild), members in sorted(groups.items()):
-        weeks = team_weeks(session, organisation_id=organisation_id, metric=kpi.metric,
-                           first_week=start, end_week=end, team_keys=members)
+        if fresh is not None and start >= fresh.first_week:
+            weeks = slice_weeks(fresh, first_week=start, team_keys=members)
+        else:
+            weeks = team_weeks(session, organisation_id=organisation_id, metric=kpi.metric,
+                               first_week=start, end_week=end, team_keys=members)
         members = list(weeks.teams)
-        state = (metric.detector.start(len(members), sign=sign, first_week=start) if rebuild
-                 else _stack([stored[t].state for t in members]))
+        state = (metric.detector.start(len(members), sign=metric.sign, first_week=start)
+                 if rebuild else _stack([stored[t].state for t in members]))
         span = tuple(week_start(n) for n in range(start, end))
         excluded = np.stack([excluded_weeks(metric.team_changes(t), span, team=t)
-                             for t in members]) if span else None
+                             for t in members])
         logged = np.stack([logged_starts(metric.team_changes(t), span, team=t)
-                           for t in members]) if span else None
+                           for t in members])
         for column in range(end - start):
             state, result = metric.detector.advance(
                 state, weeks.values[:, column], volumes=weeks.volumes[:, column],
                 excluded=excluded[:, column], logged=logged[:, column])
             run.weeks += len(members)
-            if result.alarm.any():
-                for detection in detections_from(
-                        [result], detector=metric.detector, weeks=_WeekDates(),
-                        subjects=[(SubjectType.TEAM, t) for t in members],
-                        metrics=[kpi.metric] * len(members)):
-                    if (detection.subject_key, detection.change_start) in seen:
-                        continue
-                    seen.add((detection.subject_key, detection.change_start))
-                    run.detections.append(_store(
-                        session, organisation_id=organisation_id, detection=detection,
-                        metric=metric, now=now, events=events, actor=actor,
-                        standing_cache=standing_cache))
+            if not result.alarm.any():
+                continue
+            for detection in detections_from(
+                    [result], detector=metric.detector, weeks=_WeekDates(),
+                    subjects=[(SubjectType.TEAM, t) for t in members],
+                    metrics=[kpi.metric] * len(members)):
+                if (detection.subject_key, detection.change_start) in seen:
+                    continue
+                seen.add((detection.subject_key, detection.change_start))
+                run.detections.append(_store(
+                    session, organisation_id=organisation_id, detection=detection,
+                    metric=metric, now=now, events=events, actor=actor,
+                    standing_cache=standing_cache))
         for row, team in enumerate(members):
-            saved[team] = StoredState(next_week=end, inputs=prints[team],
+            saved[team] = StoredState(next_week=end, inputs=metric.fingerprint(team),
                                       state=state.select(row))
     save_states(session, organisation_id=organisation_id, metric=kpi.metric, states=saved)
 

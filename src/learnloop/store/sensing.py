@@ -27,7 +27,7 @@ from learnloop.store.people import people, requirements_by_person
 
 __all__ = [
     "StoredState", "TeamWeeks", "drop_states", "load_states", "metric_weeks", "save_states",
-    "skill_standing", "team_weeks",
+    "skill_standing", "slice_weeks", "team_weeks",
 ]
 
 _EPOCH_JULIAN = 2440587.5 + (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal())
@@ -53,18 +53,32 @@ def _week_of(session: Session, column):  # noqa: ANN001, ANN202 - a SQL expressi
     return cast(func.floor((func.extract("epoch", column) - _EPOCH_SECONDS) / 604800), Integer)
 
 
-def metric_weeks(session: Session, *, organisation_id: int, metric: str,
-                 end: int) -> tuple[int, int] | None:
-    """The first and last week with values of `metric` before week `end` (None: no values)."""
-    signal = tables.Signal
-    first, last = session.execute(select(func.min(signal.observed_at), func.max(
-        signal.observed_at)).where(signal.organisation_id == organisation_id,
-                                   signal.metric == metric,
-                                   signal.subject_type != SubjectType.ORGANISATION.value,
-                                   signal.observed_at < week_time(end))).one()
-    if first is None:
+def metric_weeks(session: Session, *, organisation_id: int, metric: str, end: int,
+                 team_keys: Collection[str] | None = None) -> tuple[int, int] | None:
+    """The first and last week with values of `metric` before week `end` (None: no values), in
+    team and person rows; with `team_keys`, only those teams' own rows and their people's."""
+    signal, person, team = tables.Signal, tables.Person, tables.Team
+    window = and_(signal.organisation_id == organisation_id, signal.metric == metric,
+                  signal.observed_at < week_time(end))
+    span = (func.min(signal.observed_at), func.max(signal.observed_at))
+    if team_keys is None:
+        queries = [select(*span).where(
+            window, signal.subject_type != SubjectType.ORGANISATION.value)]
+    else:
+        ids = select(team.id).where(team.organisation_id == organisation_id,
+                                    team.key.in_(sorted(team_keys)))
+        members = select(person.id).where(person.team_id.in_(ids))
+        queries = [
+            select(*span).where(window, signal.subject_type == SubjectType.TEAM.value,
+                                signal.subject_id.in_(ids)),
+            select(*span).where(window, signal.subject_type == SubjectType.PERSON.value,
+                                signal.subject_id.in_(members))]
+    found = [row for query in queries for row in [session.execute(query).one()]
+             if row[0] is not None]
+    if not found:
         return None
-    return week_number(first), week_number(last)
+    return (week_number(min(row[0] for row in found)),
+            week_number(max(row[1] for row in found)))
 
 
 def team_weeks(session: Session, *, organisation_id: int, metric: str, first_week: int,
@@ -86,8 +100,15 @@ def team_weeks(session: Session, *, organisation_id: int, metric: str, first_wee
                    .join(person, person.id == signal.subject_id)
                    .where(window, signal.subject_type == SubjectType.PERSON.value)
                    .group_by(person.team_id, week))
-    keys = dict(session.execute(select(team.id, team.key).where(
-        team.organisation_id == organisation_id)).all())
+    teams_query = select(team.id, team.key).where(team.organisation_id == organisation_id)
+    if team_keys is not None:
+        teams_query = teams_query.where(team.key.in_(sorted(team_keys)))
+        ids = sorted(session.scalars(select(team.id).where(
+            team.organisation_id == organisation_id, team.key.in_(sorted(team_keys)))))
+        members = select(person.id).where(person.team_id.in_(ids))
+        own = own.where(signal.subject_id.in_(ids))
+        from_people = from_people.where(signal.subject_id.in_(members))
+    keys = dict(session.execute(teams_query).all())
     wanted = set(keys.values()) if team_keys is None else set(team_keys)
     cells: dict[str, dict[int, tuple[float, float]]] = {}
     reported: set[str] = set()
@@ -114,6 +135,21 @@ def team_weeks(session: Session, *, organisation_id: int, metric: str, first_wee
                      volumes=volumes)
 
 
+def slice_weeks(weeks: TeamWeeks, *, first_week: int, team_keys: Sequence[str]) -> TeamWeeks:
+    """Some teams' rows of `weeks` from `first_week` on (a team it lacks has no data)."""
+    row_of = {key: row for row, key in enumerate(weeks.teams)}
+    teams = tuple(sorted(team_keys))
+    start = first_week - weeks.first_week
+    values = np.full((len(teams), weeks.values.shape[1] - start), np.nan)
+    volumes = np.full_like(values, np.nan)
+    for row, key in enumerate(teams):
+        if key in row_of:
+            values[row] = weeks.values[row_of[key], start:]
+            volumes[row] = weeks.volumes[row_of[key], start:]
+    return TeamWeeks(metric=weeks.metric, teams=teams, first_week=first_week, values=values,
+                     volumes=volumes)
+
+
 # --- the detector's state, one row per team and metric ------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +170,15 @@ def _unpack(blob: bytes) -> DetectorState:
         return DetectorState(**{f.name: arrays[f.name] for f in fields(DetectorState)})
 
 
-def load_states(session: Session, *, organisation_id: int,
-                metric: str) -> dict[str, StoredState]:
-    """Team key → its stored state for `metric`."""
+def load_states(session: Session, *, organisation_id: int, metric: str,
+                team_keys: Collection[str] | None = None) -> dict[str, StoredState]:
+    """Team key → its stored state for `metric` (every team's, or `team_keys`')."""
     state = tables.SensingState
-    rows = session.execute(select(state.subject_key, state.next_week, state.inputs, state.state)
-                           .where(state.organisation_id == organisation_id,
-                                  state.metric == metric))
+    query = select(state.subject_key, state.next_week, state.inputs, state.state).where(
+        state.organisation_id == organisation_id, state.metric == metric)
+    if team_keys is not None:
+        query = query.where(state.subject_key.in_(sorted(team_keys)))
+    rows = session.execute(query)
     return {key: StoredState(next_week=week_number(next_week), inputs=inputs,
                              state=_unpack(blob))
             for key, next_week, inputs, blob in rows}
