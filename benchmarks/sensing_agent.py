@@ -35,6 +35,8 @@ from learnloop.workspace import Workspace  # noqa: E402
 
 FIRST = datetime(2025, 1, 6, tzinfo=UTC)
 _BATCH = 200_000
+_COPY = ("COPY signals (organisation_id, key, metric, subject_type, subject_id, observed_at, "
+         "value, source, volume) FROM STDIN")
 
 
 def fill(workspace: Workspace, *, teams: int, size: int, weeks: int, metrics: int) -> None:
@@ -78,8 +80,15 @@ def fill(workspace: Workspace, *, teams: int, size: int, weeks: int, metrics: in
                         for n, pid, v, vol in zip(np.flatnonzero(seen), person_ids[seen],
                                                   values[seen, week], volumes[seen, week],
                                                   strict=True)]
-                for start in range(0, len(rows), _BATCH):
-                    cursor.executemany(statement, rows[start:start + _BATCH])
+                if sqlite:
+                    for start in range(0, len(rows), _BATCH):
+                        cursor.executemany(statement, rows[start:start + _BATCH])
+                else:
+                    with cursor.copy(_COPY) as copy:
+                        for item in rows:
+                            copy.write_row(item)
+        raw.commit()
+        cursor.execute("ANALYZE")  # as autovacuum would after a load this size
         raw.commit()
     finally:
         raw.close()
