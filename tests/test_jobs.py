@@ -56,7 +56,9 @@ def test_loop_run_job_runs_on_the_in_process_consumer(workspace) -> None:
         job = _wait_for_job(client, job_id, headers)
     assert job["state"] == "done", job
     assert job["task"] == "run_loop" and job["worker"]["pid"] == os.getpid()
-    assert job["result"] == {"agents": {}, "failures": {}}
+    assert job["result"] == {"agents": {"sensing": "0 new detections; 0 series-weeks evaluated "
+                                                   "(0 series resumed, 0 rebuilt)"},
+                             "failures": {}}
     assert [e.actor for e in _events(workspace, "loop.completed")] == ["token:ld"]
 
 
