@@ -60,25 +60,24 @@ def metric_weeks(session: Session, *, organisation_id: int, metric: str, end: in
     signal, person, team = tables.Signal, tables.Person, tables.Team
     window = and_(signal.organisation_id == organisation_id, signal.metric == metric,
                   signal.observed_at < week_time(end))
-    span = (func.min(signal.observed_at), func.max(signal.observed_at))
+    # a min and a max of their own: each walks ix_signals_metric_time from one end and stops
     if team_keys is None:
-        queries = [select(*span).where(
-            window, signal.subject_type != SubjectType.ORGANISATION.value)]
+        where = [and_(window, signal.subject_type != SubjectType.ORGANISATION.value)]
     else:
         ids = select(team.id).where(team.organisation_id == organisation_id,
                                     team.key.in_(sorted(team_keys)))
         members = select(person.id).where(person.team_id.in_(ids))
-        queries = [
-            select(*span).where(window, signal.subject_type == SubjectType.TEAM.value,
-                                signal.subject_id.in_(ids)),
-            select(*span).where(window, signal.subject_type == SubjectType.PERSON.value,
-                                signal.subject_id.in_(members))]
-    found = [row for query in queries for row in [session.execute(query).one()]
-             if row[0] is not None]
+        where = [and_(window, signal.subject_type == SubjectType.TEAM.value,
+                      signal.subject_id.in_(ids)),
+                 and_(window, signal.subject_type == SubjectType.PERSON.value,
+                      signal.subject_id.in_(members))]
+    firsts = [session.scalar(select(func.min(signal.observed_at)).where(w)) for w in where]
+    found = [moment for moment in firsts if moment is not None]
     if not found:
         return None
-    return (week_number(min(row[0] for row in found)),
-            week_number(max(row[1] for row in found)))
+    lasts = [session.scalar(select(func.max(signal.observed_at)).where(w)) for w in where]
+    return (week_number(min(found)),
+            week_number(max(moment for moment in lasts if moment is not None)))
 
 
 def team_weeks(session: Session, *, organisation_id: int, metric: str, first_week: int,

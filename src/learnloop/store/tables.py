@@ -186,6 +186,8 @@ class Signal(Base):
             "subject_id",
             "observed_at",
         ),
+        # the sensing agent reads one metric's newest weeks, whatever the subject
+        Index("ix_signals_metric_time", "organisation_id", "metric", "observed_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))

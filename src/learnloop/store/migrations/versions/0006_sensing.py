@@ -1,4 +1,5 @@
-"""Sensing: signal volumes, the change log, detections and the detector's per-series state.
+"""Sensing: signal volumes, the change log, detections and the detector's per-series state;
+an index on (organisation, metric, time) so the agent reads a metric's newest weeks alone.
 
 Revision ID: 0006
 Revises: 0005
@@ -26,6 +27,8 @@ def _org(table: str) -> sa.ForeignKeyConstraint:
 def upgrade() -> None:
     with op.batch_alter_table('signals') as batch:
         batch.add_column(sa.Column('volume', sa.Float(), nullable=True))
+    op.create_index('ix_signals_metric_time', 'signals',
+                    ['organisation_id', 'metric', 'observed_at'])
     op.create_table('changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -88,5 +91,6 @@ def downgrade() -> None:
     op.drop_table('sensing_states')
     op.drop_table('detections')
     op.drop_table('changes')
+    op.drop_index('ix_signals_metric_time', table_name='signals')
     with op.batch_alter_table('signals') as batch:
         batch.drop_column('volume')
