@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from learnloop.domain.sensing.records import DetectionRecord
@@ -53,9 +54,11 @@ def detection_figure(record: DetectionRecord, *, series: TeamWeeks,
     """A team's weekly series with the baseline window and level, the detected change from its
     start (at the observed level), and the logged changes as marked lines."""
     found = record.detection
-    weeks = [week_start(series.first_week + i).isoformat() for i in range(series.values.shape[1])]
-    values = [None if value != value else float(value)  # NaN: a week with no data
-              for value in (series.values[0] if len(series.teams) else [])]
+    row = series.values[0] if len(series.teams) else np.empty(0)
+    shown = int(np.flatnonzero(~np.isnan(row))[-1]) + 1 if (~np.isnan(row)).any() else 0
+    weeks = [week_start(series.first_week + i).isoformat() for i in range(shown)]
+    values = [None if np.isnan(value) else float(value)  # a week with no data: a gap
+              for value in row[:shown]]
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=weeks, y=values, mode="lines+markers", name=found.metric,
                                 connectgaps=False))

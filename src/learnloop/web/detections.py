@@ -20,7 +20,7 @@ from learnloop.serving.deps import (
 )
 from learnloop.store.detections import detection_list, detection_record
 from learnloop.store.imports.changes import change_log
-from learnloop.store.sensing import metric_weeks, team_weeks
+from learnloop.store.sensing import team_weeks
 from learnloop.web.charts import detection_figure
 from learnloop.web.rendering import page
 
@@ -29,7 +29,8 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False, route_class=RoleDocumentedRoute)
 
 A = AccessRole
-_WEEKS_BEFORE = 4  # weeks shown before the baseline window, for context
+_WEEKS_BEFORE = 4  # weeks shown before the baseline window and after the detection, for context
+_WEEKS_AFTER = 12
 
 
 @router.get("/detections", response_class=HTMLResponse)
@@ -53,11 +54,9 @@ def detection(
     record = detection_record(session, organisation_id=org, detection_id=detection_id)
     found = record.detection
     first = week_number(found.baseline_from) - _WEEKS_BEFORE
-    span = metric_weeks(session, organisation_id=org, metric=found.metric,
-                        end=week_number(found.detected_at) + 520)
-    end = max(span[1] + 1 if span else 0, week_number(found.detected_at) + 1)
     series = team_weeks(session, organisation_id=org, metric=found.metric, first_week=first,
-                        end_week=end, team_keys=[found.subject_key or ""])
+                        end_week=week_number(found.detected_at) + 1 + _WEEKS_AFTER,
+                        team_keys=[found.subject_key or ""])
     changes = [c for c in change_log(session, organisation_id=org)
                if c.concerns(found.subject_key)]
     return page(request, "detection.html", principal, organisation, record=record,
