@@ -84,7 +84,8 @@ def test_a_token_is_created_listed_and_revoked() -> None:
 
 def test_loop_runs_and_records_its_run_in_the_event_log() -> None:
     result = succeeded("loop")
-    # the skills agent is registered; on an empty organisation it has nothing to assess
+    # the registered agents ran; on an empty organisation they find nothing
+    assert "sensing: 0 new detections" in result.stdout
     assert "skills: 0 proficiencies" in result.stdout
     events = succeeded("events", "--kind", "loop.completed").stdout
     assert "loop.completed" in events and "cli" in events

@@ -103,6 +103,7 @@ def test_every_console_page_admits_named_roles(sqlite_workspace) -> None:
     pages = [route for route in flat_routes(api_client(sqlite_workspace).app.routes)
              if isinstance(route, APIRoute) and not route.path.startswith("/api")
              and route.path not in open_pages]
-    assert {route.path for route in pages} == {"/", "/events", "/people", "/me", "/people/{key}"}
+    assert {route.path for route in pages} == {"/", "/events", "/people", "/me", "/people/{key}",
+                                               "/detections", "/detections/{detection_id}"}
     assert all(isinstance(route, RoleDocumentedRoute) and route.admitted_roles
                for route in pages)

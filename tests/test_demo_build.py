@@ -53,6 +53,7 @@ def test_demo_imports_every_file_and_records_what_it_did(workspace: Workspace) -
             "roles",
             "people",
             "objectives",
+            "changes",
             "signals",
             "evidence",
             "pulse",
@@ -72,7 +73,7 @@ def test_demo_imports_every_file_and_records_what_it_did(workspace: Workspace) -
     assert generated.actor == "demo"
     assert generated.payload["seed"] == 7 and generated.payload["people"] == PEOPLE
     assert "people.csv" in generated.payload["files"]
-    assert len(imports) == 8 and {event.actor for event in imports} == {"demo"}
+    assert len(imports) == 9 and {event.actor for event in imports} == {"demo"}
     assert principal.role == "admin"
 
 

@@ -45,7 +45,7 @@ def test_a_misspelt_signals_column_is_a_problem_not_a_crash(sqlite_workspace, tm
     assert problems == [
         "s.csv:1:metric: required column 'metric' is missing",
         "s.csv:1:metrc: unknown column 'metrc'; did you mean 'metric'? expected metric, "
-        "subject_type, subject, observed_at, value, source, id"]
+        "subject_type, subject, observed_at, value, source, id, volume"]
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
@@ -89,7 +89,7 @@ UNUSABLE = [(kind, name, text)
                                  ("roles", "csv"), ("roles", "yaml"), ("objectives", "yaml"),
                                  ("signals", "csv"), ("signals", "json"), ("signals", "jsonl"),
                                  ("evidence", "csv"), ("pulse", "csv"), ("sources", "yaml"),
-                                 ("sources", "md"))
+                                 ("sources", "md"), ("changes", "csv"))
             for name, text in ((f"empty.{suffix}", ""), (f"odd.{suffix}", "tem,x\n1,2\n"),
                                (f"list.{suffix}", "- 1\n- [2]\n"), (f"bin.{suffix}", "\udcff"))]
 

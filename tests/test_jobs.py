@@ -56,8 +56,10 @@ def test_loop_run_job_runs_on_the_in_process_consumer(workspace) -> None:
         job = _wait_for_job(client, job_id, headers)
     assert job["state"] == "done", job
     assert job["task"] == "run_loop" and job["worker"]["pid"] == os.getpid()
-    # the registered agents ran (the skills agent: nothing to assess in an empty organisation)
+    # the registered agents ran, finding nothing in an empty organisation
     assert job["result"]["failures"] == {}
+    assert job["result"]["agents"]["sensing"] == ("0 new detections; 0 series-weeks evaluated "
+                                                  "(0 series resumed, 0 rebuilt)")
     assert job["result"]["agents"]["skills"].startswith("0 proficiencies")
     assert [e.actor for e in _events(workspace, "loop.completed")] == ["token:ld"]
 

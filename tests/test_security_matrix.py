@@ -23,6 +23,7 @@ from api_support import (
     secret_for,
 )
 from database_support import empty_postgres
+from sensing_support import add_sample_detection
 
 ROLES = ("admin", "ld", "reviewer", "manager", "learner", "integration")
 CALLERS = (*ROLES, "no token", "bad token")
@@ -63,6 +64,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/imports/{kind}": _admits("admin", "ld", "integration"),
     "POST /api/signals": _admits("admin", "integration"),
     "GET /api/events": _admits("admin", "ld"),
+    "GET /api/detections": _admits("admin", "ld"),
+    "GET /api/detections/{detection_id}": _admits("admin", "ld"),
     "POST /api/loop/run": _admits("admin", "ld"),
     "GET /api/jobs/{job_id}": _admits("admin", "ld", "integration"),
     "GET /api/tokens": _admits("admin"),
@@ -80,6 +83,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /me": _page("manager", "learner"),  # admin and ld tokens belong to no person
     "GET /people/{key}": _page("admin", "ld", "manager", "learner"),
     "GET /events": _page("admin", "ld"),
+    "GET /detections": _page("admin", "ld"),
+    "GET /detections/{detection_id}": _page("admin", "ld"),
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
@@ -97,8 +102,10 @@ class Call:
     form: bool = False
 
 
-def _calls(throwaway_token_id: int, job_id: str) -> dict[str, Call]:
+def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1) -> dict[str, Call]:
     return {
+        "GET /api/detections/{detection_id}": Call({"detection_id": detection_id}),
+        "GET /detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /api/people/{key}": Call({"key": "leo"}),
         "GET /people/{key}": Call({"key": "leo"}),
         "GET /api/people/{key}/export": Call({"key": "leo"}),
@@ -143,13 +150,14 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
         empty_postgres(url)
     workspace = private_workspace(tmp_path_factory.mktemp("matrix") / "home", url)
     build_org(workspace)
+    detection_id = add_sample_detection(workspace)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)
     admin = bearer(secrets["admin"])
     job_id = client.post("/api/loop/run", headers=admin).json()["job_id"]
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
-           "throwaway": throwaway["id"]}
+           "throwaway": throwaway["id"], "detection_id": detection_id}
     workspace.close()
 
 
@@ -162,7 +170,8 @@ def test_every_route_has_an_entry_in_the_table(organisation) -> None:
 @pytest.mark.parametrize("operation", sorted(EXPECTED))
 def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -> None:
     method, path = operation.split(" ", 1)
-    call = _calls(organisation["throwaway"], organisation["job_id"]).get(operation, Call())
+    call = _calls(organisation["throwaway"], organisation["job_id"],
+                  organisation["detection_id"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:

@@ -92,6 +92,10 @@ class Settings(BaseSettings):
         description="Longest a request waits for its turn, a database connection or the write "
                     "lock before the server answers 503 with `Retry-After`.",
     )
+    sensing_false_alarms_per_year: float = Field(
+        0.05, gt=0, le=1,
+        description="The sensing agent's false-alarm budget per team KPI per year of weekly data.",
+    )
 
     @field_validator("database_url", "redis_url")
     @classmethod
@@ -155,6 +159,7 @@ class Settings(BaseSettings):
             "LEARNLOOP_CONCURRENT_READS": str(self.concurrent_reads),
             "LEARNLOOP_WAITING_REQUESTS": str(self.waiting_requests),
             "LEARNLOOP_WAIT_SECONDS": f"{self.wait_seconds:g}",
+            "LEARNLOOP_SENSING_FALSE_ALARMS_PER_YEAR": f"{self.sensing_false_alarms_per_year:g}",
         }
 
 

@@ -211,12 +211,13 @@ class JobQueue:
             shutil.rmtree(Path(path).parent, ignore_errors=True)
 
     def _run_loop(self, *, job_id: str, organisation_key: str, actor: str) -> None:
-        from learnloop.agents import registered_agents, run_loop
+        from learnloop.agents import agent_options, registered_agents, run_loop
 
         def work() -> dict[str, Any]:
             with self._transaction(organisation_key) as (session, organisation_id):
                 report = run_loop(session, organisation_id=organisation_id,
-                                  agents=registered_agents(), actor=actor)
+                                  agents=registered_agents(), actor=actor,
+                                  options=agent_options(self.workspace.settings))
             result: dict[str, Any] = {"result": {
                 "agents": {line.agent: line.summary for line in report.reports},
                 "failures": report.failures}}

@@ -5,7 +5,7 @@ See `learnloop.agents.base` for what an agent is and `docs/architecture.md` for 
 
 from learnloop.agents.base import STAGES, Agent, AgentContext, AgentReport
 from learnloop.agents.loop import LoopReport, run_loop
-from learnloop.agents.registry import AGENT_ENTRY_POINT_GROUP, registered_agents
+from learnloop.agents.registry import AGENT_ENTRY_POINT_GROUP, agent_options, registered_agents
 
 __all__ = [
     "AGENT_ENTRY_POINT_GROUP",
@@ -13,6 +13,7 @@ __all__ = [
     "Agent",
     "AgentContext",
     "AgentReport",
+    "agent_options",
     "LoopReport",
     "registered_agents",
     "run_loop",

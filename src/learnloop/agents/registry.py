@@ -6,12 +6,16 @@ A broken agent fails loudly at discovery: a loop that silently skips a stage wou
 from __future__ import annotations
 
 from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING, Any
 
 from learnloop.agents.base import STAGES, Agent
 from learnloop.errors import ConfigError
 from learnloop.plugins import load_entry_point
 
-__all__ = ["AGENT_ENTRY_POINT_GROUP", "load_agents", "registered_agents"]
+if TYPE_CHECKING:
+    from learnloop.config import Settings
+
+__all__ = ["AGENT_ENTRY_POINT_GROUP", "agent_options", "load_agents", "registered_agents"]
 
 AGENT_ENTRY_POINT_GROUP = "learnloop.agents"
 
@@ -40,3 +44,8 @@ def load_agents(points: list[EntryPoint]) -> list[Agent]:
 
 def registered_agents() -> list[Agent]:
     return load_agents(list(entry_points(group=AGENT_ENTRY_POINT_GROUP)))
+
+
+def agent_options(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Each built-in agent's options from the deployment's settings (run_loop's `options`)."""
+    return {"sensing": {"false_alarms_per_year": settings.sensing_false_alarms_per_year}}

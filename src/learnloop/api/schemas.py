@@ -8,9 +8,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from learnloop.domain.org import PersonRecord
+from learnloop.domain.sensing.records import DetectionRecord
 
 __all__ = [
-    "EventPage", "Health", "ImportResult", "IssuedTokenOut", "JobAccepted", "JobOut", "Objective",
+    "DetectionDetail", "DetectionOut", "EventPage", "Health", "ImportResult", "IssuedTokenOut",
+    "JobAccepted", "JobOut", "Objective",
     "PersonDetail", "PersonPage", "Role", "SignalBatch", "SignalsResult", "Skill", "Team",
     "TokenOut",
 ]
@@ -210,3 +212,44 @@ class TokenOut(BaseModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class DetectionOut(BaseModel):
+    """A sustained change the sensing agent found in a team's KPI, and its cause."""
+
+    id: int
+    team: str
+    metric: str
+    direction: str = Field(description="`dip` or `rise`, in the KPI's sense (a rise in handle "
+                                       "time is a dip)")
+    change_start: date = Field(description="Estimated first week of the change (its Monday)")
+    detected_at: date = Field(description="Week of the newest observation the detection used")
+    baseline_level: float
+    observed_level: float
+    effect: float = Field(description="observed − baseline, in the KPI's units")
+    effect_sd: float = Field(description="The effect in baseline standard deviations")
+    confidence: float = Field(description="Share of no-change series-years with less evidence")
+    cause: str = Field(description="`skill`, `process` or `unknown`")
+    skill: str | None = Field(description="The linked skill whose gap explains the dip")
+    reason: str
+    created_at: datetime
+
+    @classmethod
+    def from_record(cls, record: DetectionRecord) -> DetectionOut:
+        d = record.detection
+        return cls(id=record.id, team=d.subject_key or "", metric=d.metric,
+                   direction=d.direction, change_start=d.change_start,
+                   detected_at=d.detected_at, baseline_level=d.baseline_level,
+                   observed_level=d.observed_level, effect=d.effect, effect_sd=d.effect_sd,
+                   confidence=d.confidence, cause=record.cause.value, skill=record.skill,
+                   reason=record.reason, created_at=record.created_at)
+
+
+class DetectionDetail(DetectionOut):
+    evidence: dict[str, Any] = Field(description="Everything the `sensing.detected` event "
+                                                 "carries: baseline window, affected people, "
+                                                 "nearby change-log entries, standing")
+
+    @classmethod
+    def from_record(cls, record: DetectionRecord) -> DetectionDetail:
+        return cls(**DetectionOut.from_record(record).model_dump(), evidence=record.evidence)

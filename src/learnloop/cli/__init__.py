@@ -13,6 +13,7 @@ from learnloop.cli.db import db_app
 from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
 from learnloop.cli.person import person_app
+from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
 from learnloop.cli.skills import skills_app
 from learnloop.cli.status import events, show_config, status
@@ -41,3 +42,5 @@ app.add_typer(person_app, name="person")
 app.add_typer(skills_app, name="skills")
 app.command("backup")(backup)
 app.command("restore")(restore)
+app.add_typer(sense_app, name="sense")
+app.add_typer(detections_app, name="detections")

@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -21,11 +21,12 @@ __all__ = ["loop", "run_agents"]
 
 def loop(org: OrgOption = None) -> None:
     """Run every registered agent once, in loop order (sense, decide, … measure)."""
-    from learnloop.agents import registered_agents
+    from learnloop.agents import agent_options, registered_agents
 
     agents = registered_agents()
-    with organisation_session(org) as (_, session, organisation):
-        report = run_agents(session, organisation_id=organisation.id, agents=agents)
+    with organisation_session(org) as (workspace, session, organisation):
+        report = run_agents(session, organisation_id=organisation.id, agents=agents,
+                            options=agent_options(workspace.settings))
     for line in report.reports:
         out.print(f"{line.agent}: {line.summary}")
     for name, failure in report.failures.items():
@@ -36,7 +37,8 @@ def loop(org: OrgOption = None) -> None:
         raise typer.Exit(1)
 
 
-def run_agents(session: Session, *, organisation_id: int, agents: Sequence[Agent]) -> LoopReport:
+def run_agents(session: Session, *, organisation_id: int, agents: Sequence[Agent],
+               options: Mapping[str, Mapping[str, Any]] | None = None) -> LoopReport:
     """`run_loop` in the caller's transaction, showing which agent runs on a progress bar."""
     from learnloop.agents import run_loop
 
@@ -47,6 +49,7 @@ def run_agents(session: Session, *, organisation_id: int, agents: Sequence[Agent
             organisation_id=organisation_id,
             agents=agents,
             actor="cli",
+            options=options,
             on_agent=lambda agent: progress.update(
                 task, advance=1, description=f"{agent.stage}: {agent.name}"
             ),

@@ -80,7 +80,7 @@ def demo(
     org: OrgOption = None,
 ) -> None:
     """Generate a demo company, import it as a user would, run the loop, serve the console."""
-    from learnloop.agents import registered_agents
+    from learnloop.agents import agent_options, registered_agents
     from learnloop.demo import build_demo
 
     # one transaction: a demo that fails part-way leaves nothing behind
@@ -88,7 +88,8 @@ def demo(
         with progress_bar() as progress:
             summary = build_demo(session, organisation=organisation, settings=workspace.settings,
                                  seed=seed, people=people, progress=progress)
-        report = run_agents(session, organisation_id=organisation.id, agents=registered_agents())
+        report = run_agents(session, organisation_id=organisation.id, agents=registered_agents(),
+                            options=agent_options(workspace.settings))
     out.print(f"demo organisation {summary.organisation_name!r}: files in {summary.directory}")
     for failure in report.failures.values():
         err.print(f"[bold red]agent failed:[/] {failure}", highlight=False)

@@ -6,10 +6,12 @@ Pure and deterministic (no I/O, no clock): the same seed and head count give the
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from learnloop.demo.catalogue import COMPANY_NAME
+from learnloop.demo.changes import ROUTING_CHANGE_ID, generate_changes
 from learnloop.demo.evidence import GAP_SKILLS, generate_evidence, generate_pulse
 from learnloop.demo.people import DIP_TEAM, PROCESS_CHANGE_TEAM, generate_people
 from learnloop.demo.priorities import NOT_PRIORITIES, OBJECTIVES
@@ -25,6 +27,7 @@ from learnloop.demo.timeline import (
 from learnloop.domain.evidence import PulseResult, SkillEvidence
 from learnloop.domain.objectives import Objective
 from learnloop.domain.org import Person, Team
+from learnloop.domain.sensing.series import ChangeEntry
 from learnloop.domain.signals import Signal
 from learnloop.domain.skills import Role, Skill
 
@@ -45,6 +48,7 @@ class DemoCompany:
     evidence: tuple[SkillEvidence, ...]
     pulse: tuple[PulseResult, ...]
     truth: dict[str, Any]
+    changes: tuple[tuple[str, ChangeEntry], ...] = ()  # the change log: (id, entry)
 
 
 def injected_truth() -> dict[str, Any]:
@@ -74,7 +78,9 @@ def injected_truth() -> dict[str, Any]:
             "cause": "process change: skills-based ticket routing went live in Tidewell Desk, "
             "interleaving phone and chat queues; the team's skills are at requirement, "
             "so training would not fix it",
+            "change_log_id": ROUTING_CHANGE_ID,
         },
+        "change_log": [key for key, _ in generate_changes()],
     }
 
 
@@ -91,8 +97,9 @@ def generate_company(seed: int = 7, *, people: int = 400) -> DemoCompany:
         roles=ROLES,
         objectives=OBJECTIVES,
         not_priorities=NOT_PRIORITIES,
-        signals=generate_signals(rng),
+        signals=generate_signals(rng, staff=Counter(person.team_key for person in staff)),
         evidence=generate_evidence(rng, staff),
         pulse=generate_pulse(rng, staff),
         truth=injected_truth(),
+        changes=generate_changes(),
     )

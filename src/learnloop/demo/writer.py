@@ -22,8 +22,8 @@ __all__ = ["IMPORT_ORDER", "SOURCE_DOCUMENTS", "TRUTH_FILE", "write_demo_files"]
 
 _FILE_NAMES = {
     "skills": "skills.yaml", "roles": "roles.yaml", "people": "people.csv",
-    "objectives": "objectives.yaml", "signals": "signals.csv", "evidence": "evidence.csv",
-    "pulse": "pulse.csv", "sources": "sources",
+    "objectives": "objectives.yaml", "changes": "changes.csv", "signals": "signals.csv",
+    "evidence": "evidence.csv", "pulse": "pulse.csv", "sources": "sources",
 }
 # kind → file or folder, in the order the importers need them (references must already exist)
 IMPORT_ORDER: dict[str, str] = {kind: _FILE_NAMES[kind] for kind in ORDER}
@@ -208,8 +208,13 @@ def write_demo_files(company: DemoCompany, directory: Path) -> dict[str, Path]:
     )
     _write_yaml(paths["objectives"], _objectives(company))
     _write_csv(
+        paths["changes"], ("id", "kind", "start", "end", "team", "description"),
+        ((key, c.kind.value, c.starts.isoformat(), c.ends.isoformat(), c.team or "",
+          c.description) for key, c in company.changes),
+    )
+    _write_csv(
         paths["signals"],
-        ("id", "metric", "subject_type", "subject", "observed_at", "value", "source"),
+        ("id", "metric", "subject_type", "subject", "observed_at", "value", "source", "volume"),
         (
             (
                 s.key,
@@ -219,6 +224,7 @@ def write_demo_files(company: DemoCompany, directory: Path) -> dict[str, Path]:
                 s.observed_at.isoformat().replace("+00:00", "Z"),
                 _number(s.value),
                 s.source,
+                "" if s.volume is None else _number(s.volume),
             )
             for s in company.signals
         ),

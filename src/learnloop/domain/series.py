@@ -51,6 +51,7 @@ class SignalColumns:
     observed_at: tuple[datetime, ...]
     values: tuple[float, ...]
     sources: tuple[str, ...]
+    volumes: tuple[float | None, ...] = ()  # events behind each value; None where not given
 
     def __len__(self) -> int:
         return len(self.values)
@@ -58,14 +59,15 @@ class SignalColumns:
     def of(self, subject_key: str | None) -> SignalColumns:
         """The entries of one subject, as columns (a slice, since subjects are contiguous)."""
         if subject_key not in self.subjects:
-            return SignalColumns(self.metric, self.subject_type, (), (), (), (), ())
+            return SignalColumns(self.metric, self.subject_type, (), (), (), (), (), ())
         # codes are given in order of first appearance, so they ascend with the entries
         code = self.subjects.index(subject_key)
         first = bisect_left(self.subject_index, code)
         last = bisect_right(self.subject_index, code)
         return SignalColumns(
             self.metric, self.subject_type, (subject_key,), (0,) * (last - first),
-            self.observed_at[first:last], self.values[first:last], self.sources[first:last])
+            self.observed_at[first:last], self.values[first:last], self.sources[first:last],
+            self.volumes[first:last])
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ class Signal:
     observed_at: datetime
     value: float
     source: str
+    volume: float | None = None  # events behind the value (tickets, answers), when known
 
 
 def signal_key(*, source: str, metric: str, subject_type: str, subject_key: str | None,

@@ -80,16 +80,17 @@ def signal_columns(session: Session, *, organisation_id: int, metric: str,
     times: list[datetime] = []
     values: list[float] = []
     sources: list[str] = []
+    volumes: list[float | None] = []
     seen: dict[Any, datetime] = {}
     for batch in _signal_batches(
-        session, (signal.observed_at, signal.value, signal.source),
+        session, (signal.observed_at, signal.value, signal.source, signal.volume),
         organisation_id=organisation_id, metric=metric, subject_type=subject_type, keys=keys,
         every_subject=subject_keys is None, start=start, end=end,
     ):
         if not batch:
             continue
         # column at a time, so the work per value stays in C
-        ids, moments, batch_values, batch_sources = zip(*batch, strict=True)
+        ids, moments, batch_values, batch_sources, batch_volumes = zip(*batch, strict=True)
         for subject_id in dict.fromkeys(ids):
             if subject_id not in code_of:
                 code_of[subject_id] = len(subjects)
@@ -98,9 +99,10 @@ def signal_columns(session: Session, *, organisation_id: int, metric: str,
         times.extend(utc_times(moments, seen))
         values.extend(batch_values)
         sources.extend(map(sys.intern, batch_sources))  # one string object per source
+        volumes.extend(batch_volumes)
     return SignalColumns(metric=metric, subject_type=subject_type, subjects=tuple(subjects),
                          subject_index=tuple(index), observed_at=tuple(times),
-                         values=tuple(values), sources=tuple(sources))
+                         values=tuple(values), sources=tuple(sources), volumes=tuple(volumes))
 
 
 @no_cycle_collection()
@@ -117,16 +119,17 @@ def signal_series(session: Session, *, organisation_id: int, metric: str,
     grouped: dict[int | None, list[Signal]] = {}
     seen: dict[Any, datetime] = {}
     for batch in _signal_batches(
-        session, (signal.key, signal.observed_at, signal.value, signal.source),
+        session, (signal.key, signal.observed_at, signal.value, signal.source, signal.volume),
         organisation_id=organisation_id, metric=metric, subject_type=subject_type, keys=keys,
         every_subject=subject_keys is None, start=start, end=end,
     ):
         times = utc_times([row[2] for row in batch], seen)
-        for (subject_id, key, _raw, value, source), observed_at in zip(batch, times, strict=True):
+        for (subject_id, key, _raw, value, source, volume), observed_at in zip(
+                batch, times, strict=True):
             grouped.setdefault(subject_id, []).append(Signal(
                 key=key, metric=metric, subject_type=subject_type,
                 subject_key=keys[subject_id], observed_at=observed_at, value=value,
-                source=source))
+                source=source, volume=volume))
     return [SignalSeries(metric=metric, subject_type=subject_type, subject_key=keys[subject_id],
                          signals=tuple(signals))
             for subject_id, signals in grouped.items()]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -29,7 +30,9 @@ __all__ = [
     "AgentCursor",
     "ApiToken",
     "Base",
+    "ChangeLogEntry",
     "ConsoleSession",
+    "Detection",
     "Event",
     "EventScrubPermit",
     "Kpi",
@@ -41,6 +44,7 @@ __all__ = [
     "PulseResult",
     "Role",
     "RoleRequirement",
+    "SensingState",
     "Signal",
     "Skill",
     "SkillEvidence",
@@ -184,6 +188,8 @@ class Signal(Base):
             "subject_id",
             "observed_at",
         ),
+        # the sensing agent reads one metric's newest weeks, whatever the subject
+        Index("ix_signals_metric_time", "organisation_id", "metric", "observed_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
@@ -195,6 +201,8 @@ class Signal(Base):
     observed_at: Mapped[datetime]
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(128))
+    # events behind the value (tickets, answers); NULL when the source does not say
+    volume: Mapped[float | None] = mapped_column(Float)
 
 
 class SkillEvidence(Base):
@@ -364,3 +372,59 @@ class SkillHealth(Base):
     change_upper: Mapped[float | None] = mapped_column(Float, nullable=True)
     as_of: Mapped[date] = mapped_column(Date)
     trend_from: Mapped[date] = mapped_column(Date)
+
+
+class ChangeLogEntry(Base):
+    """What happened in the organisation and when (a process change, an outage, a holiday);
+    no team means organisation-wide. The sensing agent uses it to explain and to discount."""
+
+    __tablename__ = "changes"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(32))
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date] = mapped_column(Date)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
+                                                index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Detection(Base):
+    """A sustained change the sensing agent found in one series, with its evidence and cause."""
+
+    __tablename__ = "detections"
+    __table_args__ = (UniqueConstraint("organisation_id", "subject_type", "subject_key", "metric",
+                                       "change_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_key: Mapped[str] = mapped_column(String(128))
+    metric: Mapped[str] = mapped_column(String(128))
+    direction: Mapped[str] = mapped_column(String(8))
+    change_start: Mapped[date] = mapped_column(Date)
+    detected_at: Mapped[date] = mapped_column(Date)
+    effect: Mapped[float] = mapped_column(Float)
+    effect_sd: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float] = mapped_column(Float)
+    cause: Mapped[str] = mapped_column(String(16))
+    skill: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime]
+
+
+class SensingState(Base):
+    """The sensing detector's state for one team's series of one metric, so a new week is
+    evaluated without recomputing history; `inputs` fingerprints what the state was built on."""
+
+    __tablename__ = "sensing_states"
+    __table_args__ = (UniqueConstraint("organisation_id", "metric", "subject_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    metric: Mapped[str] = mapped_column(String(128))
+    subject_key: Mapped[str] = mapped_column(String(128))
+    next_week: Mapped[date] = mapped_column(Date)
+    inputs: Mapped[str] = mapped_column(String(64))
+    state: Mapped[bytes] = mapped_column(LargeBinary)

@@ -8,11 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
+from learnloop.domain.sensing.records import DetectionRecord
+from learnloop.domain.sensing.series import ChangeEntry
+from learnloop.domain.sensing.weeks import week_start
 from learnloop.store.dashboards import KpiPoint
+from learnloop.store.sensing import TeamWeeks
 
-__all__ = ["kpi_figures"]
+__all__ = ["detection_figure", "kpi_figures"]
 
 
 def kpi_figures(points: list[KpiPoint]) -> list[dict[str, Any]]:
@@ -42,3 +47,40 @@ def kpi_figures(points: list[KpiPoint]) -> list[dict[str, Any]]:
         )
         figures.append({"id": f"kpi-{metric}", "json": figure.to_json()})
     return figures
+
+
+def detection_figure(record: DetectionRecord, *, series: TeamWeeks,
+                     changes: list[ChangeEntry]) -> dict[str, Any]:
+    """A team's weekly series with the baseline window and level, the detected change from its
+    start (at the observed level), and the logged changes as marked lines."""
+    found = record.detection
+    row = series.values[0] if len(series.teams) else np.empty(0)
+    shown = int(np.flatnonzero(~np.isnan(row))[-1]) + 1 if (~np.isnan(row)).any() else 0
+    weeks = [week_start(series.first_week + i).isoformat() for i in range(shown)]
+    values = [None if np.isnan(value) else float(value)  # a week with no data: a gap
+              for value in row[:shown]]
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=weeks, y=values, mode="lines+markers", name=found.metric,
+                                connectgaps=False))
+    figure.add_trace(go.Scatter(
+        x=[found.baseline_from.isoformat(), found.baseline_to.isoformat()],
+        y=[found.baseline_level] * 2, mode="lines", name="baseline",
+        line={"dash": "dash", "color": "#4c78a8"}))
+    figure.add_trace(go.Scatter(
+        x=[found.change_start.isoformat(), found.detected_at.isoformat()],
+        y=[found.observed_level] * 2, mode="lines", name=f"detected {found.direction}",
+        line={"color": "#e45756", "width": 3}))
+    figure.add_vrect(x0=found.baseline_from.isoformat(), x1=found.baseline_to.isoformat(),
+                     fillcolor="#4c78a8", opacity=0.08, line_width=0)
+    figure.add_vline(x=found.detected_at.isoformat(), line={"color": "#e45756", "dash": "dot"})
+    for change in changes:
+        figure.add_vline(x=change.starts.isoformat(), line={"color": "#72b7b2"})
+        figure.add_annotation(x=change.starts.isoformat(), y=1, yref="paper", showarrow=False,
+                              text=change.kind.value.replace("_", " "),
+                              hovertext=change.description, textangle=-90, xanchor="left",
+                              yanchor="top", font={"size": 10})
+    figure.update_layout(
+        title={"text": f"{found.subject_key}: {found.metric.replace('_', ' ')}", "x": 0.01},
+        height=380, margin={"l": 48, "r": 12, "t": 40, "b": 36},
+        legend={"orientation": "h", "y": -0.2}, template="plotly_white")
+    return {"id": f"detection-{record.id}", "json": figure.to_json()}

@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Overview", "/", STAFF_ROLES),
     NavItem("People", "/people", STAFF_ROLES | {AccessRole.MANAGER}),
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
+    NavItem("Detections", "/detections", STAFF_ROLES),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 

@@ -2,6 +2,7 @@
 
 from learnloop.api.routes import (
     catalogue,
+    detections,
     events,
     imports,
     jobs,
@@ -12,6 +13,6 @@ from learnloop.api.routes import (
 )
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
-           jobs.router, tokens.router, privacy.router]
+           jobs.router, tokens.router, privacy.router, detections.router]
 
 __all__ = ["ROUTERS"]

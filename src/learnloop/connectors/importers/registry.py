@@ -17,7 +17,8 @@ __all__ = ["IMPORTER_ENTRY_POINT_GROUP", "importers", "load_importers"]
 IMPORTER_ENTRY_POINT_GROUP = "learnloop.importers"
 
 # The order an organisation's files are imported in: each kind refers to the ones before it.
-ORDER = ("skills", "roles", "people", "objectives", "signals", "evidence", "pulse", "sources")
+ORDER = ("skills", "roles", "people", "objectives", "changes", "signals", "evidence", "pulse",
+         "sources")
 
 
 def load_importers(points: list[EntryPoint]) -> dict[str, type[Importer]]:

@@ -15,9 +15,10 @@ from learnloop.connectors.importers.cells import MAX_KEY, parse_time
 from learnloop.domain.imports import Problems
 from learnloop.domain.signals import compact_time, derived_signal_key
 
-__all__ = ["FIELDS", "MAX_SIGNAL_ID", "SignalCheck", "signal_check"]
+__all__ = ["FIELDS", "MAX_SIGNAL_ID", "REQUIRED", "SignalCheck", "signal_check"]
 
-FIELDS = ("id", "metric", "subject_type", "subject", "observed_at", "value", "source")
+FIELDS = ("id", "metric", "subject_type", "subject", "observed_at", "value", "source", "volume")
+REQUIRED = FIELDS[1:7]  # id and volume may be left out
 MAX_SIGNAL_ID = 300
 _REMEMBERED_TIMES = 65_536
 _NONE: Mapping[str, int] = {}
@@ -42,8 +43,9 @@ def signal_check(*, people: Mapping[str, int], teams: Mapping[str, int],
     subjects: dict[str, Mapping[str, int]] = {
         "person": people, "team": teams, "organisation": {"": 0}}
     times: dict[str, tuple[datetime, str]] = {}
-    pick = itemgetter(*(columns[name] for name in FIELDS[1:]))
+    pick = itemgetter(*(columns[name] for name in REQUIRED))
     id_at = columns.get("id")
+    volume_at = columns.get("volume")
 
     def check(row: int, cells: Sequence[str], problems: Problems | None = None) -> Checked | None:
         metric, subject_type, subject, observed_at, value, source = pick(cells)
@@ -88,6 +90,15 @@ def signal_check(*, people: Mapping[str, int], teams: Mapping[str, int],
             problems.add(f"{value!r} is not a number" if value.strip() else "is required",
                          row=row, field="value")
             ok = False
+        volume = None
+        if volume_at is not None and (text := cells[volume_at].strip()):
+            volume = _volume(text)
+            if volume is None:
+                if problems is None:
+                    return None
+                problems.add(f"{text!r} is not a non-negative number of events", row=row,
+                             field="volume")
+                ok = False
         if not ok or time is None:
             return None
         key = key or derived_signal_key(source=source, metric=metric, subject_type=subject_type,
@@ -96,9 +107,18 @@ def signal_check(*, people: Mapping[str, int], teams: Mapping[str, int],
             if problems is not None:
                 problems.add(f"is longer than {MAX_SIGNAL_ID} characters", row=row, field="id")
             return None
-        return key, (metric, subject_type, subject_id or None, time[0], number, source)
+        return key, (metric, subject_type, subject_id or None, time[0], number, source, volume)
 
     return check
+
+
+def _volume(text: str) -> float | None:
+    """The number of events behind a value (tickets, answers): finite and not negative."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if isfinite(number) and number >= 0 else None
 
 
 def _time(text: str, times: dict[str, tuple[datetime, str]]) -> tuple[datetime, str] | None:

@@ -13,7 +13,12 @@ from typing import Any
 from learnloop.connectors.importers.cells import did_you_mean
 from learnloop.connectors.importers.importer import Importer
 from learnloop.connectors.importers.reading import csv_rows, json_value, read_json
-from learnloop.connectors.importers.signal_rules import FIELDS, SignalCheck, signal_check
+from learnloop.connectors.importers.signal_rules import (
+    FIELDS,
+    REQUIRED,
+    SignalCheck,
+    signal_check,
+)
 from learnloop.domain.imports import Counts
 from learnloop.store import tables
 from learnloop.store.bulk import KeyedStream
@@ -77,7 +82,7 @@ class SignalsImporter(Importer):
         """Each CSV row checked and handed to `stream`: asked quietly first, and only a row that
         fails is asked again to word its problems (see `signal_check`)."""
         columns, rows = csv_rows(self.context.open_text(path, newline=""), self.problems,
-                                 required=FIELDS[1:], optional=("id",))
+                                 required=REQUIRED, optional=("id", "volume"))
         if not columns:
             return  # the header was refused: its problems are reported, there are no rows
         check, problems, add = self._check(columns), self.problems, stream.add

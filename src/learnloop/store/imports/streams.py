@@ -13,7 +13,8 @@ from learnloop.store.bulk import KeyedStream
 
 __all__ = ["EVIDENCE_COLUMNS", "SIGNAL_COLUMNS", "evidence_stream", "signal_stream"]
 
-SIGNAL_COLUMNS = ("metric", "subject_type", "subject_id", "observed_at", "value", "source")
+SIGNAL_COLUMNS = ("metric", "subject_type", "subject_id", "observed_at", "value", "source",
+                  "volume")
 EVIDENCE_COLUMNS = ("person_id", "skill_id", "kind", "level", "observed_on", "source")
 
 

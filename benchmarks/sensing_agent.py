@@ -1,0 +1,173 @@
+"""The sensing agent end to end on a database: a full recompute of detections for a large
+organisation (read, aggregate, detect, store), and the latency of evaluating one new signal.
+
+Run: .venv/bin/python benchmarks/sensing_agent.py [--teams 1000] [--size 100] [--weeks 52]
+     [--metrics 3] [--postgres]
+Defaults are full size: 100,000 people in 1,000 teams, 52 weeks of person-level values on 3
+metrics (15.6 million signal rows, written straight into the table: this measures sensing, not
+importing). Peak memory is the traced Python and NumPy allocations during the recompute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import insert, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_throughput import postgres_database  # noqa: E402
+from sensing_speed import organisation  # noqa: E402
+
+from learnloop.agents.sensing import sense  # noqa: E402
+from learnloop.config import Settings  # noqa: E402
+from learnloop.domain.sensing import DetectorSettings, calibrated_detector  # noqa: E402
+from learnloop.domain.sensing.weeks import week_time  # noqa: E402
+from learnloop.store import tables  # noqa: E402
+from learnloop.workspace import Workspace  # noqa: E402
+
+FIRST = datetime(2025, 1, 6, tzinfo=UTC)
+_BATCH = 200_000
+_COPY = ("COPY signals (organisation_id, key, metric, subject_type, subject_id, observed_at, "
+         "value, source, volume) FROM STDIN")
+
+
+def fill(workspace: Workspace, *, teams: int, size: int, weeks: int, metrics: int) -> None:
+    """Teams, people, one objective per metric, and every person's weekly value with volume."""
+    with workspace.session() as session:
+        org = workspace.organisation(session).id
+        session.execute(insert(tables.Team), [
+            {"organisation_id": org, "key": f"team-{t:04d}", "name": f"Team {t}",
+             "department": "D"} for t in range(teams)])
+        team_ids = dict(session.execute(select(tables.Team.key, tables.Team.id)).all())
+        session.execute(insert(tables.Person), [
+            {"organisation_id": org, "key": f"P{n:07d}", "name": f"P{n}",
+             "team_id": team_ids[f"team-{n // size:04d}"], "time_zone": "UTC",
+             "status": "active"} for n in range(teams * size)])
+        for m in range(metrics):
+            objective = tables.Objective(organisation_id=org, key=f"o{m}", title=f"O{m}",
+                                         description="", priority=True, weight=1 / metrics,
+                                         team_keys=[])
+            session.add(objective)
+            session.flush()
+            session.add(tables.Kpi(objective_id=objective.id, metric=f"metric_{m}",
+                                   direction="up", unit="%"))
+        person_ids = np.array(session.scalars(
+            select(tables.Person.id).order_by(tables.Person.key)).all())
+    raw = workspace.database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        sqlite = workspace.database.engine.dialect.name == "sqlite"
+        marks = ", ".join(["?" if sqlite else "%s"] * 9)
+        statement = (f"INSERT INTO signals (organisation_id, key, metric, subject_type, "
+                     f"subject_id, observed_at, value, source, volume) VALUES ({marks})")
+        for m in range(metrics):
+            values, volumes, _, _ = organisation(m, teams=teams, size=size, weeks=weeks)
+            for week in range(weeks):
+                moment = FIRST + timedelta(weeks=week)
+                when = moment.replace(tzinfo=None) if sqlite else moment
+                stamp = f"{week}"
+                seen = ~np.isnan(values[:, week])
+                rows = [(org, f"m{m}|{n}|{stamp}", f"metric_{m}", "person", int(pid), when,
+                         float(v), "bench", float(vol))
+                        for n, pid, v, vol in zip(np.flatnonzero(seen), person_ids[seen],
+                                                  values[seen, week], volumes[seen, week],
+                                                  strict=True)]
+                if sqlite:
+                    for start in range(0, len(rows), _BATCH):
+                        cursor.executemany(statement, rows[start:start + _BATCH])
+                else:
+                    with cursor.copy(_COPY) as copy:
+                        for item in rows:
+                            copy.write_row(item)
+        raw.commit()
+        cursor.execute("ANALYZE")  # as autovacuum would after a load this size
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def measure(url: str | None, *, teams: int, size: int, weeks: int, metrics: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Workspace.open(Settings(home=Path(folder), database_url=url))
+        name = workspace.database.engine.dialect.name
+        started = time.perf_counter()
+        fill(workspace, teams=teams, size=size, weeks=weeks, metrics=metrics)
+        print(f"{name}: wrote {teams * size:,} people x {weeks} weeks x {metrics} metrics in "
+              f"{time.perf_counter() - started:.1f} s")
+        settings = DetectorSettings()
+        calibrated_detector(settings)  # calibration is cached per process: not part of a run
+        now = week_time(5000)
+        with workspace.session() as session:
+            org = workspace.organisation(session).id
+            tracemalloc.start()
+            started = time.perf_counter()
+            run = sense(session, organisation_id=org, now=now, settings=settings)
+            elapsed = time.perf_counter() - started
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        print(f"{name}: full recompute through the agent: {elapsed:.2f} s, peak traced memory "
+              f"{peak / 2**20:,.0f} MiB, max RSS {_rss():,.0f} MiB; {run.weeks:,} series-weeks, "
+              f"{len(run.detections)} detections")
+
+        # one new signal: one team's value for the next week, evaluated against stored state
+        week = FIRST + timedelta(weeks=weeks)
+        with workspace.session() as session:
+            team_id = session.scalar(select(tables.Team.id).where(tables.Team.key == "team-0000"))
+            person = session.scalar(select(tables.Person.id).where(
+                tables.Person.team_id == team_id).limit(1))
+            session.execute(insert(tables.Signal), [{
+                "organisation_id": org, "key": "new", "metric": "metric_0",
+                "subject_type": "person", "subject_id": person, "observed_at": week,
+                "value": 0.7, "source": "bench", "volume": 12.0}])
+        with workspace.session() as session:
+            started = time.perf_counter()
+            one = sense(session, organisation_id=org, now=now, settings=settings,
+                        only={"metric_0": ["team-0000"]})
+            latency = time.perf_counter() - started
+        print(f"{name}: one new signal evaluated against its series' stored state: "
+              f"{latency * 1000:.1f} ms ({one.weeks} series-week, {one.advanced} resumed, "
+              f"{one.recomputed} rebuilt)")
+        with workspace.session() as session:
+            started = time.perf_counter()
+            loop = sense(session, organisation_id=org, now=now, settings=settings)
+            elapsed = time.perf_counter() - started
+        print(f"{name}: the next loop run over every series (one new week for one team): "
+              f"{elapsed:.2f} s ({loop.weeks:,} series-weeks, {loop.advanced} resumed)")
+        workspace.close()
+
+
+def _rss() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--teams", type=int, default=1000)
+    parser.add_argument("--size", type=int, default=100)
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--metrics", type=int, default=3)
+    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
+    args = parser.parse_args()
+    sizes = {"teams": args.teams, "size": args.size, "weeks": args.weeks,
+             "metrics": args.metrics}
+    measure(None, **sizes)
+    if args.postgres:
+        found = postgres_database()
+        if found is not None:
+            url, drop = found
+            try:
+                measure(url, **sizes)
+            finally:
+                drop()
+
+
+if __name__ == "__main__":
+    main()

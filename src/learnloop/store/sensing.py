@@ -1,0 +1,249 @@
+"""Reads and writes for the sensing agent: team-week KPI values (aggregated in SQL), the
+detector's per-series state, and people's standing against linked skills.
+
+Team-weeks come from team rows when a team reports the metric itself, else from its people's rows
+(volume-weighted); weeks are those of `domain.sensing.weeks`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+
+import numpy as np
+from sqlalchemy import Float, Integer, and_, cast, delete, func, select
+from sqlalchemy.orm import Session
+
+from learnloop.domain.evidence import EvidenceKind
+from learnloop.domain.sensing.detection import DetectorState
+from learnloop.domain.sensing.standing import SkillStanding
+from learnloop.domain.sensing.weeks import EPOCH_MONDAY, week_number, week_start, week_time
+from learnloop.domain.signals import SubjectType
+from learnloop.store import tables
+from learnloop.store.evidence import evidence_columns
+from learnloop.store.people import people, requirements_by_person
+
+__all__ = [
+    "StoredState", "TeamWeeks", "drop_states", "load_states", "metric_weeks", "save_states",
+    "skill_standing", "slice_weeks", "team_weeks",
+]
+
+_EPOCH_JULIAN = 2440587.5 + (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal())
+_EPOCH_SECONDS = (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal()) * 86400
+
+
+@dataclass(frozen=True, slots=True)
+class TeamWeeks:
+    """One metric's values per team and week: values and volumes are (teams, weeks), NaN where a
+    team-week has no data; `first_week` is the number of column 0."""
+
+    metric: str
+    teams: tuple[str, ...]
+    first_week: int
+    values: np.ndarray
+    volumes: np.ndarray
+
+
+def _week_of(session: Session, column):  # noqa: ANN001, ANN202 - a SQL expression
+    """The week number of a time column, in the database's own date arithmetic."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast((func.julianday(column) - _EPOCH_JULIAN) / 7, Integer)
+    return cast(func.floor((func.extract("epoch", column) - _EPOCH_SECONDS) / 604800), Integer)
+
+
+def metric_weeks(session: Session, *, organisation_id: int, metric: str, end: int,
+                 team_keys: Collection[str] | None = None) -> tuple[int, int] | None:
+    """The first and last week with values of `metric` before week `end` (None: no values), in
+    team and person rows; with `team_keys`, only those teams' own rows and their people's."""
+    signal, person, team = tables.Signal, tables.Person, tables.Team
+    window = and_(signal.organisation_id == organisation_id, signal.metric == metric,
+                  signal.observed_at < week_time(end))
+    # a min and a max of their own: each walks ix_signals_metric_time from one end and stops
+    if team_keys is None:
+        where = [and_(window, signal.subject_type != SubjectType.ORGANISATION.value)]
+    else:
+        ids = select(team.id).where(team.organisation_id == organisation_id,
+                                    team.key.in_(sorted(team_keys)))
+        members = select(person.id).where(person.team_id.in_(ids))
+        where = [and_(window, signal.subject_type == SubjectType.TEAM.value,
+                      signal.subject_id.in_(ids)),
+                 and_(window, signal.subject_type == SubjectType.PERSON.value,
+                      signal.subject_id.in_(members))]
+    firsts = [session.scalar(select(func.min(signal.observed_at)).where(w)) for w in where]
+    found = [moment for moment in firsts if moment is not None]
+    if not found:
+        return None
+    lasts = [session.scalar(select(func.max(signal.observed_at)).where(w)) for w in where]
+    return (week_number(min(found)),
+            week_number(max(moment for moment in lasts if moment is not None)))
+
+
+def team_weeks(session: Session, *, organisation_id: int, metric: str, first_week: int,
+               end_week: int, team_keys: Collection[str] | None = None) -> TeamWeeks:
+    """Weeks first_week .. end_week - 1 of `metric` per team (all teams with values, or
+    `team_keys`), from values observed before the start of `end_week`."""
+    signal, person, team = tables.Signal, tables.Person, tables.Team
+    weight = func.coalesce(signal.volume, 1.0)
+    week = _week_of(session, signal.observed_at).label("week")
+    window = and_(signal.organisation_id == organisation_id, signal.metric == metric,
+                  signal.observed_at >= week_time(first_week),
+                  signal.observed_at < week_time(end_week))
+    sums = (func.sum(cast(signal.value, Float) * weight), func.sum(weight),
+            func.sum(signal.volume))
+    own = (select(signal.subject_id, week, *sums)
+           .where(window, signal.subject_type == SubjectType.TEAM.value)
+           .group_by(signal.subject_id, week))
+    from_people = (select(person.team_id, week, *sums)
+                   .join(person, person.id == signal.subject_id)
+                   .where(window, signal.subject_type == SubjectType.PERSON.value)
+                   .group_by(person.team_id, week))
+    teams_query = select(team.id, team.key).where(team.organisation_id == organisation_id)
+    if team_keys is not None:
+        teams_query = teams_query.where(team.key.in_(sorted(team_keys)))
+        ids = sorted(session.scalars(select(team.id).where(
+            team.organisation_id == organisation_id, team.key.in_(sorted(team_keys)))))
+        members = select(person.id).where(person.team_id.in_(ids))
+        own = own.where(signal.subject_id.in_(ids))
+        from_people = from_people.where(signal.subject_id.in_(members))
+    keys = dict(session.execute(teams_query).all())
+    wanted = set(keys.values()) if team_keys is None else set(team_keys)
+    cells: dict[str, dict[int, tuple[float, float]]] = {}
+    reported: set[str] = set()
+    for rows, reports in ((session.execute(own), True), (session.execute(from_people), False)):
+        for team_id, number, weighted, total, volume in rows:
+            key = keys.get(team_id)
+            if key is None or key not in wanted or (not reports and key in reported):
+                continue
+            if reports:
+                reported.add(key)
+            value = weighted / total if total else np.nan
+            own_volume = (volume if volume is not None else np.nan) if reports else total
+            cells.setdefault(key, {})[int(number)] = (value, own_volume)
+    teams = tuple(sorted(cells if team_keys is None else wanted))
+    span = max(end_week - first_week, 0)
+    values = np.full((len(teams), span), np.nan)
+    volumes = np.full((len(teams), span), np.nan)
+    for row, key in enumerate(teams):
+        for number, (value, volume) in cells.get(key, {}).items():
+            if 0 <= number - first_week < span:
+                values[row, number - first_week] = value
+                volumes[row, number - first_week] = volume
+    return TeamWeeks(metric=metric, teams=teams, first_week=first_week, values=values,
+                     volumes=volumes)
+
+
+def slice_weeks(weeks: TeamWeeks, *, first_week: int, team_keys: Sequence[str]) -> TeamWeeks:
+    """Some teams' rows of `weeks` from `first_week` on (a team it lacks has no data)."""
+    row_of = {key: row for row, key in enumerate(weeks.teams)}
+    teams = tuple(sorted(team_keys))
+    start = first_week - weeks.first_week
+    values = np.full((len(teams), weeks.values.shape[1] - start), np.nan)
+    volumes = np.full_like(values, np.nan)
+    for row, key in enumerate(teams):
+        if key in row_of:
+            values[row] = weeks.values[row_of[key], start:]
+            volumes[row] = weeks.volumes[row_of[key], start:]
+    return TeamWeeks(metric=weeks.metric, teams=teams, first_week=first_week, values=values,
+                     volumes=volumes)
+
+
+# --- the detector's state, one row per team and metric ------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    next_week: int
+    inputs: str
+    state: DetectorState            # one series
+
+
+def _pack(state: DetectorState) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **{f.name: getattr(state, f.name) for f in fields(state)})
+    return buffer.getvalue()
+
+
+def _unpack(blob: bytes) -> DetectorState:
+    with np.load(io.BytesIO(blob)) as arrays:
+        return DetectorState(**{f.name: arrays[f.name] for f in fields(DetectorState)})
+
+
+def load_states(session: Session, *, organisation_id: int, metric: str,
+                team_keys: Collection[str] | None = None) -> dict[str, StoredState]:
+    """Team key → its stored state for `metric` (every team's, or `team_keys`')."""
+    state = tables.SensingState
+    query = select(state.subject_key, state.next_week, state.inputs, state.state).where(
+        state.organisation_id == organisation_id, state.metric == metric)
+    if team_keys is not None:
+        query = query.where(state.subject_key.in_(sorted(team_keys)))
+    rows = session.execute(query)
+    return {key: StoredState(next_week=week_number(next_week), inputs=inputs,
+                             state=_unpack(blob))
+            for key, next_week, inputs, blob in rows}
+
+
+def save_states(session: Session, *, organisation_id: int, metric: str,
+                states: Mapping[str, StoredState]) -> None:
+    """Replace the stored states of these teams for `metric`."""
+    if not states:
+        return
+    table = tables.SensingState
+    session.execute(delete(table).where(table.organisation_id == organisation_id,
+                                        table.metric == metric,
+                                        table.subject_key.in_(sorted(states))))
+    session.execute(table.__table__.insert(), [
+        {"organisation_id": organisation_id, "metric": metric, "subject_key": key,
+         "next_week": week_start(stored.next_week), "inputs": stored.inputs,
+         "state": _pack(stored.state)} for key, stored in states.items()])
+
+
+def drop_states(session: Session, *, organisation_id: int) -> None:
+    """Forget every stored state: the next run recomputes from the whole history."""
+    table = tables.SensingState
+    session.execute(delete(table).where(table.organisation_id == organisation_id))
+
+
+# --- standing against linked skills --------------------------------------------------------
+
+_PREFERENCE = {EvidenceKind.ASSESSMENT: 0, EvidenceKind.MANAGER_RATING: 0,
+               EvidenceKind.SELF_ASSESSMENT: 1}
+
+
+def skill_standing(session: Session, *, organisation_id: int, skills: Sequence[str],
+                   before: date) -> dict[str, list[SkillStanding]]:
+    """Team key → its people's standing on each of `skills`, from evidence observed before
+    `before`: the newest assessment or manager rating, else the newest self-assessment."""
+    if not skills:
+        return {}
+    members = people(session, organisation_id=organisation_id)
+    required = requirements_by_person(session, organisation_id=organisation_id)
+    evidence = evidence_columns(session, organisation_id=organisation_id, skill_keys=skills,
+                                end=before)
+    newest: dict[tuple[str, str], tuple[tuple[int, date], float]] = {}
+    for person_code, skill_code, kind, level, day in zip(
+            evidence.person_index, evidence.skill_index, evidence.kinds, evidence.levels,
+            evidence.observed_on, strict=True):
+        key = (evidence.people[person_code], evidence.skills[skill_code])
+        rank = (-_PREFERENCE.get(kind, 1), day)
+        if key not in newest or rank >= newest[key][0]:
+            newest[key] = (rank, level)
+    by_team: dict[str, dict[str, tuple[list[str], list[str], list[str]]]] = {}
+    for person in members:
+        needs = {r.skill_key: r.level for r in required.get(person.key, ())}
+        for skill in skills:
+            if skill not in needs:
+                continue
+            below, at, unknown = by_team.setdefault(person.team_key, {}).setdefault(
+                skill, ([], [], []))
+            found = newest.get((person.key, skill))
+            if found is None:
+                unknown.append(person.key)
+            elif found[1] < needs[skill]:
+                below.append(person.key)
+            else:
+                at.append(person.key)
+    return {team: [SkillStanding(skill=skill, below=tuple(b), at_level=tuple(a),
+                                 unknown=tuple(u))
+                   for skill, (b, a, u) in sorted(standing.items())]
+            for team, standing in by_team.items()}
