@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -56,3 +57,15 @@ def empty_postgres(url: str) -> None:
                 connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
     finally:
         engine.dispose()
+
+
+def database_url_of(request) -> str | None:  # noqa: ANN001 - a pytest FixtureRequest
+    """For a fixture parametrised over "sqlite" and "postgresql": None (SQLite, the workspace's
+    own file), or the run's PostgreSQL test database, emptied; skips when none answers."""
+    if request.param != "postgresql":
+        return None
+    url = request.getfixturevalue("postgres_url")
+    if url is None:
+        pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
+    empty_postgres(url)
+    return url

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_settings
-from database_support import empty_postgres
+from database_support import database_url_of
 from import_support import import_into
 from learnloop.errors import InputError
 from learnloop.importing import ImportLimits, import_file
@@ -235,12 +235,7 @@ class _Undo(Exception):
 def workspace(request: pytest.FixtureRequest,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     """One workspace per database holding the example organisation, so references resolve."""
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        if url is None:
-            pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
-        empty_postgres(url)
+    url = database_url_of(request)
     opened = Workspace.open(make_settings(tmp_path_factory.mktemp("properties"), url))
     for kind, name in (("skills", "skills.yaml"), ("roles", "roles.yaml"),
                        ("people", "people.csv"), ("objectives", "objectives.yaml")):

@@ -22,7 +22,7 @@ from api_support import (
     private_workspace,
     secret_for,
 )
-from database_support import empty_postgres
+from database_support import database_url_of
 from sensing_support import add_sample_detection
 
 ROLES = ("admin", "ld", "reviewer", "manager", "learner", "integration")
@@ -142,12 +142,7 @@ def _answer_class(response) -> str:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def organisation(request, tmp_path_factory) -> dict[str, Any]:
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        if url is None:
-            pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
-        empty_postgres(url)
+    url = database_url_of(request)
     workspace = private_workspace(tmp_path_factory.mktemp("matrix") / "home", url)
     build_org(workspace)
     detection_id = add_sample_detection(workspace)
