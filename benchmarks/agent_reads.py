@@ -56,7 +56,8 @@ def fill(workspace: Workspace, *, people: int, weeks: int) -> int:
                 if len(rows) == _BATCH:
                     session.execute(insert(tables.Signal), rows)
                     rows.clear()
-        session.execute(insert(tables.Signal), rows)
+        if rows:  # an empty list would insert one row of defaults
+            session.execute(insert(tables.Signal), rows)
         evidence = [
             {"organisation_id": org, "key": f"e{n}-{s}", "person_id": person_id,
              "skill_id": skill_id, "kind": "manager_rating", "level": (n + s) % 5,
