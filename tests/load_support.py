@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,13 +16,9 @@ from pathlib import Path
 
 import httpx
 
+from server_support import free_port
+
 SECONDS = 60  # the longest a server may take to start
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _environment(home: Path, database_url: str | None) -> dict[str, str]:
@@ -47,7 +42,7 @@ class Server:
 
     home: Path
     database_url: str | None
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     @property

@@ -21,14 +21,9 @@ from learnloop.config import Settings
 from learnloop.domain.jobs import JobState, JobStatus
 from learnloop.jobs import JobQueue
 from learnloop.workspace import Workspace
+from server_support import free_port
 
 SECONDS = 30  # the longest any step may take before the test fails
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -73,7 +68,7 @@ def _until(check, *, process: subprocess.Popen, home: Path):  # noqa: ANN001, AN
 def test_serve_answers_runs_a_job_in_process_and_stops_on_sigterm(tmp_path: Path) -> None:
     home = tmp_path / "home"  # the test's LEARNLOOP_HOME, so the token is in the served database
     secret = succeeded("token", "create", "--role", "ld").stdout.strip()
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with _learnloop(home, "serve", "--port", str(port)) as server:
 

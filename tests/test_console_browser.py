@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import pytest
 from learnloop.config import Settings
 from learnloop.demo import build_demo
 from learnloop.workspace import Workspace
+from server_support import free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -34,12 +34,6 @@ def _chromium_or_skip() -> None:
     if IN_CI:
         pytest.fail("Chromium is required in CI (`.ci/run` installs Debian's `chromium`)")
     pytest.skip("Chromium is not installed (Debian package `chromium`); browser test skipped")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, *, seconds: float = 30) -> None:
@@ -64,7 +58,7 @@ def test_demo_console_renders_kpi_charts_in_chromium(tmp_path: Path) -> None:
         summary = build_demo(session, organisation=workspace.organisation(session),
                              settings=workspace.settings, seed=3, people=80)
     workspace.close()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "LEARNLOOP_HOME": str(home)}
     server = subprocess.Popen(
         [sys.executable, "-m", "learnloop.cli", "serve", "--port", str(port), "--no-worker"],
