@@ -11,13 +11,19 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from learnloop.domain.analytics.cluster_robust import fit_within_clusters
+from learnloop.domain.analytics.cluster_robust import fit_by_person, fit_clustered
 from learnloop.domain.analytics.student import t_quantile, t_two_sided_p
 from learnloop.errors import InputError, Problem
 
 __all__ = ["ImpactEstimate", "ImpactPanel", "PersonSummary", "estimate_impact", "summarise_people"]
 
-METHOD = "ANCOVA difference in differences, team intercepts, CR2 by team, Bell-McCaffrey df"
+METHOD = ("ANCOVA difference in differences on person means, team intercepts (hold-out drawn "
+          "within teams), CR2 errors by person, Bell-McCaffrey df")
+METHOD_TEAM = ("ANCOVA difference in differences on person means, team intercepts, CR2 errors "
+               "by team, Bell-McCaffrey df")
+METHOD_WHOLE_TEAMS = ("ANCOVA difference in differences on person means (whole teams held out), "
+                      "CR2 errors by team, Bell-McCaffrey df")
+CLUSTERINGS = ("design", "team")
 POWER = 0.8                     # the minimum detectable effect is the one found 80% of the time
 SMALLEST_EFFECT_SD = 0.2        # default effect worth detecting, in person-weekly SDs
 MAX_WEEKS = 104                 # look no further ahead than two years for the weeks still needed
@@ -148,20 +154,28 @@ def estimate_impact(
     confidence: float = 0.95,
     seed: int = 0,
     smallest_effect: float | None = None,
+    clustering: str = "design",
 ) -> ImpactEstimate:
     """Estimate the KPI effect against the hold-out with a small-sample-correct interval.
 
-    Each person's post-period mean is regressed on their arm and their pre-period mean, with one
-    intercept per team (hold-outs are drawn within teams, so teams compare like with like). The
-    interval uses CR2 errors clustered by team and Bell–McCaffrey df, so it stays near its stated
-    coverage with as few as four teams. `smallest_effect` (KPI units, default 0.2 person-weekly
-    SD) is the effect worth detecting: below it the MDE decides "not enough data yet". `seed` is
-    accepted for estimators that resample; this one is deterministic.
+    Each person's post-period mean is regressed on their group and their pre-period mean
+    (ANCOVA: it weighs the before-period as much as it predicts, unlike a plain difference).
+    Errors follow the design: a hold-out drawn person by person within teams gets one intercept
+    per team, so team levels and team-week shocks cancel between a team's treated and held-out
+    people, and CR2 errors by person (a person's repeated weeks are one unit); whole teams held
+    out get CR2 errors by team. `clustering="team"` clusters by team in both designs (valid for
+    teams beyond these, at the price of few degrees of freedom). Bell–McCaffrey df throughout.
+    `smallest_effect` (KPI units, default 0.2 person-weekly SD) is the effect worth detecting:
+    while the MDE is above it and the interval spans zero, the verdict is "not enough data yet".
+    `seed` is accepted for estimators that resample; this one is deterministic.
     """
     del seed
     if not 0.5 < confidence < 1.0:
         raise InputError("confidence must be between 0.5 and 1",
                          problems=[Problem("use e.g. 0.95", field="confidence")])
+    if clustering not in CLUSTERINGS:
+        raise InputError(f"clustering must be one of {', '.join(CLUSTERINGS)}",
+                         problems=[Problem(f"not {clustering!r}", field="clustering")])
     people = summarise_people(panel)
     target = smallest_effect if smallest_effect is not None else SMALLEST_EFFECT_SD * people.weekly_sd
     observed = people.post_weeks > 0
@@ -169,15 +183,15 @@ def estimate_impact(
     n_treated, n_holdout = int(treated.sum()), int(holdout.sum())
     weeks_after = int(people.post_weeks.max()) if len(people.post_weeks) else 0
     base = dict(kpi=panel.kpi, direction=panel.direction, confidence=confidence,
-                n_treated=n_treated, n_holdout=n_holdout, method=METHOD,
-                smallest_effect=float(target), weeks_after=weeks_after)
-    usable_clusters = _clusters_with_both_arms(people, observed)
-    if n_treated < 2 or n_holdout < 2 or usable_clusters < 2:
-        return _too_early(people, panel, base, usable_clusters)
+                n_treated=n_treated, n_holdout=n_holdout, smallest_effect=float(target),
+                weeks_after=weeks_after)
+    design = _design(people, observed)
+    if design.missing(clustering):
+        return _too_early(people, panel, base, design.missing(clustering))
 
-    fit, covariates = _fit(people, observed)
+    fit, covariates, method = _fit(people, observed, clustering)
     alpha = 1.0 - confidence
-    df = fit.df if math.isfinite(fit.df) and fit.df > 0 else max(usable_clusters - 1, 1)
+    df = fit.df if math.isfinite(fit.df) and fit.df > 0 else 1.0
     critical = t_quantile(1.0 - alpha / 2.0, df)
     lower, upper = fit.coefficient - critical * fit.se, fit.coefficient + critical * fit.se
     p_value = t_two_sided_p(fit.coefficient / fit.se, df) if fit.se > 0 else math.nan
@@ -186,44 +200,101 @@ def estimate_impact(
     significant = lower > 0 or upper < 0
     enough = significant or (math.isfinite(target) and mde <= target)
     improved = (fit.coefficient > 0) == (panel.direction == "up") if significant else None
-    notes = [f"{usable_clusters} teams with both groups"]
+    notes = [design.describe()]
     if covariates < 1:
         notes.append("no one had data before the start: a plain comparison of means")
     estimate = ImpactEstimate(
         estimate=fit.coefficient, lower=lower, upper=upper, se=fit.se, p_value=p_value,
-        n_clusters=usable_clusters, enough_data=enough, verdict="", mde=mde,
+        n_clusters=design.teams, method=method, enough_data=enough, verdict="", mde=mde,
         weeks_needed=0 if enough else still, df=df, improved=improved, notes=tuple(notes), **base)
     return _with_verdict(estimate, panel)
 
 
-def _clusters_with_both_arms(people: PersonSummary, observed: np.ndarray) -> int:
+@dataclass(frozen=True, slots=True)
+class _Design:
+    """How the hold-out was drawn, read from who is in which team."""
+
+    teams: int                 # teams with anyone observed after the start
+    mixed: int                 # teams with both treated and held-out people
+    treated_teams: int         # teams entirely treated
+    holdout_teams: int         # teams entirely held out
+    mixed_treated: int         # people in mixed teams, by group
+    mixed_holdout: int
+
+    def missing(self, clustering: str) -> tuple[str, ...]:
+        """What stops an estimate, in words; empty when an estimate can be made."""
+        if self.mixed == 0:
+            gaps = []
+            if self.treated_teams < 2:
+                gaps.append("fewer than 2 treated teams have data after the start")
+            if self.holdout_teams < 2:
+                gaps.append("fewer than 2 hold-out teams have data after the start")
+            return tuple(gaps)
+        gaps = []
+        if self.mixed_treated < 2:
+            gaps.append("fewer than 2 treated people have data after the start")
+        if self.mixed_holdout < 2:
+            gaps.append("fewer than 2 hold-out people have data after the start")
+        if clustering == "team" and self.mixed < 2:
+            gaps.append("fewer than 2 teams have both treated and hold-out people")
+        return tuple(gaps)
+
+    def describe(self) -> str:
+        if self.mixed:
+            return (f"hold-out drawn within teams: {self.mixed} of {self.teams} teams have both "
+                    f"groups ({self.mixed_treated} treated, {self.mixed_holdout} held out)")
+        return (f"whole teams held out: {self.treated_teams} treated teams, "
+                f"{self.holdout_teams} hold-out teams")
+
+
+def _design(people: PersonSummary, observed: np.ndarray) -> _Design:
     if not observed.any():
-        return 0
+        return _Design(0, 0, 0, 0, 0, 0)
     count = int(people.cluster.max()) + 1
-    treated = np.bincount(people.cluster[observed], weights=people.treated[observed], minlength=count)
-    total = np.bincount(people.cluster[observed], minlength=count)
-    return int(np.sum((treated > 0) & (treated < total)))
-
-
-def _fit(people: PersonSummary, observed: np.ndarray):
-    """ANCOVA on people with post data: the pre mean, imputed by the team's where missing."""
     cluster = people.cluster[observed]
-    _, cluster = np.unique(cluster, return_inverse=True)
+    treated = np.bincount(cluster, weights=people.treated[observed], minlength=count)
+    total = np.bincount(cluster, minlength=count)
+    mixed = (treated > 0) & (treated < total)
+    return _Design(
+        teams=int(np.sum(total > 0)), mixed=int(mixed.sum()),
+        treated_teams=int(np.sum((total > 0) & (treated == total))),
+        holdout_teams=int(np.sum((total > 0) & (treated == 0))),
+        mixed_treated=int(treated[mixed].sum()), mixed_holdout=int((total - treated)[mixed].sum()))
+
+
+def _clusters_with_both_arms(people: PersonSummary, observed: np.ndarray) -> int:
+    return _design(people, observed).mixed
+
+
+def _fit(people: PersonSummary, observed: np.ndarray, clustering: str):
+    """ANCOVA on people with post data: the pre mean, imputed by the team's where missing.
+
+    Returns the fit, the number of covariates and the method. Hold-outs drawn within teams get
+    team intercepts (teams are strata) and one-person clusters; whole teams held out get one
+    intercept and team clusters; `clustering="team"` clusters by team in either case.
+    """
+    _, cluster = np.unique(people.cluster[observed], return_inverse=True)
+    count = int(cluster.max()) + 1
     arm = people.treated[observed].astype(float)
     pre = people.pre_mean[observed]
     has_pre = np.isfinite(pre)
     columns = [arm]
     if has_pre.sum() >= 3:
-        count = int(cluster.max()) + 1
         sums = np.bincount(cluster[has_pre], weights=pre[has_pre], minlength=count)
         sizes = np.bincount(cluster[has_pre], minlength=count)
-        overall = pre[has_pre].mean()
-        team_pre = np.where(sizes > 0, sums / np.maximum(sizes, 1), overall)
+        team_pre = np.where(sizes > 0, sums / np.maximum(sizes, 1), pre[has_pre].mean())
         columns.append(np.where(has_pre, pre, team_pre[cluster]))
         if not has_pre.all():
             columns.append((~has_pre).astype(float))
-    fit = fit_within_clusters(people.post_mean[observed], np.column_stack(columns), cluster)
-    return fit, len(columns) - 1
+    x, y = np.column_stack(columns), people.post_mean[observed]
+    within = _clusters_with_both_arms(people, observed) > 0
+    if within and clustering == "team":
+        return fit_clustered(y, x, cluster, absorb_intercepts=True), len(columns) - 1, METHOD_TEAM
+    if within:
+        teams = (cluster[:, None] == np.arange(count)).astype(float)
+        return fit_by_person(y, np.column_stack([x, teams])), len(columns) - 1, METHOD
+    with_constant = np.column_stack([x, np.ones(len(y))])
+    return fit_clustered(y, with_constant, cluster), len(columns) - 1, METHOD_WHOLE_TEAMS
 
 
 def _weeks_still_needed(people, observed, residual_variance, mde, target, weeks_after):
@@ -243,39 +314,33 @@ def _weeks_still_needed(people, observed, residual_variance, mde, target, weeks_
     return int(reached[0] - weeks_after) if len(reached) else None
 
 
-def _too_early(people: PersonSummary, panel: ImpactPanel, base: dict, clusters: int) -> ImpactEstimate:
+def _too_early(people: PersonSummary, panel: ImpactPanel, base: dict,
+               gaps: tuple[str, ...]) -> ImpactEstimate:
     """Not enough people or weeks after the start: say so, with what a full study would need."""
     weeks_after = base["weeks_after"]
     target = base["smallest_effect"]
-    treated = int(people.treated.sum())
-    holdout = int((~people.treated).sum())
-    clusters = _clusters_with_both_arms(people, np.ones(len(people.treated), dtype=bool))
+    everyone = _design(people, np.ones(len(people.treated), dtype=bool))
+    treated, holdout = int(people.treated.sum()), int((~people.treated).sum())
     mde, still = None, None
     if treated >= 2 and holdout >= 2 and math.isfinite(people.within_variance) and target > 0:
-        # plan from the pre-period: weekly noise averages out, shared by both arms over the weeks
+        # plan from the pre-period: weekly noise averages out over the weeks, in both groups
         design = 1.0 / treated + 1.0 / holdout
-        df = max(clusters - 1, 1) if clusters >= 2 else 1
+        df = max(treated + holdout - everyone.teams - 2, 1) if everyone.mixed else \
+            max(everyone.teams - 2, 1)
         factor = t_quantile(1.0 - (1.0 - base["confidence"]) / 2.0, df) + t_quantile(POWER, df)
         horizon = np.arange(1, MAX_WEEKS + 1)
         projected = factor * np.sqrt(2.0 * people.within_variance / horizon * design)
         mde = float(projected[max(weeks_after, 1) - 1])
         reached = horizon[(projected <= target) & (horizon > weeks_after)]
         still = int(reached[0] - weeks_after) if len(reached) else None
-    who = []
-    if base["n_treated"] < 2:
-        who.append("fewer than 2 treated people have data after the start")
-    if base["n_holdout"] < 2:
-        who.append("fewer than 2 hold-out people have data after the start")
-    if base["n_treated"] >= 2 and base["n_holdout"] >= 2:
-        who.append("fewer than 2 teams have both treated and hold-out people")
-    verdict = f"Not enough data yet on {panel.kpi}: " + "; ".join(who) + "."
+    verdict = f"Not enough data yet on {panel.kpi}: " + "; ".join(gaps) + "."
     if still is not None:
-        verdict += f" About {still} more weeks of data are needed to detect an effect of " \
-                   f"{_number(target * panel.scale)}{_unit(panel)}."
+        verdict += (f" About {still} more weeks of data are needed to detect an effect of "
+                    f"{_number(target * panel.scale)}{_unit(panel)}.")
     return ImpactEstimate(
         estimate=math.nan, lower=math.nan, upper=math.nan, se=math.nan, p_value=math.nan,
-        n_clusters=clusters, enough_data=False, verdict=verdict, mde=mde, weeks_needed=still,
-        notes=tuple(who), **base)
+        n_clusters=everyone.teams, method=METHOD, enough_data=False, verdict=verdict, mde=mde,
+        weeks_needed=still, notes=gaps, **base)
 
 
 def _number(value: float) -> str:
