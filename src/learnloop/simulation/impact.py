@@ -29,6 +29,7 @@ class ImpactSimulationSettings:
     teams: tuple[int, int] = (4, 8)    # teams per KPI, drawn uniformly (inclusive)
     team_size: tuple[int, int] = (12, 30)
     holdout: float = 0.2
+    whole_teams: bool = False          # hold out whole teams instead of people within teams
     weeks_before: int = 12
     weeks_after: int = 12
     person_share: float = 0.35         # variance shares of a person-week: lasting person level,
@@ -76,7 +77,11 @@ def simulate_impact(seed: int, settings: ImpactSimulationSettings | None = None)
     people = len(team)
     weeks = np.arange(-s.weeks_before, s.weeks_after)
     n_weeks = len(weeks)
-    treated = stratified_holdout(team, s.holdout, rng)
+    if s.whole_teams:
+        held = rng.permutation(teams)[: max(2, round(s.holdout * teams))]
+        treated = ~np.isin(team, held)
+    else:
+        treated = stratified_holdout(team, s.holdout, rng)
 
     noise_share = 1.0 - s.person_share - s.trajectory_share
     t_scale = math.sqrt((s.noise_df - 2.0) / s.noise_df)        # unit-variance Student t

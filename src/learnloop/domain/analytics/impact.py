@@ -102,6 +102,19 @@ class PersonSummary:
     post_weeks: np.ndarray
     within_variance: float      # pooled person-weekly variance around each person's own mean
     weekly_sd: float            # person-weekly SD within teams, before the start
+    persistence: float = 0.0    # week-to-week persistence (AR(1)) of a person's slow drift
+    drift_variance: float = 0.0 # the part of within_variance that drifts slowly, not noise
+
+    def mean_variance(self, weeks: np.ndarray) -> np.ndarray:
+        """Variance of a person's mean over `weeks` weeks: noise averages out, slow drift less."""
+        weeks = np.maximum(np.asarray(weeks, dtype=float), 1.0)
+        phi = self.persistence
+        noise = max(self.within_variance - self.drift_variance, 0.0)
+        if phi <= 0.0 or self.drift_variance <= 0.0:
+            return self.within_variance / weeks
+        # 1 + 2 sum_k (1 - k/w) phi^k, the AR(1) variance inflation of a w-week mean, closed form
+        inflation = (1 + phi) / (1 - phi) - 2 * phi * (1 - phi**weeks) / (weeks * (1 - phi) ** 2)
+        return noise / weeks + self.drift_variance * inflation / weeks
 
 
 def summarise_people(panel: ImpactPanel) -> PersonSummary:
@@ -132,10 +145,54 @@ def summarise_people(panel: ImpactPanel) -> PersonSummary:
     periods = np.count_nonzero(pre_weeks) + np.count_nonzero(post_weeks)
     within = float(spread.sum() / max(len(value) - periods, 1))
     weekly_sd = _weekly_sd(value[before], cluster_rows[before])
+    weekly, drift, persistence = _slow_drift(person, week, value, cluster_rows, before)
+    within = weekly if math.isfinite(weekly) else within
     return PersonSummary(
         cluster=cluster_rows[first] if people else np.zeros(0, np.int64), treated=treated,
         pre_mean=pre_mean, pre_weeks=pre_weeks.astype(int), post_mean=post_mean,
-        post_weeks=post_weeks.astype(int), within_variance=within, weekly_sd=weekly_sd)
+        post_weeks=post_weeks.astype(int), within_variance=within, weekly_sd=weekly_sd,
+        persistence=persistence, drift_variance=drift)
+
+
+def _slow_drift(person, week, value, cluster, before) -> tuple[float, float, float]:
+    """Weekly noise, slow personal drift (AR(1)) and its persistence, from the pre-period.
+
+    Fits the variogram of each person's values net of their team's week mean,
+    V(h) = noise + drift (1 - persistence^h), over lags of 1-8 weeks: unlike autocovariances
+    around a person's own mean, it is not biased by that mean. Returns (noise + drift, drift,
+    persistence); zeros when there is too little to fit.
+    """
+    person, week, value, cluster = person[before], week[before], value[before], cluster[before]
+    if len(value) < 50:
+        return math.nan, 0.0, 0.0
+    _, cell = np.unique(cluster * (int(week.max() - week.min()) + 1) + (week - week.min()),
+                        return_inverse=True)
+    sums = np.bincount(cell, weights=value)
+    sizes = np.bincount(cell)
+    residual = value - (sums / sizes)[cell] * 1.0
+    order = np.lexsort((week, person))
+    person, week, residual = person[order], week[order], residual[order]
+    lags, halves, counts = [], [], []
+    for lag in range(1, 9):
+        ahead = min(lag, len(person) - 1)
+        pairs = (person[ahead:] == person[:-ahead]) & (week[ahead:] - week[:-ahead] == lag)
+        if pairs.sum() >= 30:
+            counts.append(float(pairs.sum()))
+            lags.append(lag)
+            halves.append(0.5 * float(np.mean((residual[ahead:][pairs] - residual[:-ahead][pairs]) ** 2)))
+    if len(lags) < 3:
+        return math.nan, 0.0, 0.0
+    lags_array, variogram = np.array(lags, dtype=float), np.array(halves)
+    weight = np.sqrt(np.array(counts))          # lags with more pairs are measured better
+    best = (math.inf, float(variogram.mean()), 0.0, 0.0)
+    for persistence in np.linspace(0.0, 0.95, 20):
+        design = np.column_stack([np.ones(len(lags_array)), -(persistence**lags_array)])
+        (total, drift), *_ = np.linalg.lstsq(design * weight[:, None], variogram * weight, rcond=None)
+        error = float(np.sum(((design @ np.array([total, drift]) - variogram) * weight) ** 2))
+        if drift >= 0 and drift <= total and error < best[0]:
+            best = (error, float(total), float(drift), float(persistence))
+    _, total, drift, persistence = best
+    return total, drift, persistence
 
 
 def _weekly_sd(value: np.ndarray, cluster: np.ndarray) -> float:
@@ -186,6 +243,8 @@ def estimate_impact(
                 n_treated=n_treated, n_holdout=n_holdout, smallest_effect=float(target),
                 weeks_after=weeks_after)
     design = _design(people, observed)
+    if not observed.any():
+        return _too_early(people, panel, base, ("no one has data after the start yet",))
     if design.missing(clustering):
         return _too_early(people, panel, base, design.missing(clustering))
 
@@ -298,18 +357,18 @@ def _fit(people: PersonSummary, observed: np.ndarray, clustering: str):
 
 
 def _weeks_still_needed(people, observed, residual_variance, mde, target, weeks_after):
-    """Project the MDE forward: person means average out weekly noise, not lasting differences."""
+    """Project the MDE forward: person means average out weekly noise (and, more slowly, drift),
+    not lasting differences; the weeks still needed are the first where it reaches the target."""
     if not (math.isfinite(target) and target > 0 and math.isfinite(mde)):
         return None
     if mde <= target:
         return 0
     weeks_now = float(np.mean(people.post_weeks[observed]))
-    within = people.within_variance
-    lasting = max(residual_variance - within / max(weeks_now, 1.0), 0.0)
-    now = lasting + within / max(weeks_now, 1.0)
+    reporting = weeks_now / max(weeks_after, 1)          # share of weeks people actually report
+    now = float(people.mean_variance(np.array([weeks_now]))[0])
+    lasting = max(residual_variance - now, 0.0)
     horizon = np.arange(1, MAX_WEEKS + 1)
-    coverage = weeks_now / max(weeks_after, 1)           # share of weeks people actually report
-    projected = mde * np.sqrt((lasting + within / np.maximum(horizon * coverage, 1.0)) / now)
+    projected = mde * np.sqrt((lasting + people.mean_variance(horizon * reporting)) / (lasting + now))
     reached = horizon[(projected <= target) & (horizon > weeks_after)]
     return int(reached[0] - weeks_after) if len(reached) else None
 
@@ -329,7 +388,7 @@ def _too_early(people: PersonSummary, panel: ImpactPanel, base: dict,
             max(everyone.teams - 2, 1)
         factor = t_quantile(1.0 - (1.0 - base["confidence"]) / 2.0, df) + t_quantile(POWER, df)
         horizon = np.arange(1, MAX_WEEKS + 1)
-        projected = factor * np.sqrt(2.0 * people.within_variance / horizon * design)
+        projected = factor * np.sqrt(2.0 * people.mean_variance(horizon) * design)
         mde = float(projected[max(weeks_after, 1) - 1])
         reached = horizon[(projected <= target) & (horizon > weeks_after)]
         still = int(reached[0] - weeks_after) if len(reached) else None
