@@ -86,24 +86,37 @@ def fit_clustered(
                 dof=len(y) - k - (count if absorb_intercepts else 0))
 
 
-def fit_by_person(y: np.ndarray, x: np.ndarray) -> ClusteredFit:
-    """Regress y on x (n, k) with one row per person: CR2 with one-person clusters (HC2), BM df.
+def fit_by_person(y: np.ndarray, x: np.ndarray, strata: np.ndarray) -> ClusteredFit:
+    """Regress y on x (n, k) with one row per person and one intercept per stratum (codes
+    0..S-1); CR2 with one-person clusters (HC2) and Bell–McCaffrey df for x[:, 0].
 
-    For designs randomised person by person, where x carries the strata's intercepts (one
-    column per team), so shocks shared by a team cancel between its treated and held-out people.
+    For designs randomised person by person within teams (the strata): shocks shared by a team
+    cancel between its treated and held-out people. The intercepts are absorbed (Frisch–Waugh);
+    the hat matrix is then the strata's averaging plus the demeaned design's, H = A + B, which
+    gives each leverage and the df's terms without forming an n x n matrix.
     """
+    count = int(strata.max()) + 1
+    sizes = np.bincount(strata, minlength=count).astype(float)
+    design = np.column_stack([y, x])
+    design = design - group_means(design, strata, count)[strata]
+    y, x = design[:, 0], design[:, 1:]
     bread, coefficients, residuals = _solve(y, x)
     weights = x @ bread[:, 0]
-    z = x @ np.linalg.cholesky(bread + 1e-12 * np.eye(x.shape[1]))
-    leverage = np.clip(np.einsum("ni,ni->n", z, z), 0.0, 1.0 - 1e-6)
+    z = x @ np.linalg.cholesky(bread + 1e-12 * np.eye(x.shape[1]))    # B = Z Z'
+    leverage = np.clip(1.0 / sizes[strata] + np.einsum("ni,ni->n", z, z), 0.0, 1.0 - 1e-6)
     adjusted = weights / np.sqrt(1.0 - leverage)
-    # Omega = D^(1/2)(I-H)D^(1/2) with D = diag(adjusted^2): its trace and squared norm in O(n k^2)
-    squared = adjusted**2
-    trace = float(np.sum(squared * (1.0 - leverage)))
-    cross = z.T @ (z * squared[:, None])
-    norm = float(np.sum(squared**2 * ((1.0 - leverage) ** 2 - leverage**2)) + np.sum(cross * cross))
-    fit = _fit(coefficients, residuals, float(np.sum(squared * residuals**2)), None,
-               dof=len(y) - x.shape[1])
+    # Omega = D^(1/2)(I-H)D^(1/2), D = diag(adjusted^2): trace and squared norm in O(n k^2)
+    d = adjusted**2
+    trace = float(np.sum(d * (1.0 - leverage)))
+    by_stratum = np.bincount(strata, weights=d, minlength=count)
+    s = _grouped_sum(z * d[:, None], strata, count)
+    cross = z.T @ (z * d[:, None])
+    squared_h = (float(np.sum(by_stratum**2 / sizes.clip(1) ** 2))
+                 + 2.0 * float(np.sum(np.einsum("gi,gi->g", s, s) / sizes.clip(1)))
+                 + float(np.sum(cross * cross)))
+    norm = float(np.sum(d**2 * ((1.0 - leverage) ** 2 - leverage**2))) + squared_h
+    fit = _fit(coefficients, residuals, float(np.sum(d * residuals**2)), None,
+               dof=len(y) - x.shape[1] - count)
     df = trace**2 / norm if norm > 0 else float("nan")
     return ClusteredFit(fit.coefficient, fit.se, df, fit.coefficients, fit.residual_variance)
 

@@ -350,8 +350,7 @@ def _fit(people: PersonSummary, observed: np.ndarray, clustering: str):
     if within and clustering == "team":
         return fit_clustered(y, x, cluster, absorb_intercepts=True), len(columns) - 1, METHOD_TEAM
     if within:
-        teams = (cluster[:, None] == np.arange(count)).astype(float)
-        return fit_by_person(y, np.column_stack([x, teams])), len(columns) - 1, METHOD
+        return fit_by_person(y, x, cluster), len(columns) - 1, METHOD
     with_constant = np.column_stack([x, np.ones(len(y))])
     return fit_clustered(y, with_constant, cluster), len(columns) - 1, METHOD_WHOLE_TEAMS
 
