@@ -1,4 +1,4 @@
-"""The analytics core's behaviour: verdicts, honesty when data are short, levels 1-3, pipeline times.
+"""The analytics core's behaviour: verdicts, honesty when data are short, levels 1-3, cycle times.
 
 Figures are checked against hand-worked or textbook values; validity over many simulated
 organisations is tests/test_analytics_validity.py.
@@ -136,7 +136,8 @@ def test_behaviour_signals_are_compared_like_the_kpi_and_charted_by_week() -> No
     assert results["calls resolved without transfer"].lower <= truth
     chart = before_after(panel)
     assert len(chart.weekly) == 24
-    change = (chart.treated_after - chart.treated_before) - (chart.holdout_after - chart.holdout_before)
+    treated = chart.treated_after - chart.treated_before
+    change = treated - (chart.holdout_after - chart.holdout_before)
     assert change == pytest.approx(truth, abs=0.03)
 
 
@@ -164,7 +165,7 @@ def test_time_to_competency_and_cycle_times_in_days() -> None:
     assert one_more.median_days == 35.0        # 4/7 remain after day 30, 3/7 after day 35
     stamps = {
         "detected": [start, start, start],
-        "drafted": [start + timedelta(days=2), start + timedelta(days=4), start + timedelta(days=3)],
+        "drafted": [start + timedelta(days=d) for d in (2, 4, 3)],
         "approved": [start + timedelta(days=3), start + timedelta(days=9), None],
         "delivered": [start + timedelta(days=5), None, None],
     }

@@ -1,4 +1,4 @@
-"""The fairness audit flags a built-in disparity with its counts, not chance, and hides small groups.
+"""The fairness audit flags a built-in disparity with its counts, not chance; hides small groups.
 
 Flags need a rate under four fifths of the highest group's and p < 0.05 (two-proportion test).
 """

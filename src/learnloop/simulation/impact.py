@@ -55,7 +55,7 @@ class SimulatedImpact:
 
 
 def stratified_holdout(team: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
-    """True for the treated: within each team, round(fraction x size) people (at least 1) held out."""
+    """True for the treated: in each team, round(fraction x size) people (at least 1) held out."""
     order = np.lexsort((rng.random(len(team)), team))
     sorted_team = team[order]
     starts = np.searchsorted(sorted_team, sorted_team, side="left")
@@ -105,9 +105,10 @@ def simulate_impact(seed: int, settings: ImpactSimulationSettings | None = None)
 
     present = rng.random((people, n_weeks)) >= s.missing
     leaves = rng.random(people) < s.leavers
-    present &= ~(leaves[:, None] & (np.arange(n_weeks)[None, :] > rng.integers(2, n_weeks, people)[:, None]))
+    columns = np.arange(n_weeks)[None, :]
+    present &= ~(leaves[:, None] & (columns > rng.integers(2, n_weeks, people)[:, None]))
     joins = rng.random(people) < s.joiners
-    present &= ~(joins[:, None] & (np.arange(n_weeks)[None, :] < rng.integers(1, n_weeks - 2, people)[:, None]))
+    present &= ~(joins[:, None] & (columns < rng.integers(1, n_weeks - 2, people)[:, None]))
     rows, columns = np.nonzero(present)
     panel = ImpactPanel(person=rows, cluster=team[rows], treated=treated[rows],
                         week=weeks[columns], value=values[rows, columns],

@@ -37,8 +37,9 @@ def did_cluster_bootstrap(
     """Mean change of the treated minus the hold-out's; percentile interval from resampled teams."""
     change, treated, cluster = _changes(panel)
     count = int(cluster.max()) + 1
-    sums = [np.bincount(cluster, weights=change * arm, minlength=count) for arm in (treated, ~treated)]
-    sizes = [np.bincount(cluster, weights=arm.astype(float), minlength=count) for arm in (treated, ~treated)]
+    arms = (treated, ~treated)
+    sums = [np.bincount(cluster, weights=change * arm, minlength=count) for arm in arms]
+    sizes = [np.bincount(cluster, weights=arm.astype(float), minlength=count) for arm in arms]
     value = sums[0].sum() / sizes[0].sum() - sums[1].sum() / sizes[1].sum()
     draws = np.random.default_rng(seed).multinomial(count, np.full(count, 1.0 / count), resamples)
     with np.errstate(invalid="ignore", divide="ignore"):

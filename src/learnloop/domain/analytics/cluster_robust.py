@@ -27,7 +27,8 @@ class ClusteredFit:
 def group_means(values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
     """Mean of each column of `values` (n, k) per group code 0..count-1."""
     sizes = np.bincount(groups, minlength=count).astype(float)
-    sums = np.stack([np.bincount(groups, weights=column, minlength=count) for column in values.T], 1)
+    sums = np.stack(
+        [np.bincount(groups, weights=column, minlength=count) for column in values.T], 1)
     return sums / np.maximum(sizes, 1.0)[:, None]
 
 
@@ -67,7 +68,8 @@ def fit_clustered(
 
     # A_g = (I - Xg M Xg')^{-1/2} through its rank-k part, batched over clusters
     z = x @ np.linalg.cholesky(bread + 1e-12 * np.eye(k))           # H_gg = Zg Zg'
-    eigenvalues, vectors = np.linalg.eigh(_grouped_sum(z[:, :, None] * z[:, None, :], cluster, count))
+    blocks = _grouped_sum(z[:, :, None] * z[:, None, :], cluster, count)
+    eigenvalues, vectors = np.linalg.eigh(blocks)
     eigenvalues = np.clip(eigenvalues, 0.0, 1.0 - 1e-6)
     safe = np.where(eigenvalues > 1e-12, eigenvalues, 1.0)
     factor = np.where(eigenvalues > 1e-12, (1.0 / np.sqrt(1.0 - eigenvalues) - 1.0) / safe, 0.5)
@@ -79,7 +81,8 @@ def fit_clustered(
     # Bell–McCaffrey: df of sum_g (q_g'e)^2 under a homoskedastic working model, Omega = Q'(I-H)Q
     diagonal = np.bincount(cluster, weights=adjusted**2, minlength=count)
     if absorb_intercepts:
-        diagonal = diagonal - np.bincount(cluster, weights=adjusted, minlength=count) ** 2 / sizes.clip(1)
+        totals = np.bincount(cluster, weights=adjusted, minlength=count)
+        diagonal = diagonal - totals**2 / sizes.clip(1)
     u = _grouped_sum(x * adjusted[:, None], cluster, count)
     omega = np.diag(diagonal) - u @ bread @ u.T
     return _fit(coefficients, residuals, float(np.sum(scores**2)), omega,

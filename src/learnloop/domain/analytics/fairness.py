@@ -54,7 +54,7 @@ class StageAudit:
 class FairnessAudit:
     stages: tuple[StageAudit, ...]
     minimum_group_size: int
-    findings: tuple[str, ...]        # plain-words lines: each flag with its counts, each suppression
+    findings: tuple[str, ...]        # plain words: each flag with its counts, each suppression
 
     @property
     def flagged(self) -> tuple[tuple[StageAudit, GroupRate], ...]:
@@ -168,7 +168,8 @@ def _stage(attribute, stage, labels, eligible, selected, *, minimum_group_size, 
     for index in np.flatnonzero(shown):
         ratio = float(rates[index] / best) if best > 0 else math.nan
         below = bool(math.isfinite(ratio) and ratio < threshold)
-        p_value = _two_proportion_p(hits[index], counts[index], hits[best_index], counts[best_index])
+        p_value = _two_proportion_p(hits[index], counts[index], hits[best_index],
+                                    counts[best_index])
         rows.append(GroupRate(group=str(names[index]), eligible=int(counts[index]),
                               selected=int(hits[index]), rate=float(rates[index]), ratio=ratio,
                               below_four_fifths=below, p_value=p_value,
@@ -179,7 +180,8 @@ def _stage(attribute, stage, labels, eligible, selected, *, minimum_group_size, 
 
 
 def _findings(audit: StageAudit, previous, minimum_group_size, threshold) -> list[str]:
-    of = f" (of those {previous})" if previous and audit.stage in STAGES and previous in STAGES else ""
+    chained = previous and audit.stage in STAGES and previous in STAGES
+    of = f" (of those {previous})" if chained else ""
     best = next((g for g in audit.groups if g.group == audit.reference_group), None)
     lines = []
     for group in audit.flagged:

@@ -1,7 +1,7 @@
-"""The effect of an intervention on its KPI against the randomised hold-out, with an honest interval.
+"""The effect of an intervention on its KPI against the randomised hold-out, with honest intervals.
 
-Person-level difference in differences with each person's pre-period mean as covariate (ANCOVA),
-team intercepts, CR2 cluster-robust errors by team with Bell–McCaffrey df, and a plain-words verdict.
+Person-level difference in differences with the pre-period mean as covariate (ANCOVA), CR2 errors
+clustered as the hold-out was drawn, Bell–McCaffrey df, and a verdict in plain words.
 """
 
 from __future__ import annotations
@@ -179,18 +179,28 @@ def _slow_drift(person, week, value, cluster, before) -> tuple[float, float, flo
         if pairs.sum() >= 30:
             counts.append(float(pairs.sum()))
             lags.append(lag)
-            halves.append(0.5 * float(np.mean((residual[ahead:][pairs] - residual[:-ahead][pairs]) ** 2)))
+            steps = residual[ahead:][pairs] - residual[:-ahead][pairs]
+            halves.append(0.5 * float(np.mean(steps**2)))
     if len(lags) < 3:
         return math.nan, 0.0, 0.0
     lags_array, variogram = np.array(lags, dtype=float), np.array(halves)
-    weight = np.sqrt(np.array(counts))          # lags with more pairs are measured better
-    best = (math.inf, float(variogram.mean()), 0.0, 0.0)
-    for persistence in np.linspace(0.0, 0.95, 20):
-        design = np.column_stack([np.ones(len(lags_array)), -(persistence**lags_array)])
-        (total, drift), *_ = np.linalg.lstsq(design * weight[:, None], variogram * weight, rcond=None)
-        error = float(np.sum(((design @ np.array([total, drift]) - variogram) * weight) ** 2))
-        if drift >= 0 and drift <= total and error < best[0]:
-            best = (error, float(total), float(drift), float(persistence))
+    weight = np.array(counts)                  # lags with more pairs are measured better
+    # V(h) = total - drift phi^h: weighted least squares in (total, drift) for a grid of phi
+    grid = np.linspace(0.0, 0.95, 20)[:, None]
+    decay = grid**lags_array[None, :]                                 # (grid, lags)
+    w_sum, w_v = weight.sum(), (weight * variogram).sum()
+    w_d, w_dd, w_dv = decay @ weight, (decay**2) @ weight, decay @ (weight * variogram)
+    determinant = w_sum * w_dd - w_d**2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = (w_dd * w_v - w_d * w_dv) / determinant
+        drift = (w_d * w_v - w_sum * w_dv) / determinant
+    fitted = total[:, None] - drift[:, None] * decay
+    error = ((fitted - variogram[None, :]) ** 2) @ weight
+    allowed = np.isfinite(error) & (drift >= 0) & (drift <= total)
+    if not allowed.any():
+        return float(np.average(variogram, weights=weight)), 0.0, 0.0
+    best_at = int(np.flatnonzero(allowed)[np.argmin(error[allowed])])
+    best = (0.0, float(total[best_at]), float(drift[best_at]), float(grid[best_at, 0]))
     _, total, drift, persistence = best
     return total, drift, persistence
 
@@ -234,7 +244,8 @@ def estimate_impact(
         raise InputError(f"clustering must be one of {', '.join(CLUSTERINGS)}",
                          problems=[Problem(f"not {clustering!r}", field="clustering")])
     people = summarise_people(panel)
-    target = smallest_effect if smallest_effect is not None else SMALLEST_EFFECT_SD * people.weekly_sd
+    target = (smallest_effect if smallest_effect is not None
+              else SMALLEST_EFFECT_SD * people.weekly_sd)
     observed = people.post_weeks > 0
     treated, holdout = people.treated & observed, ~people.treated & observed
     n_treated, n_holdout = int(treated.sum()), int(holdout.sum())
@@ -367,7 +378,8 @@ def _weeks_still_needed(people, observed, residual_variance, mde, target, weeks_
     now = float(people.mean_variance(np.array([weeks_now]))[0])
     lasting = max(residual_variance - now, 0.0)
     horizon = np.arange(1, MAX_WEEKS + 1)
-    projected = mde * np.sqrt((lasting + people.mean_variance(horizon * reporting)) / (lasting + now))
+    later = people.mean_variance(horizon * reporting)
+    projected = mde * np.sqrt((lasting + later) / (lasting + now))
     reached = horizon[(projected <= target) & (horizon > weeks_after)]
     return int(reached[0] - weeks_after) if len(reached) else None
 
@@ -413,7 +425,8 @@ def _with_verdict(estimate: ImpactEstimate, panel: ImpactPanel) -> ImpactEstimat
     """The result in one sentence a manager can read, honest about uncertainty and direction."""
     scale, unit = panel.scale, _unit(panel)
     level = f"{round(estimate.confidence * 100):g}% CI"
-    value, lower, upper = (estimate.estimate * scale, estimate.lower * scale, estimate.upper * scale)
+    value, lower, upper = (estimate.estimate * scale, estimate.lower * scale,
+                           estimate.upper * scale)
     verb = "rose" if value >= 0 else "fell"
     if value < 0:
         value, lower, upper = -value, -upper, -lower
@@ -426,9 +439,9 @@ def _with_verdict(estimate: ImpactEstimate, panel: ImpactPanel) -> ImpactEstimat
     elif estimate.improved is False:
         text = f"{sentence}: a change for the worse ({good} is better)."
     elif estimate.enough_data:
-        text = (f"No clear effect: {sentence}. An effect of {_number(estimate.smallest_effect * scale)}"
-                f"{unit} would most likely have shown (smallest detectable effect "
-                f"{_number(estimate.mde * scale)}{unit}).")
+        text = (f"No clear effect: {sentence}. An effect of "
+                f"{_number(estimate.smallest_effect * scale)}{unit} would most likely have "
+                f"shown (smallest detectable effect {_number(estimate.mde * scale)}{unit}).")
     else:
         wait = (f"about {estimate.weeks_needed} more weeks are needed" if estimate.weeks_needed
                 else "more weeks alone will not be enough; a larger population is needed")

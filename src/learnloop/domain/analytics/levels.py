@@ -41,7 +41,8 @@ def proportion(count: int, total: int, *, confidence: float = 0.95) -> Proportio
     z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
     rate = count / total
     centre = (rate + z * z / (2 * total)) / (1 + z * z / total)
-    half = z * math.sqrt(rate * (1 - rate) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    spread = math.sqrt(rate * (1 - rate) / total + z * z / (4 * total * total))
+    half = z * spread / (1 + z * z / total)
     return Proportion(count, total, rate, max(0.0, centre - half), min(1.0, centre + half))
 
 
@@ -51,7 +52,8 @@ def _mean_interval(values: np.ndarray, confidence: float) -> tuple[float, float,
     mean = float(values.mean())
     if len(values) < 2:
         return mean, math.nan, math.nan
-    half = t_quantile(1 - (1 - confidence) / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+    critical = t_quantile(1 - (1 - confidence) / 2, len(values) - 1)
+    half = critical * values.std(ddof=1) / math.sqrt(len(values))
     return mean, mean - half, mean + half
 
 
@@ -84,7 +86,8 @@ def reaction(
     outside = values[(values < low) | (values > high)]
     if len(outside):
         raise InputError(f"ratings must lie on the {low}-{high} scale",
-                         problems=[Problem(f"{len(outside)} rating(s) outside it, e.g. {outside[0]:g}")])
+                         problems=[Problem(f"{len(outside)} rating(s) outside it, "
+                                           f"e.g. {outside[0]:g}")])
     mean, lower, upper = _mean_interval(values, confidence)
     points = np.arange(low, high + 1)
     counts = np.bincount(np.rint(values).astype(int) - low, minlength=len(points))
@@ -142,7 +145,7 @@ class BeforeAfter:
     treated_after: float
     holdout_before: float
     holdout_after: float
-    weekly: tuple[tuple[int, float, float], ...]     # (week, treated mean, hold-out mean) for charts
+    weekly: tuple[tuple[int, float, float], ...]     # (week, treated, hold-out) for charts
 
 
 def before_after(panel: ImpactPanel) -> BeforeAfter:
@@ -173,4 +176,5 @@ def behaviour_change(
     panels: Mapping[str, ImpactPanel], *, confidence: float = 0.95
 ) -> dict[str, ImpactEstimate]:
     """Level 3: each behaviour signal the need names, treated against hold-out, like the KPI."""
-    return {metric: estimate_impact(panel, confidence=confidence) for metric, panel in panels.items()}
+    return {metric: estimate_impact(panel, confidence=confidence)
+            for metric, panel in panels.items()}

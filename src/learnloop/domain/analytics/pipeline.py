@@ -87,7 +87,8 @@ def cycle_times(
     missing = [stage for stage in stages if stage not in stamps]
     if missing:
         raise InputError("every pipeline stage needs its times",
-                         problems=[Problem(f"no times for {stage}", field=stage) for stage in missing])
+                         problems=[Problem(f"no times for {stage}", field=stage)
+                                   for stage in missing])
     steps = list(zip(stages[:-1], stages[1:], strict=True)) + [(stages[0], stages[-1])]
     results = []
     for start, end in steps:
@@ -122,7 +123,8 @@ def hours_saved(
     unknown = sorted(set(counts) - set(manual_hours))
     if unknown:
         raise InputError("a task has no manual baseline in hours",
-                         problems=[Problem(f"no baseline for {task}", field=task) for task in unknown])
+                         problems=[Problem(f"no baseline for {task}", field=task)
+                                   for task in unknown])
     spent_hours = spent_hours or {}
     rows = []
     for task in sorted(counts):

@@ -47,7 +47,8 @@ def kaplan_meier(durations: np.ndarray, done: np.ndarray, *, confidence: float =
     remaining = np.cumprod(1.0 - events / at_risk)
     # Greenwood variance; the median's interval is every time whose curve is not far from 1/2
     with np.errstate(divide="ignore", invalid="ignore"):
-        greenwood = np.cumsum(np.where(at_risk > events, events / (at_risk * (at_risk - events)), np.inf))
+        steps = np.where(at_risk > events, events / (at_risk * (at_risk - events)), np.inf)
+        greenwood = np.cumsum(steps)
         se = np.where(remaining > 0, remaining * np.sqrt(greenwood), 0.0)
     z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
     median = _first(times, remaining <= 0.5)
