@@ -183,3 +183,28 @@ def test_hours_saved_against_the_manual_baseline() -> None:
     assert result.manual == 152.0 and result.spent == 10.0 and result.total == 142.0
     with pytest.raises(InputError, match="baseline"):
         hours_saved({"report": 1}, manual_hours={})
+
+
+def test_no_effect_in_a_large_population_is_said_plainly_not_as_missing_data() -> None:
+    panel, truth = _org(0.0, teams=(8, 8), team_size=(60, 60))
+    result = estimate_impact(panel)
+    assert result.lower <= truth <= result.upper
+    assert result.enough_data and result.improved is None and result.weeks_needed == 0
+    assert result.mde <= result.smallest_effect
+    assert result.verdict.startswith("No clear effect: first-contact resolution ")
+
+
+def test_people_and_teams_may_be_named_by_their_keys() -> None:
+    panel, _ = _org(0.6, team_size=(40, 80))
+    named = replace(panel, person=np.array([f"person-{p}" for p in panel.person], dtype=object),
+                    cluster=np.array([f"team-{t}" for t in panel.cluster], dtype=object))
+    assert estimate_impact(named).estimate == pytest.approx(estimate_impact(panel).estimate)
+
+
+def test_whole_teams_held_out_are_compared_team_against_team() -> None:
+    panel, truth = _org(0.6, whole_teams=True, teams=(12, 12), team_size=(40, 60))
+    result = estimate_impact(panel)
+    assert "whole teams held out" in result.method and result.n_clusters == 12
+    assert result.lower <= truth <= result.upper
+    with pytest.raises(InputError):
+        estimate_impact(panel, clustering="department")

@@ -144,7 +144,7 @@ def summarise_people(panel: ImpactPanel) -> PersonSummary:
     spread = (value - period_mean) ** 2
     periods = np.count_nonzero(pre_weeks) + np.count_nonzero(post_weeks)
     within = float(spread.sum() / max(len(value) - periods, 1))
-    weekly_sd = _weekly_sd(value[before], cluster_rows[before])
+    weekly_sd = _weekly_sd(value[before], cluster_rows[before], week[before])
     weekly, drift, persistence = _slow_drift(person, week, value, cluster_rows, before)
     within = weekly if math.isfinite(weekly) else within
     return PersonSummary(
@@ -205,14 +205,17 @@ def _slow_drift(person, week, value, cluster, before) -> tuple[float, float, flo
     return total, drift, persistence
 
 
-def _weekly_sd(value: np.ndarray, cluster: np.ndarray) -> float:
-    """SD of person-week values around their team's mean (the unit effects are measured in)."""
+def _weekly_sd(value: np.ndarray, cluster: np.ndarray, week: np.ndarray) -> float:
+    """SD of person-week values around their team's mean that week: the unit effects are
+    measured in ("0.2 person-weekly SD"), free of team levels, shared shocks and seasons."""
     if len(value) < 3:
         return math.nan
-    count = int(cluster.max()) + 1
-    sizes = np.bincount(cluster, minlength=count)
-    means = np.bincount(cluster, weights=value, minlength=count) / np.maximum(sizes, 1)
-    return float(np.sqrt(np.sum((value - means[cluster]) ** 2) / max(len(value) - count, 1)))
+    _, cell = np.unique(cluster * (int(week.max() - week.min()) + 1) + (week - week.min()),
+                        return_inverse=True)
+    sizes = np.bincount(cell)
+    means = np.bincount(cell, weights=value) / sizes
+    spread = np.sum((value - means[cell]) ** 2)
+    return float(np.sqrt(spread / max(len(value) - len(sizes), 1)))
 
 
 def estimate_impact(
