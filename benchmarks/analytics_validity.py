@@ -4,7 +4,9 @@ Over --organisations simulated organisations per setting (default 2,000; seeds 0
 every estimator): ours (ANCOVA, team intercepts, CR2 by person, Bell–McCaffrey df), ours
 clustered by team, the corrected reference (change-score DiD, CR2 by team) and the plain
 reference (DiD with a percentile cluster bootstrap). Interval widths are in person-weekly SDs.
-Then the time per estimate at 5,000 people x 26 weeks.
+Then how well "not enough data yet" projects the weeks still needed (organisations followed
+for 30 weeks after the start, judged at week 4), and the time per estimate at 5,000 people x 26
+weeks.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import argparse
 import functools
 import time
+from dataclasses import replace
+
+import numpy as np
 
 from learnloop.domain.analytics import estimate_impact
 from learnloop.simulation.impact import ImpactSimulationSettings, score_validity, simulate_impact
@@ -52,6 +57,7 @@ def main() -> None:
                   f"{effect.rejection:9.3f} {effect.mean_width:6.3f} "
                   f"{1000 * effect.seconds_per_estimate:6.1f}", flush=True)
 
+    projection(min(n, 500))
     big = simulate_impact(1, ImpactSimulationSettings(
         effect_sd=0.2, teams=(250, 250), team_size=(20, 20), weeks_before=13, weeks_after=13))
     print(f"\n== time per estimate: {big.people} people x 26 weeks "
@@ -64,6 +70,41 @@ def main() -> None:
         seconds = (time.perf_counter() - started) / args.repeats
         print(f"{name:46} {seconds:7.3f} s  estimate {result.estimate:.4f} "
               f"[{result.lower:.4f}, {result.upper:.4f}] truth {big.true_effect:.4f}")
+
+
+def _first_weeks(panel, weeks: int):
+    keep = panel.week < weeks
+    return replace(panel, person=panel.person[keep], cluster=panel.cluster[keep],
+                   treated=panel.treated[keep], week=panel.week[keep], value=panel.value[keep])
+
+
+def projection(organisations: int, *, at: int = 4, follow: int = 30) -> None:
+    """Judge at week `at`; follow each organisation to the week it was told, or to `follow`."""
+    settings = ImpactSimulationSettings(team_size=(20, 50), weeks_after=follow)
+    told, ratios, reached, hopeless, hopeless_reached, enough = [], [], 0, 0, 0, 0
+    for seed in range(organisations):
+        panel = simulate_impact(seed, settings).panel
+        early = estimate_impact(_first_weeks(panel, at))
+        if early.enough_data:
+            enough += 1
+        elif early.weeks_needed is None:
+            hopeless += 1
+            last = estimate_impact(_first_weeks(panel, follow))
+            hopeless_reached += last.mde <= last.smallest_effect
+        elif at + early.weeks_needed <= follow:
+            later = estimate_impact(_first_weeks(panel, at + early.weeks_needed))
+            told.append(early.weeks_needed)
+            ratios.append(later.mde / later.smallest_effect)
+            reached += later.mde <= later.smallest_effect
+    print(f"\n== weeks still needed, judged at week {at} ({organisations} organisations of 4-8 "
+          f"teams of 20-50, followed {follow} weeks): {enough} had enough data;")
+    if told:
+        print(f"   {len(told)} told a number of weeks (median {np.median(told):.0f}): at that week "
+              f"the MDE / smallest effect has median {np.median(ratios):.2f} "
+              f"(reached by {reached / len(told):.0%})")
+    if hopeless:
+        print(f"   {hopeless} told more weeks alone are unlikely to do: "
+              f"{hopeless_reached / hopeless:.0%} reached it by week {follow} anyway")
 
 
 if __name__ == "__main__":

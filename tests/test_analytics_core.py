@@ -71,13 +71,21 @@ def test_a_small_population_says_not_enough_data_yet_with_the_weeks_still_needed
     assert f"{result.mde * 100:.1f} points" in result.verdict
 
 
-def test_weeks_still_needed_shrink_as_weeks_pass() -> None:
-    settings = dict(teams=(6, 6), team_size=(40, 40))
-    early = estimate_impact(_org(0.0, weeks_after=2, **settings)[0])
-    later = estimate_impact(_org(0.0, weeks_after=4, **settings)[0])
+def _first_weeks(panel: ImpactPanel, weeks: int) -> ImpactPanel:
+    keep = np.asarray(panel.week) < weeks
+    return replace(panel, person=panel.person[keep], cluster=panel.cluster[keep],
+                   treated=panel.treated[keep], week=panel.week[keep], value=panel.value[keep])
+
+
+def test_weeks_still_needed_shrink_as_weeks_pass_and_are_about_right() -> None:
+    panel, _ = _org(0.0, teams=(6, 6), team_size=(40, 40), weeks_after=30,
+                    trajectory_share=0.05)
+    early, later = (estimate_impact(_first_weeks(panel, weeks)) for weeks in (2, 4))
+    assert not early.enough_data and not later.enough_data
     assert early.weeks_needed is not None and later.weeks_needed is not None
-    assert later.mde < early.mde
-    assert later.weeks_needed < early.weeks_needed
+    assert later.mde < early.mde and later.weeks_needed < early.weeks_needed
+    then = estimate_impact(_first_weeks(panel, 4 + later.weeks_needed))
+    assert then.mde == pytest.approx(then.smallest_effect, rel=0.15)
 
 
 def test_before_the_start_the_verdict_plans_the_weeks_needed() -> None:

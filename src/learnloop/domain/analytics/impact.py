@@ -169,25 +169,26 @@ def _slow_drift(person, week, value, cluster, before) -> tuple[float, float, flo
                         return_inverse=True)
     sums = np.bincount(cell, weights=value)
     sizes = np.bincount(cell)
-    residual = value - (sums / sizes)[cell] * 1.0
-    order = np.lexsort((week, person))
-    person, week, residual = person[order], week[order], residual[order]
+    residual = value - (sums / sizes)[cell]
+    # a person x week grid, so pairs h weeks apart count even with missing weeks between them
+    _, row = np.unique(person, return_inverse=True)
+    grid = np.full((int(row.max()) + 1, int(week.max() - week.min()) + 1), np.nan)
+    grid[row, week - week.min()] = residual
     lags, halves, counts = [], [], []
-    for lag in range(1, 9):
-        ahead = min(lag, len(person) - 1)
-        pairs = (person[ahead:] == person[:-ahead]) & (week[ahead:] - week[:-ahead] == lag)
-        if pairs.sum() >= 30:
-            counts.append(float(pairs.sum()))
+    for lag in range(1, min(9, grid.shape[1])):
+        steps = grid[:, lag:] - grid[:, :-lag]
+        steps = steps[np.isfinite(steps)]
+        if len(steps) >= 30:
+            counts.append(float(len(steps)))
             lags.append(lag)
-            steps = residual[ahead:][pairs] - residual[:-ahead][pairs]
             halves.append(0.5 * float(np.mean(steps**2)))
     if len(lags) < 3:
         return math.nan, 0.0, 0.0
     lags_array, variogram = np.array(lags, dtype=float), np.array(halves)
     weight = np.array(counts)                  # lags with more pairs are measured better
     # V(h) = total - drift phi^h: weighted least squares in (total, drift) for a grid of phi
-    grid = np.linspace(0.0, 0.95, 20)[:, None]
-    decay = grid**lags_array[None, :]                                 # (grid, lags)
+    persistences = np.linspace(0.0, 0.95, 20)[:, None]
+    decay = persistences**lags_array[None, :]                         # (persistences, lags)
     w_sum, w_v = weight.sum(), (weight * variogram).sum()
     w_d, w_dd, w_dv = decay @ weight, (decay**2) @ weight, decay @ (weight * variogram)
     determinant = w_sum * w_dd - w_d**2
@@ -200,7 +201,7 @@ def _slow_drift(person, week, value, cluster, before) -> tuple[float, float, flo
     if not allowed.any():
         return float(np.average(variogram, weights=weight)), 0.0, 0.0
     best_at = int(np.flatnonzero(allowed)[np.argmin(error[allowed])])
-    best = (0.0, float(total[best_at]), float(drift[best_at]), float(grid[best_at, 0]))
+    best = (0.0, float(total[best_at]), float(drift[best_at]), float(persistences[best_at, 0]))
     _, total, drift, persistence = best
     return total, drift, persistence
 
@@ -370,21 +371,55 @@ def _fit(people: PersonSummary, observed: np.ndarray, clustering: str):
 
 
 def _weeks_still_needed(people, observed, residual_variance, mde, target, weeks_after):
-    """Project the MDE forward: person means average out weekly noise (and, more slowly, drift),
-    not lasting differences; the weeks still needed are the first where it reaches the target."""
+    """Project the MDE forward; the weeks still needed are the first where it reaches the target.
+
+    Under the variance model fitted before the start (lasting person levels, slow AR(1) drift,
+    weekly noise), a longer after-period averages out noise, but drifts further from what the
+    before-mean predicts; the ANCOVA residual follows both. What the model does not explain is
+    kept constant.
+    """
     if not (math.isfinite(target) and target > 0 and math.isfinite(mde)):
         return None
     if mde <= target:
         return 0
     weeks_now = float(np.mean(people.post_weeks[observed]))
     reporting = weeks_now / max(weeks_after, 1)          # share of weeks people actually report
-    now = float(people.mean_variance(np.array([weeks_now]))[0])
-    lasting = max(residual_variance - now, 0.0)
     horizon = np.arange(1, MAX_WEEKS + 1)
-    later = people.mean_variance(horizon * reporting)
-    projected = mde * np.sqrt((lasting + later) / (lasting + now))
+    curve = _residual_curve(people, observed, np.concatenate([[weeks_now], horizon * reporting]))
+    now, later = curve[0], curve[1:]
+    unexplained = max(residual_variance - now, 0.0)
+    projected = mde * np.sqrt((unexplained + later) / (unexplained + now))
     reached = horizon[(projected <= target) & (horizon > weeks_after)]
     return int(reached[0] - weeks_after) if len(reached) else None
+
+
+def _residual_curve(people: PersonSummary, observed: np.ndarray, weeks: np.ndarray) -> np.ndarray:
+    """Model variance of a person's after-mean over `weeks` weeks not predicted by the before-mean.
+
+    var(after) - cov(after, before)^2 / var(before), with a lasting level (its variance measured
+    from the before-means within teams), AR(1) drift and noise (`PersonSummary.mean_variance`).
+    """
+    has = observed & np.isfinite(people.pre_mean) & (people.pre_weeks > 0)
+    if has.sum() < 3:
+        return people.mean_variance(weeks)
+    before_weeks = float(np.mean(people.pre_weeks[has]))
+    count = int(people.cluster.max()) + 1
+    cluster, before = people.cluster[has], people.pre_mean[has]
+    sizes = np.bincount(cluster, minlength=count)
+    centred = before - (np.bincount(cluster, weights=before, minlength=count)
+                        / np.maximum(sizes, 1))[cluster]
+    spread = float(np.sum(centred**2) / max(len(before) - np.count_nonzero(sizes), 1))
+    before_variance = float(people.mean_variance(np.array([before_weeks]))[0])
+    lasting = max(spread - before_variance, 0.0)
+    weeks = np.maximum(weeks, 1.0)
+    phi, drift = people.persistence, people.drift_variance
+    shared = np.zeros(len(weeks))
+    if phi > 0 and drift > 0:
+        # mean over before-weeks i and after-weeks j of drift * phi^(lag), lags 1 .. apart
+        shared = (drift * phi * (1 - phi**before_weeks) * (1 - phi**weeks)
+                  / ((1 - phi) ** 2 * before_weeks * weeks))
+    after = lasting + people.mean_variance(weeks)
+    return after - (lasting + shared) ** 2 / (lasting + before_variance)
 
 
 def _too_early(people: PersonSummary, panel: ImpactPanel, base: dict,
@@ -447,7 +482,7 @@ def _with_verdict(estimate: ImpactEstimate, panel: ImpactPanel) -> ImpactEstimat
                 f"shown (smallest detectable effect {_number(estimate.mde * scale)}{unit}).")
     else:
         wait = (f"about {estimate.weeks_needed} more weeks are needed" if estimate.weeks_needed
-                else "more weeks alone will not be enough; a larger population is needed")
+                else "more weeks alone are unlikely to be enough; a larger population would be")
         text = (f"Not enough data yet: {sentence}. The smallest effect these data can detect is "
                 f"{_number(estimate.mde * scale)}{unit}; to detect "
                 f"{_number(estimate.smallest_effect * scale)}{unit}, {wait}.")
