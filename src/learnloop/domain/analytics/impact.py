@@ -100,7 +100,7 @@ class PersonSummary:
     pre_weeks: np.ndarray
     post_mean: np.ndarray
     post_weeks: np.ndarray
-    within_variance: float      # pooled person-weekly variance around each person's own mean
+    within_variance: float      # a person's weekly variance around their own level (noise + drift)
     weekly_sd: float            # person-weekly SD within teams, before the start
     persistence: float = 0.0    # week-to-week persistence (AR(1)) of a person's slow drift
     drift_variance: float = 0.0 # the part of within_variance that drifts slowly, not noise
@@ -298,6 +298,9 @@ class _Design:
     def missing(self, clustering: str) -> tuple[str, ...]:
         """What stops an estimate, in words; empty when an estimate can be made."""
         if self.mixed == 0:
+            if self.holdout_teams == 0 or self.treated_teams == 0:
+                return ("no " + ("hold-out" if self.holdout_teams == 0 else "treated")
+                        + " people have data after the start",)
             gaps = []
             if self.treated_teams < 2:
                 gaps.append("fewer than 2 treated teams have data after the start")
@@ -336,10 +339,6 @@ def _design(people: PersonSummary, observed: np.ndarray) -> _Design:
         mixed_treated=int(treated[mixed].sum()), mixed_holdout=int((total - treated)[mixed].sum()))
 
 
-def _clusters_with_both_arms(people: PersonSummary, observed: np.ndarray) -> int:
-    return _design(people, observed).mixed
-
-
 def _fit(people: PersonSummary, observed: np.ndarray, clustering: str):
     """ANCOVA on people with post data: the pre mean, imputed by the team's where missing.
 
@@ -361,7 +360,7 @@ def _fit(people: PersonSummary, observed: np.ndarray, clustering: str):
         if not has_pre.all():
             columns.append((~has_pre).astype(float))
     x, y = np.column_stack(columns), people.post_mean[observed]
-    within = _clusters_with_both_arms(people, observed) > 0
+    within = _design(people, observed).mixed > 0
     if within and clustering == "team":
         return fit_clustered(y, x, cluster, absorb_intercepts=True), len(columns) - 1, METHOD_TEAM
     if within:
