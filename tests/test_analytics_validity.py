@@ -8,8 +8,9 @@ enforced here, with the Monte Carlo error of each measured share (binomial SE at
 - 95% intervals cover the truth 93-97% of the time (600 organisations: SE 0.9 points);
 - the false-positive rate at zero effect is at most 5% (1,500 organisations: SE 0.56 points);
 - power at 0.2 person-weekly SD after 12 weeks, in 4-8 teams of 40-80 people (where the corrected
-  reference DiD reaches about 0.64), is at least 0.70 (400 organisations: SE 1.8 points).
-benchmarks/analytics_validity.py measures the same over thousands of organisations per setting.
+  reference, DiD with CR2 by team, reaches 0.61), is at least 0.70 (400 organisations: SE 1.8
+  points; 0.85 measured over 2,000).
+benchmarks/analytics_validity.py measures the same over 2,000 organisations per setting.
 """
 
 from __future__ import annotations
