@@ -8,6 +8,7 @@ and a hold-out drawn at random within each team.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -144,8 +145,6 @@ def score_validity(
     settings: ImpactSimulationSettings | None = None,
 ) -> ValidityScore:
     """Run an estimator on `organisations` seeded organisations sharing one true effect."""
-    import time
-
     base = replace(settings or ImpactSimulationSettings(), effect_sd=effect_sd)
     covered = rejected = 0
     widths, errors = [], []
