@@ -40,10 +40,9 @@ def _lines(text: str) -> list[str]:
     for raw in text.splitlines():
         line = raw.strip()
         starts_item = bool(re.match(r"^([-*+•]|\d+[.)]|\|)\s*", line))
-        if not line or starts_item:
-            if paragraph:
-                lines.append(" ".join(paragraph))
-                paragraph = []
+        if (not line or starts_item) and paragraph:
+            lines.append(" ".join(paragraph))
+            paragraph = []
         if line:
             paragraph.append(line)
             if line.startswith("|"):
