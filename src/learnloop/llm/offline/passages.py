@@ -16,7 +16,7 @@ from learnloop.domain.content.sentences import split_sentences, words
 __all__ = ["Passage", "clean", "passages"]
 
 # "**DK:** Nine times out of ten" — a transcript's speaker label (bold, or a few capitals)
-_SPEAKER = re.compile(r"^\s*(?:\*\*[^*:]{1,40}:\*\*|__[^_:]{1,40}:__|[A-Z]{1,4}:)\s+")
+_SPEAKER = re.compile(r"^\s*[A-Z]{1,4}:\s+")  # read after emphasis is gone
 _MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
@@ -50,9 +50,9 @@ class Passage:
 def clean(text: str) -> str:
     """A source sentence without list marks, speaker labels, link targets or emphasis."""
     text = _MARKER.sub("", text, count=1)
-    text = _SPEAKER.sub("", text, count=1)
     text = _LINK.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
+    text = _SPEAKER.sub("", text, count=1)
     return " ".join(text.split())
 
 
@@ -76,7 +76,7 @@ def passages(chunks: tuple[Chunk, ...] | list[Chunk]) -> list[Passage]:
 
 
 def _rows(chunk: Chunk, *, start: int) -> list[Passage]:
-    """A table row as "First cell: header two value; header three value." with the row quoted."""
+    """A table row as "First cell — header two: value; header three: value." quoting the row."""
     lines = [line for line in chunk.text.splitlines() if line.startswith("|")]
     cells = [[clean(cell) for cell in line.strip().strip("|").split("|")] for line in lines]
     if len(cells) < 3 or not set("".join(lines[1])) <= set("|-: "):
@@ -86,11 +86,12 @@ def _rows(chunk: Chunk, *, start: int) -> list[Passage]:
     for line, row in zip(lines[2:], cells[2:], strict=True):
         if len(row) != len(header) or not row[0] or _ADDRESSED_TO_AI.search(line):
             continue
-        values = [f"{name} {value}" if name else value
+        values = [f"{name}: {value}" if name else value
                   for name, value in zip(header[1:], row[1:], strict=True) if value]
         if not values:
             continue
-        text = f"{row[0]}: {'; '.join(values)}."
+        text = f"{row[0]} — {'; '.join(values)}"
+        text = text if text[-1] in ".!?" else f"{text}."
         rows.append(Passage(text=text, quote=line.strip(), chunk=chunk, order=start + len(rows),
                             item=False, numbered=False, row=True))
     return rows

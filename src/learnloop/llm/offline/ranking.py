@@ -67,12 +67,16 @@ def select(items: list[Passage], scores: np.ndarray, *, count: int,
            similarity: np.ndarray | None = None, per_heading: int = 2,
            redundancy: float = 0.5) -> list[int]:
     """Indices of the best `count` passages, skipping near-repeats and crowded sections."""
+    if not items:
+        return []
     matrix = similarity_matrix(items) if similarity is None else similarity
     chosen: list[int] = []
     per: Counter[str] = Counter()
+    # a transcript has one heading: spread the choice over its passages instead
+    by_heading = len({item.chunk.heading for item in items}) >= 4
     for index in np.argsort(-scores, kind="stable"):
         index = int(index)
-        heading = items[index].chunk.heading
+        heading = items[index].chunk.heading if by_heading else items[index].chunk.id
         if per[heading] >= per_heading:
             continue
         if any(matrix[index, other] > redundancy for other in chosen):

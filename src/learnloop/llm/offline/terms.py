@@ -41,6 +41,10 @@ def terms_of(item: Passage) -> list[Term]:
             found.append(Term(value, f"quantity:{_unit(value)}"))
     for match in _BOLD.finditer(item.quote):
         value = match.group(1).strip()
+        # a bolded clause or date is no term: "If it becomes an excursion", "5 May 2025"
+        if (len(value.split()) > 4 or any(char.isdigit() for char in value)
+                or value.split()[0].lower() in STOPWORDS):
+            continue
         if value in text and not any(value in term.text or term.text in value for term in found):
             found.append(Term(value, "bold"))
     for match in _NAME.finditer(text):
