@@ -16,15 +16,17 @@ from learnloop.llm.offline.passages import Passage
 
 __all__ = ["RULE_WORDS", "STOPWORDS", "rank", "select", "similarity_matrix"]
 
-STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be
+_STOPWORD_TEXT = """a about above after again against all also am an and any are as at be
 because been before being below between both but by can could did do does doing down during each
 few for from further had has have having he her here hers him his how i if in into is it its
 itself just me more most my no nor not of off on once only or other our ours out over own same she
 should so some such than that the their theirs them then there these they this those through to
 too under until up very was we were what when where which while who whom why will with would you
-your yours one two three yes ok okay well so really thing things lot get got""".split())
-RULE_WORDS = frozenset("""must never always only may not cannot required requires within up
-limit limits approve approval apply applies deadline before after unless except if when""".split())
+your yours one two three yes ok okay well so really thing things lot get got"""
+_RULE_TEXT = """must never always only may not cannot required requires within up limit limits
+approve approval apply applies deadline before after unless except if when"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+RULE_WORDS = frozenset(_RULE_TEXT.split())
 _CHATTER = re.compile(r"^(thank|thanks|yes|no|okay|ok|right|so|well|and|but|good|great|exactly)"
                       r"\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")

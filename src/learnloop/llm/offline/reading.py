@@ -53,7 +53,7 @@ def manager_brief(source: Material) -> ManagerBriefBody:
     headings = list(dict.fromkeys(source.items[index].chunk.heading
                                   for index in changed + look_for
                                   if source.items[index].chunk.heading))
-    questions = [f"Which of these changes will your team meet first, and in what kind of case?",
+    questions = ["Which of these changes will your team meet first, and in what kind of case?",
                  "Where does the team's current practice differ from what the source asks?"]
     questions += [f"How would you know from real cases that the team handles “{heading}” well?"
                   for heading in headings[:2]]

@@ -32,8 +32,8 @@ def role_play(source: Material) -> RolePlayBody:
     return RolePlayBody(
         title=f"Role-play: {topic}",
         situation=(f"A {counterpart} contacts you with a question on “{topic}”. They want a "
-                   f"clear answer now. Use what “{source.title}” says; the facts below are the ones "
-                   "this conversation turns on."),
+                   f"clear answer now. Use what “{source.title}” says; the facts below are "
+                   "the ones this conversation turns on."),
         counterpart_brief=(f"You play the {counterpart}. Open with your problem in your own "
                            "words, ask what happens next and push back once if the answer is "
                            "vague. Accept an answer that is specific and follows the source; "
