@@ -53,12 +53,13 @@ class OfflineEngine:
                 "(--engine openai or --engine anthropic) for translations")
         source = self._material(request)
         if not source.items:
-            raise InputError([Problem(f"the source “{request.source_title}” has no sentences "
-                                      "to write from", field="source")])
+            message = f"the source “{request.source_title}” has no sentences to write from"
+            raise InputError(message, [Problem(message, field="source")])
         try:
             body = _WRITERS[kind](source)
         except ValueError as error:
-            raise InputError([Problem(f"{kind}: {error}", field="source")]) from error
+            message = f"{kind}: {error}"
+            raise InputError(message, [Problem(message, field="source")]) from error
         return GenerationResult(
             body=body,
             provenance=Provenance(engine=self.name, model=self.model,

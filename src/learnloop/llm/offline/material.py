@@ -44,8 +44,12 @@ def material(*, title: str, chunks: tuple[Chunk, ...], need: NeedBrief | None) -
     focus = frozenset()
     if need is not None:
         text = " ".join(filter(None, [need.title, need.skill_key, need.kpi_metric, need.reason]))
-        focus = frozenset(word for word in words(re.sub(r"[_.:-]", " ", text))
-                          if word not in STOPWORDS and len(word) > 2)
+        wanted = {word for word in words(re.sub(r"[_.:-]", " ", text))
+                  if word not in STOPWORDS and len(word) > 2}
+        # a word most sentences share ("credit" in a credit policy) steers nothing
+        spread = {word: sum(word in item.words for item in items) for word in wanted}
+        focus = frozenset(word for word, count in spread.items()
+                          if 0 < count <= max(3, len(items) // 4))
     return Material(title=title, items=items, scores=rank(items, focus=focus,
                                                           similarity=similarity),
                     similarity=similarity, need=need)

@@ -36,11 +36,23 @@ class Passage:
     order: int  # reading order across the source
     item: bool  # a list item
     numbered: bool  # an item of a numbered list
-    row: bool = False  # a table row made into a sentence
+    header: str | None = None  # a table row's header line, which names its cells
+
+    @property
+    def row(self) -> bool:
+        """A table row made into a sentence."""
+        return self.header is not None
 
     @property
     def citation(self) -> Citation:
         return Citation(chunk_id=self.chunk.id, quote=self.quote)
+
+    @property
+    def citations(self) -> list[Citation]:
+        """The sentence's quote; a table row's also the header line its cells are named by."""
+        if self.header is None:
+            return [self.citation]
+        return [Citation(chunk_id=self.chunk.id, quote=self.header), self.citation]
 
     @property
     def words(self) -> list[str]:
@@ -93,5 +105,5 @@ def _rows(chunk: Chunk, *, start: int) -> list[Passage]:
         text = f"{row[0]} — {'; '.join(values)}"
         text = text if text[-1] in ".!?" else f"{text}."
         rows.append(Passage(text=text, quote=line.strip(), chunk=chunk, order=start + len(rows),
-                            item=False, numbered=False, row=True))
+                            item=False, numbered=False, header=lines[0].strip()))
     return rows

@@ -73,7 +73,7 @@ def _whole_items(source: Material, indices: list[int]) -> list[Statement]:
             steps.append(Statement(text=clean(line),
                                    citations=[Citation(chunk_id=item.chunk.id, quote=line)]))
         else:
-            steps.append(Statement(text=item.text, citations=[item.citation]))
+            steps.append(Statement(text=item.text, citations=item.citations))
     return steps
 
 
@@ -95,5 +95,5 @@ def _instructions(source: Material) -> list[int]:
 
 
 def _statements(source: Material, indices: list[int]) -> list[Statement]:
-    return [Statement(text=source.items[index].text, citations=[source.items[index].citation])
+    return [Statement(text=source.items[index].text, citations=source.items[index].citations)
             for index in indices]

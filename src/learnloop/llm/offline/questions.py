@@ -64,7 +64,7 @@ def flashcards(source: Material) -> FlashcardsBody:
             continue
         used.append((index, term.text))
         cards.append(Flashcard(front=_blanked(item.text, term), back=term.text,
-                               citations=[item.citation]))
+                               citations=item.citations))
         if len(cards) == _CARDS:
             break
     if not cards:

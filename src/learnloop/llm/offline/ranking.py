@@ -111,7 +111,7 @@ def _bonus(item: Passage, *, focus: frozenset[str]) -> float:
     score += 0.1 * min(sum(word in RULE_WORDS for word in words), 3)
     if focus:
         overlap = len(focus.intersection(words))
-        score += 0.3 * math.log1p(overlap)
+        score += 0.6 * math.log1p(overlap)
     if item.row:
         score -= 0.2  # a table row reads less well than a sentence
     return score

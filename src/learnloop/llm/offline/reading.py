@@ -77,5 +77,5 @@ def _top(source: Material, pool: list[int], *, count: int) -> list[int]:
 
 
 def _statements(source: Material, indices: list[int]) -> list[Statement]:
-    return [Statement(text=source.items[index].text, citations=[source.items[index].citation])
+    return [Statement(text=source.items[index].text, citations=source.items[index].citations)
             for index in indices]

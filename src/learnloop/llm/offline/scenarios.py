@@ -41,13 +41,13 @@ def role_play(source: Material) -> RolePlayBody:
         learner_goal=(f"Resolve the {counterpart}'s question in one conversation: apply the "
                       "rules below, say exactly what happens next, and stay within what the "
                       "source allows."),
-        facts=[Statement(text=source.items[index].text, citations=[source.items[index].citation])
+        facts=[Statement(text=source.items[index].text, citations=source.items[index].citations)
                for index in sorted(facts, key=lambda i: source.items[i].order)],
         rubric=[RubricCriterion(
             criterion=source.items[index].text,
             points=3 if re.search(r"\b(must|never|always|do not|only)\b",
                                   source.items[index].text, re.IGNORECASE) else 2,
-            citations=[source.items[index].citation]) for index in rubric])
+            citations=source.items[index].citations) for index in rubric])
 
 
 def _counterpart(source: Material) -> str:
