@@ -13,7 +13,7 @@ from sqlalchemy import select
 from cli_support import learnloop, succeeded
 from content_support import DEMO_SOURCES, OFFLINE_KINDS, TEXTS
 from import_support import import_into
-from learnloop.domain.content.components import claims, body_model
+from learnloop.domain.content.components import body_model, claims
 from learnloop.domain.needs import NeedNature, draft_need
 from learnloop.errors import NotFoundError
 from learnloop.generation import generate_pack
