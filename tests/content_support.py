@@ -49,3 +49,21 @@ def copied_from(claim: str, quote: str) -> bool:
 
 def _rendered(quote: str) -> str:
     return re.sub(r"^\s*\d+[.)]\s+", "", quote)  # a list item's number is not a claim
+
+
+def add_sample_pack(workspace) -> int:  # noqa: ANN001 - a learnloop Workspace
+    """The policy demo source imported into the workspace's organisation and one offline pack
+    made from it; returns the pack's id (for route tables that need one)."""
+    from learnloop.domain.sources import SourceDocument, SourceKind
+    from learnloop.generation import generate_pack
+    from learnloop.store.imports.sources import write_sources
+
+    key = "refunds-and-credits-policy"
+    document = SourceDocument(key=key, title="Refunds and Service Credits Policy",
+                              kind=SourceKind.POLICY, format="md",
+                              text=(TEXTS / f"{key}.md").read_text(encoding="utf-8"))
+    with workspace.session() as session:
+        org = workspace.organisation(session).id
+        write_sources(session, organisation_id=org, documents=[(document, f"{key}.md")])
+        return generate_pack(session, organisation_id=org, source=key,
+                             engine=OfflineEngine(), actor="test").pack.id

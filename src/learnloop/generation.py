@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from learnloop.domain.content.components import ComponentKind
-from learnloop.domain.content.modality import choose_modality
+from learnloop.domain.content.modality import ModalityChoice, choose_modality, override_modality
 from learnloop.domain.content.packs import Pack, SourceChunks
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need
@@ -23,7 +23,8 @@ from learnloop.store import content as content_store
 from learnloop.store.event_log import EventLog
 from learnloop.store.needs import need as stored_need
 
-__all__ = ["ENGINES", "GeneratedPack", "content_engine", "generate_pack", "pack_kinds"]
+__all__ = ["ENGINES", "GeneratedPack", "content_engine", "generate_pack", "override_pack_modality",
+           "pack_kinds"]
 
 ENGINES = ("offline", "openai", "anthropic")
 Progress = Callable[[str, int, int], None]  # (kind, done, total)
@@ -110,6 +111,21 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
                  "skipped": skipped, "modality": modality.as_dict()["mix"]}))
     return GeneratedPack(pack=content_store.pack(session, organisation_id=organisation_id,
                                                  pack_id=pack_id), skipped=skipped)
+
+
+def override_pack_modality(session: Session, *, organisation_id: int, pack_id: int,
+                           mix: list[str], reason: str, actor: str) -> Pack:
+    """L&D's own modality mix for a pack, kept beside the proposal's reasons."""
+    current = content_store.pack(session, organisation_id=organisation_id, pack_id=pack_id)
+    chosen = override_modality(ModalityChoice.from_dict(current.modality), mix=mix, by=actor,
+                               reason=reason)
+    content_store.set_pack_modality(session, organisation_id=organisation_id, pack_id=pack_id,
+                                    modality=chosen.as_dict())
+    EventLog(session, organisation_id).append(Event(
+        kind="content.modality_overridden", actor=actor, subject_type="content_pack",
+        subject_id=str(pack_id), payload={"pack_id": pack_id, "mix": list(mix),
+                                          "reason": reason}))
+    return content_store.pack(session, organisation_id=organisation_id, pack_id=pack_id)
 
 
 def _brief(need: Need) -> NeedBrief:
