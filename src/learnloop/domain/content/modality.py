@@ -91,7 +91,7 @@ def override_modality(choice: ModalityChoice, *, mix: list[str], by: str,
     if not mix:
         problems.append(Problem("give at least one modality", field="mix"))
     if problems:
-        raise InputError(problems)
+        raise InputError("; ".join(problem.message for problem in problems), problems)
     return ModalityChoice(mix=tuple(dict.fromkeys(Modality(item) for item in mix)),
                           reasons=(*choice.reasons, f"overridden by {by}: {reason}".rstrip(": ")),
                           overridden=True, overridden_by=by)
