@@ -12,8 +12,8 @@ from learnloop.domain.access import AccessRole
 from learnloop.errors import InputError, Problem
 
 __all__ = [
-    "ADMITTED_SCOPES", "CONTENT_WRITE", "DEFAULT_SCOPES", "EVERY_IMPORT", "IMPORT_KIND", "LOOP_RUN", "PEOPLE_ERASE",
-    "SIGNALS_WRITE",
+    "ADMITTED_SCOPES", "CONTENT_WRITE", "DEFAULT_SCOPES", "EVERY_IMPORT", "IMPORT_KIND",
+    "LOOP_RUN", "PEOPLE_ERASE", "SIGNALS_WRITE",
     "TOKENS_WRITE", "format_scopes", "grants", "import_scope", "parse_scopes", "scope_note",
     "token_scopes",
 ]
