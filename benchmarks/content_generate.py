@@ -40,7 +40,7 @@ def long_document(pages: int) -> str:
     part = 0
     while sum(len(text.split()) for text in parts) < pages * WORDS_PER_PAGE:
         for text in sources:
-            shifted = re.sub(r"\b(\d+)\b", lambda m: str(int(m.group(1)) + part), text)
+            shifted = re.sub(r"\b(\d+)\b", lambda m, shift=part: str(int(m.group(1)) + shift), text)
             parts.append(re.sub(r"^(#+ )", rf"\1Part {part + 1}: ", shifted, flags=re.M))
         part += 1
     return "\n\n".join(parts)
