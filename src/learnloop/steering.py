@@ -8,6 +8,7 @@ it takes the caller's transaction and never commits.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from learnloop.domain.events import Event, utcnow
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
@@ -21,12 +22,14 @@ from learnloop.store.event_log import EventLog
 from learnloop.store.needs import need, needs, save_needs, set_status
 from learnloop.store.objectives import set_objective_priority
 
-__all__ = ["change_need_status", "change_priority", "priority_history", "rerank"]
+__all__ = ["change_need_status", "change_priority", "history_json", "parse_status",
+           "priority_history", "priority_json", "rerank"]
 
 _REASON_LIMIT = 2000
 
 
-def _status(value: str) -> NeedStatus:
+def parse_status(value: str) -> NeedStatus:
+    """A status as typed; an InputError listing the statuses otherwise."""
     try:
         return NeedStatus(value)
     except ValueError:
@@ -38,7 +41,7 @@ def _status(value: str) -> NeedStatus:
 def change_need_status(session: Session, *, organisation_id: int, need_id: int, status: str,
                        reason: str, actor: str, now: datetime | None = None) -> Need:
     """Move one need (a dismissal needs a reason); records `need.status_changed`."""
-    wanted = _status(status)
+    wanted = parse_status(status)
     if len(reason) > _REASON_LIMIT:
         raise InputError("reason too long", [Problem(
             f"at most {_REASON_LIMIT} characters", field="reason")])
@@ -114,3 +117,20 @@ def priority_history(session: Session, *, organisation_id: int,
         return list(reversed(log.about("objective", objective_key,
                                        kinds=[NeedEvent.PRIORITY_CHANGED])))[:limit]
     return log.recent(limit=limit, kinds=[NeedEvent.PRIORITY_CHANGED])
+
+
+def priority_json(objective: Objective) -> dict[str, Any]:
+    """An objective as the priorities list shows it (CLI `--json` and the API)."""
+    return {"objective": objective.key, "title": objective.title,
+            "priority": objective.priority, "weight": objective.weight,
+            "reason": objective.reason, "owner": objective.owner,
+            "skills": list(objective.skill_keys), "teams": list(objective.team_keys),
+            "kpis": [kpi.metric for kpi in objective.kpis]}
+
+
+def history_json(event: Event) -> dict[str, Any]:
+    """One priority edit: who, when, which objective, the old and the new values."""
+    return {"event": event.id, "at": event.occurred_at.isoformat() if event.occurred_at else None,
+            "actor": event.actor, "objective": event.payload.get("objective"),
+            "title": event.payload.get("title"), "old": event.payload.get("old", {}),
+            "new": event.payload.get("new", {})}
