@@ -20,9 +20,11 @@ from learnloop.store import tables
 
 __all__ = [
     "chunk_changes",
+    "current_sources",
     "component_versions",
     "library",
     "pack",
+    "packed_needs",
     "packs",
     "save_chunks",
     "save_component",
@@ -190,6 +192,26 @@ def component_versions(session: Session, *, organisation_id: int, key: str) -> l
         select(component, document.key).join(document, document.id == component.document_id)
         .where(component.organisation_id == organisation_id, component.key == key)
         .order_by(component.version)).all()]
+
+
+def current_sources(session: Session, *, organisation_id: int) -> dict[str, tuple[int, str]]:
+    """Each source's key → (current version, its title and text), what needs are matched to."""
+    doc, version = tables.SourceDocument, tables.SourceVersion
+    return {row.key: (row.current_version, f"{row.title}\n{row.text}") for row in session.execute(
+        select(doc.key, doc.title, doc.current_version, version.text)
+        .join(version, (version.document_id == doc.id)
+              & (version.version == doc.current_version))
+        .where(doc.organisation_id == organisation_id))}
+
+
+def packed_needs(session: Session, *, organisation_id: int) -> set[tuple[int, str, int]]:
+    """(need id, source key, source version) of every pack made for a need."""
+    pack_table, doc = tables.ContentPack, tables.SourceDocument
+    return {(row.need_id, row.key, row.source_version) for row in session.execute(
+        select(pack_table.need_id, doc.key, pack_table.source_version)
+        .join(doc, doc.id == pack_table.document_id)
+        .where(pack_table.organisation_id == organisation_id,
+               pack_table.need_id.is_not(None)))}
 
 
 def _document(session: Session, *, organisation_id: int, source: str) -> tables.SourceDocument:
