@@ -26,7 +26,8 @@ _PHONE = re.compile(
     r"|0\d{1,4}[ .-]\d{3,4}[ .-]?\d{3,4}"
     r")(?![\w-])"
 )
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# a word, with inner apostrophes and hyphens (O'Neill, Anne-Marie) but not a possessive 's
+_WORD = re.compile(r"[^\W\d_]+(?:(?:-|['’](?![sS]\b))[^\W\d_]+)*")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _PLACEHOLDER = re.compile(r"\[(PERSON|EMAIL|PHONE|ID)_(\d+)\]")
 _LONGEST_NAME = 5  # words; longer "names" are not looked for
