@@ -12,6 +12,7 @@ from the request's schema); without one the server answers 500.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,8 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
 __all__ = [
-    "Answer", "ModelServer", "Recorded", "Stall", "Status", "prompt_of", "schema_of",
-    "system_of",
+    "Answer", "ModelServer", "Recorded", "Stall", "Status", "grounded_answer", "material_of",
+    "prompt_of", "schema_of", "system_of",
 ]
 
 
@@ -207,3 +208,82 @@ class ModelServer:
                     pass  # the client gave up (a timeout test)
 
         return Handler
+
+
+def material_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The JSON material a request carries between its <source_data> delimiters."""
+    prompt = prompt_of(body)
+    inside = prompt.split("<source_data>", 1)[1].rsplit("</source_data>", 1)[0]
+    return json.loads(inside)
+
+
+def _kind(body: dict[str, Any]) -> str:
+    properties = schema_of(body)["properties"]
+    if "texts" in properties:
+        return "translation"
+    kind = properties["kind"]
+    return kind.get("const") or kind.get("default") or kind["enum"][0]
+
+
+def _sentences(material: dict[str, Any]) -> list[tuple[str, str]]:
+    """(chunk id, sentence) pairs of the material, longest sentences of each chunk first."""
+    found = []
+    for chunk in material["chunks"]:
+        parts = [part.strip(" -*|#") for part in re.split(r"(?<=[.!?])\s+|\n+", chunk["text"])]
+        found.extend((chunk["id"], part) for part in parts if len(part.split()) >= 6)
+    return found or [(chunk["id"], chunk["text"]) for chunk in material["chunks"]]
+
+
+def grounded_answer(body: dict[str, Any]) -> Answer:
+    """A model that does its job: a valid answer of the requested kind built from the source's
+    own sentences, each citing the chunk it comes from (a responder for ModelServer)."""
+    material = material_of(body)
+    kind = _kind(body)
+    if kind == "translation":
+        language = material["target_language"]
+        return Answer({"title": f"[{language}] {material['title']}", "texts": [
+            {"index": text["index"], "text": f"[{language}] {text['text']}"}
+            for text in material["texts"]]})
+    pairs = _sentences(material)
+
+    def statement(i: int) -> dict[str, Any]:
+        chunk_id, sentence = pairs[i % len(pairs)]
+        return {"text": sentence, "citations": [{"chunk_id": chunk_id, "quote": sentence}]}
+
+    title = f"{material['source_title']}: {kind.replace('_', ' ')}"
+    statements = [statement(i) for i in range(min(5, len(pairs)))]
+    if kind in ("summary", "key_points"):
+        field = "sentences" if kind == "summary" else "points"
+        return Answer({"kind": kind, "title": title, field: statements})
+    if kind == "job_aid":
+        return Answer({"kind": kind, "title": title, "format": "checklist", "steps": statements})
+    if kind == "knowledge_check":
+        questions = []
+        for i in range(min(4, len(pairs))):
+            chunk_id, sentence = pairs[i]
+            options = ["As the source says", "The opposite", "Never", "Only on Fridays"]
+            answer = i % 4
+            options[0], options[answer] = options[answer], options[0]
+            questions.append({"stem": f"What does the policy say here: {sentence[:80]}?",
+                              "options": options, "answer": answer, "rationale": sentence,
+                              "citation": {"chunk_id": chunk_id, "quote": sentence}})
+        return Answer({"kind": kind, "title": title, "questions": questions})
+    if kind == "flashcards":
+        cards = []
+        for i in range(min(6, len(pairs))):
+            chunk_id, sentence = pairs[i]
+            term = max(sentence.split(), key=len).strip(".,;:()")
+            cards.append({"front": sentence.replace(term, "_____", 1), "back": term,
+                          "citations": [{"chunk_id": chunk_id, "quote": sentence}]})
+        return Answer({"kind": kind, "title": title, "cards": cards})
+    if kind == "role_play":
+        rubric = [{"criterion": s["text"], "points": 2, "citations": s["citations"]}
+                  for s in statements[:3]]
+        return Answer({"kind": kind, "title": title, "situation": "A customer calls.",
+                       "counterpart_brief": "An upset customer.", "learner_goal": "Apply it.",
+                       "facts": statements[:3], "rubric": rubric})
+    if kind == "manager_brief":
+        return Answer({"kind": kind, "title": title, "what_changed": statements[:2],
+                       "what_to_look_for": statements[2:4] or statements[:1],
+                       "discussion_questions": ["What gets in the way?"]})
+    raise ValueError(f"no grounded answer for {kind}")

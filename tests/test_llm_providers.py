@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 from learnloop.errors import ProviderError
 from learnloop.llm.anthropic import AnthropicModel
 from learnloop.llm.cache import AnswerCache
-from learnloop.llm.chat import Prices, Usage
-from learnloop.llm.http_chat import HttpChatModel, json_schema_of
+from learnloop.llm.chat import Prices, Usage, json_schema_of
+from learnloop.llm.http_chat import HttpChatModel
 from learnloop.llm.openai_compatible import OpenAICompatibleModel
 from learnloop.llm.redaction import Directory, Redactor
 from learnloop.llm.retry import RetryPolicy
@@ -152,7 +152,7 @@ def test_identical_requests_are_answered_from_the_cache(kind: str, tmp_path: Pat
         again = ask(model)
         other = ask(model, prompt="Write another guide.")
     assert len(server.requests) == 2  # the repeat never reached the server
-    assert (again.cached, again.attempts, again.usage) == (True, 0, Usage())
+    assert (again.cached, again.attempts, again.usage) == (True, 0, Usage(cached=True))
     assert again.value == first.value and not other.cached
     # an expired answer is not used
     stale = AnswerCache(tmp_path / "llm-cache.sqlite3", max_age_days=0)

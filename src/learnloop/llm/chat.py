@@ -4,29 +4,18 @@ tokens it cost. Providers (openai_compatible, anthropic) implement `ChatModel` o
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["ChatModel", "ChatResult", "Prices", "Usage"]
+from learnloop.llm.engine import Usage  # one Usage: a pack sums what its engines report
+
+__all__ = ["ChatModel", "ChatResult", "Prices", "Usage", "json_schema_of"]
 
 T = TypeVar("T", bound=BaseModel)
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """Tokens one or more model calls used and what they cost; a cached answer costs nothing."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(input_tokens=self.input_tokens + other.input_tokens,
-                     output_tokens=self.output_tokens + other.output_tokens,
-                     cost_usd=self.cost_usd + other.cost_usd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +53,23 @@ class ChatModel(Protocol):
 
     def complete_json(self, *, system: str, prompt: str, schema: type[T],
                       purpose: str) -> ChatResult[T]: ...
+
+
+def json_schema_of(schema: type[BaseModel]) -> dict[str, Any]:
+    """The schema's JSON Schema with every $ref written out in place: some servers (llama.cpp
+    grammars, older vLLM) do not follow references. Component models are not recursive."""
+    document = schema.model_json_schema()
+    definitions = document.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                name = node["$ref"].rsplit("/", 1)[-1]
+                resolved = inline(copy.deepcopy(definitions[name]))
+                return {**resolved, **{k: inline(v) for k, v in node.items() if k != "$ref"}}
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return inline(document)

@@ -4,7 +4,6 @@ JSON validation with Pydantic and token accounting. A provider says only how to 
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import time
@@ -18,11 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from learnloop.errors import ProviderError
 from learnloop.llm.cache import AnswerCache, request_key
-from learnloop.llm.chat import ChatResult, Prices, Usage
+from learnloop.llm.chat import ChatResult, Prices, Usage, json_schema_of
 from learnloop.llm.redaction import Redacted, Redactor, restore
 from learnloop.llm.retry import RETRYABLE_STATUS, RetryPolicy, retry_after_seconds
 
-__all__ = ["HttpChatModel", "Reply", "json_schema_of"]
+__all__ = ["HttpChatModel", "Reply"]
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -42,26 +41,6 @@ class Reply:
 
 class InvalidAnswer(Exception):
     """The model answered, but not with JSON that fits the schema."""
-
-
-def json_schema_of(schema: type[BaseModel]) -> dict[str, Any]:
-    """The schema's JSON Schema with every $ref written out in place: some servers (llama.cpp
-    grammars, older vLLM) do not follow references. Component models are not recursive."""
-    document = schema.model_json_schema()
-    definitions = document.pop("$defs", {})
-
-    def inline(node: Any) -> Any:
-        if isinstance(node, dict):
-            if "$ref" in node:
-                name = node["$ref"].rsplit("/", 1)[-1]
-                resolved = inline(copy.deepcopy(definitions[name]))
-                return {**resolved, **{k: inline(v) for k, v in node.items() if k != "$ref"}}
-            return {key: inline(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [inline(item) for item in node]
-        return node
-
-    return inline(document)
 
 
 def _parse(answer: str | dict[str, Any] | None, schema: type[T]) -> T:
@@ -151,7 +130,8 @@ class HttpChatModel(ABC):
             model, answer = hit
             value = self._restored(answer, redacted, schema)
             log.info("%s: %s answer from the cache", purpose, self.provider)
-            return ChatResult(value=value, usage=Usage(), model=model, cached=True, attempts=0)
+            return ChatResult(value=value, usage=Usage(cached=True), model=model, cached=True,
+                              attempts=0)
 
         messages: list[dict[str, Any]] = [{"role": "user", "content": redacted.text}]
         usage = Usage()
