@@ -94,6 +94,7 @@ class HttpChatModel(ABC):
         self.redactor = redactor  # None: nothing is redacted (LEARNLOOP_LLM_REDACTION=false)
         self.cache = cache
         self._sleep = sleep
+        self._client: httpx.Client | None = None  # one per model: its pool and TLS setup reused
 
     # -- what a provider says -------------------------------------------------------------
     @abstractmethod
@@ -172,11 +173,12 @@ class HttpChatModel(ABC):
         no retry can mend (a bad key, an unknown model) raises ProviderError at once."""
         body = self._body(system=system, messages=messages, schema_name=schema.__name__,
                           json_schema=json_schema)
-        timeout = httpx.Timeout(self.timeout_seconds, connect=min(self.timeout_seconds, 10.0))
+        if self._client is None:
+            self._client = httpx.Client(timeout=httpx.Timeout(
+                self.timeout_seconds, connect=min(self.timeout_seconds, 10.0)))
         try:
-            with httpx.Client(timeout=timeout) as client:
-                response = client.post(self._url(), params=self._params(),
-                                       headers=self._headers(), json=body)
+            response = self._client.post(self._url(), params=self._params(),
+                                         headers=self._headers(), json=body)
         except httpx.TimeoutException:
             return None, f"no answer within {self.timeout_seconds:g} s", None
         except httpx.TransportError as error:
@@ -207,3 +209,9 @@ class HttpChatModel(ABC):
     @property
     def api_key(self) -> str | None:
         return self._api_key
+
+    def close(self) -> None:
+        """Closes the connection pool; the model opens a new one if asked again."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None

@@ -71,6 +71,7 @@ class Redactor:
         self._names = {_name_key(_WORD.findall(name)) for name in directory.names} - {""}
         self._longest = min(_LONGEST_NAME, max(
             (name.count(" ") + 1 for name in self._names), default=0))
+        self._first_words = {name.split(" ", 1)[0] for name in self._names}
         # keys that look like words ("ops") would hide ordinary text; ids carry a digit or a dot
         self._keys = {key for key in directory.keys if re.search(r"[\d._]", key)}
 
@@ -111,6 +112,8 @@ class Redactor:
         # a walk over words, not one regex of every name: a 20,000-person directory stays fast
         words = list(_WORD.finditer(text))
         for i in range(len(words)):
+            if words[i].group().casefold() not in self._first_words:
+                continue  # most words start no name: one set look-up each
             for n in range(min(self._longest, len(words) - i), 0, -1):
                 run = words[i:i + n]
                 if any(text[a.end():b.start()].strip() for a, b in zip(run, run[1:], strict=False)):
