@@ -67,7 +67,8 @@ def main() -> None:
     started = time.perf_counter()
     redactor.redact(prompt)
     took = time.perf_counter() - started
-    print(f"redaction: {len(text.split()):,} words ({args.pages} pages), {len(chunks)} chunks, "
+    words = len(text.split())
+    print(f"redaction: {words:,} words (~{words / WORDS_PER_PAGE:.0f} pages), {len(chunks)} chunks, "
           f"{args.people:,} people: directory {built * 1000:.0f} ms, text {took * 1000:.0f} ms")
 
     kinds = [kind for kind in ComponentKind if kind is not ComponentKind.TRANSLATION]
