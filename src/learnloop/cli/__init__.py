@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from learnloop.cli.backup import backup, restore
+from learnloop.cli.content import generate, pack_app
 from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
 from learnloop.cli.imports import import_app
@@ -44,3 +45,5 @@ app.command("backup")(backup)
 app.command("restore")(restore)
 app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
+app.command("generate")(generate)
+app.add_typer(pack_app, name="pack")
