@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from import_support import import_into
 from learnloop.config import Settings
 from learnloop.domain.content.chunks import chunk_source
 from learnloop.domain.content.components import (
@@ -20,17 +21,20 @@ from learnloop.domain.content.components import (
     TranslationBody,
 )
 from learnloop.errors import ConfigError, InputError, ProviderError
+from learnloop.generation import generate_pack
 from learnloop.llm.anthropic import AnthropicModel
 from learnloop.llm.chat import json_schema_of
 from learnloop.llm.chat_engine import ChatEngine
 from learnloop.llm.citations import locate
 from learnloop.llm.engine import GenerationRequest, NeedBrief
 from learnloop.llm.http_chat import HttpChatModel
+from learnloop.llm.offline import OfflineEngine
 from learnloop.llm.openai_compatible import OpenAICompatibleModel
 from learnloop.llm.prompts import PROMPT_VERSION, system_prompt
 from learnloop.llm.providers import engine_from_settings
 from learnloop.llm.redaction import Directory, Redactor
 from learnloop.llm.retry import RetryPolicy
+from learnloop.workspace import Workspace
 from llm_servers import (
     Answer,
     ModelServer,
@@ -241,6 +245,37 @@ def test_engine_from_settings_builds_the_configured_provider(tmp_path: Path) -> 
     assert first.usage.cost_usd > 0 and again.usage.cached and again.usage.cost_usd == 0
     assert len(server.requests) == 1 and (tmp_path / "llm-cache.sqlite3").exists()
     assert first.body == again.body
+
+
+def test_the_offline_engine_is_the_default_and_needs_no_settings(tmp_path: Path) -> None:
+    engine = engine_from_settings(Settings(home=tmp_path))
+    assert isinstance(engine, OfflineEngine)
+    assert isinstance(engine_from_settings(Settings(home=tmp_path, llm_engine="openai"),
+                                           engine="offline"), OfflineEngine)
+    with pytest.raises(ProviderError, match="cannot translate"):
+        engine.generate(request(ComponentKind.TRANSLATION, target_language="de"))
+
+
+def test_a_pack_through_the_chat_engine_records_provider_tokens_and_cost(
+        sqlite_workspace: Workspace, tmp_path: Path) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "refunds-policy.md").write_text(POLICY)
+    import_into(sqlite_workspace, kind="sources", path=folder)
+    with ModelServer("openai", responder=grounded_answer) as server:
+        settings = Settings(home=tmp_path, llm_engine="openai", llm_base_url=server.url,
+                            llm_model="gpt-test", llm_prices={"gpt-test": (1.0, 4.0)})
+        with sqlite_workspace.session() as session:
+            org = sqlite_workspace.organisation(session, None).id
+            made = generate_pack(session, organisation_id=org, source="refunds-policy",
+                                 engine=engine_from_settings(settings), actor="test")
+    pack = made.pack
+    assert (pack.engine, pack.model) == ("openai", "gpt-test")
+    assert {c.engine for c in pack.components} == {"openai"}
+    assert len(pack.components) == len(ComponentKind) - 1  # translation needs a language
+    assert pack.input_tokens == sum(c.input_tokens for c in pack.components) > 0
+    assert pack.cost_usd == pytest.approx(sum(c.cost_usd for c in pack.components))
+    assert pack.cost_usd > 0
 
 
 def test_engine_from_settings_explains_what_is_missing(tmp_path: Path) -> None:

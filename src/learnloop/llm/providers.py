@@ -12,6 +12,7 @@ from learnloop.llm.chat import ChatModel, Prices
 from learnloop.llm.chat_engine import ChatEngine
 from learnloop.llm.engine import ContentEngine
 from learnloop.llm.http_chat import HttpChatModel
+from learnloop.llm.offline import OfflineEngine
 from learnloop.llm.openai_compatible import OPENAI_BASE_URL, OpenAICompatibleModel
 from learnloop.llm.redaction import Directory, Redactor
 from learnloop.llm.retry import RetryPolicy
@@ -30,8 +31,6 @@ def engine_from_settings(settings: Settings, *, engine: str | None = None,
     emails and phone numbers are redacted, not names or employee keys."""
     chosen = engine or settings.llm_engine
     if chosen == "offline":
-        from learnloop.llm.offline import OfflineEngine
-
         return OfflineEngine()
     return ChatEngine(chat_model_from_settings(settings, engine=chosen, directory=directory))
 
