@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
+from learnloop.config import load_settings
 from learnloop.errors import ProviderError
 from learnloop.llm.anthropic import AnthropicModel
 from learnloop.llm.cache import AnswerCache
@@ -207,3 +208,17 @@ def test_anthropic_is_asked_for_its_version_and_a_forced_tool() -> None:
     recorded = server.requests[0]
     assert recorded.headers["anthropic-version"] == "2023-06-01"
     assert recorded.body["tool_choice"] == {"type": "tool", "name": "record_answer"}
+
+
+def test_the_api_key_is_never_printed_and_prices_read_from_json(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEARNLOOP_LLM_API_KEY", "sk-do-not-print")
+    monkeypatch.setenv("LEARNLOOP_LLM_BASE_URL", "https://user:hunter2@llm.internal/v1")
+    monkeypatch.setenv("LEARNLOOP_LLM_PRICES", '{"gpt-4o-mini": [0.15, 0.6]}')
+    settings = load_settings()
+    described = str(settings.described())
+    assert "sk-do-not-print" not in described and "hunter2" not in described
+    assert settings.llm_prices == {"gpt-4o-mini": (0.15, 0.6)}
+    assert Prices(settings.llm_prices).cost("gpt-4o-mini", input_tokens=1_000_000,
+                                            output_tokens=500_000) == pytest.approx(0.45)
+    assert settings.llm_redaction is True and settings.llm_engine == "offline"
