@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from learnloop.config import mask_url
 from learnloop.errors import ProviderError
 from learnloop.llm.cache import AnswerCache, request_key
 from learnloop.llm.chat import ChatResult, Prices, Usage, json_schema_of
@@ -164,8 +165,8 @@ class HttpChatModel(ABC):
             if reply is None and attempt <= self.retry.retries:
                 self._sleep(self.retry.wait(attempt - 1, retry_after=retry_after))
         raise ProviderError(
-            f"the {self.provider} model {self.model!r} at {self.base_url} gave no valid {purpose} "
-            f"after {self.retry.retries + 1} attempts: {problem}")
+            f"the {self.provider} model {self.model!r} at {mask_url(self.base_url)} gave no valid "
+            f"{purpose} after {self.retry.retries + 1} attempts: {problem}")
 
     def _call(self, system: str, messages: list[dict[str, Any]], schema: type[BaseModel],
               json_schema: dict[str, Any]) -> tuple[Reply | None, str, float | None]:
@@ -189,7 +190,7 @@ class HttpChatModel(ABC):
                     retry_after_seconds(response.headers.get("retry-after")))
         if response.status_code >= 400:
             raise ProviderError(
-                f"the {self.provider} server at {self.base_url} refused the request "
+                f"the {self.provider} server at {mask_url(self.base_url)} refused the request "
                 f"({response.status_code}): {_server_message(response)}")
         try:
             return self._read(response.json()), "", None
