@@ -6,6 +6,7 @@ redacted and restored, and a hostile source that changes neither the prompt nor 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -300,3 +301,32 @@ def test_redaction_can_be_turned_off(tmp_path: Path) -> None:
                 request(ComponentKind.SUMMARY, chunks=chunks))
         sent[redaction] = prompt_of(server.requests[0].body)
     assert "Priya Shah" not in sent[True] and "Priya Shah" in sent[False]
+
+
+def test_a_source_past_the_budget_sends_the_chunks_nearest_the_need() -> None:
+    budget = 3_000
+    with ModelServer("openai", responder=grounded_answer) as server:
+        engine = ChatEngine(OpenAICompatibleModel(base_url=server.url, model="m"),
+                            max_source_chars=budget)
+        engine.generate(request(ComponentKind.SUMMARY))
+    sent = material_of(server.requests[0].body)["chunks"]
+    assert sum(len(chunk["text"]) for chunk in sent) <= budget < sum(len(c.text) for c in CHUNKS)
+    positions = [next(c.position for c in CHUNKS if c.id == chunk["id"]) for chunk in sent]
+    assert positions == sorted(positions)  # reading order kept
+    assert positions != list(range(len(positions)))  # chosen, not the document's first pages
+    assert any(chunk["heading"].startswith("5.1 Standard limits") for chunk in sent)
+    prefix, used = [], 0  # what cutting the document at the budget would have sent
+    for chunk in CHUNKS:
+        if used + len(chunk.text) > budget:
+            break
+        prefix.append(chunk.text)
+        used += len(chunk.text)
+
+    def on_the_need(texts: list[str]) -> int:
+        return sum(bool(re.search(r"approv|limit", text, re.IGNORECASE)) for text in texts)
+
+    assert on_the_need([chunk["text"] for chunk in sent]) > on_the_need(prefix)
+    with ModelServer("openai", responder=grounded_answer) as server:
+        ChatEngine(OpenAICompatibleModel(base_url=server.url, model="m")).generate(
+            request(ComponentKind.SUMMARY))
+    assert len(material_of(server.requests[0].body)["chunks"]) == len(CHUNKS)

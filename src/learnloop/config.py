@@ -138,6 +138,11 @@ class Settings(BaseSettings):
     llm_max_output_tokens: int = Field(
         4096, ge=64, le=200_000, description="Most tokens one model answer may use."
     )
+    llm_max_source_chars: int = Field(
+        200_000, ge=1000,
+        description="Most source characters one model request carries; a longer source sends "
+                    "the chunks nearest the need.",
+    )
     llm_cache_days: int = Field(
         30, ge=0,
         description="Days an answer to an identical request is reused from the workspace cache; "
@@ -220,6 +225,7 @@ class Settings(BaseSettings):
             "LEARNLOOP_LLM_PRICES": json.dumps(
                 {model: list(price) for model, price in self.llm_prices.items()}),
             "LEARNLOOP_LLM_MAX_OUTPUT_TOKENS": str(self.llm_max_output_tokens),
+            "LEARNLOOP_LLM_MAX_SOURCE_CHARS": str(self.llm_max_source_chars),
             "LEARNLOOP_LLM_CACHE_DAYS": str(self.llm_cache_days),
         }
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from learnloop.domain.content.chunks import Chunk
 from learnloop.domain.content.components import (
     ComponentKind,
     TranslatedItem,
@@ -16,13 +17,14 @@ from learnloop.domain.content.components import (
     body_model,
     cited_chunk_ids,
 )
+from learnloop.domain.content.sentences import words
 from learnloop.errors import InputError, Problem, ProviderError
 from learnloop.llm.chat import ChatModel, json_schema_of
 from learnloop.llm.citations import ground_citations
 from learnloop.llm.engine import GenerationRequest, GenerationResult, Provenance, Usage
 from learnloop.llm.prompts import data_block, prompt_version, system_prompt
 
-__all__ = ["ChatEngine", "TranslationAnswer"]
+__all__ = ["ChatEngine", "TranslationAnswer", "within_budget"]
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +54,11 @@ class ChatEngine:
 
     kinds = tuple(ComponentKind)
 
-    def __init__(self, chat_model: ChatModel) -> None:
+    def __init__(self, chat_model: ChatModel, *, max_source_chars: int = 200_000) -> None:
         self.chat_model = chat_model
         self.name = chat_model.provider
         self.model = chat_model.model
+        self.max_source_chars = max_source_chars
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
         kind = ComponentKind(request.kind)
@@ -67,7 +70,8 @@ class ChatEngine:
         schema = body_model(kind)
         result = self.chat_model.complete_json(
             system=system_prompt(kind, json_schema=json_schema_of(schema)),
-            prompt=data_block(source_title=request.source_title, chunks=request.chunks,
+            prompt=data_block(source_title=request.source_title,
+                              chunks=within_budget(request, max_chars=self.max_source_chars),
                               need=request.need),
             schema=schema, purpose=str(kind))
         grounded = ground_citations(result.value, request.chunks)
@@ -136,6 +140,40 @@ class ChatEngine:
                                   prompt_version=prompt_version(ComponentKind.TRANSLATION),
                                   chunk_ids=tuple(cited_chunk_ids(base))),
             usage=usage)
+
+
+def within_budget(request: GenerationRequest, *, max_chars: int) -> tuple[Chunk, ...]:
+    """The chunks a model is shown: all of them when they fit `max_chars` (the model's context
+    window, LEARNLOOP_LLM_MAX_SOURCE_CHARS); else those nearest the need and the title, by the
+    share of their words they mention, kept in reading order. A server would otherwise cut the
+    prompt itself, silently, wherever its window ends."""
+    chunks = request.chunks
+    if sum(len(chunk.text) for chunk in chunks) <= max_chars:
+        return chunks
+    about = request.source_title if request.need is None else " ".join(
+        (request.need.title, request.need.reason, request.need.kpi_metric or ""))
+    focus = _stems(about)
+
+    def relevance(chunk: Chunk) -> tuple[float, int]:
+        said = _stems(f"{chunk.heading} {chunk.text}", unique=False)
+        shared = sum(stem in focus for stem in said) / max(len(said), 1)
+        return -shared, chunk.position  # ties: the earlier chunk, where documents put purpose
+
+    kept: list[Chunk] = []
+    used = 0
+    for chunk in sorted(chunks, key=relevance):
+        if used + len(chunk.text) <= max_chars:
+            kept.append(chunk)
+            used += len(chunk.text)
+    log.info("%d of %d chunks fit the model's %d-character budget", len(kept), len(chunks),
+             max_chars)
+    return tuple(sorted(kept, key=lambda chunk: chunk.position))
+
+
+def _stems(text: str, *, unique: bool = True) -> Any:
+    """Words past three letters cut to five: "approvals" meets "approved", "the" meets nothing."""
+    stems = [word[:5] for word in words(text) if len(word) > 3 and word.isalpha()]
+    return set(stems) if unique else stems
 
 
 def _translatable(node: Any) -> list[tuple[str, list[dict[str, Any]]]]:

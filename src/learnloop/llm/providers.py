@@ -32,7 +32,8 @@ def engine_from_settings(settings: Settings, *, engine: str | None = None,
     chosen = engine or settings.llm_engine
     if chosen == "offline":
         return OfflineEngine()
-    return ChatEngine(chat_model_from_settings(settings, engine=chosen, directory=directory))
+    return ChatEngine(chat_model_from_settings(settings, engine=chosen, directory=directory),
+                      max_source_chars=settings.llm_max_source_chars)
 
 
 def chat_model_from_settings(settings: Settings, *, engine: str,
