@@ -5,6 +5,7 @@ ProviderError; token costs counted; identical requests answered from the workspa
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +223,15 @@ def test_the_api_key_is_never_printed_and_prices_read_from_json(
     assert Prices(settings.llm_prices).cost("gpt-4o-mini", input_tokens=1_000_000,
                                             output_tokens=500_000) == pytest.approx(0.45)
     assert settings.llm_redaction is True and settings.llm_engine == "offline"
+
+
+@pytest.mark.parametrize("text", [
+    "```json\n" + json.dumps(GOOD) + "\n```",
+    "<think>The user wants a guide; keep it short.</think>\n" + json.dumps(GOOD),
+    "Sure! Here is the guide:\n" + json.dumps(GOOD) + "\nHope this helps.",
+])
+def test_json_is_read_from_fences_reasoning_and_chatter(text: str) -> None:
+    with ModelServer("openai", script=[Answer(text=text)]) as server:
+        model, _ = model_for("openai", server)
+        result = ask(model)
+    assert result.attempts == 1 and result.value == Guide.model_validate(GOOD)

@@ -44,17 +44,31 @@ class InvalidAnswer(Exception):
     """The model answered, but not with JSON that fits the schema."""
 
 
+def _json_in(text: str) -> Any:
+    """The JSON object in a text answer: bare, fenced (```json … ```), after a reasoning
+    model's <think> block, or amid a small model's chatter around one object."""
+    text = text.strip()
+    if text.startswith("<think>") and "</think>" in text:
+        text = text.split("</think>", 1)[1].strip()
+    if text.startswith("```"):
+        text = text.split("\n", 1)[-1].rsplit("```", 1)[0]
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        start, end = text.find("{"), text.rfind("}")
+        if 0 <= start < end:
+            try:
+                return json.loads(text[start:end + 1])
+            except json.JSONDecodeError:
+                pass
+        raise InvalidAnswer(f"the answer is not valid JSON ({error})") from None
+
+
 def _parse(answer: str | dict[str, Any] | None, schema: type[T]) -> T:
     if answer is None:
         raise InvalidAnswer("the answer was empty")
     if isinstance(answer, str):
-        text = answer.strip()
-        if text.startswith("```"):  # a fenced block: ```json ... ```
-            text = text.split("\n", 1)[-1].rsplit("```", 1)[0]
-        try:
-            answer = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InvalidAnswer(f"the answer is not valid JSON ({error})") from None
+        answer = _json_in(answer)
     try:
         return schema.model_validate(answer)
     except ValidationError as error:

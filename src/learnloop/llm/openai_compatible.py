@@ -52,6 +52,8 @@ class OpenAICompatibleModel(HttpChatModel):
         message = choice["message"]
         usage = body.get("usage") or {}
         content = message.get("content")  # None when the model refused
+        if isinstance(content, list):  # some servers answer in content parts
+            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
         return Reply(answer=content, model=str(body.get("model") or self.model),
                      input_tokens=int(usage.get("prompt_tokens") or 0),
                      output_tokens=int(usage.get("completion_tokens") or 0),
