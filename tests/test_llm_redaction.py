@@ -65,9 +65,9 @@ def test_one_word_names_are_matched_only_as_whole_words() -> None:
 
 
 def test_restore_walks_nested_answers_and_leaves_invented_placeholders() -> None:
-    answer = {"a": ["Call [PERSON_1]", {"b": "[PERSON_9] and [EMAIL_1]"}], "n": 3}
+    answer = {"a": ["Call [PERSON_1]", {"b": "[PERSON_9] and [email_1], [ PERSON 1 ]"}], "n": 3}
     assert restore(answer, {"[PERSON_1]": "Priya Shah", "[EMAIL_1]": "x@y.example"}) == {
-        "a": ["Call Priya Shah", {"b": "[PERSON_9] and x@y.example"}], "n": 3}
+        "a": ["Call Priya Shah", {"b": "[PERSON_9] and x@y.example, Priya Shah"}], "n": 3}
 
 
 def test_without_a_directory_only_patterns_are_redacted() -> None:

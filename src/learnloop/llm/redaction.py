@@ -29,7 +29,8 @@ _PHONE = re.compile(
 # a word, with inner apostrophes and hyphens (O'Neill, Anne-Marie) but not a possessive 's
 _WORD = re.compile(r"[^\W\d_]+(?:(?:-|['’](?![sS]\b))[^\W\d_]+)*")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9]")
-_PLACEHOLDER = re.compile(r"\[(PERSON|EMAIL|PHONE|ID)_(\d+)\]")
+# as a model may write a placeholder back: [PERSON_1], [person_1], [ PERSON 1 ]
+_PLACEHOLDER = re.compile(r"\[\s*(PERSON|EMAIL|PHONE|ID)[_ ](\d+)\s*\]", re.IGNORECASE)
 _LONGEST_NAME = 5  # words; longer "names" are not looked for
 
 
@@ -129,7 +130,8 @@ def restore(value: Any, originals: dict[str, str]) -> Any:
     if not originals:
         return value
     if isinstance(value, str):
-        return _PLACEHOLDER.sub(lambda m: originals.get(m.group(), m.group()), value)
+        return _PLACEHOLDER.sub(lambda m: originals.get(
+            f"[{m.group(1).upper()}_{m.group(2)}]", m.group()), value)
     if isinstance(value, list):
         return [restore(item, originals) for item in value]
     if isinstance(value, dict):
