@@ -146,3 +146,22 @@ def test_cli_refuses_an_unknown_source_or_engine_and_writes_nothing(tmp_path: Pa
     absent = learnloop("pack", "export", "99", "--json", str(tmp_path / "x.json"))
     assert absent.exit_code != 0 and "no content pack 99" in absent.output
     assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+def test_cli_generates_with_an_llm_engine_and_counts_its_tokens(
+        kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llm_servers import ModelServer, grounded_answer
+
+    succeeded("import", "sources", str(_sources(tmp_path)))
+    with ModelServer(kind, responder=grounded_answer) as server:
+        monkeypatch.setenv("LEARNLOOP_LLM_BASE_URL", server.url)
+        monkeypatch.setenv("LEARNLOOP_LLM_MODEL", "test-model")
+        monkeypatch.setenv("LEARNLOOP_LLM_PRICES", '{"test-model": [1.0, 2.0]}')
+        result = succeeded("generate", "--source", "coldchain-product-sheet", "--engine", kind,
+                           "--json")
+    summary = json.loads(result.stdout.strip().splitlines()[-1])["summary"]
+    assert summary["engine"] == kind and summary["offline"] is False
+    assert set(summary["components"]) == {str(k) for k in OFFLINE_KINDS}
+    assert summary["input_tokens"] > 0 and summary["cost_usd"] > 0
+    assert len(server.requests) == len(OFFLINE_KINDS)  # one call per component, no translation

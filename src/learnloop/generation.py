@@ -10,23 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from learnloop.config import Settings
 from learnloop.domain.content.components import ComponentKind
 from learnloop.domain.content.modality import ModalityChoice, choose_modality, override_modality
 from learnloop.domain.content.packs import Pack, SourceChunks
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need
-from learnloop.errors import ConfigError, InputError
+from learnloop.errors import InputError, Problem
 from learnloop.llm.engine import ContentEngine, GenerationRequest, NeedBrief
 from learnloop.llm.offline import OfflineEngine
+from learnloop.llm.providers import ENGINES, engine_from_settings
+from learnloop.llm.redaction import Directory
 from learnloop.store import Session
 from learnloop.store import content as content_store
 from learnloop.store.event_log import EventLog
 from learnloop.store.needs import need as stored_need
+from learnloop.store.people import people
 
 __all__ = ["ENGINES", "GeneratedPack", "content_engine", "generate_pack", "override_pack_modality",
            "pack_kinds"]
 
-ENGINES = ("offline", "openai", "anthropic")
 Progress = Callable[[str, int, int], None]  # (kind, done, total)
 
 
@@ -36,19 +39,21 @@ class GeneratedPack:
     skipped: dict[str, str] = field(default_factory=dict)  # kind → why the engine could not
 
 
-def content_engine(settings: object, *, engine: str | None) -> ContentEngine:
-    """The engine `--engine` names (default: the configured one, else offline)."""
-    name = engine or getattr(settings, "content_engine", None) or "offline"
+def content_engine(settings: Settings, *, engine: str | None,
+                   session: Session | None = None,
+                   organisation_id: int | None = None) -> ContentEngine:
+    """The engine `--engine` names, else LEARNLOOP_LLM_ENGINE (offline by default). Given the
+    organisation, an LLM engine redacts its people's names, keys and emails before any call."""
+    name = engine or settings.llm_engine
     if name not in ENGINES:
-        raise ConfigError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
+        raise InputError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}",
+                         [Problem(f"choose one of {', '.join(ENGINES)}", field="engine")])
     if name == "offline":
         return OfflineEngine()
-    try:
-        from learnloop.llm.providers import engine_from_settings  # noqa: PLC0415 - optional part
-    except ImportError:
-        raise ConfigError(f"the {name} engine is not part of this installation; "
-                          "use --engine offline") from None
-    return engine_from_settings(settings, engine=name)
+    directory = None
+    if session is not None and organisation_id is not None:
+        directory = Directory.from_people(people(session, organisation_id=organisation_id))
+    return engine_from_settings(settings, engine=name, directory=directory)
 
 
 def pack_kinds(engine: ContentEngine) -> tuple[ComponentKind, ...]:

@@ -35,7 +35,8 @@ def generate(
 
     with organisation_session(org) as (workspace, session, organisation), \
             progress_bar() as progress:
-        chosen = content_engine(workspace.settings, engine=engine)
+        chosen = content_engine(workspace.settings, engine=engine, session=session,
+                                organisation_id=organisation.id)
         task = progress.add_task(f"writing with the {chosen.name} engine", total=None)
         made = generate_pack(
             session, organisation_id=organisation.id, source=source, engine=chosen,
