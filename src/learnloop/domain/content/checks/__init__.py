@@ -10,5 +10,29 @@ from learnloop.domain.content.checks.claims import (
     Verdict,
     check_claims,
 )
+from learnloop.domain.content.checks.component import (
+    AnswerKeyCheck,
+    ComponentChecks,
+    check_component,
+)
+from learnloop.domain.content.checks.hostile import (
+    AddressedToAi,
+    addressed_to_ai,
+    foreign_links,
+    generation_input,
+)
 
-__all__ = ["ClaimVerdict", "Embedder", "PassageIndex", "Verdict", "check_claims"]
+__all__ = [
+    "AddressedToAi",
+    "AnswerKeyCheck",
+    "ClaimVerdict",
+    "ComponentChecks",
+    "Embedder",
+    "PassageIndex",
+    "Verdict",
+    "addressed_to_ai",
+    "check_claims",
+    "check_component",
+    "foreign_links",
+    "generation_input",
+]
