@@ -140,7 +140,8 @@ def _blocks(text: str) -> list[tuple[str, str, str]]:
             close()
             continue
         line_kind = ("table" if stripped.startswith("|")
-                     else "list" if _ITEM.match(stripped) else None)
+                     else "list" if _starts_item(stripped, inside_paragraph=(
+                         kind == "paragraph" and bool(lines))) else None)
         if line_kind == "table":
             if kind != "table":
                 close()
@@ -160,6 +161,16 @@ def _blocks(text: str) -> list[tuple[str, str, str]]:
             lines.append(stripped)
     close()
     return _join_introductions(blocks)
+
+
+def _starts_item(line: str, *, inside_paragraph: bool) -> bool:
+    """As in CommonMark, only "1." starts a numbered list inside a paragraph: a wrapped line
+    beginning "310. The unit faulted" continues the sentence before it."""
+    found = _ITEM.match(line)
+    if found is None:
+        return False
+    marker = found.group(1)
+    return not (inside_paragraph and marker[:-1].isdigit() and int(marker[:-1]) != 1)
 
 
 def _join_introductions(blocks: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:

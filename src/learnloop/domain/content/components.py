@@ -32,6 +32,7 @@ __all__ = [
     "body_model",
     "claims",
     "cited_chunk_ids",
+    "option_claims",
 ]
 
 
@@ -189,11 +190,11 @@ def claims(body: BaseModel) -> list[tuple[str, list[Citation]]]:
             found.extend((item.text, list(item.citations)) for item in items)
         case KnowledgeCheckBody(questions=questions):
             for question in questions:
-                found.append((f"{question.stem} {question.options[question.answer]}",
+                found.append((_filled(question.stem, question.options[question.answer]),
                               [question.citation]))
         case FlashcardsBody(cards=cards):
             for card in cards:
-                found.append((card.front.replace(CLOZE_BLANK, card.back), list(card.citations)))
+                found.append((_filled(card.front, card.back), list(card.citations)))
         case RolePlayBody(facts=facts, rubric=rubric):
             found.extend((fact.text, list(fact.citations)) for fact in facts)
             found.extend((item.criterion, list(item.citations)) for item in rubric)
@@ -202,6 +203,16 @@ def claims(body: BaseModel) -> list[tuple[str, list[Citation]]]:
         case TranslationBody(items=items):
             found.extend((item.text, list(item.citations)) for item in items if item.citations)
     return found
+
+
+def _filled(prompt: str, answer: str) -> str:
+    """A cloze prompt with its blank filled, or a question followed by its answer."""
+    return prompt.replace(CLOZE_BLANK, answer, 1) if CLOZE_BLANK in prompt else f"{prompt} {answer}"
+
+
+def option_claims(question: Question) -> list[str]:
+    """The statement each option makes: only the answer's may be supported by the citation."""
+    return [_filled(question.stem, option) for option in question.options]
 
 
 def cited_chunk_ids(body: BaseModel) -> list[str]:

@@ -17,6 +17,7 @@ _ABBREVIATIONS = frozenset({
     "al", "p", "pp", "art", "ca", "u.s", "u.k",
 })
 _CANDIDATE = re.compile(r"([.!?]+)([\"'”’)\]*_]*)(\s+)(?=[\"'“‘(\[*_]*[A-Z0-9])")
+_ITEM_LINE = re.compile(r"^(\d+)[.)]\s")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-.,/%]*[A-Za-z0-9%]|[A-Za-z0-9]")
 
 
@@ -39,7 +40,11 @@ def _lines(text: str) -> list[str]:
     paragraph: list[str] = []
     for raw in text.splitlines():
         line = raw.strip()
-        starts_item = bool(re.match(r"^([-*+•]|\d+[.)]|\|)\s*", line))
+        marker = re.match(r"^([-*+•]|(\d+)[.)]|\|)\s", line + " ")
+        # "310. The unit faulted" wrapped inside a paragraph is no list item (only "1." is)
+        starts_item = bool(marker) and not (
+            paragraph and marker.group(2) is not None and marker.group(2) != "1"
+            and not _ITEM_LINE.match(paragraph[0]))
         if (not line or starts_item) and paragraph:
             lines.append(" ".join(paragraph))
             paragraph = []
@@ -60,7 +65,8 @@ def _split_line(line: str) -> list[str]:
         before = line[start:match.start()]
         last = before.rsplit(None, 1)[-1] if before.split() else ""
         token = last.lstrip("\"'“‘([*_").lower()
-        if match.group(1) == "." and (token in _ABBREVIATIONS or _is_initial(token)):
+        if match.group(1) == "." and (token in _ABBREVIATIONS or _is_initial(token)
+                                      or before.strip().isdigit()):  # "2. Check the data."
             continue
         end = match.end(2)
         sentences.append(line[start:end].strip())
