@@ -96,11 +96,23 @@ class Settings(BaseSettings):
         0.05, gt=0, le=1,
         description="The sensing agent's false-alarm budget per team KPI per year of weekly data.",
     )
+    content_link_domains: str = Field(
+        "", description="Comma-separated domains a pack may link to besides the source's own."
+    )
+    content_embedding: Literal["wordllama", "minilm"] = Field(
+        "wordllama", description="Sentence-embedding model of the claim checker (minilm: extra)."
+    )
 
     @field_validator("database_url", "redis_url")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None
+
+    @property
+    def link_domains(self) -> tuple[str, ...]:
+        """The organisation's allow-list of link domains, lower-cased, without blanks."""
+        return tuple(domain.strip().lower() for domain in self.content_link_domains.split(",")
+                     if domain.strip())
 
     @cached_property
     def workspace(self) -> Path:
@@ -160,6 +172,9 @@ class Settings(BaseSettings):
             "LEARNLOOP_WAITING_REQUESTS": str(self.waiting_requests),
             "LEARNLOOP_WAIT_SECONDS": f"{self.wait_seconds:g}",
             "LEARNLOOP_SENSING_FALSE_ALARMS_PER_YEAR": f"{self.sensing_false_alarms_per_year:g}",
+            "LEARNLOOP_CONTENT_LINK_DOMAINS": ", ".join(self.link_domains)
+            or "(unset: only the source's own domain)",
+            "LEARNLOOP_CONTENT_EMBEDDING": self.content_embedding,
         }
 
 

@@ -16,9 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
+from learnloop.config import Settings, load_settings
 from learnloop.errors import ProviderError
 
-__all__ = ["EMBEDDERS", "SentenceTransformerEmbedder", "WordLlamaEmbedder", "load_embedder"]
+__all__ = [
+    "EMBEDDERS",
+    "SentenceTransformerEmbedder",
+    "WordLlamaEmbedder",
+    "default_embedder",
+    "load_embedder",
+]
 
 _BATCH = 256
 
@@ -94,6 +101,12 @@ def load_embedder(name: str = "wordllama") -> WordLlamaEmbedder | SentenceTransf
         raise ProviderError(f"unknown embedding model {name!r}; use one of "
                             f"{', '.join(sorted(EMBEDDERS))}") from None
     return factory()
+
+
+def default_embedder(settings: Settings | None = None) -> (
+        WordLlamaEmbedder | SentenceTransformerEmbedder):
+    """The model LEARNLOOP_CONTENT_EMBEDDING names (wordllama unless set), loaded once."""
+    return load_embedder((settings or load_settings()).content_embedding)
 
 
 def _model_folder(package: object) -> Path:

@@ -48,7 +48,7 @@ class Measurement:
 
     @property
     def families(self) -> list[str]:
-        return sorted({row.family for row in self.judged}, key=lambda name: name != TRUE)
+        return sorted({row.family for row in self.judged}, key=lambda name: (name != TRUE, name))
 
     @property
     def precision(self) -> float:

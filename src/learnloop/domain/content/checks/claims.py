@@ -153,12 +153,14 @@ def check_claims(sentences: Sequence[str], chunks: Iterable[ChunkLike], *,
 
 
 def _verdict(text: str, readings: list[_Reading]) -> ClaimVerdict:
-    aligned_conflicts = [reading for reading in readings if reading.conflict is not None
-                         and reading.coverage >= SUPPORTED_COVERAGE]
-    # two joined sentences cannot support what one of them, read alone, contradicts
+    aligned_objections = [reading for reading in readings
+                          if (reading.conflict is not None or reading.gap is not None)
+                          and reading.coverage >= SUPPORTED_COVERAGE]
+    # joined sentences cannot support what one of them, read alone, contradicts or says
+    # otherwise (the sentence took its subject from one and its predicate from the other)
     supporting = [reading for reading in readings if reading.supports and not any(
-        other.passage.chunk_id == reading.passage.chunk_id
-        and other.passage.text in reading.passage.text for other in aligned_conflicts)]
+        other.passage.chunk_id == reading.passage.chunk_id and other is not reading
+        and other.passage.text in reading.passage.text for other in aligned_objections)]
     if supporting:
         best = max(supporting, key=lambda reading: reading.score)
         return ClaimVerdict(text, Verdict.SUPPORTED, best.score, best.passage.chunk_id,
@@ -235,8 +237,8 @@ def _contrast_conflict(claim: SentenceFacts, passage: Passage,
 
 def _crossed(claim: SentenceFacts, passage: Passage) -> str | None:
     """Two pairs swapped: the passage says "a x, b y", the sentence "a y, b x"."""
-    ours = set(zip(claim.sequence, claim.sequence[1:]))
-    theirs = set(zip(passage.facts.sequence, passage.facts.sequence[1:]))
+    ours = set(zip(claim.sequence, claim.sequence[1:], strict=False))
+    theirs = set(zip(passage.facts.sequence, passage.facts.sequence[1:], strict=False))
     for first, second in ours - theirs:
         for other_first, other_second in theirs:
             if other_first == first and other_second != second and \

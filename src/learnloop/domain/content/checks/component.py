@@ -29,14 +29,14 @@ from learnloop.domain.content.checks.readability import (
     Readability,
     readability,
 )
-from learnloop.domain.content.components import CLOZE_BLANK, ComponentKind, claims
+from learnloop.domain.content.components import ComponentKind, claims, option_claims
 from learnloop.domain.content.sentences import split_sentences
 
 __all__ = ["AnswerKeyCheck", "ComponentChecks", "check_component"]
 
 # body fields that are bookkeeping, not text a learner reads
 _NOT_TEXT = frozenset({"kind", "format", "language", "base_kind", "chunk_id", "quote",
-                       "answer", "points", "original"})
+                       "original"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,26 +132,20 @@ def _answer_keys(body: Any, index: PassageIndex) -> tuple[AnswerKeyCheck, ...]:
     checks: list[AnswerKeyCheck] = []
     for number, question in enumerate(body.questions):
         cited = [question.citation.chunk_id]
-        answer = index.check(_filled(question.stem, question.options[question.answer]),
-                             chunk_ids=cited)
+        statements = option_claims(question)
+        answer = index.check(statements[question.answer], chunk_ids=cited)
         # a distractor the source supports anywhere is a second correct answer
         supported = tuple(
-            option for position, option in enumerate(question.options)
+            option for position, (option, statement) in enumerate(
+                zip(question.options, statements, strict=True))
             if position != question.answer
-            and index.check(_filled(question.stem, option)).verdict is Verdict.SUPPORTED)
+            and index.check(statement).verdict is Verdict.SUPPORTED)
         reason = answer.reason if answer.verdict is not Verdict.SUPPORTED else (
             f"the source also supports {', '.join(supported)}" if supported
             else "the answer is supported and no distractor is")
         checks.append(AnswerKeyCheck(number, answer.verdict is Verdict.SUPPORTED, supported,
                                      reason))
     return tuple(checks)
-
-
-def _filled(stem: str, option: str) -> str:
-    for blank in (CLOZE_BLANK, "____", "…", "..."):
-        if blank in stem:
-            return stem.replace(blank, option, 1)
-    return f"{stem} {option}"
 
 
 def _texts(value: Any, name: str = "") -> list[str]:

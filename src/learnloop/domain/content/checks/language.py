@@ -25,7 +25,8 @@ _TERMS = {
     "lame": "weak", "dumb": "silly", "crippled": "impaired", "cripple": "impair",
     "handicapped": "disabled", "retarded": "slow", "tone-deaf": "insensitive",
     "blind spot": "gap", "he or she": "they", "his or her": "their", "manmade": "artificial",
-    "man-made": "artificial", "ladies and gentlemen": "everyone", "native speaker": "fluent speaker",
+    "man-made": "artificial", "ladies and gentlemen": "everyone",
+    "native speaker": "fluent speaker",
 }
 _PATTERN = re.compile(r"\b(" + "|".join(re.escape(term) for term in
                                         sorted(_TERMS, key=len, reverse=True)) + r")\b", re.I)

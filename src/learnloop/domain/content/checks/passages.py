@@ -108,7 +108,7 @@ def _sentence_pieces(sentences: Sequence[str], *, context: str) -> list[_Piece]:
     pieces = [_Piece(sentence, context) for sentence in sentences]
     # a claim may join two neighbouring sentences ("... within 5 days; if paid, refund ...")
     pieces += [_Piece(f"{first} {second}", context, parts=(first, second))
-               for first, second in zip(sentences, sentences[1:])]
+               for first, second in zip(sentences, sentences[1:], strict=False)]
     return pieces
 
 
@@ -146,6 +146,12 @@ def _table_pieces(text: str, *, heading: str) -> list[_Piece]:
             shown = "; ".join(f"{name}: {cell}" if name else cell for name, cell in cells)
             pieces.append(_Piece(shown + ".", context,
                                  said="; ".join(cell for _, cell in cells) + "."))
+            # a cell of several sentences is also read sentence by sentence, under its row
+            for _, cell in cells[1:]:
+                sentences = split_sentences(cell)
+                if len(sentences) > 1:
+                    pieces.extend(_sentence_pieces(sentences,
+                                                   context=f"{context}. {cells[0][1]}"))
     return pieces
 
 

@@ -40,7 +40,7 @@ NEGATIONS = frozenset({
     "n't", "don't", "doesn't", "isn't", "aren't", "wasn't", "weren't", "won't", "can't",
     "shouldn't", "mustn't", "didn't", "hasn't", "haven't", "wouldn't", "couldn't",
 })
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset("""  # noqa: SIM905 - a word list reads better as text
 a an the and or but if then than that this these those there here of to in on at by for from
 with as is are was were be been being it its it's they them their he she his her we our us you
 your i me my which who whom whose what when where why how so such also too very just only any
@@ -102,9 +102,7 @@ def stem(word: str) -> str:
         word = word[:-1]
     if word.endswith("ing") and len(word) > 5:
         word = word[:-3]
-    elif word.endswith("ed") and len(word) > 4:
-        word = word[:-2]
-    elif word.endswith("ly") and len(word) > 5:
+    elif (word.endswith("ed") and len(word) > 4) or (word.endswith("ly") and len(word) > 5):
         word = word[:-2]
     return word[:_STEM_LENGTH]
 
