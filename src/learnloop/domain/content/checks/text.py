@@ -40,14 +40,14 @@ NEGATIONS = frozenset({
     "n't", "don't", "doesn't", "isn't", "aren't", "wasn't", "weren't", "won't", "can't",
     "shouldn't", "mustn't", "didn't", "hasn't", "haven't", "wouldn't", "couldn't",
 })
-STOPWORDS = frozenset("""  # noqa: SIM905 - a word list reads better as text
+STOPWORDS = frozenset("""
 a an the and or but if then than that this these those there here of to in on at by for from
 with as is are was were be been being it its it's they them their he she his her we our us you
 your i me my which who whom whose what when where why how so such also too very just only any
 each every all either per via into onto over about up down out off again further once
 do does did done has have had having will would shall should can could may might must
 same other another more most some own s t one get gets got use used using make makes made
-""".split())
+""".split())  # noqa: SIM905 - a word list reads better as text
 # pairs (and small sets) a rule turns on: a claim using one where the source says another has
 # swapped a condition, however alike the two sentences look
 _OPPOSITE_WORDS = (
