@@ -66,18 +66,24 @@ def addressed_to_ai(text: str) -> list[AddressedToAi]:
     return found
 
 
-def generation_input(chunks: Iterable[Item]) -> tuple[Item, ...]:
-    """The chunks without their sentences addressed to an AI (a chunk left empty is dropped):
-    what an engine may read. Chunks are dataclasses with a `text` (Chunk fits)."""
+def generation_input(chunks: Iterable[Item], *,
+                     allowed_domains: Iterable[str] | None = None) -> tuple[Item, ...]:
+    """What an engine may read: the chunks without their sentences addressed to an AI (a chunk
+    left empty is dropped) and, when `allowed_domains` is given, without links to other domains.
+    Chunks are dataclasses with a `text` (Chunk fits)."""
+    allowed = None if allowed_domains is None else list(allowed_domains)
     kept: list[Item] = []
     for chunk in chunks:
-        text: str = chunk.text  # type: ignore[attr-defined]
-        flagged = addressed_to_ai(text)
-        if not flagged:
+        original: str = chunk.text  # type: ignore[attr-defined]
+        text = original
+        for finding in addressed_to_ai(text):
+            text = text.replace(finding.sentence, "")
+        if allowed is not None:
+            for link in foreign_links(text, allowed_domains=allowed):
+                text = text.replace(link, "")
+        if text == original:
             kept.append(chunk)
             continue
-        for finding in flagged:
-            text = text.replace(finding.sentence, "")
         text = "\n".join(line for line in text.splitlines() if line.strip(" -*|>#"))
         if text.strip():
             kept.append(replace(chunk, text=text.strip()))  # type: ignore[type-var]
