@@ -97,6 +97,12 @@ class Settings(BaseSettings):
         0.05, gt=0, le=1,
         description="The sensing agent's false-alarm budget per team KPI per year of weekly data.",
     )
+    content_link_domains: str = Field(
+        "", description="Comma-separated domains a pack may link to besides the source's own."
+    )
+    content_embedding: Literal["wordllama", "minilm"] = Field(
+        "wordllama", description="Sentence-embedding model of the claim checker (minilm: extra)."
+    )
 
     llm_engine: Literal["offline", "openai", "anthropic"] = Field(
         "offline",
@@ -154,6 +160,12 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None
+
+    @property
+    def link_domains(self) -> tuple[str, ...]:
+        """The organisation's allow-list of link domains, lower-cased, without blanks."""
+        return tuple(domain.strip().lower() for domain in self.content_link_domains.split(",")
+                     if domain.strip())
 
     @cached_property
     def workspace(self) -> Path:
@@ -227,6 +239,9 @@ class Settings(BaseSettings):
             "LEARNLOOP_LLM_MAX_OUTPUT_TOKENS": str(self.llm_max_output_tokens),
             "LEARNLOOP_LLM_MAX_SOURCE_CHARS": str(self.llm_max_source_chars),
             "LEARNLOOP_LLM_CACHE_DAYS": str(self.llm_cache_days),
+            "LEARNLOOP_CONTENT_LINK_DOMAINS": ", ".join(self.link_domains)
+            or "(unset: only the source's own domain)",
+            "LEARNLOOP_CONTENT_EMBEDDING": self.content_embedding,
         }
 
 

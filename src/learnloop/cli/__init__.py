@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from learnloop.cli.backup import backup, restore
+from learnloop.cli.check import check
 from learnloop.cli.content import generate, pack_app
 from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
@@ -50,3 +51,4 @@ app.add_typer(needs_app, name="needs")
 app.add_typer(priorities_app, name="priorities")
 app.command("generate")(generate)
 app.add_typer(pack_app, name="pack")
+app.command("check")(check)
