@@ -1,16 +1,26 @@
 """Generating a content pack: one source version, an optional need, one engine, every component.
 
 A service in the caller's transaction: it reads the source's chunks, asks the engine for each
-component kind, stores each as a new component version with provenance, usage and checks, groups
-them in a pack with the proposed modality mix and records `content.pack_generated`.
+component kind, checks each (domain.content.checks: grounding, answer keys, readability, personal
+data, inclusive language, hostile text, links) and stores it as a new component version with
+provenance, usage and checks, groups them in a pack with the proposed modality mix and records
+`content.pack_generated`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from learnloop.config import Settings
+from learnloop.config import Settings, load_settings
+from learnloop.content.embedding import default_embedder
+from learnloop.domain.content.checks import (
+    Embedder,
+    PassageIndex,
+    check_component,
+    generation_input,
+)
 from learnloop.domain.content.components import ComponentKind
 from learnloop.domain.content.modality import ModalityChoice, choose_modality, override_modality
 from learnloop.domain.content.packs import Pack, SourceChunks
@@ -64,11 +74,20 @@ def pack_kinds(engine: ContentEngine) -> tuple[ComponentKind, ...]:
 
 def generate_pack(session: Session, *, organisation_id: int, source: str, engine: ContentEngine,
                   need_id: int | None = None, actor: str = "cli",
+                  settings: Settings | None = None, embedder: Embedder | None = None,
                   progress: Progress | None = None) -> GeneratedPack:
+    """Every component the engine writes (translation apart), each checked and stored, as one
+    pack. The engine reads the source without its sentences addressed to an AI."""
     document = content_store.source_chunks(session, organisation_id=organisation_id,
                                            source=source)
-    if not document.chunks:
+    chunks = generation_input(document.chunks)
+    if not chunks:
         raise InputError(f"source {document.key!r} has no text to write from")
+    settings = settings or load_settings()
+    embedder = embedder or default_embedder(settings)
+    index = PassageIndex(chunks, embedder=embedder)
+    names = tuple(person.name for person in people(session, organisation_id=organisation_id))
+    domains = (*_own_domains(document.origin), *settings.link_domains)
     need = (stored_need(session, organisation_id=organisation_id, need_id=need_id)
             if need_id is not None else None)
     brief = _brief(need) if need is not None else None
@@ -76,13 +95,15 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
     component_ids: list[int] = []
     skipped: dict[str, str] = {}
     for done, kind in enumerate(kinds, start=1):
-        request = GenerationRequest(kind=kind, source_title=document.title,
-                                    chunks=document.chunks, need=brief)
+        request = GenerationRequest(kind=kind, source_title=document.title, chunks=chunks,
+                                    need=brief)
         try:
             result = engine.generate(request)
         except InputError as error:  # this source offers nothing for this kind
             skipped[str(kind)] = error.message
         else:
+            checks = check_component(kind, result.body, chunks, embedder=embedder,
+                                     people_names=names, allowed_domains=domains, index=index)
             component_ids.append(content_store.save_component(
                 session, organisation_id=organisation_id, document_id=document.document_id,
                 source_key=document.key, source_version=document.version, kind=str(kind),
@@ -91,7 +112,7 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
                 model=result.provenance.model, prompt_version=result.provenance.prompt_version,
                 chunk_ids=result.provenance.chunk_ids, input_tokens=result.usage.input_tokens,
                 output_tokens=result.usage.output_tokens, cost_usd=result.usage.cost_usd,
-                cached=result.usage.cached, checks=None))
+                cached=result.usage.cached, checks=checks.to_dict()))
         if progress is not None:
             progress(str(kind), done, len(kinds))
     if not component_ids:
@@ -139,6 +160,12 @@ def _brief(need: Need) -> NeedBrief:
                      kpi_metric=need.kpi_metric, kpi_direction=need.kpi_direction,
                      urgency=float(need.urgency), risk=need.risk, audience_size=audience,
                      reason=need.reason, key=need.key)
+
+
+def _own_domains(origin: str) -> tuple[str, ...]:
+    """The source's own web domain, when it was imported from an address."""
+    host = urlsplit(origin).hostname if "://" in origin else None
+    return (host.removeprefix("www."),) if host else ()
 
 
 def _complexity(document: SourceChunks) -> float:

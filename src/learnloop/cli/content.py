@@ -40,7 +40,7 @@ def generate(
         task = progress.add_task(f"writing with the {chosen.name} engine", total=None)
         made = generate_pack(
             session, organisation_id=organisation.id, source=source, engine=chosen,
-            need_id=need, actor="cli",
+            need_id=need, actor="cli", settings=workspace.settings,
             progress=lambda kind, done, total: progress.update(
                 task, completed=done, total=total, description=f"{chosen.name}: {kind}"))
     pack = made.pack

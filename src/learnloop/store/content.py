@@ -69,21 +69,22 @@ def source_chunks(session: Session, *, organisation_id: int, source: str,
     """A source (by key, or by numeric id) at a version (default: current) with its chunks."""
     document = _document(session, organisation_id=organisation_id, source=source)
     number = version or document.current_version
+    stored = session.execute(select(
+        tables.SourceVersion.id, tables.SourceVersion.text, tables.SourceVersion.origin).where(
+        tables.SourceVersion.document_id == document.id,
+        tables.SourceVersion.version == number)).one_or_none()
+    if stored is None:
+        raise NotFoundError(f"source {document.key!r} has no version {number}")
     chunks = _stored_chunks(session, document_id=document.id, version=number,
                             source_key=document.key)
     if chunks is None:
-        stored = session.execute(select(tables.SourceVersion.id, tables.SourceVersion.text).where(
-            tables.SourceVersion.document_id == document.id,
-            tables.SourceVersion.version == number)).one_or_none()
-        if stored is None:
-            raise NotFoundError(f"source {document.key!r} has no version {number}")
         save_chunks(session, organisation_id=organisation_id, document_id=document.id,
                     version_id=stored.id, version=number, source_key=document.key,
                     text=stored.text)
         chunks = _stored_chunks(session, document_id=document.id, version=number,
                                 source_key=document.key) or ()
     return SourceChunks(document_id=document.id, key=document.key, title=document.title,
-                        version=number, chunks=tuple(chunks))
+                        version=number, chunks=tuple(chunks), origin=stored.origin)
 
 
 def chunk_changes(session: Session, *, organisation_id: int, source: str,

@@ -60,7 +60,7 @@ def create_pack(
                          engine=content_engine(workspace.settings, engine=request.engine,
                                                session=session,
                                                organisation_id=principal.organisation_id),
-                         actor=principal.actor)
+                         actor=principal.actor, settings=workspace.settings)
     return GeneratedPackOut(pack_id=made.pack.id, summary=pack_summary(made.pack),
                             skipped=made.skipped)
 
