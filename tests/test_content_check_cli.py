@@ -63,3 +63,25 @@ def test_check_refuses_an_unknown_source_and_an_empty_draft(sqlite_workspace: Wo
     assert unknown.exit_code != 0 and "no-such-source" in unknown.output
     empty = learnloop("check", "   ...  ", "--source", KEY)
     assert empty.exit_code != 0 and "no sentence" in empty.output
+
+
+def test_the_api_checks_a_draft_for_reviewers_and_refuses_bad_input(
+        sqlite_workspace: Workspace) -> None:
+    from api_support import api_client, bearer, build_org, secret_for
+
+    build_org(sqlite_workspace)
+    _import_policy(sqlite_workspace)
+    client = api_client(sqlite_workspace)
+    reviewer = bearer(secret_for(sqlite_workspace, "reviewer"))
+    answer = client.post("/api/content/check", headers=reviewer, json={
+        "source": KEY, "text": "# Draft\n\nFinance reviews every credit above EUR 1,000 monthly. "
+                              "Finance reviews every credit above EUR 5,000 monthly."})
+    assert answer.status_code == 200, answer.text
+    assert [row["verdict"] for row in answer.json()["sentences"]] == ["supported", "contradicted"]
+    assert client.post("/api/content/check", headers=reviewer,
+                       json={"source": "nope", "text": "Credits."}).status_code == 404
+    assert client.post("/api/content/check", headers=reviewer,
+                       json={"source": KEY, "text": "## only a heading"}).status_code == 422
+    learner = bearer(secret_for(sqlite_workspace, "learner", "leo"))
+    assert client.post("/api/content/check", headers=learner,
+                       json={"source": KEY, "text": "Credits."}).status_code == 403
