@@ -77,6 +77,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/content/packs/{pack_id}": _admits("admin", "ld", "reviewer"),
     "PUT /api/content/packs/{pack_id}/modality": _admits("admin", "ld"),
     "GET /api/content/components": _admits("admin", "ld", "reviewer"),
+    "POST /api/content/check": _admits("admin", "ld", "reviewer"),
     # the console
     "GET /static/plotly.min.js": _everyone(),
     "GET /login": _everyone(),
@@ -114,6 +115,8 @@ def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
            pack_id: int = 1) -> dict[str, Call]:
     return {
         "POST /api/content/packs": Call(json={"source": "refunds-and-credits-policy"}),
+        "POST /api/content/check": Call(json={"source": "refunds-and-credits-policy",
+                                              "text": "Credits appear on the next invoice."}),
         "GET /api/content/packs/{pack_id}": Call({"pack_id": pack_id}),
         "PUT /api/content/packs/{pack_id}/modality": Call(
             {"pack_id": pack_id}, json={"mix": ["practice"], "reason": "matrix"}),

