@@ -195,10 +195,11 @@ def component_versions(session: Session, *, organisation_id: int, key: str) -> l
         .order_by(component.version)).all()]
 
 
-def current_sources(session: Session, *, organisation_id: int) -> dict[str, tuple[int, str]]:
-    """Each source's key → (current version, its title and text), what needs are matched to."""
+def current_sources(session: Session, *,
+                    organisation_id: int) -> dict[str, tuple[int, str, str]]:
+    """Each source's key → (current version, title, text), what needs are matched to."""
     doc, version = tables.SourceDocument, tables.SourceVersion
-    return {row.key: (row.current_version, f"{row.title}\n{row.text}") for row in session.execute(
+    return {row.key: (row.current_version, row.title, row.text) for row in session.execute(
         select(doc.key, doc.title, doc.current_version, version.text)
         .join(version, (version.document_id == doc.id)
               & (version.version == doc.current_version))
