@@ -77,17 +77,18 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
                   settings: Settings | None = None, embedder: Embedder | None = None,
                   progress: Progress | None = None) -> GeneratedPack:
     """Every component the engine writes (translation apart), each checked and stored, as one
-    pack. The engine reads the source without its sentences addressed to an AI."""
+    pack. The engine reads the source without its sentences addressed to an AI and without
+    links beyond the source's own domain and the organisation's allow-list."""
     document = content_store.source_chunks(session, organisation_id=organisation_id,
                                            source=source)
-    chunks = generation_input(document.chunks)
+    settings = settings or load_settings()
+    domains = (*_own_domains(document.origin), *settings.link_domains)
+    chunks = generation_input(document.chunks, allowed_domains=domains)
     if not chunks:
         raise InputError(f"source {document.key!r} has no text to write from")
-    settings = settings or load_settings()
     embedder = embedder or default_embedder(settings)
     index = PassageIndex(chunks, embedder=embedder)
     names = tuple(person.name for person in people(session, organisation_id=organisation_id))
-    domains = (*_own_domains(document.origin), *settings.link_domains)
     need = (stored_need(session, organisation_id=organisation_id, need_id=need_id)
             if need_id is not None else None)
     brief = _brief(need) if need is not None else None
