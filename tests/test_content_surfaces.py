@@ -30,7 +30,10 @@ def test_ld_generates_a_pack_and_a_reviewer_reads_it(sqlite_workspace: Workspace
     assert [p["id"] for p in listed] == [pack_id, pack_id - 1]
     library = client.get("/api/content/components", headers=reviewer,
                          params={"kind": "flashcards"}).json()
-    assert [c["version"] for c in library] == [2]
+    # the same source version written again: the packs share the components, no new versions
+    assert [c["version"] for c in library] == [1]
+    earlier = client.get(f"/api/content/packs/{pack_id - 1}", headers=reviewer).json()
+    assert [c["id"] for c in earlier["components"]] == [c["id"] for c in pack["components"]]
     assert client.get("/api/content/components", headers=reviewer,
                       params={"kind": "poems"}).status_code == 422
     refused = client.post("/api/content/packs", headers=reviewer, json={"source": "x"})

@@ -27,7 +27,7 @@ from learnloop.domain.content.packs import Pack, SourceChunks
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need
 from learnloop.errors import InputError, Problem
-from learnloop.llm.engine import ContentEngine, GenerationRequest, NeedBrief
+from learnloop.llm.engine import ContentEngine, GenerationRequest, NeedBrief, Usage
 from learnloop.llm.offline import OfflineEngine
 from learnloop.llm.providers import ENGINES, engine_from_settings
 from learnloop.llm.redaction import Directory
@@ -95,6 +95,7 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
     kinds = pack_kinds(engine)
     component_ids: list[int] = []
     skipped: dict[str, str] = {}
+    spent = Usage()
     for done, kind in enumerate(kinds, start=1):
         request = GenerationRequest(kind=kind, source_title=document.title, chunks=chunks,
                                     need=brief)
@@ -103,6 +104,7 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
         except InputError as error:  # this source offers nothing for this kind
             skipped[str(kind)] = error.message
         else:
+            spent += result.usage
             checks = check_component(kind, result.body, chunks, embedder=embedder,
                                      people_names=names, allowed_domains=domains, index=index)
             component_ids.append(content_store.save_component(
@@ -128,7 +130,9 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
         session, organisation_id=organisation_id, title=title, document_id=document.document_id,
         source_version=document.version, need_id=need.id if need else None,
         need_key=need.key if need else None, engine=engine.name, model=engine.model,
-        modality=modality.as_dict(), component_ids=component_ids, created_by=actor)
+        modality=modality.as_dict(), component_ids=list(dict.fromkeys(component_ids)),
+        input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,
+        cost_usd=spent.cost_usd, created_by=actor)
     EventLog(session, organisation_id).append(Event(
         kind="content.pack_generated", actor=actor, subject_type="content_pack",
         subject_id=str(pack_id),

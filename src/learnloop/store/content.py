@@ -104,13 +104,21 @@ def save_component(session: Session, *, organisation_id: int, document_id: int,
                    body: dict[str, Any], engine: str, model: str, prompt_version: str,
                    chunk_ids: Sequence[str], input_tokens: int, output_tokens: int,
                    cost_usd: float, cached: bool, checks: dict[str, Any] | None) -> int:
-    """A new version of the source's component of this kind (key `<source>.<kind>`)."""
+    """The source's component of this kind (key `<source>.<kind>`): the newest version again
+    when it is the same (same body, source version, engine, model, prompt and checks: packs
+    share it), else a new version."""
     key = f"{source_key}.{kind}"
     component = tables.ContentComponent
-    latest = session.scalar(select(func.max(component.version)).where(
-        component.organisation_id == organisation_id, component.key == key)) or 0
+    latest = session.scalar(select(component).where(
+        component.organisation_id == organisation_id, component.key == key)
+        .order_by(component.version.desc()).limit(1))
+    if latest is not None and (latest.body, latest.source_version, latest.engine, latest.model,
+                               latest.prompt_version, latest.checks) == (
+            body, source_version, engine, model, prompt_version, checks):
+        return latest.id
     return session.execute(insert(component).returning(component.id), {
-        "organisation_id": organisation_id, "key": key, "version": latest + 1, "kind": kind,
+        "organisation_id": organisation_id, "key": key,
+        "version": (latest.version if latest is not None else 0) + 1, "kind": kind,
         "title": title[:300], "document_id": document_id, "source_version": source_version,
         "body": body, "engine": engine, "model": model, "prompt_version": prompt_version,
         "chunk_keys": list(chunk_ids), "input_tokens": input_tokens,
@@ -121,20 +129,15 @@ def save_component(session: Session, *, organisation_id: int, document_id: int,
 def save_pack(session: Session, *, organisation_id: int, title: str, document_id: int,
               source_version: int, need_id: int | None, need_key: str | None, engine: str,
               model: str, modality: dict[str, Any], component_ids: Sequence[int],
-              created_by: str) -> int:
-    """A pack of the given components; its token use and cost are their sums."""
-    component = tables.ContentComponent
-    totals = session.execute(select(
-        func.coalesce(func.sum(component.input_tokens), 0),
-        func.coalesce(func.sum(component.output_tokens), 0),
-        func.coalesce(func.sum(component.cost_usd), 0.0))
-        .where(component.id.in_(list(component_ids)))).one()
+              input_tokens: int, output_tokens: int, cost_usd: float, created_by: str) -> int:
+    """A pack of the given components, with what writing it cost (a reused component costs
+    this pack nothing)."""
     pack_id = session.execute(insert(tables.ContentPack).returning(tables.ContentPack.id), {
         "organisation_id": organisation_id, "title": title[:300], "document_id": document_id,
         "source_version": source_version, "need_id": need_id, "need_key": need_key,
-        "engine": engine, "model": model, "modality": modality, "input_tokens": int(totals[0]),
-        "output_tokens": int(totals[1]), "cost_usd": float(totals[2]),
-        "created_by": created_by, "created_at": utcnow()}).scalar_one()
+        "engine": engine, "model": model, "modality": modality, "input_tokens": input_tokens,
+        "output_tokens": output_tokens, "cost_usd": cost_usd, "created_by": created_by,
+        "created_at": utcnow()}).scalar_one()
     session.execute(insert(tables.ContentPackComponent), [
         {"pack_id": pack_id, "component_id": component_id, "position": position}
         for position, component_id in enumerate(component_ids)])
