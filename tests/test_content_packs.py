@@ -19,7 +19,14 @@ from learnloop.errors import NotFoundError
 from learnloop.generation import generate_pack
 from learnloop.llm.offline import OfflineEngine
 from learnloop.store import tables
-from learnloop.store.content import chunk_changes, library, pack, packs, source_chunks
+from learnloop.store.content import (
+    chunk_changes,
+    library,
+    pack,
+    packs,
+    source_chunks,
+    stale_citations,
+)
 from learnloop.store.needs import save_needs
 from learnloop.workspace import Workspace
 
@@ -94,6 +101,11 @@ def test_a_new_version_records_its_chunk_changes_and_components_get_new_versions
         assert "21 calendar days" in next(c.text for c in new.chunks
                                           if c.id == edited["chunk_id"])
         assert len({c.id for c in old.chunks} & {c.id for c in new.chunks}) == len(old.chunks) - 1
+        stale = stale_citations(session, organisation_id=org)
+        cites_edit = [c.id for c in first.components
+                      if edited["previous_chunk_id"] in c.chunk_ids]
+        assert sorted(stale) == sorted(cites_edit) and cites_edit  # the rest still stand
+        assert all(stale[c] == (edited["previous_chunk_id"],) for c in cites_edit)
         second = generate_pack(session, organisation_id=org, source="refunds-and-credits-policy",
                                engine=OfflineEngine()).pack
         assert second.source_version == 2

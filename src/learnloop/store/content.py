@@ -31,6 +31,7 @@ __all__ = [
     "save_pack",
     "set_pack_modality",
     "source_chunks",
+    "stale_citations",
 ]
 
 
@@ -217,6 +218,30 @@ def packed_needs(session: Session, *, organisation_id: int) -> set[tuple[int, st
         .join(doc, doc.id == pack_table.document_id)
         .where(pack_table.organisation_id == organisation_id,
                pack_table.need_id.is_not(None)))}
+
+
+def stale_citations(session: Session, *, organisation_id: int) -> dict[int, tuple[str, ...]]:
+    """Component id → the chunk ids it cites that its source's current version no longer has
+    (edited or removed since): what to review before the component is used again."""
+    component, document, chunk = (tables.ContentComponent, tables.SourceDocument,
+                                  tables.SourceChunk)
+    older = session.execute(
+        select(component.id, component.chunk_keys, component.document_id,
+               document.current_version)
+        .join(document, document.id == component.document_id)
+        .where(component.organisation_id == organisation_id,
+               component.source_version < document.current_version)).all()
+    if not older:
+        return {}
+    current = {
+        (row.document_id, row.chunk_key) for row in session.execute(
+            select(chunk.document_id, chunk.chunk_key)
+            .join(document, (document.id == chunk.document_id)
+                  & (chunk.version == document.current_version))
+            .where(chunk.document_id.in_({row.document_id for row in older})))}
+    stale = {row.id: tuple(key for key in row.chunk_keys
+                           if (row.document_id, key) not in current) for row in older}
+    return {component_id: keys for component_id, keys in stale.items() if keys}
 
 
 def _document(session: Session, *, organisation_id: int, source: str) -> tables.SourceDocument:
