@@ -153,6 +153,10 @@ def test_cli_generates_a_pack_and_exports_it_with_citations(tmp_path: Path) -> N
                 assert " ".join(citation["quote"].split()) in " ".join(source.split())
     human = succeeded("generate", "--source", "coldchain-product-sheet")
     assert "offline engine" in human.stdout and "knowledge_check" in human.stdout
+    listed = [json.loads(line) for line in succeeded("pack", "list", "--json").stdout.splitlines()]
+    assert [item["source"]["key"] for item in listed] == ["coldchain-product-sheet",
+                                                          "refunds-and-credits-policy"]
+    assert "refunds-and-credits-policy v1" in succeeded("pack", "list").stdout
 
 
 def test_cli_refuses_an_unknown_source_or_engine_and_writes_nothing(tmp_path: Path) -> None:
@@ -200,9 +204,9 @@ def test_messy_sources_in_every_format_become_grounded_packs(workspace: Workspac
         "</li></ul><p>Never refund shipping costs for items returned after 14 days.</p>"
         "</body></html>", encoding="utf-8")
     (folder / "notes.txt").write_bytes(
-        ("Call notes\r\n\r\nThe warranty lasts 24 months from delivery. Batteries are covered "
-         "for 12 months only.\r\nA replacement ships within 5 business days.\r\n\r\n"
-         "Do not promise a replacement before the diagnosis.\r\n").encode())
+        b"Call notes\r\n\r\nThe warranty lasts 24 months from delivery. Batteries are covered "
+         b"for 12 months only.\r\nA replacement ships within 5 business days.\r\n\r\n"
+         b"Do not promise a replacement before the diagnosis.\r\n")
     document = docx.Document()
     document.add_heading("Escalations", level=1)
     for line in ("Escalate refunds above 500 EUR to Finance.",

@@ -16,7 +16,8 @@ from learnloop.cli.context import OrgOption, err, organisation_session, out, pro
 
 __all__ = ["generate", "pack_app"]
 
-pack_app = typer.Typer(help="Content packs: export one as JSON.", no_args_is_help=True)
+pack_app = typer.Typer(help="Content packs: list them, export one as JSON.",
+                       no_args_is_help=True)
 
 
 def generate(
@@ -56,6 +57,35 @@ def generate(
     for kind, why in made.skipped.items():
         err.print(f"  skipped {kind}: {why}", markup=False)
     out.print(f"modality: {', '.join(pack.modality.get('mix', []))}", markup=False)
+
+
+@pack_app.command("list")
+def list_packs(
+    json_output: Annotated[bool, typer.Option("--json", help="JSON lines, not a table.")] = False,
+    org: OrgOption = None,
+) -> None:
+    """Every pack, newest first: source and version, need, engine, modality mix, cost."""
+    from rich.table import Table
+
+    from learnloop.domain.content.export import pack_document
+    from learnloop.store.content import packs
+
+    with organisation_session(org) as (_, session, organisation):
+        found = [pack_document(item) for item in packs(session, organisation_id=organisation.id)]
+    if json_output:
+        for document in found:
+            out.print(json.dumps(document), markup=False, highlight=False, soft_wrap=True)
+        return
+    table = Table(title=f"content packs ({len(found)}), newest first")
+    for column in ("id", "title", "source", "need", "engine", "mix", "cost (USD)"):
+        table.add_column(column)
+    for document in found:
+        table.add_row(str(document["id"]), document["title"],
+                      f"{document['source']['key']} v{document['source']['version']}",
+                      (document["need"] or {}).get("key") or "—", document["engine"],
+                      ", ".join(document["modality"].get("mix", [])),
+                      f"{document['usage']['cost_usd']:.4f}")
+    out.print(table)
 
 
 @pack_app.command("export")
