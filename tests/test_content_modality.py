@@ -52,3 +52,10 @@ def test_an_override_keeps_the_reasons_and_round_trips() -> None:
         override_modality(proposed, mix=["webinar"], by="x", reason="")
     with pytest.raises(InputError, match="at least one"):
         override_modality(proposed, mix=[], by="x", reason="")
+
+
+def test_an_unknown_audience_is_said_so_not_called_large() -> None:
+    choice = choose_modality(urgency=0.3, nature="knowledge", risk="high", complexity=0.1,
+                             audience_size=0)
+    assert choice.mix == (Modality.COHORT,)
+    assert "audience size not known" in choice.reasons[0]
