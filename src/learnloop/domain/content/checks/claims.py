@@ -23,6 +23,8 @@ __all__ = ["ClaimVerdict", "Embedder", "PassageIndex", "Verdict", "check_claims"
 # thresholds, measured on tests/data/claims/statements.csv (benchmarks/claim_checker.py)
 SUPPORTED_COVERAGE = 0.8  # share of a claim's content words the passage (or its context) has
 SUPPORTED_SIMILARITY = 0.35  # sentence-embedding cosine between claim and passage
+CLOSE_COVERAGE = 0.7
+CLOSE_SIMILARITY = 0.5
 ALIGNED_COVERAGE = 0.5  # a passage this close is what a conflicting claim talks about
 _COVERAGE_WEIGHT = 0.65  # of the ranking score; the rest is the embedding cosine
 _CANDIDATES = 8
@@ -75,9 +77,12 @@ class _Reading:
 
     @property
     def supports(self) -> bool:
-        return (self.conflict is None and self.gap is None
-                and self.coverage >= SUPPORTED_COVERAGE
-                and self.similarity >= SUPPORTED_SIMILARITY)
+        if self.conflict is not None or self.gap is not None:
+            return False
+        # a passage that reads very alike may word a little more of the sentence differently
+        return (self.coverage >= SUPPORTED_COVERAGE and self.similarity >= SUPPORTED_SIMILARITY
+                ) or (not self.passage.parts and self.coverage >= CLOSE_COVERAGE
+                      and self.similarity >= CLOSE_SIMILARITY)
 
 
 class PassageIndex:
@@ -261,6 +266,7 @@ def _gap(claim: SentenceFacts, passage: Passage, *, said: set[str]) -> str | Non
     words ("calls the *customer*" against "calls the *driver*") or nothing at all."""
     ours = claim.sequence
     theirs = passage.facts.sequence
+    clauses = passage.facts.clauses
     wanted = set(ours)
     places: dict[str, list[int]] = {}
     for position, word in enumerate(theirs):
@@ -277,8 +283,10 @@ def _gap(claim: SentenceFacts, passage: Passage, *, said: set[str]) -> str | Non
         left = places.get(ours[index - 1], []) if index else []
         right = places.get(ours[end], []) if end < len(ours) else []
         if left and right:
+            # within one clause of the passage: "late, Tidewell-caused; 15%" is no slot
             spans = [theirs[start + 1:stop] for start in left for stop in right
-                     if 0 <= stop - start - 1 <= _GAP_WORDS]
+                     if 0 <= stop - start - 1 <= _GAP_WORDS
+                     and clauses[start] == clauses[stop]]
         elif left and end == len(ours):  # the sentence's last words
             spans = [theirs[start + 1:start + 2] for start in left if start + 1 < len(theirs)]
         else:

@@ -31,8 +31,15 @@ NOT = "not"
 _TWO_WORD_NEGATIONS = frozenset({("rather", "than"), ("instead", "of")})
 _MULTIPLIERS = frozenset({"hundred", "thousand"})
 _NEGATION_REACH = 2  # content words
-_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
-                     "september", "october", "november", "december"})
+_MAY = "maymon"  # the month May, kept apart from the verb
+_CALENDAR = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays",
+    "saturdays", "sundays"})
+_QUANTIFIERS = frozenset({"about", "around", "approximately", "nearly", "almost", "roughly",
+                          "under", "below", "above", "exactly", "less", "fewer", "within",
+                          "after", "before", "until", "since", "by", "in", "on", "at"})
 _CURRENCIES = frozenset({"EUR", "USD", "CAD", "GBP", "PLN", "CHF", "SEK", "DKK", "NOK", "JPY"})
 _MARKUP = re.compile(r"[*_`#>|]+")
 NEGATIONS = frozenset({
@@ -60,6 +67,7 @@ _OPPOSITE_WORDS = (
     "agent lead", "warm cold", "early late", "same next", "full partial", "pickup delivery",
     "origin destination", "shipper consignee", "sender recipient", "buyer seller",
     "larger smaller", "bigger smaller", "largest smallest", "oldest newest",
+    "january february march april maymon june july august september october november december",
 )
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -81,6 +89,7 @@ class SentenceFacts:
     tokens: tuple[str, ...]  # stems, numbers, "not" for a negation and "|" for a clause break
     content: tuple[str, ...]  # content stems in order, without repeats
     sequence: tuple[str, ...]  # content stems and numbers in order, with repeats
+    clauses: tuple[int, ...]  # the clause each item of `sequence` stands in
     numbers: frozenset[str]
     negated: frozenset[str]  # content stems a negation governs ("never *described* as *gift*")
     negated_first: frozenset[str]  # the first content stem after each negation
@@ -140,6 +149,10 @@ def facts(text: str) -> SentenceFacts:
         elif (word, lower[index] if index < len(lower) else "") in _TWO_WORD_NEGATIONS:
             tokens.append(NOT)
             index += 1
+        elif word == "may" and token == "May" and _beside_number(raw, index - 1):
+            tokens.append(_MAY)  # the month, not the modal verb
+            content.setdefault(_MAY, None)
+            sequence.append(_MAY)
         else:
             stemmed = stem(word)
             tokens.append(stemmed)
@@ -149,6 +162,7 @@ def facts(text: str) -> SentenceFacts:
     negated, affirmed = _scopes(tokens, content=set(content), reach=_NEGATION_REACH)
     first, _ = _scopes(tokens, content=set(content), reach=1)
     return SentenceFacts(tokens=tuple(tokens), content=tuple(content), sequence=tuple(sequence),
+                         clauses=_clauses(tokens, wanted=set(content) | numbers),
                          numbers=frozenset(numbers), negated=frozenset(negated),
                          negated_first=frozenset(first), affirmed=frozenset(affirmed),
                          negations=tokens.count(NOT))
@@ -178,10 +192,31 @@ def _scopes(tokens: list[str], *, content: set[str], reach: int) -> tuple[set[st
     return negated, affirmed
 
 
+def _beside_number(raw: list[str], index: int) -> bool:
+    return any(0 <= position < len(raw) and raw[position][:1].isdigit()
+               for position in (index - 1, index + 1))
+
+
+def _clauses(tokens: list[str], *, wanted: set[str]) -> tuple[int, ...]:
+    clause = 0
+    found: list[int] = []
+    for token in tokens:
+        if token == BREAK:
+            clause += 1
+        elif token in wanted:
+            found.append(clause)
+    return tuple(found)
+
+
 def _is_label(raw: list[str], index: int) -> bool:
+    """"Tier 2", "TW-Sense 2", "Part 211": a capitalised word and a number name a thing."""
     previous = raw[index - 1] if index else ""
-    return (previous[:1].isupper() and previous.isalpha() and previous.lower() not in _MONTHS
-            and previous not in _CURRENCIES and index >= 2 and raw[index - 2] not in _BREAKS)
+    if not (previous[:1].isupper() and previous.isalpha()) or previous in _CURRENCIES \
+            or previous.lower() in _CALENDAR:
+        return False
+    starts_sentence = index < 2 or raw[index - 2] in _BREAKS
+    # a sentence's first word is capitalised anyway: "About 38%" is a quantity
+    return not starts_sentence or previous.lower() not in STOPWORDS | _QUANTIFIERS
 
 
 def _before_unit(raw: list[str], index: int) -> bool:
