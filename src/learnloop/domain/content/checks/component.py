@@ -118,7 +118,7 @@ def check_component(kind: ComponentKind | str, body: Any, chunks: Iterable[Chunk
     index = index or PassageIndex(chunks, embedder=embedder)
     grounding = tuple(
         index.check(sentence, chunk_ids=[citation.chunk_id for citation in citations])
-        for text, citations in claims(body) for sentence in split_sentences(text))
+        for text, citations in _claims(kind, body) for sentence in split_sentences(text))
     answer_keys = _answer_keys(body, index) if kind is ComponentKind.KNOWLEDGE_CHECK else ()
     # each item its own paragraph, so no sentence runs from one item into the next
     text = "\n\n".join(_texts(body.model_dump() if hasattr(body, "model_dump") else body))
@@ -131,6 +131,14 @@ def check_component(kind: ComponentKind | str, body: Any, chunks: Iterable[Chunk
         foreign_links=tuple(foreign_links(text, allowed_domains=allowed_domains)),
         embedding_model=getattr(embedder, "name", type(embedder).__name__))
     return _with_problems(checks)
+
+
+def _claims(kind: ComponentKind, body: Any) -> list[tuple[str, list]]:
+    """A translation is grounded through the source-language sentence it renders: the
+    embedding and the word checks read the source's language."""
+    if kind is ComponentKind.TRANSLATION:
+        return [(item.original, list(item.citations)) for item in body.items if item.citations]
+    return claims(body)
 
 
 def _personal_data(text: str, *, people_names: Iterable[str],
