@@ -90,3 +90,16 @@ def test_readability_is_computed_without_a_download() -> None:
                        "comprehensive documentation of environmental excursions.")
     assert easy.reading_ease > 80 > 20 > hard.reading_ease and easy.grade < hard.grade
     assert (easy.words, easy.sentences) == (9, 2)
+
+
+def test_personal_data_patterns_each_find_their_kind_once() -> None:
+    from learnloop.domain.content.checks.personal_data import personal_data
+
+    text = ("Card 4111 1111 1111 1111, phone +31 10 123 4567. IBAN NL91 ABNA 0417 1643 00, SSN "
+            "123-45-6789, employee id: TW1002, mail a.b@x.example, on Sundays 02:00–04:00 for "
+            "EUR 2,140 in 2025. Leo wrote it; Marsh read it.")
+    found = {(item.kind, item.text) for item in personal_data(text, people_names=["Leo Marsh"])}
+    assert found == {("card_number", "4111 1111 1111 1111"), ("phone", "+31 10 123 4567"),
+                     ("iban", "NL91 ABNA 0417 1643 00"), ("national_id", "123-45-6789"),
+                     ("employee_id", "employee id: TW1002"), ("email", "a.b@x.example"),
+                     ("name", "Leo Marsh")}
