@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 
 from learnloop.content.embedding import load_embedder
-from learnloop.content.measurement import measure
+from learnloop.content.measurement import Measurement, measure, measure_simulated
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "claims"
 # statements.csv was written before the checker and tuned on; held_out.csv was written after
 FILES = ("statements.csv", "held_out.csv")
+SEEDS = 10
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
@@ -26,8 +27,11 @@ if __name__ == "__main__":
     embedder = load_embedder(arguments.embedder)
     loaded = time.perf_counter() - started
     print(f"embedding model {embedder.name}: loaded in {loaded:.2f} s")
-    for name in FILES:
-        result = measure(DATA / name, embedder=embedder)
+    results: list[tuple[str, Measurement]] = [
+        (name, measure(DATA / name, embedder=embedder)) for name in FILES]
+    results.append((f"simulated, seeds 0-{SEEDS - 1} (true, number changed, negation flipped)",
+                    measure_simulated(range(SEEDS), embedder=embedder)))
+    for name, result in results:
         print(f"{name}:")
         for family in result.families:
             counts = result.counts(family)

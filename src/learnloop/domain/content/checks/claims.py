@@ -29,6 +29,7 @@ CLOSE_SIMILARITY = 0.5
 ALIGNED_COVERAGE = 0.5  # a passage this close is what a conflicting claim talks about
 _COVERAGE_WEIGHT = 0.65  # of the ranking score; the rest is the embedding cosine
 _CANDIDATES = 8
+_DECIDING_MARGIN = 0.0  # how much closer a contradicting passage must be than a supporting one
 
 
 class Embedder(Protocol):
@@ -81,7 +82,7 @@ class _Reading:
             return False
         # a passage that reads very alike may word a little more of the sentence differently
         return (self.coverage >= SUPPORTED_COVERAGE and self.similarity >= SUPPORTED_SIMILARITY
-                ) or (not self.passage.parts and self.coverage >= CLOSE_COVERAGE
+                ) or (not self.passage.joined and self.coverage >= CLOSE_COVERAGE
                       and self.similarity >= CLOSE_SIMILARITY)
 
 
@@ -163,12 +164,16 @@ def _verdict(text: str, readings: list[_Reading]) -> ClaimVerdict:
     supporting = [reading for reading in readings if reading.supports and not any(
         other.passage.chunk_id == reading.passage.chunk_id and other is not reading
         and other.passage.text in reading.passage.text for other in aligned_objections)]
-    if supporting:
-        best = max(supporting, key=lambda reading: reading.score)
-        return ClaimVerdict(text, Verdict.SUPPORTED, best.score, best.passage.chunk_id,
-                            best.passage.text, "the passage says the same")
     conflicting = [reading for reading in readings if reading.conflict is not None
                    and reading.coverage >= ALIGNED_COVERAGE]
+    if supporting:
+        best = max(supporting, key=lambda reading: reading.score)
+        # the passage that says most nearly the same decides: a looser passage elsewhere does
+        # not rescue a sentence its own passage contradicts
+        if not any(reading.conflict is not None and reading.coverage >= SUPPORTED_COVERAGE
+                   and reading.score > best.score + _DECIDING_MARGIN for reading in conflicting):
+            return ClaimVerdict(text, Verdict.SUPPORTED, best.score, best.passage.chunk_id,
+                                best.passage.text, "the passage says the same")
     if conflicting:
         best = max(conflicting, key=lambda reading: reading.score)
         return ClaimVerdict(text, Verdict.CONTRADICTED, best.score, best.passage.chunk_id,

@@ -6,7 +6,7 @@ where the passage says another. Each rule returns the reason, or None.
 from __future__ import annotations
 
 from learnloop.domain.content.checks.passages import Passage
-from learnloop.domain.content.checks.text import OPPOSITES, SentenceFacts
+from learnloop.domain.content.checks.text import LABEL, OPPOSITES, SentenceFacts
 
 __all__ = ["conflict", "gap"]
 
@@ -16,7 +16,8 @@ _GAP_WORDS = 3  # the most words a passage may say where the sentence says anoth
 def conflict(claim: SentenceFacts, passage: Passage, *,
              contrasts: list[frozenset[tuple[str, ...]]]) -> str | None:
     """Why the sentence contradicts the passage, or None."""
-    return (_number_conflict(claim, passage) or _negation_conflict(claim, passage)
+    return (_number_conflict(claim, passage) or _label_conflict(claim, passage)
+            or _negation_conflict(claim, passage)
             or _opposite_conflict(claim, passage)
             or _contrast_conflict(claim, passage, contrasts)
             or _crossed(claim, passage))
@@ -32,17 +33,29 @@ def _number_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
     return f"the passage does not say {', '.join(missing)}"
 
 
+def _label_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
+    """"Tier 3" where the passage says "Tier 2"."""
+    said = {token for token in passage.facts.content if LABEL in token}
+    for label in (token for token in claim.content if LABEL in token and token not in said):
+        name = label.split(LABEL)[0]
+        others = sorted(token for token in said if token.split(LABEL)[0] == name)
+        if others:
+            return (f"the passage says {others[0].replace(LABEL, ' ')}, not "
+                    f"{label.replace(LABEL, ' ')}")
+    return None
+
+
 def _negation_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
-    """A word the sentence negates that the passage only affirms, or the other way round; a
-    passage of several sentences is read sentence by sentence."""
-    for said in passage.parts or (passage.facts,):
-        for word in claim.content:
-            if word in claim.negated_first and word not in claim.affirmed \
-                    and word in said.affirmed and word not in said.negated:
-                return f"the sentence negates {word!r}; the passage affirms it"
-            # a sentence with negations of its own is compared on what it negates, above
-            if not claim.negations and word in said.negated and word not in said.affirmed:
-                return f"the passage negates {word!r}; the sentence affirms it"
+    """A word the sentence negates that the passage only affirms, or the other way round."""
+    # negations reach to the end of their clause, so a joined passage is read as a whole: a
+    # word counts as affirmed (or negated) if any of its sentences does so
+    said = passage.facts
+    for word in claim.content:
+        if word in claim.negated_first and word in said.affirmed and word not in said.negated:
+            return f"the sentence negates {word!r}; the passage affirms it"
+        # a sentence with negations of its own is compared on what it negates, above
+        if not claim.negations and word in said.negated and word not in said.affirmed:
+            return f"the passage negates {word!r}; the sentence affirms it"
     return None
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BREAK",
+    "LABEL",
     "NEGATIONS",
     "NOT",
     "OPPOSITES",
@@ -27,6 +28,7 @@ _TOKEN = re.compile(
 _BREAKS = frozenset(",;:.!?()/")
 _CLAUSE_WORDS = frozenset({"and", "but", "while", "whereas", "because", "so"})
 BREAK = "|"
+LABEL = "#"  # joins a name's word and number: "tier#2"
 NOT = "not"
 _TWO_WORD_NEGATIONS = frozenset({("rather", "than"), ("instead", "of")})
 _MULTIPLIERS = frozenset({"hundred", "thousand"})
@@ -132,7 +134,12 @@ def facts(text: str) -> SentenceFacts:
             tokens.append(BREAK)
         elif token[0].isdigit() or token[0] in "−-+":
             if _is_label(raw, index - 1):
-                continue  # "Tier 2", "TW-Sense 2": a name, not a quantity
+                # "Tier 2", "TW-Sense 2": a name, not a quantity, compared as one word
+                label = f"{stem(lower[index - 2])}{LABEL}{_number(token)}"
+                tokens.append(label)
+                content.setdefault(label, None)
+                sequence.append(label)
+                continue
             _add_number(_number(token), tokens=tokens, numbers=numbers, sequence=sequence)
         elif word in _NUMBER_WORDS and (word not in _PRONOUN_NUMBERS
                                         or _before_unit(lower, index - 1)):
