@@ -25,12 +25,15 @@ def test_ld_generates_a_pack_and_a_reviewer_reads_it(sqlite_workspace: Workspace
     assert len(pack["components"]) == 7 and pack["offline"] is True
     quiz = next(c for c in pack["components"] if c["kind"] == "knowledge_check")
     assert quiz["items"][0]["citations"][0]["chunk_id"].startswith("c")
-    assert quiz["provenance"]["engine"] == "offline" and quiz["checks"] is None
+    assert quiz["provenance"]["engine"] == "offline" and quiz["checks"]["passed"]
     listed = client.get("/api/content/packs", headers=reviewer).json()
     assert [p["id"] for p in listed] == [pack_id, pack_id - 1]
     library = client.get("/api/content/components", headers=reviewer,
                          params={"kind": "flashcards"}).json()
-    assert [c["version"] for c in library] == [2]
+    # the same source version written again: the packs share the components, no new versions
+    assert [c["version"] for c in library] == [1]
+    earlier = client.get(f"/api/content/packs/{pack_id - 1}", headers=reviewer).json()
+    assert [c["id"] for c in earlier["components"]] == [c["id"] for c in pack["components"]]
     assert client.get("/api/content/components", headers=reviewer,
                       params={"kind": "poems"}).status_code == 422
     refused = client.post("/api/content/packs", headers=reviewer, json={"source": "x"})
@@ -87,8 +90,9 @@ def test_console_pack_view_shows_items_checks_and_the_cited_passage(
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert text.count('<details class="citation">') >= 40  # every item's citation opens
-    assert "<mark>" in text and "No checks were run on this component." in text
+    assert "<mark>" in text and "No checks were run on this component." not in text
     assert "offline: extractive, no language model" in text
+    assert text.count("<strong>Passed</strong>") == 7 and "Answer keys: " in text
     pack = client.get(f"/api/content/packs/{pack_id}").json()
     quiz = next(c for c in pack["components"] if c["kind"] == "knowledge_check")
     assert quiz["body"]["questions"][0]["stem"] in text

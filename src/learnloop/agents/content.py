@@ -46,7 +46,8 @@ class ContentAgent:
         for need in open_needs:
             text = " ".join(filter(None, [need.title, need.skill_key, need.kpi_metric,
                                           *need.behaviour_metrics]))
-            match = match_source(text, {key: body for key, (_, body) in sources.items()})
+            match = match_source(text, {key: body for key, (_, _, body) in sources.items()},
+                                 titles={key: title for key, (_, title, _) in sources.items()})
             if match is None:
                 unmatched.append(need.key)
                 continue

@@ -16,7 +16,8 @@ from learnloop.cli.context import OrgOption, err, organisation_session, out, pro
 
 __all__ = ["generate", "pack_app"]
 
-pack_app = typer.Typer(help="Content packs: export one as JSON.", no_args_is_help=True)
+pack_app = typer.Typer(help="Content packs: list them, export one as JSON.",
+                       no_args_is_help=True)
 
 
 def generate(
@@ -35,11 +36,12 @@ def generate(
 
     with organisation_session(org) as (workspace, session, organisation), \
             progress_bar() as progress:
-        chosen = content_engine(workspace.settings, engine=engine)
+        chosen = content_engine(workspace.settings, engine=engine, session=session,
+                                organisation_id=organisation.id)
         task = progress.add_task(f"writing with the {chosen.name} engine", total=None)
         made = generate_pack(
             session, organisation_id=organisation.id, source=source, engine=chosen,
-            need_id=need, actor="cli",
+            need_id=need, actor="cli", settings=workspace.settings,
             progress=lambda kind, done, total: progress.update(
                 task, completed=done, total=total, description=f"{chosen.name}: {kind}"))
     pack = made.pack
@@ -55,6 +57,55 @@ def generate(
     for kind, why in made.skipped.items():
         err.print(f"  skipped {kind}: {why}", markup=False)
     out.print(f"modality: {', '.join(pack.modality.get('mix', []))}", markup=False)
+
+
+@pack_app.command("list")
+def list_packs(
+    json_output: Annotated[bool, typer.Option("--json", help="JSON lines, not a table.")] = False,
+    org: OrgOption = None,
+) -> None:
+    """Every pack, newest first: source and version, need, engine, modality mix, cost."""
+    from rich.table import Table
+
+    from learnloop.domain.content.export import pack_document
+    from learnloop.store.content import packs
+
+    with organisation_session(org) as (_, session, organisation):
+        found = [pack_document(item) for item in packs(session, organisation_id=organisation.id)]
+    if json_output:
+        for document in found:
+            out.print(json.dumps(document), markup=False, highlight=False, soft_wrap=True)
+        return
+    table = Table(title=f"content packs ({len(found)}), newest first")
+    for column in ("id", "title", "source", "need", "engine", "mix", "cost (USD)"):
+        table.add_column(column)
+    for document in found:
+        table.add_row(str(document["id"]), document["title"],
+                      f"{document['source']['key']} v{document['source']['version']}",
+                      (document["need"] or {}).get("key") or "—", document["engine"],
+                      ", ".join(document["modality"].get("mix", [])),
+                      f"{document['usage']['cost_usd']:.4f}")
+    out.print(table)
+
+
+@pack_app.command("modality")
+def set_modality(
+    pack_id: Annotated[int, typer.Argument(help="The pack's id.")],
+    mix: Annotated[str, typer.Option(
+        "--mix", help="Comma-separated, lead first: micro_content, practice, cohort_session, "
+                      "longer_course.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, for the record.")] = "",
+    org: OrgOption = None,
+) -> None:
+    """Replace a pack's proposed modality mix with your own; the proposal's reasons stay."""
+    from learnloop.generation import override_pack_modality
+
+    with organisation_session(org) as (_, session, organisation):
+        pack = override_pack_modality(
+            session, organisation_id=organisation.id, pack_id=pack_id,
+            mix=[item.strip() for item in mix.split(",") if item.strip()], reason=reason,
+            actor="cli")
+    out.print(f"pack {pack.id}: {', '.join(pack.modality['mix'])}", markup=False)
 
 
 @pack_app.command("export")

@@ -31,6 +31,7 @@ __all__ = [
     "save_pack",
     "set_pack_modality",
     "source_chunks",
+    "stale_citations",
 ]
 
 
@@ -69,21 +70,22 @@ def source_chunks(session: Session, *, organisation_id: int, source: str,
     """A source (by key, or by numeric id) at a version (default: current) with its chunks."""
     document = _document(session, organisation_id=organisation_id, source=source)
     number = version or document.current_version
+    stored = session.execute(select(
+        tables.SourceVersion.id, tables.SourceVersion.text, tables.SourceVersion.origin).where(
+        tables.SourceVersion.document_id == document.id,
+        tables.SourceVersion.version == number)).one_or_none()
+    if stored is None:
+        raise NotFoundError(f"source {document.key!r} has no version {number}")
     chunks = _stored_chunks(session, document_id=document.id, version=number,
                             source_key=document.key)
     if chunks is None:
-        stored = session.execute(select(tables.SourceVersion.id, tables.SourceVersion.text).where(
-            tables.SourceVersion.document_id == document.id,
-            tables.SourceVersion.version == number)).one_or_none()
-        if stored is None:
-            raise NotFoundError(f"source {document.key!r} has no version {number}")
         save_chunks(session, organisation_id=organisation_id, document_id=document.id,
                     version_id=stored.id, version=number, source_key=document.key,
                     text=stored.text)
         chunks = _stored_chunks(session, document_id=document.id, version=number,
                                 source_key=document.key) or ()
     return SourceChunks(document_id=document.id, key=document.key, title=document.title,
-                        version=number, chunks=tuple(chunks))
+                        version=number, chunks=tuple(chunks), origin=stored.origin)
 
 
 def chunk_changes(session: Session, *, organisation_id: int, source: str,
@@ -103,13 +105,21 @@ def save_component(session: Session, *, organisation_id: int, document_id: int,
                    body: dict[str, Any], engine: str, model: str, prompt_version: str,
                    chunk_ids: Sequence[str], input_tokens: int, output_tokens: int,
                    cost_usd: float, cached: bool, checks: dict[str, Any] | None) -> int:
-    """A new version of the source's component of this kind (key `<source>.<kind>`)."""
+    """The source's component of this kind (key `<source>.<kind>`): the newest version again
+    when it is the same (same body, source version, engine, model, prompt and checks: packs
+    share it), else a new version."""
     key = f"{source_key}.{kind}"
     component = tables.ContentComponent
-    latest = session.scalar(select(func.max(component.version)).where(
-        component.organisation_id == organisation_id, component.key == key)) or 0
+    latest = session.scalar(select(component).where(
+        component.organisation_id == organisation_id, component.key == key)
+        .order_by(component.version.desc()).limit(1))
+    if latest is not None and (latest.body, latest.source_version, latest.engine, latest.model,
+                               latest.prompt_version, latest.checks) == (
+            body, source_version, engine, model, prompt_version, checks):
+        return latest.id
     return session.execute(insert(component).returning(component.id), {
-        "organisation_id": organisation_id, "key": key, "version": latest + 1, "kind": kind,
+        "organisation_id": organisation_id, "key": key,
+        "version": (latest.version if latest is not None else 0) + 1, "kind": kind,
         "title": title[:300], "document_id": document_id, "source_version": source_version,
         "body": body, "engine": engine, "model": model, "prompt_version": prompt_version,
         "chunk_keys": list(chunk_ids), "input_tokens": input_tokens,
@@ -120,20 +130,15 @@ def save_component(session: Session, *, organisation_id: int, document_id: int,
 def save_pack(session: Session, *, organisation_id: int, title: str, document_id: int,
               source_version: int, need_id: int | None, need_key: str | None, engine: str,
               model: str, modality: dict[str, Any], component_ids: Sequence[int],
-              created_by: str) -> int:
-    """A pack of the given components; its token use and cost are their sums."""
-    component = tables.ContentComponent
-    totals = session.execute(select(
-        func.coalesce(func.sum(component.input_tokens), 0),
-        func.coalesce(func.sum(component.output_tokens), 0),
-        func.coalesce(func.sum(component.cost_usd), 0.0))
-        .where(component.id.in_(list(component_ids)))).one()
+              input_tokens: int, output_tokens: int, cost_usd: float, created_by: str) -> int:
+    """A pack of the given components, with what writing it cost (a reused component costs
+    this pack nothing)."""
     pack_id = session.execute(insert(tables.ContentPack).returning(tables.ContentPack.id), {
         "organisation_id": organisation_id, "title": title[:300], "document_id": document_id,
         "source_version": source_version, "need_id": need_id, "need_key": need_key,
-        "engine": engine, "model": model, "modality": modality, "input_tokens": int(totals[0]),
-        "output_tokens": int(totals[1]), "cost_usd": float(totals[2]),
-        "created_by": created_by, "created_at": utcnow()}).scalar_one()
+        "engine": engine, "model": model, "modality": modality, "input_tokens": input_tokens,
+        "output_tokens": output_tokens, "cost_usd": cost_usd, "created_by": created_by,
+        "created_at": utcnow()}).scalar_one()
     session.execute(insert(tables.ContentPackComponent), [
         {"pack_id": pack_id, "component_id": component_id, "position": position}
         for position, component_id in enumerate(component_ids)])
@@ -194,10 +199,11 @@ def component_versions(session: Session, *, organisation_id: int, key: str) -> l
         .order_by(component.version)).all()]
 
 
-def current_sources(session: Session, *, organisation_id: int) -> dict[str, tuple[int, str]]:
-    """Each source's key → (current version, its title and text), what needs are matched to."""
+def current_sources(session: Session, *,
+                    organisation_id: int) -> dict[str, tuple[int, str, str]]:
+    """Each source's key → (current version, title, text), what needs are matched to."""
     doc, version = tables.SourceDocument, tables.SourceVersion
-    return {row.key: (row.current_version, f"{row.title}\n{row.text}") for row in session.execute(
+    return {row.key: (row.current_version, row.title, row.text) for row in session.execute(
         select(doc.key, doc.title, doc.current_version, version.text)
         .join(version, (version.document_id == doc.id)
               & (version.version == doc.current_version))
@@ -212,6 +218,30 @@ def packed_needs(session: Session, *, organisation_id: int) -> set[tuple[int, st
         .join(doc, doc.id == pack_table.document_id)
         .where(pack_table.organisation_id == organisation_id,
                pack_table.need_id.is_not(None)))}
+
+
+def stale_citations(session: Session, *, organisation_id: int) -> dict[int, tuple[str, ...]]:
+    """Component id → the chunk ids it cites that its source's current version no longer has
+    (edited or removed since): what to review before the component is used again."""
+    component, document, chunk = (tables.ContentComponent, tables.SourceDocument,
+                                  tables.SourceChunk)
+    older = session.execute(
+        select(component.id, component.chunk_keys, component.document_id,
+               document.current_version)
+        .join(document, document.id == component.document_id)
+        .where(component.organisation_id == organisation_id,
+               component.source_version < document.current_version)).all()
+    if not older:
+        return {}
+    current = {
+        (row.document_id, row.chunk_key) for row in session.execute(
+            select(chunk.document_id, chunk.chunk_key)
+            .join(document, (document.id == chunk.document_id)
+                  & (chunk.version == document.current_version))
+            .where(chunk.document_id.in_({row.document_id for row in older})))}
+    stale = {row.id: tuple(key for key in row.chunk_keys
+                           if (row.document_id, key) not in current) for row in older}
+    return {component_id: keys for component_id, keys in stale.items() if keys}
 
 
 def _document(session: Session, *, organisation_id: int, source: str) -> tables.SourceDocument:

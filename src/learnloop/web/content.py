@@ -18,7 +18,7 @@ from learnloop.serving.deps import (
     SessionDep,
     require_roles,
 )
-from learnloop.store.content import library, pack, packs, source_chunks
+from learnloop.store.content import library, pack, packs, source_chunks, stale_citations
 from learnloop.web.rendering import page
 
 __all__ = ["router"]
@@ -37,7 +37,8 @@ def content_library(
     org = principal.organisation_id
     return page(request, "content.html", principal, organisation,
                 packs=packs(session, organisation_id=org),
-                components=library(session, organisation_id=org))
+                components=library(session, organisation_id=org),
+                stale=stale_citations(session, organisation_id=org))
 
 
 @router.get("/content/packs/{pack_id}", response_class=HTMLResponse)

@@ -57,8 +57,10 @@ def create_pack(
     the chosen engine and store them as a new pack."""
     made = generate_pack(session, organisation_id=principal.organisation_id,
                          source=request.source, need_id=request.need_id,
-                         engine=content_engine(workspace.settings, engine=request.engine),
-                         actor=principal.actor)
+                         engine=content_engine(workspace.settings, engine=request.engine,
+                                               session=session,
+                                               organisation_id=principal.organisation_id),
+                         actor=principal.actor, settings=workspace.settings)
     return GeneratedPackOut(pack_id=made.pack.id, summary=pack_summary(made.pack),
                             skipped=made.skipped)
 

@@ -28,8 +28,10 @@ class SourceMatch:
     shared: tuple[str, ...]  # the need's words the source uses, most telling first
 
 
-def match_source(need_text: str, sources: dict[str, str]) -> SourceMatch | None:
-    """The best source (key → text) for a need described by `need_text`, or None."""
+def match_source(need_text: str, sources: dict[str, str], *,
+                 titles: dict[str, str] | None = None) -> SourceMatch | None:
+    """The best source (key → text) for a need described by `need_text`, or None. A need's word
+    in a source's title (`titles`, key → title) weighs as much as using it often."""
     wanted = {word for word in words(re.sub(r"[_.:/-]", " ", need_text))
               if len(word) > 2 and word not in _COMMON and not word.isdigit()}
     if not wanted or not sources:
@@ -38,7 +40,9 @@ def match_source(need_text: str, sources: dict[str, str]) -> SourceMatch | None:
     spread = {word: sum(word in counted for counted in counts.values()) for word in wanted}
     best: SourceMatch | None = None
     for key, counted in counts.items():
-        weights = {word: math.log1p(counted[word]) * math.log(1 + len(sources) / spread[word])
+        titled = set(words((titles or {}).get(key, "")))
+        weights = {word: (math.log1p(counted[word]) + (2.0 if word in titled else 0.0))
+                   * math.log(1 + len(sources) / spread[word])
                    for word in wanted if counted[word]}
         score = sum(weights.values())
         if best is None or score > best.score:

@@ -70,3 +70,4 @@ class SourceChunks:
     title: str
     version: int
     chunks: tuple[Chunk, ...]
+    origin: str = ""  # where the version was imported from (a file name or an address)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from learnloop.domain.content.checks.readability import LENGTH_BUDGETS, word_count
 from learnloop.domain.content.components import ComponentKind, cited_chunk_ids
 from learnloop.errors import InputError, Problem, ProviderError
 from learnloop.llm.engine import GenerationRequest, GenerationResult, Provenance, Usage
@@ -35,6 +36,39 @@ _WRITERS: dict[ComponentKind, Callable[[Material], BaseModel]] = {
 }
 
 
+# the lists a long component gives items up from (the last, least important, first)
+_TRIMMABLE = ("points", "sentences", "steps", "questions", "cards", "facts", "rubric",
+              "what_to_look_for", "what_changed")
+_NOT_TEXT = frozenset({"kind", "format", "language", "base_kind", "chunk_id", "quote",
+                       "original"})
+
+
+def _within_budget(kind: ComponentKind, body: BaseModel) -> BaseModel:
+    """The body shortened, item by item, to the length its kind may have (the checks' budget):
+    a learner reads a summary in a minute, not five."""
+    budget = LENGTH_BUDGETS.get(str(kind), 500)
+    data = body.model_dump()
+    while word_count(" ".join(_texts(data))) > budget:
+        longest = max((name for name in _TRIMMABLE if len(data.get(name) or []) > 1),
+                      key=lambda name: len(data[name]), default=None)
+        if longest is None:
+            break
+        data[longest] = data[longest][:-1]
+    return type(body).model_validate(data)
+
+
+def _texts(value: object, name: str = "") -> list[str]:
+    if name in _NOT_TEXT:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in _texts(item, key)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item, name)]
+    return []
+
+
 class OfflineEngine:
     """Implements `ContentEngine`; keeps the last source's reading so a pack reads it once."""
 
@@ -56,7 +90,7 @@ class OfflineEngine:
             message = f"the source “{request.source_title}” has no sentences to write from"
             raise InputError(message, [Problem(message, field="source")])
         try:
-            body = _WRITERS[kind](source)
+            body = _within_budget(kind, _WRITERS[kind](source))
         except ValueError as error:
             message = f"{kind}: {error}"
             raise InputError(message, [Problem(message, field="source")]) from error

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from learnloop.domain.content.checks.hostile import addressed_to_ai
 from learnloop.domain.content.chunks import Chunk
 from learnloop.domain.content.components import Citation
 from learnloop.domain.content.sentences import split_sentences, words
@@ -20,10 +21,6 @@ _SPEAKER = re.compile(r"^\s*[A-Z]{1,4}:\s+")  # read after emphasis is gone
 _MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
-# text addressed to a model is never content, whatever it says (hostile sources)
-_ADDRESSED_TO_AI = re.compile(
-    r"\b(ignore (?:all |any )?(?:previous|prior|above) instructions|you are an? (?:ai|language "
-    r"model|assistant)|as an ai\b|system prompt|the answer is always)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +74,7 @@ def passages(chunks: tuple[Chunk, ...] | list[Chunk]) -> list[Passage]:
             continue
         for sentence in split_sentences(chunk.text):
             text = clean(sentence)
-            if len(words(text)) < 3 or _ADDRESSED_TO_AI.search(sentence):
+            if len(words(text)) < 3 or addressed_to_ai(sentence):  # never content
                 continue
             marker = _MARKER.match(sentence)
             found.append(Passage(
@@ -96,7 +93,7 @@ def _rows(chunk: Chunk, *, start: int) -> list[Passage]:
     header = cells[0]
     rows: list[Passage] = []
     for line, row in zip(lines[2:], cells[2:], strict=True):
-        if len(row) != len(header) or not row[0] or _ADDRESSED_TO_AI.search(line):
+        if len(row) != len(header) or not row[0] or addressed_to_ai(line):
             continue
         values = [f"{name}: {value}" if name else value
                   for name, value in zip(header[1:], row[1:], strict=True) if value]

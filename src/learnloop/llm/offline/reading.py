@@ -48,8 +48,8 @@ def manager_brief(source: Material) -> ManagerBriefBody:
                   if _BEHAVIOUR.search(item.text) and index not in changes]
     changed = _top(source, changes or list(range(len(source.items))), count=4)
     look_for = _top(source, [index for index in behaviours if index not in changed]
-                    or [index for index in range(len(source.items)) if index not in changed],
-                    count=4)
+                    or [index for index in range(len(source.items)) if index not in changed]
+                    or changed, count=4)  # a two-sentence source: the same sentences serve
     headings = list(dict.fromkeys(source.items[index].chunk.heading
                                   for index in changed + look_for
                                   if source.items[index].chunk.heading))
