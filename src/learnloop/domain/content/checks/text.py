@@ -126,12 +126,18 @@ def facts(text: str) -> SentenceFacts:
     numbers: set[str] = set()
     content: dict[str, None] = {}
     sequence: list[str] = []
+    clauses: list[int] = []  # the clause of each item of `sequence`
+    breaks = 0
     index = 0
     while index < len(raw):
+        # what the previous token added to `sequence` stands in the current clause
+        del clauses[len(sequence):]
+        clauses.extend([breaks] * (len(sequence) - len(clauses)))
         token, word = raw[index], lower[index]
         index += 1
         if token in _BREAKS or word in _CLAUSE_WORDS:
             tokens.append(BREAK)
+            breaks += 1
         elif token[0].isdigit() or token[0] in "−-+":
             if _is_label(raw, index - 1):
                 # "Tier 2", "TW-Sense 2": a name, not a quantity, compared as one word
@@ -166,10 +172,12 @@ def facts(text: str) -> SentenceFacts:
             if word not in STOPWORDS and len(word) > 1:
                 content.setdefault(stemmed, None)
                 sequence.append(stemmed)
+    del clauses[len(sequence):]
+    clauses.extend([breaks] * (len(sequence) - len(clauses)))
     negated, affirmed = _scopes(tokens, content=set(content), reach=_NEGATION_REACH)
     first, _ = _scopes(tokens, content=set(content), reach=1)
     return SentenceFacts(tokens=tuple(tokens), content=tuple(content), sequence=tuple(sequence),
-                         clauses=_clauses(tokens, wanted=set(content) | numbers),
+                         clauses=tuple(clauses),
                          numbers=frozenset(numbers), negated=frozenset(negated),
                          negated_first=frozenset(first), affirmed=frozenset(affirmed),
                          negations=tokens.count(NOT))
@@ -202,17 +210,6 @@ def _scopes(tokens: list[str], *, content: set[str], reach: int) -> tuple[set[st
 def _beside_number(raw: list[str], index: int) -> bool:
     return any(0 <= position < len(raw) and raw[position][:1].isdigit()
                for position in (index - 1, index + 1))
-
-
-def _clauses(tokens: list[str], *, wanted: set[str]) -> tuple[int, ...]:
-    clause = 0
-    found: list[int] = []
-    for token in tokens:
-        if token == BREAK:
-            clause += 1
-        elif token in wanted:
-            found.append(clause)
-    return tuple(found)
 
 
 def _is_label(raw: list[str], index: int) -> bool:
