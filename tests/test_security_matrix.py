@@ -22,6 +22,7 @@ from api_support import (
     private_workspace,
     secret_for,
 )
+from content_support import add_sample_pack
 from database_support import database_url_of
 from sensing_support import add_sample_detection
 
@@ -71,6 +72,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/tokens": _admits("admin"),
     "POST /api/tokens": _admits("admin"),
     "DELETE /api/tokens/{token_id}": _admits("admin"),
+    "GET /api/content/packs": _admits("admin", "ld", "reviewer"),
+    "POST /api/content/packs": _admits("admin", "ld"),
+    "GET /api/content/packs/{pack_id}": _admits("admin", "ld", "reviewer"),
+    "PUT /api/content/packs/{pack_id}/modality": _admits("admin", "ld"),
+    "GET /api/content/components": _admits("admin", "ld", "reviewer"),
+    "POST /api/content/check": _admits("admin", "ld", "reviewer"),
     # the console
     "GET /static/plotly.min.js": _everyone(),
     "GET /login": _everyone(),
@@ -85,6 +92,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /events": _page("admin", "ld"),
     "GET /detections": _page("admin", "ld"),
     "GET /detections/{detection_id}": _page("admin", "ld"),
+    "GET /content": _page("admin", "ld", "reviewer"),
+    "GET /content/packs/{pack_id}": _page("admin", "ld", "reviewer"),
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
@@ -102,8 +111,16 @@ class Call:
     form: bool = False
 
 
-def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1) -> dict[str, Call]:
+def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
+           pack_id: int = 1) -> dict[str, Call]:
     return {
+        "POST /api/content/packs": Call(json={"source": "refunds-and-credits-policy"}),
+        "POST /api/content/check": Call(json={"source": "refunds-and-credits-policy",
+                                              "text": "Credits appear on the next invoice."}),
+        "GET /api/content/packs/{pack_id}": Call({"pack_id": pack_id}),
+        "PUT /api/content/packs/{pack_id}/modality": Call(
+            {"pack_id": pack_id}, json={"mix": ["practice"], "reason": "matrix"}),
+        "GET /content/packs/{pack_id}": Call({"pack_id": pack_id}),
         "GET /api/detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /api/people/{key}": Call({"key": "leo"}),
@@ -146,13 +163,14 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     workspace = private_workspace(tmp_path_factory.mktemp("matrix") / "home", url)
     build_org(workspace)
     detection_id = add_sample_detection(workspace)
+    pack_id = add_sample_pack(workspace)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)
     admin = bearer(secrets["admin"])
     job_id = client.post("/api/loop/run", headers=admin).json()["job_id"]
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
-           "throwaway": throwaway["id"], "detection_id": detection_id}
+           "throwaway": throwaway["id"], "detection_id": detection_id, "pack_id": pack_id}
     workspace.close()
 
 
@@ -166,7 +184,7 @@ def test_every_route_has_an_entry_in_the_table(organisation) -> None:
 def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -> None:
     method, path = operation.split(" ", 1)
     call = _calls(organisation["throwaway"], organisation["job_id"],
-                  organisation["detection_id"]).get(operation, Call())
+                  organisation["detection_id"], organisation["pack_id"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:

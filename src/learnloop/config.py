@@ -5,6 +5,7 @@ Every setting is documented in docs/configuration.md; a test keeps the two in st
 
 from __future__ import annotations
 
+import json
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -96,11 +97,75 @@ class Settings(BaseSettings):
         0.05, gt=0, le=1,
         description="The sensing agent's false-alarm budget per team KPI per year of weekly data.",
     )
+    content_link_domains: str = Field(
+        "", description="Comma-separated domains a pack may link to besides the source's own."
+    )
+    content_embedding: Literal["wordllama", "minilm"] = Field(
+        "wordllama", description="Sentence-embedding model of the claim checker (minilm: extra)."
+    )
 
-    @field_validator("database_url", "redis_url")
+    llm_engine: Literal["offline", "openai", "anthropic"] = Field(
+        "offline",
+        description="Engine that writes content: `offline` (no model server), `openai` (any "
+                    "OpenAI-compatible server) or `anthropic`.",
+    )
+    llm_base_url: str | None = Field(
+        None,
+        description="Base URL of the model server; default https://api.openai.com/v1 or "
+                    "https://api.anthropic.com for the engine.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="API key sent to the model server; local servers may need none."
+    )
+    llm_model: str | None = Field(
+        None, description="Model (or Azure deployment) name; required for the LLM engines."
+    )
+    llm_azure_api_version: str | None = Field(
+        None,
+        description="Set for Azure OpenAI: the `api-version` query parameter; the key then goes "
+                    "in an `api-key` header.",
+    )
+    llm_timeout_seconds: float = Field(
+        120.0, gt=0, le=3600, description="Longest one model call may take before it is retried."
+    )
+    llm_retries: int = Field(
+        3, ge=0, le=10,
+        description="Retries after an invalid answer, a timeout, a 429 or a 5xx, with backoff.",
+    )
+    llm_redaction: bool = Field(
+        True,
+        description="Replace personal data with placeholders before any model call, and restore "
+                    "it in the answer.",
+    )
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description="JSON: model name to [input, output] price in USD per million tokens.",
+    )
+    llm_max_output_tokens: int = Field(
+        4096, ge=64, le=200_000, description="Most tokens one model answer may use."
+    )
+    llm_max_source_chars: int = Field(
+        200_000, ge=1000,
+        description="Most source characters one model request carries; a longer source sends "
+                    "the chunks nearest the need.",
+    )
+    llm_cache_days: int = Field(
+        30, ge=0,
+        description="Days an answer to an identical request is reused from the workspace cache; "
+                    "0 turns the cache off.",
+    )
+
+    @field_validator("database_url", "redis_url", "llm_base_url", "llm_model",
+                     "llm_azure_api_version")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None
+
+    @property
+    def link_domains(self) -> tuple[str, ...]:
+        """The organisation's allow-list of link domains, lower-cased, without blanks."""
+        return tuple(domain.strip().lower() for domain in self.content_link_domains.split(",")
+                     if domain.strip())
 
     @cached_property
     def workspace(self) -> Path:
@@ -160,6 +225,23 @@ class Settings(BaseSettings):
             "LEARNLOOP_WAITING_REQUESTS": str(self.waiting_requests),
             "LEARNLOOP_WAIT_SECONDS": f"{self.wait_seconds:g}",
             "LEARNLOOP_SENSING_FALSE_ALARMS_PER_YEAR": f"{self.sensing_false_alarms_per_year:g}",
+            "LEARNLOOP_LLM_ENGINE": self.llm_engine,
+            "LEARNLOOP_LLM_BASE_URL": mask_url(self.llm_base_url) if self.llm_base_url
+            else "(unset: the engine's public API)",
+            "LEARNLOOP_LLM_API_KEY": "********" if self.llm_api_key else "(unset)",
+            "LEARNLOOP_LLM_MODEL": self.llm_model or "(unset)",
+            "LEARNLOOP_LLM_AZURE_API_VERSION": self.llm_azure_api_version or "(unset)",
+            "LEARNLOOP_LLM_TIMEOUT_SECONDS": f"{self.llm_timeout_seconds:g}",
+            "LEARNLOOP_LLM_RETRIES": str(self.llm_retries),
+            "LEARNLOOP_LLM_REDACTION": str(self.llm_redaction).lower(),
+            "LEARNLOOP_LLM_PRICES": json.dumps(
+                {model: list(price) for model, price in self.llm_prices.items()}),
+            "LEARNLOOP_LLM_MAX_OUTPUT_TOKENS": str(self.llm_max_output_tokens),
+            "LEARNLOOP_LLM_MAX_SOURCE_CHARS": str(self.llm_max_source_chars),
+            "LEARNLOOP_LLM_CACHE_DAYS": str(self.llm_cache_days),
+            "LEARNLOOP_CONTENT_LINK_DOMAINS": ", ".join(self.link_domains)
+            or "(unset: only the source's own domain)",
+            "LEARNLOOP_CONTENT_EMBEDDING": self.content_embedding,
         }
 
 

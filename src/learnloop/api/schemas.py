@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -253,3 +253,72 @@ class DetectionDetail(DetectionOut):
     @classmethod
     def from_record(cls, record: DetectionRecord) -> DetectionDetail:
         return cls(**DetectionOut.from_record(record).model_dump(), evidence=record.evidence)
+
+
+class CitationOut(BaseModel):
+    chunk_id: str = Field(description="The cited chunk's stable id (same text, same id)")
+    quote: str = Field(description="The passage quoted from the chunk, verbatim")
+
+
+class ComponentItemOut(BaseModel):
+    text: str = Field(description="One claim-bearing sentence: a point, a step, a question "
+                                  "with its answer, a card with its answer")
+    citations: list[CitationOut]
+
+
+class ComponentOut(BaseModel):
+    """One version of one component with where it came from, what it cost and its checks."""
+
+    id: int
+    key: str = Field(description="`<source>.<kind>`; each regeneration adds a version")
+    version: int
+    kind: str
+    title: str
+    provenance: dict[str, Any] = Field(description="engine, model, prompt_version, chunk_ids, "
+                                                   "source, source_version")
+    usage: dict[str, Any] = Field(description="input_tokens, output_tokens, cost_usd, cached")
+    body: dict[str, Any] = Field(description="The component as its kind's model validates it")
+    items: list[ComponentItemOut]
+    checks: dict[str, Any] | None = Field(description="The quality checks stored with it; "
+                                                      "null when none were run")
+
+
+class PackOut(BaseModel):
+    """A content pack: components from one source version for a need, and the modality mix."""
+
+    id: int
+    title: str
+    source: dict[str, Any] = Field(description="key, title, version")
+    need: dict[str, Any] | None = Field(description="id and key of the need it serves")
+    engine: str = Field(description="`offline` (extractive, no model), `openai` or `anthropic`")
+    model: str
+    offline: bool
+    modality: dict[str, Any] = Field(description="mix (lead first), reasons, overridden, "
+                                                 "overridden_by")
+    usage: dict[str, Any] = Field(description="The pack's total input_tokens, output_tokens, "
+                                              "cost_usd")
+    created_by: str
+    created_at: datetime
+
+
+class PackDetail(PackOut):
+    components: list[ComponentOut]
+
+
+class GeneratePack(BaseModel):
+    source: str = Field(min_length=1, max_length=128, description="The source's key")
+    need_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    engine: Literal["offline", "openai", "anthropic"] | None = Field(
+        default=None, description="Default: the configured engine, else offline")
+
+
+class GeneratedPackOut(BaseModel):
+    pack_id: int
+    summary: dict[str, Any]
+    skipped: dict[str, str] = Field(description="Kinds the engine could not write, and why")
+
+
+class ModalityOverride(BaseModel):
+    mix: list[str] = Field(min_length=1, max_length=4, description="micro_content, practice, "
+                                                                   "cohort_session, longer_course")
+    reason: str = Field(default="", max_length=1000, pattern=r"^[^\x00]*$")

@@ -8,10 +8,13 @@ from __future__ import annotations
 import typer
 
 from learnloop.cli.backup import backup, restore
+from learnloop.cli.check import check
+from learnloop.cli.content import generate, pack_app
 from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
 from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
+from learnloop.cli.needs import needs_app, priorities_app
 from learnloop.cli.person import person_app
 from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
@@ -44,3 +47,8 @@ app.command("backup")(backup)
 app.command("restore")(restore)
 app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
+app.add_typer(needs_app, name="needs")
+app.add_typer(priorities_app, name="priorities")
+app.command("generate")(generate)
+app.add_typer(pack_app, name="pack")
+app.command("check")(check)

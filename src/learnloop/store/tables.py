@@ -32,10 +32,14 @@ __all__ = [
     "Base",
     "ChangeLogEntry",
     "ConsoleSession",
+    "ContentComponent",
+    "ContentPack",
+    "ContentPackComponent",
     "Detection",
     "Event",
     "EventScrubPermit",
     "Kpi",
+    "Need",
     "Objective",
     "ObjectiveSkill",
     "Organisation",
@@ -49,6 +53,8 @@ __all__ = [
     "Skill",
     "SkillEvidence",
     "SkillHealth",
+    "SourceChunk",
+    "SourceChunkChange",
     "SourceDocument",
     "SourceVersion",
     "Team",
@@ -428,3 +434,143 @@ class SensingState(Base):
     next_week: Mapped[date] = mapped_column(Date)
     inputs: Mapped[str] = mapped_column(String(64))
     state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Need(Base):
+    """A ranked learning need (see domain.needs): kept across the needs agent's runs, so the
+    status L&D set survives a re-run while its evidence and rank are refreshed."""
+
+    __tablename__ = "needs"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    nature: Mapped[str] = mapped_column(String(16))
+    skill_key: Mapped[str | None] = mapped_column(String(128))
+    objective_key: Mapped[str | None] = mapped_column(String(128))
+    kpi_metric: Mapped[str | None] = mapped_column(String(128))
+    kpi_direction: Mapped[str | None] = mapped_column(String(8))
+    behaviour_metrics: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    team_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    role_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    person_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    urgency: Mapped[float] = mapped_column(Float)
+    risk: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer)
+    gap: Mapped[float | None] = mapped_column(Float)
+    gap_lower: Mapped[float | None] = mapped_column(Float)
+    gap_upper: Mapped[float | None] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    detection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("detections.id", ondelete="SET NULL"), index=True)
+    detected_at: Mapped[date | None] = mapped_column(Date)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_changed_at: Mapped[datetime | None]
+    status_basis: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SourceChunk(Base):
+    """One chunk of one source version (domain.content.chunks): `chunk_key` is the chunk's
+    stable id, the same in every version whose text at that place did not change."""
+
+    __tablename__ = "source_chunks"
+    __table_args__ = (UniqueConstraint("version_id", "position"),
+                      Index("ix_source_chunks_document_key", "document_id", "chunk_key"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("source_documents.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("source_versions.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    chunk_key: Mapped[str] = mapped_column(String(64))
+    heading: Mapped[str] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(Integer)
+    block: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class SourceChunkChange(Base):
+    """What a new source version changed, chunk by chunk: added, removed or edited (with the
+    chunk it replaced), so content citing a changed chunk can be marked stale."""
+
+    __tablename__ = "source_chunk_changes"
+    __table_args__ = (Index("ix_source_chunk_changes_document", "document_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("source_documents.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)  # the new version
+    change: Mapped[str] = mapped_column(String(16))  # added | removed | edited
+    chunk_key: Mapped[str | None] = mapped_column(String(64))  # in the new version
+    previous_chunk_key: Mapped[str | None] = mapped_column(String(64))  # in the old one
+
+
+class ContentComponent(Base):
+    """One version of one learning component: its body, where it came from and its checks.
+
+    Components are reused across packs; regenerating one adds a version under the same key.
+    """
+
+    __tablename__ = "content_components"
+    __table_args__ = (UniqueConstraint("organisation_id", "key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("source_documents.id", ondelete="CASCADE"), index=True)
+    source_version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    engine: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(200))
+    prompt_version: Mapped[str] = mapped_column(String(100))
+    chunk_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    cached: Mapped[bool] = mapped_column(Boolean, default=False)
+    checks: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)  # None: not checked yet
+    created_at: Mapped[datetime]
+
+
+class ContentPack(Base):
+    """A set of components made from one source version for a need, with the proposed
+    modality mix (and L&D's override) and the pack's total token use and cost."""
+
+    __tablename__ = "content_packs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    title: Mapped[str] = mapped_column(String(300))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("source_documents.id", ondelete="CASCADE"), index=True)
+    source_version: Mapped[int] = mapped_column(Integer)
+    need_id: Mapped[int | None] = mapped_column(Integer)  # the need's id; no FK: needs come and go
+    need_key: Mapped[str | None] = mapped_column(String(300))
+    engine: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(200))
+    modality: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class ContentPackComponent(Base):
+    __tablename__ = "content_pack_components"
+    pack_id: Mapped[int] = mapped_column(
+        ForeignKey("content_packs.id", ondelete="CASCADE"), primary_key=True)
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("content_components.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)

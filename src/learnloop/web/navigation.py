@@ -25,6 +25,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("People", "/people", STAFF_ROLES | {AccessRole.MANAGER}),
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Detections", "/detections", STAFF_ROLES),
+    NavItem("Content", "/content", STAFF_ROLES | {AccessRole.REVIEWER}),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 

@@ -2,6 +2,8 @@
 
 from learnloop.api.routes import (
     catalogue,
+    content,
+    content_checks,
     detections,
     events,
     imports,
@@ -13,6 +15,7 @@ from learnloop.api.routes import (
 )
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
-           jobs.router, tokens.router, privacy.router, detections.router]
+           jobs.router, tokens.router, privacy.router, detections.router,
+           content.router, content_checks.router]
 
 __all__ = ["ROUTERS"]

@@ -15,6 +15,7 @@ from typing import IO
 
 from lxml import etree
 
+from learnloop.connectors.importers.hidden_text import word_run_hidden
 from learnloop.connectors.importers.text_limits import DocumentTooLarge, TextBudget, size
 
 __all__ = ["docx_text"]
@@ -35,6 +36,9 @@ _BODY, _TBL, _TR, _TC = f"{_W}body", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
 _GRID_SPAN, _V_MERGE, _VAL = f"{_W}gridSpan", f"{_W}vMerge", f"{_W}val"
 _RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
 _BR, _BR_TYPE = f"{_W}br", f"{_W}type"
+# run properties that can hide a run's text from a reader
+_RPR, _VANISH, _WEB_HIDDEN = f"{_W}rPr", f"{_W}vanish", f"{_W}webHidden"
+_COLOR, _SIZE, _SHADING, _FILL = f"{_W}color", f"{_W}sz", f"{_W}shd", f"{_W}fill"
 # no entity expansion (billion laughs), no network, no DTD, libxml2's size and depth limits kept
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False,
                    "huge_tree": False, "remove_comments": True, "remove_pis": True}
@@ -120,10 +124,13 @@ class _Walk:
         self.above: list[str] = []  # the previous row's text per grid column, for merged cells
         self.cell: list[str] | None = None
         self.span, self.continues = 1, False
+        self.run: dict[str, object] = {}  # the current run's properties that may hide it
 
     def start(self, tag: str) -> None:
         parent = self.stack[-1] if self.stack else None
         self.stack.append(tag)
+        if tag == _R:
+            self.run = {}
         if tag == _P and self.paragraph is None:
             self.paragraph, self.paragraph_in = [], parent
         elif tag == _TBL:
@@ -133,8 +140,10 @@ class _Walk:
 
     def end(self, element: etree._Element) -> None:
         tag = self.stack.pop()
-        if tag in _RUN_TEXT or tag in (_T, _BR):
-            if self._in_run():
+        if self.stack[-2:] == [_R, _RPR]:
+            self._run_property(tag, element)
+        elif tag in _RUN_TEXT or tag in (_T, _BR):
+            if self._in_run() and not self._run_hidden():
                 # counted as it comes: one paragraph may be the whole document
                 self.paragraph.append(self.budget.take(_run_text(tag, element)))  # type: ignore[union-attr]
         elif tag == _P and self.stack.count(_P) == 0 and self.paragraph is not None:
@@ -163,6 +172,24 @@ class _Walk:
             self.tables -= 1
             if self.tables == 0:
                 self.above = []
+
+    def _run_property(self, tag: str, element: etree._Element) -> None:
+        value = element.get(_VAL)
+        if tag in (_VANISH, _WEB_HIDDEN):
+            self.run["vanish"] = value not in ("0", "false", "off")
+        elif tag == _COLOR:
+            self.run["color"] = value
+        elif tag == _SIZE and value and value.isdigit() and len(value) < 5:
+            self.run["size"] = int(value)
+        elif tag == _SHADING:
+            self.run["shading"] = element.get(_FILL)
+
+    def _run_hidden(self) -> bool:
+        """Hidden, white or 1-pt text is not content (see hidden_text)."""
+        run = self.run
+        return bool(run) and word_run_hidden(
+            vanish=bool(run.get("vanish")), color=run.get("color"),  # type: ignore[arg-type]
+            size_half_points=run.get("size"), shading=run.get("shading"))  # type: ignore[arg-type]
 
     def _in_run(self) -> bool:
         """A run's text counts when the run sits in the paragraph itself or in its hyperlink,

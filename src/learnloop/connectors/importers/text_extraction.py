@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from learnloop.connectors.importers.docx_text import docx_text
+from learnloop.connectors.importers.hidden_text import hidden_classes, hides, strip_hidden_markup
 from learnloop.connectors.importers.text_limits import (
     DocumentTooLarge,
     TextBudget,
@@ -36,30 +37,51 @@ _PDF_SHARE = 4
 
 
 class _TextOfHtml(HTMLParser):
+    """Visible text only: comments, scripts and elements a reader cannot see are left out."""
+
     _SKIPPED = {"script", "style", "template", "noscript"}
     _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
                "article", "header", "footer", "table", "ul", "ol", "pre", "blockquote"}
+    _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+             "source", "track", "wbr"}
 
     def __init__(self, budget: TextBudget) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._budget = budget
         self._skipping = 0
+        self._hidden: list[list] = []  # [tag, depth] of each open hidden element
+        self._style: list[str] = []
+        self._classes: frozenset[str] = frozenset()
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self._hidden and tag == self._hidden[-1][0]:
+            self._hidden[-1][1] += 1
+        elif tag not in self._VOID and hides(tag, attrs, classes=self._classes):
+            self._hidden.append([tag, 1])
         if tag in self._SKIPPED:
             self._skipping += 1
         elif tag in self._BLOCKS:
             self.parts.append(self._budget.take("\n"))
 
     def handle_endtag(self, tag: str) -> None:
+        if self._hidden and tag == self._hidden[-1][0]:
+            self._hidden[-1][1] -= 1
+            if self._hidden[-1][1] == 0:
+                self._hidden.pop()
+        if tag == "style" and self._style:
+            # a style sheet may hide classes of the elements that follow it
+            self._classes = self._classes | hidden_classes("".join(self._style))
+            self._style = []
         if tag in self._SKIPPED:
             self._skipping = max(self._skipping - 1, 0)
         elif tag in self._BLOCKS:
             self.parts.append(self._budget.take("\n"))
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
+        if self.lasttag == "style" and self._skipping:
+            self._style.append(data)
+        if not self._skipping and not self._hidden:
             self.parts.append(self._budget.take(data))
 
 
@@ -144,7 +166,10 @@ def extract_text(data: bytes, *, suffix: str, limits: TextLimits | None = None) 
         raise too_many_bytes(len(data), limits)
     budget = TextBudget(limits.text_chars)
     try:
-        if fmt in ("md", "txt"):
+        if fmt == "md":
+            # Markdown may carry HTML: its comments and hidden elements are no content
+            text = budget.check(strip_hidden_markup(_text(data)).strip())
+        elif fmt == "txt":
             text = budget.check(_text(data).strip())
         elif fmt == "html":
             text = _html(data, budget)

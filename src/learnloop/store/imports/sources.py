@@ -1,6 +1,7 @@
 """The sources import's writes: each document's metadata and, when its text changed, a version.
 
-Every version is kept: a changed text adds version n+1, the same text is reported unchanged.
+Every version is kept: a changed text adds version n+1 (its chunks and what they changed are
+stored with it, store.content), the same text is reported unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from learnloop.domain.events import utcnow
 from learnloop.domain.imports import Counts
 from learnloop.domain.sources import SourceDocument
 from learnloop.store import tables
+from learnloop.store.content import save_chunks
 
 __all__ = ["write_sources"]
 
@@ -55,10 +57,14 @@ def write_sources(session: Session, *, organisation_id: int,
             else:
                 counts.unchanged += 1
             continue
-        session.execute(insert(version), {
+        version_id = session.execute(insert(version).returning(version.id), {
             "document_id": document_id, "version": number, "content_hash": digest,
             "format": document.format, "text": document.text, "origin": origin,
-            "created_at": now})
+            "created_at": now}).scalar_one()
+        # chunked now, so the version's changes are known before any content cites it
+        save_chunks(session, organisation_id=organisation_id, document_id=document_id,
+                    version_id=version_id, version=number, source_key=document.key,
+                    text=document.text)
         if progress is not None:
             progress(index, len(documents))
     return counts
