@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from learnloop.content.checking import MAX_DRAFT_CHARS, check_draft
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, WorkspaceDep, require_roles
+from learnloop.serving.errors import ErrorOut
 
 router = APIRouter(prefix="/api/content", tags=["content"], route_class=RoleDocumentedRoute)
 
@@ -40,12 +41,14 @@ class DraftCheckOut(BaseModel):
     sentences: list[SentenceVerdictOut]
 
 
-@router.post("/check", response_model=DraftCheckOut)
+@router.post("/check", response_model=DraftCheckOut, responses={
+    404: {"model": ErrorOut, "description": "No source with this key or id in the organisation"}})
 def check_a_draft(
     draft: DraftIn, workspace: WorkspaceDep, session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER)],
 ) -> DraftCheckOut:
-    """Judge each sentence of a draft against the source's current version (changes nothing)."""
+    """Judge each sentence of a draft against the source's current version. It changes nothing,
+    so it needs no token scope: reviewers check drafts as they read packs."""
     result = check_draft(session, organisation_id=principal.organisation_id,
                          source=draft.source, text=draft.text, settings=workspace.settings)
     return DraftCheckOut.model_validate(result.to_dict())
