@@ -201,7 +201,7 @@ def test_every_api_write_names_its_scope_in_openapi(sqlite_workspace) -> None:
         "POST /api/people/{key}/erase": ["people:erase"],
         "POST /api/content/packs": ["content:write"],
         "PUT /api/content/packs/{pack_id}/modality": ["content:write"],
-        "POST /api/content/check": [],  # judges a draft, changes nothing
+        "POST /api/content/check": [],  # a read with a body: it changes nothing
     }
     imports = writes["POST /api/imports/{kind}"]["description"]
     assert "**Token scope:** `imports:{kind}`" in imports

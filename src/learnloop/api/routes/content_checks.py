@@ -42,12 +42,13 @@ class DraftCheckOut(BaseModel):
 
 
 @router.post("/check", response_model=DraftCheckOut, responses={
-    404: {"model": ErrorOut, "description": "No such source"}})
+    404: {"model": ErrorOut, "description": "No source with this key or id in the organisation"}})
 def check_a_draft(
     draft: DraftIn, workspace: WorkspaceDep, session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER)],
 ) -> DraftCheckOut:
-    """Judge each sentence of a draft against the source's current version (changes nothing)."""
+    """Judge each sentence of a draft against the source's current version. It changes nothing,
+    so it needs no token scope: reviewers check drafts as they read packs."""
     result = check_draft(session, organisation_id=principal.organisation_id,
                          source=draft.source, text=draft.text, settings=workspace.settings)
     return DraftCheckOut.model_validate(result.to_dict())

@@ -1,6 +1,8 @@
 """Plain text out of source documents: Markdown, text, HTML, PDF and DOCX, within `TextLimits`.
 
-Text is data only: nothing in a document is interpreted, so hostile instructions stay inert text.
+Text is data only: nothing in a document is interpreted, so hostile instructions stay inert text;
+text a reader cannot see (comments, hidden, white or tiny text) is not content and is dropped
+(hidden_text.py).
 Extraction streams and counts, refusing a document at the first limit it passes (memory follows
 the limits, not the document); see docs/security.md, "Upload limits".
 """
