@@ -20,6 +20,7 @@ from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.content.components import ComponentKind
 from learnloop.domain.content.export import component_document, pack_document, pack_summary
 from learnloop.domain.scopes import CONTENT_WRITE
+from learnloop.errors import ConfigError, ConflictError
 from learnloop.generation import content_engine, generate_pack, override_pack_modality
 from learnloop.serving.deps import (
     LARGEST_ID,
@@ -50,6 +51,8 @@ def list_packs(
 
 @router.post("/packs", response_model=GeneratedPackOut, status_code=201, responses={
     404: {"model": ErrorOut, "description": "No such source, or no such need"},
+    409: {"model": ErrorOut, "description": "The chosen engine is not configured on this "
+                                            "server (its model, key or address is missing)"},
     502: {"model": ErrorOut, "description": "The language model's server failed (after its "
                                             "retries)"}})
 def create_pack(
@@ -59,11 +62,15 @@ def create_pack(
 ) -> GeneratedPackOut:
     """Generate every component from the source's current version (for a need, if given) with
     the chosen engine and store them as a new pack."""
+    try:
+        engine = content_engine(workspace.settings, engine=request.engine, session=session,
+                                organisation_id=principal.organisation_id)
+    except ConfigError as error:
+        # the caller asked for an engine this server cannot run: their request, not a crash
+        raise ConflictError(f"the {request.engine} engine is not configured here: {error}") \
+            from error
     made = generate_pack(session, organisation_id=principal.organisation_id,
-                         source=request.source, need_id=request.need_id,
-                         engine=content_engine(workspace.settings, engine=request.engine,
-                                               session=session,
-                                               organisation_id=principal.organisation_id),
+                         source=request.source, need_id=request.need_id, engine=engine,
                          actor=principal.actor, settings=workspace.settings)
     return GeneratedPackOut(pack_id=made.pack.id, summary=pack_summary(made.pack),
                             skipped=made.skipped)
