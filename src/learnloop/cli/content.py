@@ -17,8 +17,9 @@ from learnloop.cli.context import OrgOption, err, organisation_session, out, pro
 
 __all__ = ["generate", "pack_app"]
 
-pack_app = typer.Typer(help="Content packs: list them, export one as JSON, HTML, zip, SCORM 2004 or cmi5.",
-                       no_args_is_help=True)
+pack_app = typer.Typer(
+    help="Content packs: list them, export one as JSON, HTML, zip, SCORM 2004 or cmi5.",
+    no_args_is_help=True)
 
 
 def generate(
@@ -130,7 +131,12 @@ def export(
     provenance, usage and checks), as an HTML folder or zip, or as a SCORM 2004 or cmi5
     package. Give one or more of --json, --html, --zip, --scorm, --cmi5."""
     from learnloop.content.exports import (
-        cmi5_package, html_files, scorm_package, write_folder, write_zip)
+        cmi5_package,
+        html_files,
+        scorm_package,
+        write_folder,
+        write_zip,
+    )
     from learnloop.domain.content.export import pack_document
     from learnloop.errors import InputError
     from learnloop.store.content import pack
