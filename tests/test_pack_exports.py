@@ -135,3 +135,29 @@ def test_a_pack_without_questions_completes_on_finishing() -> None:
     assert au.get("moveOn") == "Completed" and au.get("masteryScore") is None
     manifest = etree.fromstring(scorm_manifest(document, files=["index.html"]))
     assert manifest.find(f".//{{{IMSSS}}}objectives") is None
+
+
+def test_api_downloads_the_packages_a_reviewer_may_read(sqlite_workspace) -> None:
+    from api_support import api_client, bearer, build_org, secret_for
+    from content_support import add_sample_pack
+
+    build_org(sqlite_workspace)
+    pack_id = add_sample_pack(sqlite_workspace)
+    client = api_client(sqlite_workspace)
+    reviewer = bearer(secret_for(sqlite_workspace, "reviewer"))
+    expected = {"scorm": "imsmanifest.xml", "cmi5": "cmi5.xml", "zip": "index.html"}
+    for kind, marker in expected.items():
+        answer = client.get(f"/api/content/packs/{pack_id}/export/{kind}", headers=reviewer)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/zip"
+        assert f"-{pack_id}-" in answer.headers["content-disposition"]
+        with zipfile.ZipFile(io.BytesIO(answer.content)) as zipped:
+            assert marker in zipped.namelist()
+            assert ("imsmanifest.xml" in zipped.namelist()) == (kind == "scorm")
+    assert client.get(f"/api/content/packs/{pack_id}/export/pdf",
+                      headers=reviewer).status_code == 422
+    assert client.get(f"/api/content/packs/{pack_id + 50}/export/scorm",
+                      headers=reviewer).status_code == 404
+    learner = bearer(secret_for(sqlite_workspace, "learner", "leo"))
+    assert client.get(f"/api/content/packs/{pack_id}/export/scorm",
+                      headers=learner).status_code == 403

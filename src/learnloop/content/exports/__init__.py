@@ -7,7 +7,8 @@ Builders are pure (pack document in, files out); `files.py` writes them to disk.
 from learnloop.content.exports.cmi5 import cmi5_package
 from learnloop.content.exports.files import write_folder, write_zip, zip_bytes
 from learnloop.content.exports.html import html_files
+from learnloop.content.exports.packages import PACKAGE_FORMATS, package_bytes, package_name
 from learnloop.content.exports.scorm import scorm_package
 
-__all__ = ["cmi5_package", "html_files", "scorm_package", "write_folder", "write_zip",
-           "zip_bytes"]
+__all__ = ["PACKAGE_FORMATS", "cmi5_package", "html_files", "package_bytes", "package_name",
+           "scorm_package", "write_folder", "write_zip", "zip_bytes"]
