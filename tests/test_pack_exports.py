@@ -10,6 +10,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from cli_support import learnloop, succeeded
@@ -161,3 +162,28 @@ def test_api_downloads_the_packages_a_reviewer_may_read(sqlite_workspace) -> Non
     learner = bearer(secret_for(sqlite_workspace, "learner", "leo"))
     assert client.get(f"/api/content/packs/{pack_id}/export/scorm",
                       headers=learner).status_code == 403
+
+
+def test_only_published_components_leave_for_learners() -> None:
+    from learnloop.content.exports.scorm import scorm_files
+    from learnloop.content.exports.selection import published_only
+    from learnloop.errors import ConflictError
+
+    document = {"id": 4, "title": "Refunds", "created_at": "2026-01-02T03:04:05+00:00",
+                "source": {"key": "refunds", "title": "Refunds", "version": 1},
+                "offline": True, "components": [
+                    {"id": 10, "key": "refunds.summary", "kind": "summary", "title": "Summary",
+                     "body": {"title": "Summary", "sentences": [
+                         {"text": "Credits go on the next invoice.",
+                          "citations": [{"chunk_id": "c1", "quote": "on the next invoice"}]}]}},
+                    {"id": 11, "key": "refunds.key_points", "kind": "key_points",
+                     "title": "Draft points", "body": {"title": "Draft points", "points": [
+                         {"text": "Unreviewed claim.",
+                          "citations": [{"chunk_id": "c2", "quote": "unreviewed"}]}]}}]}
+    kept, withheld = published_only(document, published={10, 99})
+    assert [c["key"] for c in kept["components"]] == ["refunds.summary"]
+    assert withheld == ["refunds.key_points"]
+    page = scorm_files(kept)["index.html"].decode()
+    assert "Credits go on the next invoice." in page and "Unreviewed claim." not in page
+    with pytest.raises(ConflictError, match=r"refunds.summary, refunds.key_points"):
+        published_only(document, published=set())
