@@ -53,9 +53,13 @@ def _chromium_or_skip() -> None:
 
 
 @pytest.fixture(scope="session")
-def scorm_again(request: pytest.FixtureRequest) -> Path:
-    """scorm-again's browser build of the SCORM 2004 runtime, packed from npm once and cached."""
-    cache = Path(request.config.cache.mkdir("scorm-again-3"))
+def scorm_again(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """scorm-again's browser build of the SCORM 2004 runtime, packed from npm once and cached
+    (in pytest's cache folder, or for this run only when the cache is turned off)."""
+    cached = getattr(request.config, "cache", None)
+    cache = Path(cached.mkdir("scorm-again-3")) if cached is not None \
+        else tmp_path_factory.mktemp("scorm-again-3")
     built = cache / "package" / "dist" / "scorm2004.js"
     if built.exists():
         return built
@@ -68,7 +72,7 @@ def scorm_again(request: pytest.FixtureRequest) -> Path:
         _missing("npm pack scorm-again@3 timed out: is the npm registry reachable?")
     if packed.returncode != 0:
         _missing(f"npm pack scorm-again@3 failed (registry unreachable?): {packed.stderr[-300:]}")
-    archive, = cache.glob("scorm-again-*.tgz")
+    archive = max(cache.glob("scorm-again-*.tgz"))  # the newest, should an old one linger
     with tarfile.open(archive) as tar:
         tar.extractall(cache, filter="data")
     assert built.exists(), "scorm-again's package has no dist/scorm2004.js"
