@@ -7,6 +7,7 @@ Thin: parse, call the generation service or the content repository, render.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,8 +17,9 @@ from learnloop.cli.context import OrgOption, err, organisation_session, out, pro
 
 __all__ = ["generate", "pack_app"]
 
-pack_app = typer.Typer(help="Content packs: list them, export one as JSON.",
-                       no_args_is_help=True)
+pack_app = typer.Typer(
+    help="Content packs: list them, export one as JSON, HTML, zip, SCORM 2004 or cmi5.",
+    no_args_is_help=True)
 
 
 def generate(
@@ -111,18 +113,64 @@ def set_modality(
 @pack_app.command("export")
 def export(
     pack_id: Annotated[int, typer.Argument(help="The pack's id.")],
-    json_file: Annotated[Path, typer.Option(
-        "--json", help="File to write: every component with its items, citations and checks.")],
+    json_file: Annotated[Path | None, typer.Option(
+        "--json", help="File to write: every component with its items, citations and checks.")
+    ] = None,
+    html_dir: Annotated[Path | None, typer.Option(
+        "--html", help="Folder to write: a self-contained page (own CSS and JS, no CDN).")] = None,
+    zip_file: Annotated[Path | None, typer.Option(
+        "--zip", help="Zip file to write: the --html folder, zipped.")] = None,
+    scorm_file: Annotated[Path | None, typer.Option(
+        "--scorm", help="SCORM 2004 (4th edition) package to write, for an LMS to import.")
+    ] = None,
+    cmi5_file: Annotated[Path | None, typer.Option(
+        "--cmi5", help="cmi5 package to write, for an LMS to import.")] = None,
     org: OrgOption = None,
 ) -> None:
-    """Write a pack as JSON: each component's text or items, citations (chunk id + quoted
-    passage), provenance, usage and checks."""
+    """Write a pack out: as JSON (each component's items, citations with the quoted passage,
+    provenance, usage and checks), as an HTML folder or zip, or as a SCORM 2004 or cmi5
+    package. Give one or more of --json, --html, --zip, --scorm, --cmi5."""
+    from learnloop.content.exports import (
+        cmi5_package,
+        html_files,
+        scorm_package,
+        write_folder,
+        write_zip,
+    )
     from learnloop.domain.content.export import pack_document
+    from learnloop.errors import InputError
     from learnloop.store.content import pack
 
+    if not any((json_file, html_dir, zip_file, scorm_file, cmi5_file)):
+        raise InputError("say what to write: --json FILE, --html DIR, --zip FILE, --scorm FILE "
+                         "or --cmi5 FILE")
     with organisation_session(org) as (_, session, organisation):
         document = pack_document(pack(session, organisation_id=organisation.id, pack_id=pack_id))
-    json_file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
-    out.print(f"pack {pack_id}: {len(document['components'])} components written to "
-              f"{json_file}", markup=False)
+    at = datetime.fromisoformat(document["created_at"])
+    written: list[str] = []
+    if json_file is not None:
+        _write(json_file, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+        written.append(f"JSON {json_file}")
+    if html_dir is not None:
+        write_folder(html_files(document), html_dir)
+        written.append(f"HTML folder {html_dir}")
+    if zip_file is not None:
+        write_zip(html_files(document), zip_file, at=at)
+        written.append(f"zip {zip_file}")
+    if scorm_file is not None:
+        _write(scorm_file, scorm_package(document))
+        written.append(f"SCORM 2004 package {scorm_file}")
+    if cmi5_file is not None:
+        _write(cmi5_file, cmi5_package(document))
+        written.append(f"cmi5 package {cmi5_file}")
+    out.print(f"pack {pack_id}: {len(document['components'])} components written as "
+              f"{', '.join(written)}", markup=False, soft_wrap=True)
+
+
+def _write(path: Path, content: bytes) -> None:
+    from learnloop.errors import InputError
+
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise InputError(f"{path}: cannot write: {error.strerror or error}") from error

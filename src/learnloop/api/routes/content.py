@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
 from learnloop.api.schemas import (
     ComponentOut,
@@ -16,6 +16,7 @@ from learnloop.api.schemas import (
     PackDetail,
     PackOut,
 )
+from learnloop.content.exports.packages import PackageFormat, package_bytes, package_name
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.content.components import ComponentKind
 from learnloop.domain.content.export import component_document, pack_document, pack_summary
@@ -84,6 +85,23 @@ def get_pack(
     """One pack with every component: items, citations (chunk id + quoted passage), checks."""
     return PackDetail.model_validate(pack_document(
         pack(session, organisation_id=principal.organisation_id, pack_id=pack_id)))
+
+
+@router.get("/packs/{pack_id}/export/{format}", response_class=Response, responses={
+    200: {"content": {"application/zip": {}},
+          "description": "The zip: the HTML folder (zip), a SCORM 2004 4th edition package "
+                         "(scorm) or a cmi5 package (cmi5)"}})
+def export_pack(
+    pack_id: PackId, format: PackageFormat, session: SessionDep,
+    principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER)],
+) -> Response:
+    """Download a pack as a self-contained HTML zip, or as a SCORM 2004 or cmi5 package for an
+    LMS to import (what `learnloop pack export --zip/--scorm/--cmi5` writes)."""
+    document = pack_document(pack(session, organisation_id=principal.organisation_id,
+                                  pack_id=pack_id))
+    name = package_name(document, format=format)
+    return Response(package_bytes(document, format=format), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.put("/packs/{pack_id}/modality", response_model=PackOut)
