@@ -154,15 +154,28 @@ def test_a_priority_edit_is_recorded_and_reranks_the_queue(workspace: Workspace,
 
 @pytest.mark.parametrize(("status", "reason", "problem"), [
     ("dismissed", " ", "needs a reason"), ("closed", "", "must be one of"),
-    ("open", "", "already open")])
+    ("resolved", "", "can become")])
 def test_a_bad_status_change_is_refused_and_changes_nothing(workspace: Workspace, demo: dict,
                                                            status: str, reason: str,
                                                            problem: str) -> None:
     top = _needs(workspace)[0]
+    if status == "resolved":  # a dismissed need may be reopened or accepted, not resolved
+        _steer(workspace, change_need_status, need_id=top.id, status="dismissed", reason="no")
+        top = _needs(workspace)[-1]
     with pytest.raises(InputError) as refused:
         _steer(workspace, change_need_status, need_id=top.id, status=status, reason=reason)
     assert problem in str(refused.value.problems[0])
-    assert _needs(workspace)[0] == top and _events(workspace, NeedEvent.STATUS_CHANGED) == []
+    assert top in _needs(workspace)
+    assert len(_events(workspace, NeedEvent.STATUS_CHANGED)) == (status == "resolved")
+
+
+def test_a_retried_status_change_changes_nothing_twice(workspace: Workspace, demo: dict) -> None:
+    top = _needs(workspace)[0]
+    for _ in range(2):
+        _steer(workspace, change_need_status, need_id=top.id, status="accepted", reason="go")
+        _steer(workspace, change_priority, objective_key="win-mid-market", weight=0.2)
+    assert len(_events(workspace, NeedEvent.STATUS_CHANGED)) == 1
+    assert len(_events(workspace, NeedEvent.PRIORITY_CHANGED)) == 1
 
 
 def test_a_bad_priority_edit_is_refused(workspace: Workspace, demo: dict) -> None:

@@ -46,6 +46,8 @@ def change_need_status(session: Session, *, organisation_id: int, need_id: int, 
         raise InputError("reason too long", [Problem(
             f"at most {_REASON_LIMIT} characters", field="reason")])
     current = need(session, organisation_id=organisation_id, need_id=need_id)
+    if wanted == current.status and reason.strip() == current.status_reason:
+        return current  # a retried request: nothing changes, nothing is recorded twice
     problem = status_problem(current.status, wanted, reason)
     if problem is not None:
         raise InputError(f"need {need_id} cannot become {wanted.value}",
@@ -96,6 +98,8 @@ def change_priority(session: Session, *, organisation_id: int, objective_key: st
         raise InputError(f"cannot change the priority of {objective_key!r}", [Problem(
             "a priority needs a weight above 0", field="weight")])
     new_reason = old.reason if reason is None else reason.strip()
+    if (new_priority, new_weight, new_reason) == (old.priority, old.weight, old.reason):
+        return old  # a retried edit: nothing changes, nothing is recorded twice
     changed = set_objective_priority(session, organisation_id=organisation_id,
                                      objective_key=objective_key, priority=new_priority,
                                      weight=new_weight, reason=new_reason)

@@ -6,6 +6,7 @@ from learnloop.api.routes import (
     events,
     imports,
     jobs,
+    needs,
     people,
     privacy,
     status,
@@ -13,6 +14,7 @@ from learnloop.api.routes import (
 )
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
-           jobs.router, tokens.router, privacy.router, detections.router]
+           jobs.router, tokens.router, privacy.router, detections.router,
+           needs.router]
 
 __all__ = ["ROUTERS"]
