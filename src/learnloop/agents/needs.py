@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from learnloop.agents.base import AgentContext, AgentReport
+from learnloop.domain.events import Event
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
 from learnloop.domain.needs_candidates import NeedSettings, candidate_needs
 from learnloop.domain.needs_lifecycle import reconcile
@@ -51,15 +52,14 @@ class NeedsAgent:
                                               needs=ranked)}
         kinds = {"raised": NeedEvent.RAISED, "resolved": NeedEvent.RESOLVED,
                  "reopened": NeedEvent.REOPENED}
-        for change in changes:
-            need = saved[change.key]
-            context.events.record(kinds[change.what], actor=context.actor, subject_type="need",
-                                  subject_id=str(need.id), payload={
-                                      "need": need.id, "key": need.key, "title": need.title,
-                                      "kind": need.kind.value,
-                                      "from": change.old_status.value if change.old_status
-                                      else None, "to": change.new_status.value,
-                                      "reason": change.reason, "rank": need.rank})
+        context.events.append_all([Event(
+            kind=kinds[change.what], actor=context.actor, subject_type="need",
+            subject_id=str(saved[change.key].id), occurred_at=context.now, payload={
+                "need": saved[change.key].id, "key": change.key,
+                "title": saved[change.key].title, "kind": saved[change.key].kind.value,
+                "from": change.old_status.value if change.old_status else None,
+                "to": change.new_status.value, "reason": change.reason,
+                "rank": saved[change.key].rank}) for change in changes])
         old_rank = {n.key: n.rank for n in stored}
         moved = [[n.id, old_rank[n.key], n.rank] for n in saved.values()
                  if n.key in old_rank and old_rank[n.key] != n.rank]

@@ -34,7 +34,7 @@ class NeedSettings:
     min_people: int = 2
     min_share: float = 0.2
     min_gap: float = 0.25
-    dip_per_level: float = 4.0
+    dip_per_level: float = 8.0
     reopen_people: float = 1.5     # a dismissed need reopens when the people short grow this much
     reopen_gap: float = 0.5        # ... or its gap grows by this many levels, or a new dip comes
 
@@ -138,7 +138,7 @@ def _gap_evidence(gap: TeamSkillGap) -> dict[str, Any]:
             "shortfall_interval": [_r(low, 3), _r(high, 3)], "below": _r(gap.below, 1),
             "below_interval": [_r(gap.below_lower, 1), _r(gap.below_upper, 1)],
             "critical": gap.critical, "single_point": _r(gap.single_point),
-            "change": _r(gap.change, 1), "people_below": list(gap.person_keys)}
+            "change": _r(gap.change, 1)}
 
 
 def _detection_evidence(record: DetectionRecord) -> dict[str, Any]:
