@@ -185,3 +185,54 @@ def test_a_bad_priority_edit_is_refused(workspace: Workspace, demo: dict) -> Non
         _steer(workspace, change_priority, objective_key="spreadsheet-macros-for-everyone",
                priority=True)
     assert _events(workspace, NeedEvent.PRIORITY_CHANGED) == []
+
+
+def test_a_persons_export_holds_their_proficiencies_and_needs(workspace: Workspace,
+                                                            demo: dict) -> None:
+    from learnloop.privacy import erase_person, export_person
+
+    top = _needs(workspace)[0]
+    key = top.person_keys[0]
+    with workspace.session() as session:
+        org = workspace.organisation(session).id
+        document = export_person(session, organisation_id=org, key=key)
+    assert {p["skill"] for p in document["proficiencies"]} >= set(demo["dip"]["skills"])
+    assert all(0 <= p["lower"] <= p["level"] <= p["upper"] <= 4
+               for p in document["proficiencies"])
+    assert top.id in [n["id"] for n in document["needs"]]
+    assert all(n["id"] != top.id or n["kind"] == "training" for n in document["needs"])
+    with workspace.session() as session:
+        erase_person(session, organisation_id=org, key=key, actor="test")
+    assert key not in need_of(workspace, top.id).person_keys
+
+
+def test_a_training_need_is_resolved_when_its_gap_closes_and_reopens_if_it_returns(
+        workspace: Workspace, demo: dict) -> None:
+    from sqlalchemy import select, update
+
+    from learnloop.store import tables
+
+    top = _needs(workspace)[0]
+    _steer(workspace, change_need_status, need_id=top.id, status="in_progress", reason="")
+    with workspace.session() as session:
+        skill = session.scalar(select(tables.Skill.id).where(tables.Skill.key == top.skill_key))
+        people = select(tables.Person.id).join(tables.Team).where(
+            tables.Team.key == top.team_keys[0])
+        before = session.execute(select(tables.Proficiency.id, tables.Proficiency.level).where(
+            tables.Proficiency.skill_id == skill,
+            tables.Proficiency.person_id.in_(people))).all()
+        # everyone trained: every estimate now at level 4
+        session.execute(update(tables.Proficiency).where(
+            tables.Proficiency.id.in_([row.id for row in before])).values(level=4.0))
+    _loop(workspace, [NeedsAgent()])
+    closed = need_of(workspace, top.id)
+    assert closed.status is NeedStatus.RESOLVED and "gap has closed" in closed.status_reason
+    [event] = _events(workspace, NeedEvent.RESOLVED)
+    assert (event.payload["from"], event.payload["to"]) == ("in_progress", "resolved")
+    with workspace.session() as session:
+        for row in before:
+            session.execute(update(tables.Proficiency).where(
+                tables.Proficiency.id == row.id).values(level=row.level))
+    _loop(workspace, [NeedsAgent()])
+    assert need_of(workspace, top.id).status is NeedStatus.OPEN
+    assert [e.payload["from"] for e in _events(workspace, NeedEvent.REOPENED)] == ["resolved"]
