@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from learnloop.agents.base import AgentContext, AgentReport
+from learnloop.agents.skills import SKILLS_ASSESSED
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
 from learnloop.domain.needs_candidates import NeedSettings, candidate_needs
@@ -43,7 +44,7 @@ class NeedsAgent:
             gaps=gaps, skills={s.key: s for s in skill_list(session,
                                                             organisation_id=organisation_id)},
             team_people=team_people(session, organisation_id=organisation_id),
-            now=context.now, settings=settings)
+            now=context.now, settings=settings, kpi_links=_kpi_links(context))
         stored = needs(session, organisation_id=organisation_id)
         merged, changes = reconcile(stored, found, now=context.now, settings=settings,
                                     gaps={(g.team_key, g.skill_key): g for g in gaps})
@@ -82,3 +83,10 @@ class NeedsAgent:
 def _brief(need: Need) -> dict[str, object]:
     return {"id": need.id, "rank": need.rank, "title": need.title, "kind": need.kind.value,
             "score": need.score, "status": NeedStatus(need.status).value}
+
+
+def _kpi_links(context: AgentContext) -> dict[tuple[str, str], dict[str, object]]:
+    """The skills agent's latest verdicts on whether each named skill moves its KPI."""
+    latest = context.events.recent(limit=1, kinds=[SKILLS_ASSESSED])
+    links = latest[0].payload.get("kpi_links", []) if latest else []
+    return {(link["objective"], link["skill"]): link for link in links}

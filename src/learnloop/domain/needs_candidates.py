@@ -179,6 +179,7 @@ class _Builder:
     skills: Mapping[str, Skill]
     settings: NeedSettings
     now: datetime
+    kpi_links: Mapping[tuple[str, str], Mapping[str, Any]]
 
     def training(self, gap: TeamSkillGap, detection: DetectionRecord | None) -> Need:
         serves = serving(self.objectives, skill_key=gap.skill_key, team_key=gap.team_key)
@@ -254,6 +255,10 @@ class _Builder:
               severity: float | None = None) -> Need:
         size = gap[0] if severity is None else severity
         base = (size or 0.0) * people * confidence * (1.0 + urgency)
+        links = [dict(self.kpi_links[(o.key, skill_key)]) for o in serves
+                 if skill_key and (o.key, skill_key) in self.kpi_links]
+        if links:
+            evidence = {**evidence, "kpi_links": links}
         return draft_need(
             key, title[:300], kind=kind, nature=nature_of(self.skills.get(skill_key or "")),
             skill_key=skill_key, kpi_metric=metric, kpi_direction=direction,
@@ -296,11 +301,15 @@ def _risk(gap: TeamSkillGap, detection: DetectionRecord | None) -> str:
 def candidate_needs(*, objectives: Sequence[Objective], detections: Sequence[DetectionRecord],
                     gaps: Sequence[TeamSkillGap], skills: Mapping[str, Skill],
                     team_people: Mapping[str, int], now: datetime,
-                    settings: NeedSettings | None = None) -> list[Need]:
+                    settings: NeedSettings | None = None,
+                    kpi_links: Mapping[tuple[str, str], Mapping[str, Any]] | None = None
+                    ) -> list[Need]:
     """Every need the evidence supports, unranked (weight, score, rank and reason come from
-    `needs_ranking.rank_needs`); one per key."""
+    `needs_ranking.rank_needs`); one per key. `kpi_links`: the skills agent's test of whether a
+    skill an objective names moves its KPI, by (objective, skill), kept in the evidence."""
     settings = settings or NeedSettings()
-    build = _Builder(objectives=objectives, skills=skills, settings=settings, now=now)
+    build = _Builder(objectives=objectives, skills=skills, settings=settings, now=now,
+                     kpi_links=kpi_links or {})
     by_team_skill = {(g.team_key, g.skill_key): g for g in gaps}
     named = {key for objective in objectives for key in objective.skill_keys}
     found: dict[str, Need] = {}
