@@ -81,10 +81,13 @@ class _Pairs:
     def _estimates(self, session: Session, organisation_id: int,
                    person_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         proficiency = tables.Proficiency
-        found = _rows(session, select(proficiency.person_id, proficiency.skill_id,
-                                      proficiency.level, proficiency.lower, proficiency.upper)
-                      .where(proficiency.organisation_id == organisation_id))
-        pid, sid, level, lower, upper = _columns(found, 5)
+        query = (select(proficiency.person_id, proficiency.skill_id, proficiency.level,
+                        proficiency.lower, proficiency.upper)
+                 .where(proficiency.organisation_id == organisation_id))
+        # all five are numbers: each batch becomes one float block, no per-row Python
+        blocks = [np.array(batch, dtype=np.float64) for batch in raw_batches(session, query)]
+        table = np.concatenate(blocks) if blocks else np.empty((0, 5))
+        pid, sid, level, lower, upper = table.T
         width = int(max(sid.max(initial=0), self.skill_id.max(initial=0))) + 1
         stored = pid.astype(np.int64) * width + sid.astype(np.int64)
         order = np.argsort(stored)
