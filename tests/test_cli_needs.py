@@ -37,7 +37,7 @@ def test_the_demo_yields_its_truth_and_the_queue_takes_decisions(tmp_path: Path)
     dismissed = json.loads(succeeded("needs", "--json", "--status", "dismissed").stdout)
     assert [n["id"] for n in dismissed] == [top["id"]]
     assert dismissed[0]["status_reason"] == "Launch kit covers it"
-    bad = learnloop("needs", "--status", "closed")
+    bad = learnloop("needs", "--status", "finished")
     assert bad.exit_code != 0 and "status must be one of" in bad.output
     assert learnloop("needs", "show", "99999").exit_code != 0
 

@@ -153,7 +153,7 @@ def test_a_priority_edit_is_recorded_and_reranks_the_queue(workspace: Workspace,
 
 
 @pytest.mark.parametrize(("status", "reason", "problem"), [
-    ("dismissed", " ", "needs a reason"), ("closed", "", "must be one of"),
+    ("dismissed", " ", "needs a reason"), ("finished", "", "must be one of"),
     ("resolved", "", "can become")])
 def test_a_bad_status_change_is_refused_and_changes_nothing(workspace: Workspace, demo: dict,
                                                            status: str, reason: str,

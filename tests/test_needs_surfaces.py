@@ -43,8 +43,12 @@ def test_the_api_lists_explains_and_takes_decisions(demo: dict) -> None:
     assert moved.json()["rank"] > 1
     dismissed = client.get("/api/needs", headers=admin, params={"status": "dismissed"}).json()
     assert [n["id"] for n in dismissed] == [top["id"]]
+    # the words: "closed" is resolved (and "addressed" in_progress)
+    closed = client.post(f"/api/needs/{listed[1]['id']}/status", headers=admin,
+                         json={"status": "closed", "reason": "Done"})
+    assert closed.status_code == 200 and closed.json()["status"] == "resolved"
     assert client.get("/api/needs", headers=admin,
-                      params={"status": "closed"}).status_code == 422
+                      params={"status": "finished"}).status_code == 422
     assert client.get("/api/needs/999999", headers=admin).status_code == 404
 
 

@@ -26,14 +26,16 @@ __all__ = ["change_need_status", "change_priority", "history_json", "parse_statu
            "priority_history", "priority_json", "rerank"]
 
 _REASON_LIMIT = 2000
+# the issue's words for two statuses, accepted as typed (stored and shown as the status itself)
+_STATUS_WORDS = {"addressed": NeedStatus.IN_PROGRESS, "closed": NeedStatus.RESOLVED}
 
 
 def parse_status(value: str) -> NeedStatus:
-    """A status as typed; an InputError listing the statuses otherwise."""
+    """A status as typed ("addressed" and "closed" too); an InputError listing them otherwise."""
     try:
-        return NeedStatus(value)
+        return _STATUS_WORDS.get(value.strip().lower()) or NeedStatus(value.strip().lower())
     except ValueError:
-        allowed = ", ".join(s.value for s in NeedStatus)
+        allowed = ", ".join([s.value for s in NeedStatus] + list(_STATUS_WORDS))
         raise InputError(f"unknown status {value!r}", [Problem(
             f"status must be one of {allowed}", field="status")]) from None
 
