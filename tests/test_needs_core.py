@@ -9,12 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from learnloop.domain.needs import NeedKind, NeedNature, NeedStatus, draft_need, need_json
-from learnloop.domain.needs_candidates import (
-    NeedSettings,
-    TeamSkillGap,
-    candidate_needs,
-    nature_of,
-)
+from learnloop.domain.needs_candidates import candidate_needs, nature_of
+from learnloop.domain.needs_inputs import NeedSettings, TeamSkillGap
 from learnloop.domain.needs_lifecycle import reconcile, status_problem
 from learnloop.domain.needs_ranking import pushed, rank_needs
 from learnloop.domain.objectives import Direction, Kpi, Objective

@@ -13,7 +13,8 @@ from learnloop.agents.base import AgentContext, AgentReport
 from learnloop.agents.skills import SKILLS_ASSESSED
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
-from learnloop.domain.needs_candidates import NeedSettings, candidate_needs
+from learnloop.domain.needs_candidates import candidate_needs
+from learnloop.domain.needs_inputs import NeedSettings
 from learnloop.domain.needs_lifecycle import reconcile
 from learnloop.domain.needs_ranking import ACTIVE, pushed, rank_needs
 from learnloop.store.catalogue import objective_list, skill_list

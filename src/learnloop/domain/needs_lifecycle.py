@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from learnloop.domain.needs import Need, NeedKind, NeedStatus
-from learnloop.domain.needs_candidates import NeedSettings, TeamSkillGap
+from learnloop.domain.needs_inputs import NeedSettings, TeamSkillGap
 from learnloop.domain.needs_ranking import ACTIVE
 
 __all__ = ["NeedChange", "TRANSITIONS", "basis_of", "material_change", "reconcile",

@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from learnloop.domain.needs_candidates import TeamSkillGap
+from learnloop.domain.needs_inputs import TeamSkillGap
 from learnloop.store import tables
 from learnloop.store.proficiencies import skill_health_list
 from learnloop.store.reading import raw_batches
