@@ -118,3 +118,15 @@ def test_console_forms_decide_and_edit_priorities(demo: dict) -> None:
 def test_reviewers_do_not_see_the_needs(demo: dict) -> None:
     client = demo["client"]
     assert client.get("/api/needs", headers=bearer(demo["reviewer"])).status_code == 403
+
+
+def test_a_nul_character_is_an_input_problem_not_a_database_error(demo: dict) -> None:
+    client, admin = demo["client"], bearer(demo["admin"])
+    top = client.get("/api/needs", headers=admin).json()[0]
+    refused = client.post(f"/api/needs/{top['id']}/status", headers=admin,
+                          json={"status": "dismissed", "reason": "no\x00"})
+    assert refused.status_code == 422 and "NUL" in refused.text
+    assert client.patch("/api/priorities/win-mid-market", headers=admin,
+                        json={"reason": "x\x00"}).status_code == 422
+    assert client.get("/api/priorities/history", headers=admin,
+                      params={"objective": "a\x00"}).json() == []

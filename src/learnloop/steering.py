@@ -30,6 +30,14 @@ _REASON_LIMIT = 2000
 _STATUS_WORDS = {"addressed": NeedStatus.IN_PROGRESS, "closed": NeedStatus.RESOLVED}
 
 
+def _reason_problem(reason: str) -> Problem | None:
+    if len(reason) > _REASON_LIMIT:
+        return Problem(f"at most {_REASON_LIMIT} characters", field="reason")
+    if "\x00" in reason:  # no database text holds one (PostgreSQL refuses it)
+        return Problem("holds a NUL character, which text cannot hold", field="reason")
+    return None
+
+
 def parse_status(value: str) -> NeedStatus:
     """A status as typed ("addressed" and "closed" too); an InputError listing them otherwise."""
     try:
@@ -44,9 +52,9 @@ def change_need_status(session: Session, *, organisation_id: int, need_id: int, 
                        reason: str, actor: str, now: datetime | None = None) -> Need:
     """Move one need (a dismissal needs a reason); records `need.status_changed`."""
     wanted = parse_status(status)
-    if len(reason) > _REASON_LIMIT:
-        raise InputError("reason too long", [Problem(
-            f"at most {_REASON_LIMIT} characters", field="reason")])
+    problem = _reason_problem(reason)
+    if problem is not None:
+        raise InputError("reason not accepted", [problem])
     current = need(session, organisation_id=organisation_id, need_id=need_id)
     if wanted == current.status and reason.strip() == current.status_reason:
         return current  # a retried request: nothing changes, nothing is recorded twice
@@ -81,8 +89,8 @@ def change_priority(session: Session, *, organisation_id: int, objective_key: st
     problems = []
     if weight is not None and not 0.0 <= weight <= 1.0:
         problems.append(Problem("weight must be between 0 and 1", field="weight"))
-    if reason is not None and len(reason) > _REASON_LIMIT:
-        problems.append(Problem(f"at most {_REASON_LIMIT} characters", field="reason"))
+    if reason is not None and (problem := _reason_problem(reason)) is not None:
+        problems.append(problem)
     if priority is None and weight is None and reason is None:
         problems.append(Problem("name a priority, a weight or a reason to change"))
     if problems:
@@ -119,6 +127,8 @@ def priority_history(session: Session, *, organisation_id: int,
                      objective_key: str | None = None, limit: int = 200) -> list[Event]:
     """Every priority edit (or one objective's), newest first: who changed what, and when."""
     log = EventLog(session, organisation_id)
+    if objective_key is not None and "\x00" in objective_key:
+        return []  # no key holds one, and PostgreSQL would refuse to compare it
     if objective_key is not None:
         return list(reversed(log.about("objective", objective_key,
                                        kinds=[NeedEvent.PRIORITY_CHANGED])))[:limit]
