@@ -236,3 +236,11 @@ def test_a_training_need_is_resolved_when_its_gap_closes_and_reopens_if_it_retur
     _loop(workspace, [NeedsAgent()])
     assert need_of(workspace, top.id).status is NeedStatus.OPEN
     assert [e.payload["from"] for e in _events(workspace, NeedEvent.REOPENED)] == ["resolved"]
+
+
+def test_unknown_settings_fail_the_agent_with_a_clear_message(workspace: Workspace) -> None:
+    with workspace.session() as session:
+        report = run_loop(session, organisation_id=workspace.organisation(session).id,
+                          agents=[NeedsAgent()], options={"needs": {"settings": {"min_gap": 0.5,
+                                                                                 "max_fun": 1}}})
+    assert "ConfigError" in report.failures["needs"] and "max_fun" in report.failures["needs"]

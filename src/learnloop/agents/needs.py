@@ -17,6 +17,7 @@ from learnloop.domain.needs_candidates import candidate_needs
 from learnloop.domain.needs_inputs import NeedSettings
 from learnloop.domain.needs_lifecycle import reconcile
 from learnloop.domain.needs_ranking import ACTIVE, pushed, rank_needs
+from learnloop.errors import ConfigError
 from learnloop.store.catalogue import objective_list, skill_list
 from learnloop.store.detections import detection_list
 from learnloop.store.needs import needs, save_needs
@@ -36,7 +37,7 @@ class NeedsAgent:
     def run(self, context: AgentContext) -> AgentReport:
         """A full recompute over the stored detections and skill results; L&D's decisions stay."""
         session, organisation_id = context.session, context.organisation_id
-        settings = NeedSettings(**dict(context.options.get("settings", {})))
+        settings = _settings(context)
         objectives = objective_list(session, organisation_id=organisation_id)
         gaps = team_skill_gaps(session, organisation_id=organisation_id)
         found = candidate_needs(
@@ -79,6 +80,16 @@ class NeedsAgent:
         return AgentReport(agent=self.name, summary=summary, events_written=len(changes) + 1,
                            details={"needs": len(saved), "active": len(active),
                                     "changes": len(changes)})
+
+
+def _settings(context: AgentContext) -> NeedSettings:
+    """The thresholds from the `settings` option (NeedSettings' fields); a mistake names them."""
+    given = dict(context.options.get("settings", {}))
+    try:
+        return NeedSettings(**given)
+    except TypeError as error:
+        raise ConfigError(f"needs agent: settings {sorted(given)} are not all among "
+                          f"{sorted(NeedSettings.__slots__)}: {error}") from error
 
 
 def _brief(need: Need) -> dict[str, object]:
