@@ -274,7 +274,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None,
                         help="a PostgreSQL URL to measure on (default: SQLite)")
     args = parser.parse_args()
-    quality(range(1, args.seeds + 1))
+    if args.seeds:
+        quality(range(1, args.seeds + 1))
     speed(args)
 
 
