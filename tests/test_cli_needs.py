@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from cli_support import learnloop, row, succeeded
 
@@ -12,13 +13,19 @@ def test_needs_before_the_loop_has_run_says_so() -> None:
     assert json.loads(succeeded("needs", "--json").stdout) == []
 
 
-def test_the_queue_lists_explains_and_takes_decisions() -> None:
+def test_the_demo_yields_its_truth_and_the_queue_takes_decisions(tmp_path: Path) -> None:
     succeeded("demo", "--no-serve")
+    truth = json.loads((tmp_path / "home" / "demo" / "truth.json").read_text())
     listed = json.loads(succeeded("needs", "--json").stdout)
     assert [n["rank"] for n in listed] == sorted(n["rank"] for n in listed)
     top = listed[0]
     assert {"id", "title", "kind", "reason", "evidence", "person_keys"} <= top.keys()
-    assert top["team_keys"] == ["support-emea"] and top["kind"] == "training"
+    # the skill-gap dip is the top need; the process change is "investigate before training"
+    dip, change = truth["dip"], truth["process_change"]
+    assert top["team_keys"] == [dip["team"]] and top["kind"] == "training"
+    assert top["skill_key"] in dip["skills"] and top["kpi_metric"] == dip["metric"]
+    assert [n["kind"] for n in listed if n["team_keys"] == [change["team"]]
+            and n["kpi_metric"] == change["metric"]] == ["investigate"]
     assert row(succeeded("needs").stdout, "1")[1] == str(top["id"])
     shown = succeeded("needs", "show", str(top["id"])).stdout
     assert "first_contact_resolution" in shown and "levels short" in shown
@@ -30,7 +37,7 @@ def test_the_queue_lists_explains_and_takes_decisions() -> None:
     dismissed = json.loads(succeeded("needs", "--json", "--status", "dismissed").stdout)
     assert [n["id"] for n in dismissed] == [top["id"]]
     assert dismissed[0]["status_reason"] == "Launch kit covers it"
-    bad = learnloop("needs", "--status", "closed")
+    bad = learnloop("needs", "--status", "finished")
     assert bad.exit_code != 0 and "status must be one of" in bad.output
     assert learnloop("needs", "show", "99999").exit_code != 0
 

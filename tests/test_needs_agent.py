@@ -153,16 +153,29 @@ def test_a_priority_edit_is_recorded_and_reranks_the_queue(workspace: Workspace,
 
 
 @pytest.mark.parametrize(("status", "reason", "problem"), [
-    ("dismissed", " ", "needs a reason"), ("closed", "", "must be one of"),
-    ("open", "", "already open")])
+    ("dismissed", " ", "needs a reason"), ("finished", "", "must be one of"),
+    ("resolved", "", "can become")])
 def test_a_bad_status_change_is_refused_and_changes_nothing(workspace: Workspace, demo: dict,
                                                            status: str, reason: str,
                                                            problem: str) -> None:
     top = _needs(workspace)[0]
+    if status == "resolved":  # a dismissed need may be reopened or accepted, not resolved
+        _steer(workspace, change_need_status, need_id=top.id, status="dismissed", reason="no")
+        top = _needs(workspace)[-1]
     with pytest.raises(InputError) as refused:
         _steer(workspace, change_need_status, need_id=top.id, status=status, reason=reason)
     assert problem in str(refused.value.problems[0])
-    assert _needs(workspace)[0] == top and _events(workspace, NeedEvent.STATUS_CHANGED) == []
+    assert top in _needs(workspace)
+    assert len(_events(workspace, NeedEvent.STATUS_CHANGED)) == (status == "resolved")
+
+
+def test_a_retried_status_change_changes_nothing_twice(workspace: Workspace, demo: dict) -> None:
+    top = _needs(workspace)[0]
+    for _ in range(2):
+        _steer(workspace, change_need_status, need_id=top.id, status="accepted", reason="go")
+        _steer(workspace, change_priority, objective_key="win-mid-market", weight=0.2)
+    assert len(_events(workspace, NeedEvent.STATUS_CHANGED)) == 1
+    assert len(_events(workspace, NeedEvent.PRIORITY_CHANGED)) == 1
 
 
 def test_a_bad_priority_edit_is_refused(workspace: Workspace, demo: dict) -> None:
@@ -172,3 +185,62 @@ def test_a_bad_priority_edit_is_refused(workspace: Workspace, demo: dict) -> Non
         _steer(workspace, change_priority, objective_key="spreadsheet-macros-for-everyone",
                priority=True)
     assert _events(workspace, NeedEvent.PRIORITY_CHANGED) == []
+
+
+def test_a_persons_export_holds_their_proficiencies_and_needs(workspace: Workspace,
+                                                            demo: dict) -> None:
+    from learnloop.privacy import erase_person, export_person
+
+    top = _needs(workspace)[0]
+    key = top.person_keys[0]
+    with workspace.session() as session:
+        org = workspace.organisation(session).id
+        document = export_person(session, organisation_id=org, key=key)
+    assert {p["skill"] for p in document["proficiencies"]} >= set(demo["dip"]["skills"])
+    assert all(0 <= p["lower"] <= p["level"] <= p["upper"] <= 4
+               for p in document["proficiencies"])
+    assert top.id in [n["id"] for n in document["needs"]]
+    assert all(n["id"] != top.id or n["kind"] == "training" for n in document["needs"])
+    with workspace.session() as session:
+        erase_person(session, organisation_id=org, key=key, actor="test")
+    assert key not in need_of(workspace, top.id).person_keys
+
+
+def test_a_training_need_is_resolved_when_its_gap_closes_and_reopens_if_it_returns(
+        workspace: Workspace, demo: dict) -> None:
+    from sqlalchemy import select, update
+
+    from learnloop.store import tables
+
+    top = _needs(workspace)[0]
+    _steer(workspace, change_need_status, need_id=top.id, status="in_progress", reason="")
+    with workspace.session() as session:
+        skill = session.scalar(select(tables.Skill.id).where(tables.Skill.key == top.skill_key))
+        people = select(tables.Person.id).join(tables.Team).where(
+            tables.Team.key == top.team_keys[0])
+        before = session.execute(select(tables.Proficiency.id, tables.Proficiency.level).where(
+            tables.Proficiency.skill_id == skill,
+            tables.Proficiency.person_id.in_(people))).all()
+        # everyone trained: every estimate now at level 4
+        session.execute(update(tables.Proficiency).where(
+            tables.Proficiency.id.in_([row.id for row in before])).values(level=4.0))
+    _loop(workspace, [NeedsAgent()])
+    closed = need_of(workspace, top.id)
+    assert closed.status is NeedStatus.RESOLVED and "gap has closed" in closed.status_reason
+    [event] = _events(workspace, NeedEvent.RESOLVED)
+    assert (event.payload["from"], event.payload["to"]) == ("in_progress", "resolved")
+    with workspace.session() as session:
+        for row in before:
+            session.execute(update(tables.Proficiency).where(
+                tables.Proficiency.id == row.id).values(level=row.level))
+    _loop(workspace, [NeedsAgent()])
+    assert need_of(workspace, top.id).status is NeedStatus.OPEN
+    assert [e.payload["from"] for e in _events(workspace, NeedEvent.REOPENED)] == ["resolved"]
+
+
+def test_unknown_settings_fail_the_agent_with_a_clear_message(workspace: Workspace) -> None:
+    with workspace.session() as session:
+        report = run_loop(session, organisation_id=workspace.organisation(session).id,
+                          agents=[NeedsAgent()], options={"needs": {"settings": {"min_gap": 0.5,
+                                                                                 "max_fun": 1}}})
+    assert "ConfigError" in report.failures["needs"] and "max_fun" in report.failures["needs"]

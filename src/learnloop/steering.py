@@ -26,14 +26,24 @@ __all__ = ["change_need_status", "change_priority", "history_json", "parse_statu
            "priority_history", "priority_json", "rerank"]
 
 _REASON_LIMIT = 2000
+# the issue's words for two statuses, accepted as typed (stored and shown as the status itself)
+_STATUS_WORDS = {"addressed": NeedStatus.IN_PROGRESS, "closed": NeedStatus.RESOLVED}
+
+
+def _reason_problem(reason: str) -> Problem | None:
+    if len(reason) > _REASON_LIMIT:
+        return Problem(f"at most {_REASON_LIMIT} characters", field="reason")
+    if "\x00" in reason:  # no database text holds one (PostgreSQL refuses it)
+        return Problem("holds a NUL character, which text cannot hold", field="reason")
+    return None
 
 
 def parse_status(value: str) -> NeedStatus:
-    """A status as typed; an InputError listing the statuses otherwise."""
+    """A status as typed ("addressed" and "closed" too); an InputError listing them otherwise."""
     try:
-        return NeedStatus(value)
+        return _STATUS_WORDS.get(value.strip().lower()) or NeedStatus(value.strip().lower())
     except ValueError:
-        allowed = ", ".join(s.value for s in NeedStatus)
+        allowed = ", ".join([s.value for s in NeedStatus] + list(_STATUS_WORDS))
         raise InputError(f"unknown status {value!r}", [Problem(
             f"status must be one of {allowed}", field="status")]) from None
 
@@ -42,10 +52,12 @@ def change_need_status(session: Session, *, organisation_id: int, need_id: int, 
                        reason: str, actor: str, now: datetime | None = None) -> Need:
     """Move one need (a dismissal needs a reason); records `need.status_changed`."""
     wanted = parse_status(status)
-    if len(reason) > _REASON_LIMIT:
-        raise InputError("reason too long", [Problem(
-            f"at most {_REASON_LIMIT} characters", field="reason")])
+    problem = _reason_problem(reason)
+    if problem is not None:
+        raise InputError("reason not accepted", [problem])
     current = need(session, organisation_id=organisation_id, need_id=need_id)
+    if wanted == current.status and reason.strip() == current.status_reason:
+        return current  # a retried request: nothing changes, nothing is recorded twice
     problem = status_problem(current.status, wanted, reason)
     if problem is not None:
         raise InputError(f"need {need_id} cannot become {wanted.value}",
@@ -77,8 +89,8 @@ def change_priority(session: Session, *, organisation_id: int, objective_key: st
     problems = []
     if weight is not None and not 0.0 <= weight <= 1.0:
         problems.append(Problem("weight must be between 0 and 1", field="weight"))
-    if reason is not None and len(reason) > _REASON_LIMIT:
-        problems.append(Problem(f"at most {_REASON_LIMIT} characters", field="reason"))
+    if reason is not None and (problem := _reason_problem(reason)) is not None:
+        problems.append(problem)
     if priority is None and weight is None and reason is None:
         problems.append(Problem("name a priority, a weight or a reason to change"))
     if problems:
@@ -96,6 +108,8 @@ def change_priority(session: Session, *, organisation_id: int, objective_key: st
         raise InputError(f"cannot change the priority of {objective_key!r}", [Problem(
             "a priority needs a weight above 0", field="weight")])
     new_reason = old.reason if reason is None else reason.strip()
+    if (new_priority, new_weight, new_reason) == (old.priority, old.weight, old.reason):
+        return old  # a retried edit: nothing changes, nothing is recorded twice
     changed = set_objective_priority(session, organisation_id=organisation_id,
                                      objective_key=objective_key, priority=new_priority,
                                      weight=new_weight, reason=new_reason)
@@ -113,6 +127,8 @@ def priority_history(session: Session, *, organisation_id: int,
                      objective_key: str | None = None, limit: int = 200) -> list[Event]:
     """Every priority edit (or one objective's), newest first: who changed what, and when."""
     log = EventLog(session, organisation_id)
+    if objective_key is not None and "\x00" in objective_key:
+        return []  # no key holds one, and PostgreSQL would refuse to compare it
     if objective_key is not None:
         return list(reversed(log.about("objective", objective_key,
                                        kinds=[NeedEvent.PRIORITY_CHANGED])))[:limit]

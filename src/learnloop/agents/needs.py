@@ -10,10 +10,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from learnloop.agents.base import AgentContext, AgentReport
+from learnloop.agents.skills import SKILLS_ASSESSED
+from learnloop.domain.events import Event
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
-from learnloop.domain.needs_candidates import NeedSettings, candidate_needs
+from learnloop.domain.needs_candidates import candidate_needs
+from learnloop.domain.needs_inputs import NeedSettings
 from learnloop.domain.needs_lifecycle import reconcile
 from learnloop.domain.needs_ranking import ACTIVE, pushed, rank_needs
+from learnloop.errors import ConfigError
 from learnloop.store.catalogue import objective_list, skill_list
 from learnloop.store.detections import detection_list
 from learnloop.store.needs import needs, save_needs
@@ -33,7 +37,7 @@ class NeedsAgent:
     def run(self, context: AgentContext) -> AgentReport:
         """A full recompute over the stored detections and skill results; L&D's decisions stay."""
         session, organisation_id = context.session, context.organisation_id
-        settings = NeedSettings(**dict(context.options.get("settings", {})))
+        settings = _settings(context)
         objectives = objective_list(session, organisation_id=organisation_id)
         gaps = team_skill_gaps(session, organisation_id=organisation_id)
         found = candidate_needs(
@@ -42,7 +46,7 @@ class NeedsAgent:
             gaps=gaps, skills={s.key: s for s in skill_list(session,
                                                             organisation_id=organisation_id)},
             team_people=team_people(session, organisation_id=organisation_id),
-            now=context.now, settings=settings)
+            now=context.now, settings=settings, kpi_links=_kpi_links(context))
         stored = needs(session, organisation_id=organisation_id)
         merged, changes = reconcile(stored, found, now=context.now, settings=settings,
                                     gaps={(g.team_key, g.skill_key): g for g in gaps})
@@ -51,15 +55,14 @@ class NeedsAgent:
                                               needs=ranked)}
         kinds = {"raised": NeedEvent.RAISED, "resolved": NeedEvent.RESOLVED,
                  "reopened": NeedEvent.REOPENED}
-        for change in changes:
-            need = saved[change.key]
-            context.events.record(kinds[change.what], actor=context.actor, subject_type="need",
-                                  subject_id=str(need.id), payload={
-                                      "need": need.id, "key": need.key, "title": need.title,
-                                      "kind": need.kind.value,
-                                      "from": change.old_status.value if change.old_status
-                                      else None, "to": change.new_status.value,
-                                      "reason": change.reason, "rank": need.rank})
+        context.events.append_all([Event(
+            kind=kinds[change.what], actor=context.actor, subject_type="need",
+            subject_id=str(saved[change.key].id), occurred_at=context.now, payload={
+                "need": saved[change.key].id, "key": change.key,
+                "title": saved[change.key].title, "kind": saved[change.key].kind.value,
+                "from": change.old_status.value if change.old_status else None,
+                "to": change.new_status.value, "reason": change.reason,
+                "rank": saved[change.key].rank}) for change in changes])
         old_rank = {n.key: n.rank for n in stored}
         moved = [[n.id, old_rank[n.key], n.rank] for n in saved.values()
                  if n.key in old_rank and old_rank[n.key] != n.rank]
@@ -79,6 +82,23 @@ class NeedsAgent:
                                     "changes": len(changes)})
 
 
+def _settings(context: AgentContext) -> NeedSettings:
+    """The thresholds from the `settings` option (NeedSettings' fields); a mistake names them."""
+    given = dict(context.options.get("settings", {}))
+    try:
+        return NeedSettings(**given)
+    except TypeError as error:
+        raise ConfigError(f"needs agent: settings {sorted(given)} are not all among "
+                          f"{sorted(NeedSettings.__slots__)}: {error}") from error
+
+
 def _brief(need: Need) -> dict[str, object]:
     return {"id": need.id, "rank": need.rank, "title": need.title, "kind": need.kind.value,
             "score": need.score, "status": NeedStatus(need.status).value}
+
+
+def _kpi_links(context: AgentContext) -> dict[tuple[str, str], dict[str, object]]:
+    """The skills agent's latest verdicts on whether each named skill moves its KPI."""
+    latest = context.events.recent(limit=1, kinds=[SKILLS_ASSESSED])
+    links = latest[0].payload.get("kpi_links", []) if latest else []
+    return {(link["objective"], link["skill"]): link for link in links}

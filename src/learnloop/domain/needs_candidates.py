@@ -13,78 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from learnloop.domain.needs import Need, NeedKind, NeedNature, draft_need
+from learnloop.domain.needs_inputs import NeedSettings, TeamSkillGap
 from learnloop.domain.objectives import Objective
 from learnloop.domain.sensing.diagnosis import Cause
 from learnloop.domain.sensing.records import DetectionRecord
 from learnloop.domain.skills import Skill
 
-__all__ = ["NeedSettings", "TeamSkillGap", "candidate_needs", "nature_of", "serving"]
-
-_Z90 = 1.6449  # the 90% interval, as the skills agent's
-
-
-@dataclass(frozen=True, slots=True)
-class NeedSettings:
-    """When a gap is worth a need: enough people, a large enough share of them, far enough below.
-
-    `dip_per_level`: a KPI dip of this many baseline SDs weighs like a one-level skill gap, so an
-    investigate need ranks on the same scale as a training need.
-    """
-
-    min_people: int = 2
-    min_share: float = 0.2
-    min_gap: float = 0.25
-    dip_per_level: float = 4.0
-    reopen_people: float = 1.5     # a dismissed need reopens when the people short grow this much
-    reopen_gap: float = 0.5        # ... or its gap grows by this many levels, or a new dip comes
-
-
-@dataclass(frozen=True, slots=True)
-class TeamSkillGap:
-    """A team's standing in one skill its roles require, from the skills agent's results.
-
-    `shortfall`: the mean over the people asked of how far each estimate falls below the required
-    level (0 for those at or above it), with `shortfall_sd` its SD. `below` (with its interval)
-    is the expected number of people below the level, from skill health.
-    """
-
-    team_key: str
-    skill_key: str
-    role_keys: tuple[str, ...]
-    required_level: float
-    people: int
-    estimated: int                 # people with an estimate from evidence
-    shortfall: float
-    shortfall_sd: float
-    below: float
-    below_lower: float
-    below_upper: float
-    critical: bool
-    single_point: float | None
-    change: float | None           # change in people meeting the level over the trend window
-    person_keys: tuple[str, ...]   # whose estimate is below the required level
-
-    @property
-    def evidence_share(self) -> float:
-        return self.estimated / self.people if self.people else 0.0
-
-    @property
-    def confidence(self) -> float:
-        """How sure the gap is real: P(shortfall > 0) times the share of people with evidence."""
-        if self.shortfall <= 0:
-            return 0.0
-        z = self.shortfall / self.shortfall_sd if self.shortfall_sd > 0 else math.inf
-        return 0.5 * (1 + math.erf(z / math.sqrt(2))) * self.evidence_share
-
-    def material(self, settings: NeedSettings) -> bool:
-        return (self.below >= settings.min_people and self.people > 0
-                and self.below / self.people >= settings.min_share
-                and self.shortfall >= settings.min_gap)
-
-    def interval(self) -> tuple[float, float]:
-        return (max(0.0, self.shortfall - _Z90 * self.shortfall_sd),
-                self.shortfall + _Z90 * self.shortfall_sd)
-
+__all__ = ["candidate_needs", "nature_of", "serving"]
 
 _KNOWLEDGE_WORDS = ("policy", "compliance", "law", "product", "regulation", "documentation",
                     "literacy", "knowledge")
@@ -138,7 +73,7 @@ def _gap_evidence(gap: TeamSkillGap) -> dict[str, Any]:
             "shortfall_interval": [_r(low, 3), _r(high, 3)], "below": _r(gap.below, 1),
             "below_interval": [_r(gap.below_lower, 1), _r(gap.below_upper, 1)],
             "critical": gap.critical, "single_point": _r(gap.single_point),
-            "change": _r(gap.change, 1), "people_below": list(gap.person_keys)}
+            "change": _r(gap.change, 1)}
 
 
 def _detection_evidence(record: DetectionRecord) -> dict[str, Any]:
@@ -179,6 +114,7 @@ class _Builder:
     skills: Mapping[str, Skill]
     settings: NeedSettings
     now: datetime
+    kpi_links: Mapping[tuple[str, str], Mapping[str, Any]]
 
     def training(self, gap: TeamSkillGap, detection: DetectionRecord | None) -> Need:
         serves = serving(self.objectives, skill_key=gap.skill_key, team_key=gap.team_key)
@@ -254,6 +190,10 @@ class _Builder:
               severity: float | None = None) -> Need:
         size = gap[0] if severity is None else severity
         base = (size or 0.0) * people * confidence * (1.0 + urgency)
+        links = [dict(self.kpi_links[(o.key, skill_key)]) for o in serves
+                 if skill_key and (o.key, skill_key) in self.kpi_links]
+        if links:
+            evidence = {**evidence, "kpi_links": links}
         return draft_need(
             key, title[:300], kind=kind, nature=nature_of(self.skills.get(skill_key or "")),
             skill_key=skill_key, kpi_metric=metric, kpi_direction=direction,
@@ -296,11 +236,15 @@ def _risk(gap: TeamSkillGap, detection: DetectionRecord | None) -> str:
 def candidate_needs(*, objectives: Sequence[Objective], detections: Sequence[DetectionRecord],
                     gaps: Sequence[TeamSkillGap], skills: Mapping[str, Skill],
                     team_people: Mapping[str, int], now: datetime,
-                    settings: NeedSettings | None = None) -> list[Need]:
+                    settings: NeedSettings | None = None,
+                    kpi_links: Mapping[tuple[str, str], Mapping[str, Any]] | None = None
+                    ) -> list[Need]:
     """Every need the evidence supports, unranked (weight, score, rank and reason come from
-    `needs_ranking.rank_needs`); one per key."""
+    `needs_ranking.rank_needs`); one per key. `kpi_links`: the skills agent's test of whether a
+    skill an objective names moves its KPI, by (objective, skill), kept in the evidence."""
     settings = settings or NeedSettings()
-    build = _Builder(objectives=objectives, skills=skills, settings=settings, now=now)
+    build = _Builder(objectives=objectives, skills=skills, settings=settings, now=now,
+                     kpi_links=kpi_links or {})
     by_team_skill = {(g.team_key, g.skill_key): g for g in gaps}
     named = {key for objective in objectives for key in objective.skill_keys}
     found: dict[str, Need] = {}

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from learnloop.domain.needs import Need, NeedKind, NeedStatus
-from learnloop.domain.needs_candidates import NeedSettings, TeamSkillGap
+from learnloop.domain.needs_inputs import NeedSettings, TeamSkillGap
 from learnloop.domain.needs_ranking import ACTIVE
 
 __all__ = ["NeedChange", "TRANSITIONS", "basis_of", "material_change", "reconcile",
@@ -43,9 +43,11 @@ class NeedChange:
 
 
 def status_problem(current: NeedStatus, wanted: NeedStatus, reason: str) -> str | None:
-    """Why L&D may not make this change (None: it may)."""
+    """Why L&D may not make this change (None: it may); the same status again is a change of
+    its reason only."""
     if wanted == current:
-        return f"the need is already {current.value}"
+        return "dismissing a need needs a reason" if (
+            wanted is NeedStatus.DISMISSED and not reason.strip()) else None
     if wanted not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current]))
         return f"a {current.value} need can become {allowed}, not {wanted.value}"

@@ -48,6 +48,11 @@ def weigh(need: Need, objectives: Iterable[Objective]) -> Need:
     weight = chosen.weight if chosen else 0.0
     base = float(need.evidence.get("base", 0.0))
     words = _priority_words(need, serves, chosen)
+    flagged = [link for link in need.evidence.get("kpi_links", [])
+               if chosen is not None and link.get("objective") == chosen.key
+               and link.get("flagged")]
+    if flagged:
+        words += f" For L&D to review: {flagged[0].get('explanation', '')}".rstrip()
     evidence = {**need.evidence, "priority": {
         "pushed": chosen is not None, "objective": chosen.key if chosen else None,
         "weight": weight, "why": words}}

@@ -44,6 +44,8 @@ __all__ = [
     "Policy",
     "clear_person_references",
     "delete_person",
+    "needs_of",
+    "proficiencies_of",
     "zeroing_deleted_content",
     "delete_person_signals",
     "evidence_of",
@@ -180,6 +182,25 @@ def evidence_of(session: Session, *, person_id: int) -> list[tuple[tables.SkillE
         .where(tables.SkillEvidence.person_id == person_id)
         .order_by(tables.SkillEvidence.observed_on, tables.SkillEvidence.id))
     return [(evidence, skill) for evidence, skill in rows]
+
+
+def proficiencies_of(session: Session, *, person_id: int) -> list[dict[str, Any]]:
+    """The skills agent's estimates of the person's levels, by skill key."""
+    row = tables.Proficiency
+    return [dict(found) for found in session.execute(
+        select(tables.Skill.key.label("skill"), row.level, row.lower, row.upper,
+               row.evidence, row.as_of)
+        .join(tables.Skill, tables.Skill.id == row.skill_id)
+        .where(row.person_id == person_id).order_by(tables.Skill.key)).mappings()]
+
+
+def needs_of(session: Session, *, organisation_id: int, mention: Mention,
+             key: str) -> list[dict[str, Any]]:
+    """The learning needs whose population names the person, in rank order."""
+    rows = rows_mentioning(session, tables.Need.__table__, organisation_id=organisation_id,
+                           mention=mention)
+    return sorted((row for row in rows if key in (row["person_keys"] or [])),
+                  key=lambda row: (row["rank"], row["id"]))
 
 
 def tokens_of(session: Session, *, person_id: int) -> list[tables.ApiToken]:

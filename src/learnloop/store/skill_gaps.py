@@ -1,5 +1,8 @@
 """Reads each team's standing in the skills its roles require, from the skills agent's results:
-how far people fall short (aggregated in SQL), who is below, and skill health's counts.
+how far people fall short, who is below, and skill health's counts, per team and skill.
+
+Rows come straight from the driver's cursor and are joined and summed as NumPy columns: a
+100,000-person organisation has over a million (person, required skill) pairs.
 """
 
 from __future__ import annotations
@@ -8,10 +11,11 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Float, case, cast, func, select
+import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from learnloop.domain.needs_candidates import TeamSkillGap
+from learnloop.domain.needs_inputs import TeamSkillGap
 from learnloop.store import tables
 from learnloop.store.proficiencies import skill_health_list
 from learnloop.store.reading import raw_batches
@@ -29,61 +33,74 @@ def team_people(session: Session, *, organisation_id: int) -> dict[str, int]:
         .where(team.organisation_id == organisation_id).group_by(team.key)).all())
 
 
-def _sums(session: Session, organisation_id: int) -> list[tuple[Any, ...]]:
-    person, need, proficiency = tables.Person, tables.RoleRequirement, tables.Proficiency
-    team, skill, role = tables.Team, tables.Skill, tables.Role
-    level = cast(need.level, Float)
-    below = proficiency.level < level
-    sd = (proficiency.upper - proficiency.lower) / _Z90_WIDTH
-    query = (
-        select(team.key, skill.key, role.key, level, need.criticality, func.count(person.id),
-               func.count(proficiency.id),
-               func.sum(case((below, level - proficiency.level), else_=0.0)),
-               func.sum(case((below, sd * sd), else_=0.0)))
-        .select_from(person)
-        .join(team, team.id == person.team_id).join(role, role.id == person.role_id)
-        .join(need, need.role_id == person.role_id).join(skill, skill.id == need.skill_id)
-        .outerjoin(proficiency, (proficiency.person_id == person.id)
-                   & (proficiency.skill_id == need.skill_id))
-        .where(person.organisation_id == organisation_id)
-        .group_by(team.key, skill.key, role.key, need.level, need.criticality))
+def _rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
     return [row for batch in raw_batches(session, query) for row in batch]
 
 
-def _below(session: Session, organisation_id: int) -> dict[tuple[str, str], list[str]]:
-    person, need, proficiency = tables.Person, tables.RoleRequirement, tables.Proficiency
-    team, skill = tables.Team, tables.Skill
-    query = (
-        select(team.key, skill.key, person.key).select_from(person)
-        .join(team, team.id == person.team_id)
-        .join(need, need.role_id == person.role_id).join(skill, skill.id == need.skill_id)
-        .join(proficiency, (proficiency.person_id == person.id)
-              & (proficiency.skill_id == need.skill_id))
-        .where(person.organisation_id == organisation_id,
-               proficiency.level < cast(need.level, Float))
-        .order_by(team.key, skill.key, person.key))
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for batch in raw_batches(session, query):
-        for team_key, skill_key, person_key in batch:
-            found[(team_key, skill_key)].append(person_key)
-    return found
+def _columns(rows: list[tuple[Any, ...]], count: int) -> list[np.ndarray]:
+    if not rows:
+        return [np.empty(0) for _ in range(count)]
+    return [np.asarray(column) for column in zip(*rows, strict=True)]
 
 
-def team_skill_gaps(session: Session, *, organisation_id: int) -> list[TeamSkillGap]:
-    """One record per team and required skill (roles in the team pooled), by team then skill."""
-    sums: dict[tuple[str, str], dict[str, Any]] = {}
-    for team_key, skill_key, role_key, level, criticality, people, estimated, short, var in _sums(
-            session, organisation_id):
-        entry = sums.setdefault((team_key, skill_key), {
-            "roles": [], "level": 0.0, "people": 0, "estimated": 0, "short": 0.0, "var": 0.0,
-            "critical": False})
-        entry["roles"].append(role_key)
-        entry["level"] += float(level) * people
-        entry["people"] += people
-        entry["estimated"] += estimated
-        entry["short"] += float(short or 0.0)
-        entry["var"] += float(var or 0.0)
-        entry["critical"] |= criticality == "critical"
+class _Pairs:
+    """Every (person, required skill) pair of the organisation, with the person's estimate."""
+
+    def __init__(self, session: Session, organisation_id: int) -> None:
+        person, team, need = tables.Person, tables.Team, tables.RoleRequirement
+        people = _rows(session, select(person.id, person.key, team.key, person.role_id)
+                       .join(team, team.id == person.team_id)
+                       .where(person.organisation_id == organisation_id,
+                              person.role_id.is_not(None)).order_by(person.role_id))
+        required = _rows(session, select(need.role_id, need.skill_id, need.level,
+                                         need.criticality)
+                         .join(tables.Skill, tables.Skill.id == need.skill_id)
+                         .where(tables.Skill.organisation_id == organisation_id)
+                         .order_by(need.role_id, need.skill_id))
+        self.person_keys = np.array([row[1] for row in people], dtype=object)
+        self.teams, team_index = np.unique(np.array([row[2] for row in people], dtype=object),
+                                           return_inverse=True)
+        person_id = np.array([row[0] for row in people], dtype=np.int64)
+        person_role = np.array([row[3] for row in people], dtype=np.int64)
+        role, skill, level, critical = _columns(required, 4)
+        role = role.astype(np.int64)
+        # each person takes their role's requirements: repeat people by requirement count
+        first = np.searchsorted(role, person_role, side="left")
+        count = np.searchsorted(role, person_role, side="right") - first
+        self.person = np.repeat(np.arange(len(person_id)), count)
+        offsets = np.arange(len(self.person)) - np.repeat(np.cumsum(count) - count, count)
+        row = np.repeat(first, count) + offsets
+        self.skill_id = skill.astype(np.int64)[row] if len(row) else np.empty(0, np.int64)
+        self.level = level.astype(float)[row] if len(row) else np.empty(0)
+        self.critical = (critical[row] == "critical") if len(row) else np.empty(0, bool)
+        self.role_id = person_role[self.person]
+        self.team = team_index[self.person] if len(self.person) else np.empty(0, np.int64)
+        self.estimate, self.sd = self._estimates(session, organisation_id,
+                                                 person_id[self.person])
+
+    def _estimates(self, session: Session, organisation_id: int,
+                   person_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        proficiency = tables.Proficiency
+        query = (select(proficiency.person_id, proficiency.skill_id, proficiency.level,
+                        proficiency.lower, proficiency.upper)
+                 .where(proficiency.organisation_id == organisation_id))
+        # all five are numbers: each batch becomes one float block, no per-row Python
+        blocks = [np.array(batch, dtype=np.float64) for batch in raw_batches(session, query)]
+        table = np.concatenate(blocks) if blocks else np.empty((0, 5))
+        pid, sid, level, lower, upper = table.T
+        width = int(max(sid.max(initial=0), self.skill_id.max(initial=0))) + 1
+        stored = pid.astype(np.int64) * width + sid.astype(np.int64)
+        order = np.argsort(stored)
+        wanted = person_id * width + self.skill_id
+        at = np.clip(np.searchsorted(stored[order], wanted), 0, max(len(stored) - 1, 0))
+        hit = (stored[order][at] == wanted) if len(stored) else np.zeros(len(wanted), bool)
+        estimate = np.where(hit, level.astype(float)[order][at] if len(stored) else 0.0, np.nan)
+        sd = np.where(hit, ((upper - lower).astype(float) / _Z90_WIDTH)[order][at]
+                      if len(stored) else 0.0, np.nan)
+        return estimate, sd
+
+
+def _health(session: Session, organisation_id: int) -> dict[tuple[str, str], dict[str, Any]]:
     health: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: {
         "below": 0.0, "lower": 0.0, "upper": 0.0, "single": None, "change": None})
     for row in skill_health_list(session, organisation_id=organisation_id):
@@ -95,20 +112,56 @@ def team_skill_gaps(session: Session, *, organisation_id: int) -> list[TeamSkill
             entry["single"] = max(entry["single"] or 0.0, row.single_point)
         if row.change is not None:
             entry["change"] = (entry["change"] or 0.0) + row.change
-    below = _below(session, organisation_id)
+    return health
+
+
+def team_skill_gaps(session: Session, *, organisation_id: int) -> list[TeamSkillGap]:
+    """One record per team and required skill (roles in the team pooled), by team then skill."""
+    pairs = _Pairs(session, organisation_id)
+    if not len(pairs.person):
+        return []
+    skill_key = dict(session.execute(select(tables.Skill.id, tables.Skill.key).where(
+        tables.Skill.organisation_id == organisation_id)).all())
+    role_key = dict(session.execute(select(tables.Role.id, tables.Role.key).where(
+        tables.Role.organisation_id == organisation_id)).all())
+    skills, skill_index = np.unique(pairs.skill_id, return_inverse=True)
+    groups, group = np.unique(pairs.team * len(skills) + skill_index, return_inverse=True)
+    n = len(groups)
+    known = ~np.isnan(pairs.estimate)
+    below = known & (np.nan_to_num(pairs.estimate, nan=np.inf) < pairs.level)
+    short = np.where(below, pairs.level - np.nan_to_num(pairs.estimate), 0.0)
+    people = np.bincount(group, minlength=n)
+    estimated = np.bincount(group, weights=known, minlength=n)
+    shortfall = np.bincount(group, weights=short, minlength=n) / np.maximum(estimated, 1)
+    variance = np.bincount(group, weights=np.where(below, np.nan_to_num(pairs.sd) ** 2, 0.0),
+                           minlength=n)
+    required = np.bincount(group, weights=pairs.level, minlength=n) / np.maximum(people, 1)
+    critical = np.bincount(group, weights=pairs.critical, minlength=n) > 0
+    # who is below, and which roles ask, per group: sorted once, split at group boundaries
+    below_order = np.flatnonzero(below)[np.argsort(group[below], kind="stable")]
+    below_split = np.searchsorted(group[below_order], np.arange(n + 1))
+    role_pairs = np.unique(group * (pairs.role_id.max() + 1) + pairs.role_id)
+    role_group, role_of = np.divmod(role_pairs, pairs.role_id.max() + 1)
+    role_split = np.searchsorted(role_group, np.arange(n + 1))
+    health = _health(session, organisation_id)
     gaps = []
-    for (team_key, skill_key), entry in sorted(sums.items()):
-        counted = max(entry["estimated"], 1)
-        found = health.get((team_key, skill_key))
-        people_below = below.get((team_key, skill_key), [])
+    team_of, skill_of = np.divmod(groups, len(skills))
+    for g in range(n):
+        team, skill = str(pairs.teams[team_of[g]]), skill_key[int(skills[skill_of[g]])]
+        keys = tuple(pairs.person_keys[pairs.person[below_order[below_split[g]:
+                                                                 below_split[g + 1]]]])
+        found = health.get((team, skill))
+        counted = max(float(estimated[g]), 1.0)
         gaps.append(TeamSkillGap(
-            team_key=team_key, skill_key=skill_key, role_keys=tuple(sorted(entry["roles"])),
-            required_level=entry["level"] / max(entry["people"], 1), people=entry["people"],
-            estimated=entry["estimated"], shortfall=entry["short"] / counted,
-            shortfall_sd=math.sqrt(entry["var"]) / counted,
-            below=found["below"] if found else float(len(people_below)),
-            below_lower=found["lower"] if found else float(len(people_below)),
-            below_upper=found["upper"] if found else float(len(people_below)),
-            critical=entry["critical"], single_point=found["single"] if found else None,
-            change=found["change"] if found else None, person_keys=tuple(people_below)))
-    return gaps
+            team_key=team, skill_key=skill,
+            role_keys=tuple(sorted(role_key[int(r)] for r in
+                                   role_of[role_split[g]:role_split[g + 1]])),
+            required_level=float(required[g]), people=int(people[g]),
+            estimated=int(estimated[g]), shortfall=float(shortfall[g]),
+            shortfall_sd=math.sqrt(float(variance[g])) / counted,
+            below=found["below"] if found else float(len(keys)),
+            below_lower=found["lower"] if found else float(len(keys)),
+            below_upper=found["upper"] if found else float(len(keys)),
+            critical=bool(critical[g]), single_point=found["single"] if found else None,
+            change=found["change"] if found else None, person_keys=tuple(sorted(keys))))
+    return sorted(gaps, key=lambda gap: (gap.team_key, gap.skill_key))

@@ -26,6 +26,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Detections", "/detections", STAFF_ROLES),
     NavItem("Content", "/content", STAFF_ROLES | {AccessRole.REVIEWER}),
+    NavItem("Skills", "/skills", STAFF_ROLES),
+    NavItem("Needs", "/needs", STAFF_ROLES),
+    NavItem("Priorities", "/priorities", STAFF_ROLES),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 

@@ -8,6 +8,7 @@ from learnloop.api.routes import (
     events,
     imports,
     jobs,
+    needs,
     people,
     privacy,
     status,
@@ -16,6 +17,6 @@ from learnloop.api.routes import (
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
            jobs.router, tokens.router, privacy.router, detections.router,
-           content.router, content_checks.router]
+           content.router, content_checks.router, needs.router]
 
 __all__ = ["ROUTERS"]
