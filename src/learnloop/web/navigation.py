@@ -25,10 +25,10 @@ NAVIGATION: list[NavItem] = [
     NavItem("People", "/people", STAFF_ROLES | {AccessRole.MANAGER}),
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Detections", "/detections", STAFF_ROLES),
-    NavItem("Content", "/content", STAFF_ROLES | {AccessRole.REVIEWER}),
     NavItem("Skills", "/skills", STAFF_ROLES),
     NavItem("Needs", "/needs", STAFF_ROLES),
     NavItem("Priorities", "/priorities", STAFF_ROLES),
+    NavItem("Content", "/content", STAFF_ROLES | {AccessRole.REVIEWER}),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 
