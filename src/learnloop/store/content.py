@@ -22,6 +22,7 @@ __all__ = [
     "chunk_changes",
     "component",
     "component_need",
+    "components_by_id",
     "component_requester",
     "current_sources",
     "component_versions",
@@ -211,6 +212,17 @@ def component(session: Session, *, organisation_id: int,
                             .where(table.id == component_id,
                                    table.organisation_id == organisation_id)).one_or_none()
     return _component(found[0], source_key=found[1]) if found is not None else None
+
+
+def components_by_id(session: Session, *, organisation_id: int,
+                     component_ids: Sequence[int]) -> list[Component]:
+    table, document = tables.ContentComponent, tables.SourceDocument
+    if not component_ids:
+        return []
+    return [_component(row, source_key=key) for row, key in session.execute(
+        select(table, document.key).join(document, document.id == table.document_id)
+        .where(table.organisation_id == organisation_id,
+               table.id.in_(list(component_ids)))).all()]
 
 
 def component_requester(session: Session, *, organisation_id: int,
