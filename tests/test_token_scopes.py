@@ -123,8 +123,8 @@ def test_a_narrowed_token_does_only_what_it_names(org) -> None:
 @pytest.mark.parametrize(("role", "scopes", "message"), [
     ("integration", ["imports:people"], "integration tokens may not have imports:people"),
     ("integration", ["imports:*"], "may not have imports:*"),
-    ("ld", ["signals:write"], "the ld role admits: content:write imports:* loop:run"),
-    ("reviewer", ["loop:run"], "the reviewer role admits: none"),
+    ("ld", ["signals:write"], "the ld role admits: content:write imports:* loop:run reviews:write"),
+    ("reviewer", ["loop:run"], "the reviewer role admits: reviews:write"),
     ("admin", ["imports:wizards"], "unknown scope imports:wizards"),
     ("admin", ["everything"], "unknown scope everything"),
 ])

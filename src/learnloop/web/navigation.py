@@ -26,6 +26,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Detections", "/detections", STAFF_ROLES),
     NavItem("Content", "/content", STAFF_ROLES | {AccessRole.REVIEWER}),
+    NavItem("Reviews", "/reviews", STAFF_ROLES | {AccessRole.REVIEWER}),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 

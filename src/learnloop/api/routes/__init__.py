@@ -10,12 +10,13 @@ from learnloop.api.routes import (
     jobs,
     people,
     privacy,
+    reviews,
     status,
     tokens,
 )
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
            jobs.router, tokens.router, privacy.router, detections.router,
-           content.router, content_checks.router]
+           content.router, content_checks.router, reviews.router]
 
 __all__ = ["ROUTERS"]
