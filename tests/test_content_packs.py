@@ -157,6 +157,11 @@ def test_cli_generates_a_pack_and_exports_it_with_citations(tmp_path: Path) -> N
     assert [item["source"]["key"] for item in listed] == ["coldchain-product-sheet",
                                                           "refunds-and-credits-policy"]
     assert "refunds-and-credits-policy v1" in succeeded("pack", "list").stdout
+    changed = succeeded("pack", "modality", str(printed["pack_id"]), "--mix",
+                        "practice, cohort_session", "--reason", "new hires")
+    assert "practice, cohort_session" in changed.stdout
+    refused = learnloop("pack", "modality", str(printed["pack_id"]), "--mix", "webinar")
+    assert refused.exit_code != 0 and "unknown modality 'webinar'" in refused.output
 
 
 def test_cli_refuses_an_unknown_source_or_engine_and_writes_nothing(tmp_path: Path) -> None:

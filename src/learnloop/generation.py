@@ -169,10 +169,10 @@ def override_pack_modality(session: Session, *, organisation_id: int, pack_id: i
 
 
 def _brief(need: Need) -> NeedBrief:
-    audience = len(getattr(need, "person_keys", ()) or ())
     return NeedBrief(title=need.title, nature=str(need.nature), skill_key=need.skill_key,
                      kpi_metric=need.kpi_metric, kpi_direction=need.kpi_direction,
-                     urgency=float(need.urgency), risk=need.risk, audience_size=audience,
+                     urgency=float(need.urgency), risk=need.risk,
+                     audience_size=len(need.person_keys),
                      reason=need.reason, key=need.key)
 
 

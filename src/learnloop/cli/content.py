@@ -88,6 +88,26 @@ def list_packs(
     out.print(table)
 
 
+@pack_app.command("modality")
+def set_modality(
+    pack_id: Annotated[int, typer.Argument(help="The pack's id.")],
+    mix: Annotated[str, typer.Option(
+        "--mix", help="Comma-separated, lead first: micro_content, practice, cohort_session, "
+                      "longer_course.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, for the record.")] = "",
+    org: OrgOption = None,
+) -> None:
+    """Replace a pack's proposed modality mix with your own; the proposal's reasons stay."""
+    from learnloop.generation import override_pack_modality
+
+    with organisation_session(org) as (_, session, organisation):
+        pack = override_pack_modality(
+            session, organisation_id=organisation.id, pack_id=pack_id,
+            mix=[item.strip() for item in mix.split(",") if item.strip()], reason=reason,
+            actor="cli")
+    out.print(f"pack {pack.id}: {', '.join(pack.modality['mix'])}", markup=False)
+
+
 @pack_app.command("export")
 def export(
     pack_id: Annotated[int, typer.Argument(help="The pack's id.")],

@@ -69,7 +69,10 @@ def choose_modality(*, urgency: float | None, nature: str | None, risk: str | No
         add(Modality.PRACTICE, "procedural: practise the steps on realistic cases")
     if risk == "high" or complexity >= 0.7:
         why = "high risk" if risk == "high" else f"complex source ({complexity:.2f})"
-        if 0 < audience_size <= 60:
+        if audience_size == 0:
+            add(Modality.COHORT, f"{why}, audience size not known: a facilitated cohort "
+                                 "session to discuss edge cases")
+        elif audience_size <= 60:
             add(Modality.COHORT, f"{why}, {audience_size} people: a facilitated cohort session "
                                  "to discuss edge cases")
         else:
