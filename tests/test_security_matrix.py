@@ -21,6 +21,7 @@ from api_support import (
     flat_routes,
     private_workspace,
     secret_for,
+    sign_in,
 )
 from content_support import add_sample_pack
 from database_support import database_url_of
@@ -78,6 +79,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "PUT /api/content/packs/{pack_id}/modality": _admits("admin", "ld"),
     "GET /api/content/components": _admits("admin", "ld", "reviewer"),
     "POST /api/content/check": _admits("admin", "ld", "reviewer"),
+    "GET /api/reviews": _admits("admin", "ld", "reviewer"),
+    "GET /api/reviews/times": _admits("admin", "ld"),
+    "GET /api/reviews/{component_id}": _admits("admin", "ld", "reviewer"),
+    "POST /api/reviews/{component_id}/approve": _admits("admin", "ld", "reviewer"),
+    "POST /api/reviews/{component_id}/request-changes": _admits("admin", "ld", "reviewer"),
+    "POST /api/reviews/{component_id}/comments": _admits("admin", "ld", "reviewer"),
+    "POST /api/reviews/{component_id}/submit": _admits("admin", "ld"),
+    "POST /api/reviews/{component_id}/publish": _admits("admin", "ld"),
+    "POST /api/reviews/{component_id}/retire": _admits("admin", "ld"),
     # the console
     "GET /static/plotly.min.js": _everyone(),
     "GET /login": _everyone(),
@@ -94,6 +104,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /detections/{detection_id}": _page("admin", "ld"),
     "GET /content": _page("admin", "ld", "reviewer"),
     "GET /content/packs/{pack_id}": _page("admin", "ld", "reviewer"),
+    "GET /reviews": _page("admin", "ld", "reviewer"),
+    "GET /reviews/{component_id}": _page("admin", "ld", "reviewer"),
+    "POST /reviews/{component_id}": _page("admin", "ld", "reviewer"),
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
@@ -109,11 +122,24 @@ class Call:
     json: Any = None
     files: dict[str, Any] | None = None
     form: bool = False
+    # a console form posted by a signed-in browser (its fields; the CSRF token is added)
+    signed_in: dict[str, str] | None = None
 
 
 def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
-           pack_id: int = 1) -> dict[str, Call]:
+           pack_id: int = 1, review: dict[str, int] | None = None) -> dict[str, Call]:
+    review = review or {}
     return {
+        **{f"POST /api/reviews/{{component_id}}/{action}": Call(
+            {"component_id": review.get(action, 1)},
+            json={"note": "matrix"} if action in ("approve", "request-changes")
+            else {"text": "matrix"} if action == "comments" else {})
+           for action in ("approve", "request-changes", "comments", "submit", "publish",
+                          "retire")},
+        "GET /api/reviews/{component_id}": Call({"component_id": review.get("approve", 1)}),
+        "GET /reviews/{component_id}": Call({"component_id": review.get("approve", 1)}),
+        "POST /reviews/{component_id}": Call({"component_id": review.get("console", 1)},
+                                             signed_in={"action": "comment", "note": "matrix"}),
         "POST /api/content/packs": Call(json={"source": "refunds-and-credits-policy"}),
         "POST /api/content/check": Call(json={"source": "refunds-and-credits-policy",
                                               "text": "Credits appear on the next invoice."}),
@@ -137,6 +163,29 @@ def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
         "POST /login": Call(form=True),
         "POST /logout": Call(form=True),
     }
+
+
+def _review_components(workspace, pack_id: int) -> dict[str, int]:  # noqa: ANN001
+    """A component of the sample pack for each review route, in the state its callers need:
+    in review (approve, request changes), approved (publish), draft (the rest)."""
+    from learnloop.governance import reviews
+    from learnloop.governance.policy_file import load_policy
+    from learnloop.store.content import pack
+
+    policy = load_policy()
+    with workspace.session() as session:
+        org = workspace.organisation(session).id
+        ids = [item.id for item in pack(session, organisation_id=org, pack_id=pack_id).components]
+        chosen = dict(zip(("approve", "request-changes", "publish", "submit", "retire",
+                           "comments", "console"), ids, strict=False))
+        act = lambda action, key, actor, role: getattr(reviews, action)(  # noqa: E731
+            session, organisation_id=org, component_id=chosen[key], actor=actor, role=role,
+            policy=policy)
+        for key in ("approve", "request-changes", "publish"):
+            act("submit", key, "matrix:lee", "ld")
+        act("approve", "publish", "matrix:sam", "reviewer")
+        act("approve", "publish", "matrix:lee", "ld")
+    return chosen
 
 
 def _routes(client: TestClient) -> set[str]:
@@ -164,13 +213,15 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     build_org(workspace)
     detection_id = add_sample_detection(workspace)
     pack_id = add_sample_pack(workspace)
+    review = _review_components(workspace, pack_id)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)
     admin = bearer(secrets["admin"])
     job_id = client.post("/api/loop/run", headers=admin).json()["job_id"]
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
-           "throwaway": throwaway["id"], "detection_id": detection_id, "pack_id": pack_id}
+           "throwaway": throwaway["id"], "detection_id": detection_id, "pack_id": pack_id,
+           "review": review}
     workspace.close()
 
 
@@ -184,16 +235,21 @@ def test_every_route_has_an_entry_in_the_table(organisation) -> None:
 def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -> None:
     method, path = operation.split(" ", 1)
     call = _calls(organisation["throwaway"], organisation["job_id"],
-                  organisation["detection_id"], organisation["pack_id"]).get(operation, Call())
+                  organisation["detection_id"], organisation["pack_id"],
+                  organisation["review"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:
         secret = organisation["secrets"].get(caller, BAD_TOKEN if caller == "bad token" else "")
         client = TestClient(organisation["app"], raise_server_exceptions=False)
-        headers = bearer(secret) if secret and not call.form else {}
+        headers = bearer(secret) if secret and not (call.form or call.signed_in) else {}
         data = None
         if call.form:
             data = {"csrf_token": csrf_of(client.get("/login").text), "token": secret}
+        if call.signed_in is not None:
+            if secret:
+                sign_in(client, secret)
+            data = {**call.signed_in, "csrf_token": csrf_of(client.get("/login").text)}
         response = client.request(method, url, headers=headers, params=call.params,
                                   json=call.json, files=call.files, data=data,
                                   follow_redirects=False)

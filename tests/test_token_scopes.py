@@ -179,7 +179,7 @@ def test_tokens_api_creates_and_lists_scopes(org) -> None:
     listed = {token["name"]: token["scopes"] for token in
               client.get("/api/tokens", headers=admin).json()}
     assert listed == {"admin": ["content:write", "imports:*", "loop:run", "people:erase",
-                                "signals:write", "tokens:write"],
+                                "reviews:write", "signals:write", "tokens:write"],
                       "crm": ["signals:write"]}
     with org.session() as session:
         (event, _admin) = EventLog(session, org.organisation(session).id).recent(
@@ -201,6 +201,10 @@ def test_every_api_write_names_its_scope_in_openapi(sqlite_workspace) -> None:
         "POST /api/people/{key}/erase": ["people:erase"],
         "POST /api/content/packs": ["content:write"],
         "PUT /api/content/packs/{pack_id}/modality": ["content:write"],
+        "POST /api/content/check": [],  # judges a draft, changes nothing
+        **{f"POST /api/reviews/{{component_id}}/{action}": ["reviews:write"]
+           for action in ("submit", "approve", "request-changes", "comments", "publish",
+                          "retire")},
     }
     imports = writes["POST /api/imports/{kind}"]["description"]
     assert "**Token scope:** `imports:{kind}`" in imports

@@ -38,7 +38,9 @@ __all__ = ["POLICY_ACTOR", "ReviewView", "approve", "comment", "open_review", "p
 
 POLICY_ACTOR = "policy"  # who auto-publishes: the review policy itself
 REVIEW_ROLES = ("admin", "ld", "reviewer")
-UPDATE_DUE = "component.update_due"  # delivery sends the new version to the old one's readers
+UPDATE_DUE = "component.update_due"
+# what only L&D (and admins) do: reviewers decide and comment, L&D moves content in and out
+_STAFF_ACTIONS = {action: ("admin", "ld") for action in ("submit", "publish", "retire")}  # delivery sends the new version to the old one's readers
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +138,13 @@ def open_review(session: Session, *, organisation_id: int, component_id: int, au
 
 def submit(session: Session, *, organisation_id: int, component_id: int, actor: str,
            role: str, policy: ReviewPolicy, at: datetime | None = None) -> ReviewView:
-    _may_review(role)
+    _may_review(role, "submit")
     review, component = _ensure(session, organisation_id=organisation_id,
                                 component_id=component_id, policy=policy)
+    if review.state == ReviewState.IN_REVIEW:  # a retry changes nothing
+        return review_view(session, organisation_id=organisation_id,
+                           component_id=component_id, policy=policy,
+                           message="already in review")
     _move(session, organisation_id=organisation_id, review_id=review.id, component=component,
           action=ReviewAction.SUBMIT, actor=actor, reason="submitted for review",
           at=at or utcnow(), policy=policy)
@@ -187,11 +193,15 @@ def request_changes(session: Session, *, organisation_id: int, component_id: int
     review, component = _ensure(session, organisation_id=organisation_id,
                                 component_id=component_id, policy=policy)
     refuse_own_work(actor, authors=review.authors, action="request changes on")
-    next_state(review.state, ReviewAction.REQUEST_CHANGES)
+    already = review.state == ReviewState.CHANGES_REQUESTED  # another reviewer adds theirs
+    if not already:
+        next_state(review.state, ReviewAction.REQUEST_CHANGES)
     _decide(session, organisation_id=organisation_id, review=review, component=component,
             decision="request_changes", actor=actor, role=role, note=note, at=at)
-    _move(session, organisation_id=organisation_id, review_id=review.id, component=component,
-          action=ReviewAction.REQUEST_CHANGES, actor=actor, reason=note, at=at, policy=policy)
+    if not already:
+        _move(session, organisation_id=organisation_id, review_id=review.id,
+              component=component, action=ReviewAction.REQUEST_CHANGES, actor=actor,
+              reason=note, at=at, policy=policy)
     return review_view(session, organisation_id=organisation_id, component_id=component_id,
                        policy=policy, message="changes requested")
 
@@ -223,13 +233,17 @@ def publish(session: Session, *, organisation_id: int, component_id: int, actor:
             role: str, policy: ReviewPolicy, at: datetime | None = None) -> ReviewView:
     """Publish an approved component; refused, naming every missing approval, before that.
     The version it replaces is retired and its readers are queued for the update."""
-    _may_review(role)
+    _may_review(role, "publish")
     review, component = _ensure(session, organisation_id=organisation_id,
                                 component_id=component_id, policy=policy)
+    if review.state == ReviewState.PUBLISHED:  # a retry changes nothing
+        return review_view(session, organisation_id=organisation_id,
+                           component_id=component_id, policy=policy,
+                           message="already published")
     if review.state != ReviewState.APPROVED:
         gate = _gate(session, organisation_id=organisation_id, component_id=component_id,
                      policy=policy)
-        if review.state in (ReviewState.PUBLISHED, ReviewState.RETIRED) or gate.satisfied:
+        if review.state == ReviewState.RETIRED or gate.satisfied:
             next_state(review.state, ReviewAction.PUBLISH)
         state = review.state.replace("_", " ")
         raise ConflictError(
@@ -246,9 +260,13 @@ def publish(session: Session, *, organisation_id: int, component_id: int, actor:
 def retire(session: Session, *, organisation_id: int, component_id: int, actor: str,
            role: str, reason: str, policy: ReviewPolicy,
            at: datetime | None = None) -> ReviewView:
-    _may_review(role)
+    _may_review(role, "retire")
     review, component = _ensure(session, organisation_id=organisation_id,
                                 component_id=component_id, policy=policy)
+    if review.state == ReviewState.RETIRED:  # a retry changes nothing
+        return review_view(session, organisation_id=organisation_id,
+                           component_id=component_id, policy=policy,
+                           message="already retired")
     _move(session, organisation_id=organisation_id, review_id=review.id, component=component,
           action=ReviewAction.RETIRE, actor=actor, reason=reason or "retired",
           at=at or utcnow(), policy=policy)
@@ -283,10 +301,12 @@ def review_view(session: Session, *, organisation_id: int, component_id: int,
 
 # -- the parts ---------------------------------------------------------------------------------
 
-def _may_review(role: str) -> None:
+def _may_review(role: str, action: str | None = None) -> None:
     if role not in REVIEW_ROLES:
         raise ForbiddenError(f"the {role} role cannot act on reviews: use "
                              f"{', '.join(REVIEW_ROLES)}")
+    if action in _STAFF_ACTIONS and role not in _STAFF_ACTIONS[action]:
+        raise ForbiddenError(f"the {role} role cannot {action} a component: ask L&D")
 
 
 def _component(session: Session, *, organisation_id: int, component_id: int) -> Component:
