@@ -75,6 +75,7 @@ class ReviewView:
                           "text": item.text, "at": item.created_at.isoformat()}
                          for item in review.comments],
             "checks": component.checks,
+            "body": component.body,
             "items": list(self.items),
             "compared_with": ({"component_id": self.compared_with.id,
                                "version": self.compared_with.version}
