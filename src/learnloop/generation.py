@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from learnloop.config import Settings, load_settings
@@ -78,12 +79,14 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
                   need_id: int | None = None, actor: str = "cli",
                   settings: Settings | None = None, embedder: Embedder | None = None,
                   progress: Progress | None = None, requested_by: str | None = None,
-                  kinds: Sequence[ComponentKind] | None = None) -> GeneratedPack:
+                  kinds: Sequence[ComponentKind] | None = None,
+                  at: datetime | None = None) -> GeneratedPack:
     """Every component the engine writes (translation apart; only `kinds` when given), each
     checked and stored, as one pack. The engine reads the source without its sentences
     addressed to an AI and without links beyond the source's own domain and the
     organisation's allow-list. Each new component version opens its review (governance): its
-    author is `requested_by` (who asked an agent to write it), else `actor`."""
+    author is `requested_by` (who asked an agent to write it), else `actor`; `at` backdates
+    the reviews' opening (the demo's review history), default now."""
     document = content_store.source_chunks(session, organisation_id=organisation_id,
                                            source=source)
     settings = settings or load_settings()
@@ -141,7 +144,7 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
     policy = load_policy(settings)
     for component_id in dict.fromkeys(component_ids):
         open_review(session, organisation_id=organisation_id, component_id=component_id,
-                    author=requested_by or actor, policy=policy)
+                    author=requested_by or actor, policy=policy, at=at)
     EventLog(session, organisation_id).append(Event(
         kind="content.pack_generated", actor=actor, subject_type="content_pack",
         subject_id=str(pack_id),
