@@ -4,6 +4,7 @@ times, without a database."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from learnloop.domain.govern.gates import (
 from learnloop.domain.govern.policy import TierSignals, assign_tier, parse_policy
 from learnloop.domain.govern.states import ReviewAction, ReviewState, next_state
 from learnloop.errors import ConflictError, ForbiddenError, InputError
+from learnloop.config import Settings
 from learnloop.governance.policy_file import load_policy
 
 POLICY = load_policy()
@@ -136,3 +138,13 @@ def test_cycle_times_per_state_tier_and_reviewer() -> None:
     assert times["tiers"]["compliance"]["to_publish"]["median_hours"] == 27.0
     assert times["reviewers"]["sam"]["hours_to_decide"]["median_hours"] == 12.0
     assert times["reviewers"]["lee"]["approvals"] == 1
+
+
+def test_the_documented_example_policy_is_the_default_and_loads(tmp_path) -> None:
+    example = Path(__file__).resolve().parents[1] / "docs" / "examples" / "review-policy.yaml"
+    assert load_policy(Settings(home=tmp_path, review_policy=example)) == POLICY
+    broken = tmp_path / "policy.yaml"
+    broken.write_text("default_tier: x\ntiers: []\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load_policy(Settings(home=tmp_path, review_policy=broken))
+    assert "policy.yaml:tiers" in str(refused.value.problems[0])
