@@ -20,7 +20,7 @@ AUTHOR = "token:lena-designer"
 
 def demo_sources(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for file_name, entry in SOURCE_DOCUMENTS.items():
+    for file_name in SOURCE_DOCUMENTS:
         shutil.copy(TEXTS / file_name, folder / file_name)
     (folder / "sources.yaml").write_text(yaml.safe_dump({"sources": [
         {**entry, "file": file_name} for file_name, entry in SOURCE_DOCUMENTS.items()]}),

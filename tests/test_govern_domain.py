@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from learnloop.config import Settings
 from learnloop.domain.govern.cycle_times import Decision, Transition, cycle_times
 from learnloop.domain.govern.diff import diff_bodies
 from learnloop.domain.govern.gates import (
@@ -19,7 +20,6 @@ from learnloop.domain.govern.gates import (
 from learnloop.domain.govern.policy import TierSignals, assign_tier, parse_policy
 from learnloop.domain.govern.states import ReviewAction, ReviewState, next_state
 from learnloop.errors import ConflictError, ForbiddenError, InputError
-from learnloop.config import Settings
 from learnloop.governance.policy_file import load_policy
 
 POLICY = load_policy()

@@ -51,10 +51,10 @@ def _a_cited_number(session, org, component_ids) -> tuple[str, str, set[int]]:
 
 
 def test_a_changed_number_redrafts_exactly_the_components_citing_it(
-        sqlite_workspace: Workspace, tmp_path: Path) -> None:
-    made = packs_for_demo_sources(sqlite_workspace, tmp_path / "sources")
-    with sqlite_workspace.session() as session:
-        org = sqlite_workspace.organisation(session, None).id
+        workspace: Workspace, tmp_path: Path) -> None:  # on SQLite and PostgreSQL
+    made = packs_for_demo_sources(workspace, tmp_path / "sources")
+    with workspace.session() as session:
+        org = workspace.organisation(session, None).id
         for component_id in made[POLICY_SOURCE]:
             _publish(session, org, component_id)
         chunk_id, number, citing = _a_cited_number(session, org, made[POLICY_SOURCE])
@@ -69,10 +69,10 @@ def test_a_changed_number_redrafts_exactly_the_components_citing_it(
     path.write_text(text.replace(chunk_text, edited_chunk, 1), encoding="utf-8")
     shutil.rmtree(tmp_path / "sources")
 
-    import_into(sqlite_workspace, kind="sources", path=folder, actor="token:ivy-importer")
+    import_into(workspace, kind="sources", path=folder, actor="token:ivy-importer")
 
-    with sqlite_workspace.session() as session:
-        org = sqlite_workspace.organisation(session, None).id
+    with workspace.session() as session:
+        org = workspace.organisation(session, None).id
         log = EventLog(session, org)
         stale_events = {int(event.payload["component_id"])
                         for event in log.recent(kinds=["component.stale"], limit=100)}

@@ -38,9 +38,9 @@ __all__ = ["POLICY_ACTOR", "ReviewView", "approve", "comment", "open_review", "p
 
 POLICY_ACTOR = "policy"  # who auto-publishes: the review policy itself
 REVIEW_ROLES = ("admin", "ld", "reviewer")
-UPDATE_DUE = "component.update_due"
+UPDATE_DUE = "component.update_due"  # delivery sends the new version to the old one's readers
 # what only L&D (and admins) do: reviewers decide and comment, L&D moves content in and out
-_STAFF_ACTIONS = {action: ("admin", "ld") for action in ("submit", "publish", "retire")}  # delivery sends the new version to the old one's readers
+_STAFF_ACTIONS = {action: ("admin", "ld") for action in ("submit", "publish", "retire")}
 
 
 @dataclass(frozen=True, slots=True)
