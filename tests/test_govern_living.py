@@ -4,6 +4,7 @@ diff that shows the change, and leaves the others published."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -113,3 +114,23 @@ def test_a_changed_number_redrafts_exactly_the_components_citing_it(
         assert [(event.payload["component_id"], event.payload["replaces_component_id"])
                 for event in due] == [(new, old)]
 
+
+
+def test_the_import_command_says_which_components_went_stale(sqlite_workspace: Workspace,
+                                                            tmp_path: Path) -> None:
+    from cli_support import succeeded
+
+    folder = demo_sources(tmp_path / "sources")
+    succeeded("import", "sources", str(folder))
+    transcript = "sme-interview-excursion-cases"
+    made = json.loads(succeeded("generate", "--source", transcript, "--json").stdout)
+    assert made["summary"]["components"]  # an internal tip: auto-published
+    path = folder / f"{transcript}.md"
+    text = path.read_text(encoding="utf-8")
+    numbers = re.findall(r"(?<![\d.,])\d{2,3}(?![\d.,%])", text)
+    # change every number: whatever the components cite, something they cite changed
+    path.write_text(re.sub(r"(?<![\d.,])(\d{2,3})(?![\d.,%])",
+                           lambda found: str(int(found.group(1)) + 1), text), encoding="utf-8")
+    assert numbers
+    said = succeeded("import", "sources", str(folder)).stdout
+    assert "published component(s) cite passages this import changed" in said

@@ -135,3 +135,41 @@ def test_cycle_times_come_from_the_transition_events(demo) -> None:
     assert set(times["tiers"]) == {"compliance", "customer_facing", "internal_tip"}
     assert times["tiers"]["internal_tip"]["to_publish"]["count"] == 7
     assert times["reviewers"]["token:sam-sme"]["approvals"] == 1
+
+
+
+def test_an_agents_draft_belongs_to_whoever_ran_the_loop(sqlite_workspace: Workspace,
+                                                         tmp_path: Path) -> None:
+    from govern_support import demo_sources
+    from import_support import import_into
+    from learnloop.agents.base import AgentReport
+    from learnloop.agents.loop import run_loop
+    from learnloop.domain.content.components import ComponentKind
+    from learnloop.generation import generate_pack
+    from learnloop.llm.offline import OfflineEngine
+
+    import_into(sqlite_workspace, kind="sources", path=demo_sources(tmp_path / "sources"))
+    written: list[int] = []
+
+    class Writer:  # an agent that writes one component, as the content agent does
+        name, stage, description = "writer", "create", "writes a summary"
+
+        def run(self, context):  # noqa: ANN001, ANN202
+            made = generate_pack(context.session, organisation_id=context.organisation_id,
+                                 source="refunds-and-credits-policy", engine=OfflineEngine(),
+                                 actor=context.actor, requested_by=context.requested_by,
+                                 kinds=[ComponentKind.SUMMARY],
+                                 settings=sqlite_workspace.settings)
+            written.extend(component.id for component in made.pack.components)
+            return AgentReport(agent=self.name, summary="one summary")
+
+    with sqlite_workspace.session() as session:
+        org = sqlite_workspace.organisation(session).id
+        ran = run_loop(session, organisation_id=org, agents=[Writer()], actor="token:lee-ld")
+        assert ran.failures == {}
+        review = reviews.review_view(session, organisation_id=org, component_id=written[0],
+                                     policy=POLICY).review
+        assert review.authors == ("token:lee-ld",)
+        _act(session, org, "submit", written[0], actor="token:lee-ld", role="ld")
+        with pytest.raises(ForbiddenError, match="own work"):
+            _act(session, org, "approve", written[0], actor="token:lee-ld", role="ld")
