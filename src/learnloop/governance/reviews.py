@@ -9,14 +9,14 @@ transition is a `review.transitioned` event with its actor and reason; decisions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from learnloop.domain.content.components import body_model, claims
 from learnloop.domain.content.packs import Component
 from learnloop.domain.events import Event, utcnow
-from learnloop.domain.govern.diff import BodyChange, diff_bodies
+from learnloop.domain.govern.diff import BodyChange, body_lines, diff_bodies
 from learnloop.domain.govern.gates import (
     Approval,
     GateStatus,
@@ -88,8 +88,6 @@ class ReviewView:
 
 def text_of(component: Component) -> str:
     """Every text a reader sees in the component, for the policy's word conditions."""
-    from learnloop.domain.govern.diff import body_lines
-
     return "\n".join(text for _, text in body_lines(component.body))
 
 
@@ -288,8 +286,7 @@ def review_view(session: Session, *, organisation_id: int, component_id: int,
     comments = tuple(Comment(id=item.id, actor=item.actor, anchor=item.anchor, text=item.text,
                              quoted=_quoted(component, item.anchor, strict=False),
                              created_at=item.created_at) for item in review.comments)
-    review = ReviewRecord(**{**{name: getattr(review, name) for name in
-                                ReviewRecord.__dataclass_fields__}, "comments": comments})
+    review = replace(review, comments=comments)
     return ReviewView(
         component=component, review=review,
         gate=_gate(session, organisation_id=organisation_id, component_id=component_id,
@@ -434,8 +431,6 @@ def _compared_with(session: Session, *, organisation_id: int, component: Compone
 
 def _quoted(component: Component, anchor: Anchor, *, strict: bool = True) -> str | None:
     """The text an anchor points at in this version (None when it no longer exists)."""
-    from learnloop.domain.govern.diff import body_lines
-
     text: str | None = None
     try:
         if anchor.field:
