@@ -68,8 +68,9 @@ def main() -> None:
     redactor.redact(prompt)
     took = time.perf_counter() - started
     words = len(text.split())
-    print(f"redaction: {words:,} words (~{words / WORDS_PER_PAGE:.0f} pages), {len(chunks)} chunks, "
-          f"{args.people:,} people: directory {built * 1000:.0f} ms, text {took * 1000:.0f} ms")
+    print(f"redaction: {words:,} words (~{words / WORDS_PER_PAGE:.0f} pages), "
+          f"{len(chunks)} chunks, {args.people:,} people: directory {built * 1000:.0f} ms, "
+          f"text {took * 1000:.0f} ms")
 
     kinds = [kind for kind in ComponentKind if kind is not ComponentKind.TRANSLATION]
     for provider, cls in (("openai", OpenAICompatibleModel), ("anthropic", AnthropicModel)):

@@ -61,6 +61,10 @@ def test_modality_override_keeps_the_reasons_and_refuses_unknown_mixes(
     assert missing.status_code == 404
     unknown = client.post("/api/content/packs", headers=ld, json={"source": "nope"})
     assert unknown.status_code == 404 and "no source 'nope'" in unknown.text
+    unset = client.post("/api/content/packs", headers=ld,
+                        json={"source": "refunds-and-credits-policy", "engine": "anthropic"})
+    assert unset.status_code == 422 and "LEARNLOOP_LLM_MODEL" in unset.text
+    assert unset.json()["error"]["problems"][0]["field"] == "engine"
 
 
 def test_a_token_without_content_write_cannot_generate(sqlite_workspace: Workspace) -> None:

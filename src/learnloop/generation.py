@@ -27,7 +27,7 @@ from learnloop.domain.content.modality import ModalityChoice, choose_modality, o
 from learnloop.domain.content.packs import Pack, SourceChunks
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need
-from learnloop.errors import InputError, Problem
+from learnloop.errors import ConfigError, InputError, Problem
 from learnloop.governance.policy_file import load_policy
 from learnloop.governance.reviews import open_review
 from learnloop.llm.engine import ContentEngine, GenerationRequest, NeedBrief, Usage
@@ -66,7 +66,11 @@ def content_engine(settings: Settings, *, engine: str | None,
     directory = None
     if session is not None and organisation_id is not None:
         directory = Directory.from_people(people(session, organisation_id=organisation_id))
-    return engine_from_settings(settings, engine=name, directory=directory)
+    try:
+        return engine_from_settings(settings, engine=name, directory=directory)
+    except ConfigError as error:  # the caller chose an engine this installation has not set up
+        raise InputError(f"the {name} engine cannot be used here: {error.message}",
+                         [Problem(error.message, field="engine")]) from error
 
 
 def pack_kinds(engine: ContentEngine) -> tuple[ComponentKind, ...]:

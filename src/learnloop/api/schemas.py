@@ -321,4 +321,4 @@ class GeneratedPackOut(BaseModel):
 class ModalityOverride(BaseModel):
     mix: list[str] = Field(min_length=1, max_length=4, description="micro_content, practice, "
                                                                    "cohort_session, longer_course")
-    reason: str = Field(default="", max_length=1000)
+    reason: str = Field(default="", max_length=1000, pattern=r"^[^\x00]*$")

@@ -9,14 +9,19 @@ from __future__ import annotations
 import csv
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
 from learnloop.domain.content.checks.claims import ClaimVerdict, Embedder, PassageIndex, Verdict
 from learnloop.domain.content.chunks import chunk_source
+from learnloop.simulation.claims import simulate_claims
 
-__all__ = ["Judged", "Measurement", "demo_chunks", "measure"]
+__all__ = ["DEMO_SOURCES", "Judged", "Measurement", "demo_chunks", "measure", "measure_simulated"]
+
+DEMO_SOURCES = ("coldchain-product-sheet", "refunds-and-credits-policy",
+                "sme-interview-excursion-cases")
 
 TRUE = "true"
 
@@ -68,10 +73,14 @@ class Measurement:
                 if (row.verdict.verdict is Verdict.SUPPORTED) != (row.family == TRUE)]
 
 
+def demo_text(source: str) -> str:
+    """One demo text (src/learnloop/demo/texts/<source>.md)."""
+    return (files("learnloop.demo") / "texts" / f"{source}.md").read_text(encoding="utf-8")
+
+
 def demo_chunks(source: str) -> tuple:
-    """The chunks of one demo text (src/learnloop/demo/texts/<source>.md), version 1."""
-    text = (files("learnloop.demo") / "texts" / f"{source}.md").read_text(encoding="utf-8")
-    return chunk_source(text, source_key=source, version=1)
+    """The chunks of one demo text, version 1."""
+    return chunk_source(demo_text(source), source_key=source, version=1)
 
 
 def measure(statements: Path, *, embedder: Embedder) -> Measurement:
@@ -86,5 +95,21 @@ def measure(statements: Path, *, embedder: Embedder) -> Measurement:
         index = PassageIndex(demo_chunks(source), embedder=embedder)
         result.judged.extend(Judged(source, family, index.check(statement))
                              for family, statement in rows)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def measure_simulated(seeds: Iterable[int], *, embedder: Embedder,
+                      per_family: int = 30) -> Measurement:
+    """Seeded mechanical claims (simulation/claims.py) from each demo source, judged against
+    that source: its sentences as written, with a number changed, with a negation flipped."""
+    result = Measurement()
+    started = time.perf_counter()
+    for source in DEMO_SOURCES:
+        index = PassageIndex(demo_chunks(source), embedder=embedder)
+        for seed in seeds:
+            result.judged.extend(
+                Judged(source, claim.family, index.check(claim.sentence))
+                for claim in simulate_claims(demo_text(source), seed=seed, per_family=per_family))
     result.seconds = time.perf_counter() - started
     return result

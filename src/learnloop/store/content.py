@@ -293,6 +293,8 @@ def stale_citations(session: Session, *, organisation_id: int) -> dict[int, tupl
 
 
 def _document(session: Session, *, organisation_id: int, source: str) -> tables.SourceDocument:
+    if "\x00" in source:  # no key holds one, and PostgreSQL refuses it in a query
+        raise NotFoundError(f"no source {source!r}")
     document = tables.SourceDocument
     found = session.scalar(select(document).where(
         document.organisation_id == organisation_id, document.key == source))

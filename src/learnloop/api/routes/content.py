@@ -28,6 +28,7 @@ from learnloop.serving.deps import (
     WorkspaceDep,
     require_roles,
 )
+from learnloop.serving.errors import ErrorOut
 from learnloop.serving.scopes import require_scope
 from learnloop.store.content import library, pack, packs
 
@@ -47,7 +48,10 @@ def list_packs(
             for found in packs(session, organisation_id=principal.organisation_id)]
 
 
-@router.post("/packs", response_model=GeneratedPackOut, status_code=201)
+@router.post("/packs", response_model=GeneratedPackOut, status_code=201, responses={
+    404: {"model": ErrorOut, "description": "No such source, or no such need"},
+    502: {"model": ErrorOut, "description": "The language model's server failed (after its "
+                                            "retries)"}})
 def create_pack(
     request: GeneratePack, workspace: WorkspaceDep, session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD)],

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from learnloop.content.checking import MAX_DRAFT_CHARS, check_draft
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.serving.deps import RoleDocumentedRoute, SessionDep, WorkspaceDep, require_roles
+from learnloop.serving.errors import ErrorOut
 
 router = APIRouter(prefix="/api/content", tags=["content"], route_class=RoleDocumentedRoute)
 
@@ -40,7 +41,8 @@ class DraftCheckOut(BaseModel):
     sentences: list[SentenceVerdictOut]
 
 
-@router.post("/check", response_model=DraftCheckOut)
+@router.post("/check", response_model=DraftCheckOut, responses={
+    404: {"model": ErrorOut, "description": "No such source"}})
 def check_a_draft(
     draft: DraftIn, workspace: WorkspaceDep, session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER)],

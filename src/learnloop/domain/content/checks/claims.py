@@ -15,18 +15,21 @@ from typing import Protocol
 
 import numpy as np
 
+from learnloop.domain.content.checks.conflicts import conflict, gap
 from learnloop.domain.content.checks.passages import ChunkLike, Passage, contrast_sets, passages
-from learnloop.domain.content.checks.text import OPPOSITES, SentenceFacts, facts, plain
+from learnloop.domain.content.checks.text import SentenceFacts, facts, plain
 
 __all__ = ["ClaimVerdict", "Embedder", "PassageIndex", "Verdict", "check_claims"]
 
 # thresholds, measured on tests/data/claims/statements.csv (benchmarks/claim_checker.py)
 SUPPORTED_COVERAGE = 0.8  # share of a claim's content words the passage (or its context) has
 SUPPORTED_SIMILARITY = 0.35  # sentence-embedding cosine between claim and passage
+CLOSE_COVERAGE = 0.7  # or, for one sentence that reads this alike (cosine), this share
+CLOSE_SIMILARITY = 0.5
 ALIGNED_COVERAGE = 0.5  # a passage this close is what a conflicting claim talks about
 _COVERAGE_WEIGHT = 0.65  # of the ranking score; the rest is the embedding cosine
 _CANDIDATES = 8
-_GAP_WORDS = 3  # the most words a passage may say where the sentence says another
+_DECIDING_MARGIN = 0.0  # how much closer a contradicting passage must be than a supporting one
 
 
 class Embedder(Protocol):
@@ -75,9 +78,12 @@ class _Reading:
 
     @property
     def supports(self) -> bool:
-        return (self.conflict is None and self.gap is None
-                and self.coverage >= SUPPORTED_COVERAGE
-                and self.similarity >= SUPPORTED_SIMILARITY)
+        if self.conflict is not None or self.gap is not None:
+            return False
+        # a passage that reads very alike may word a little more of the sentence differently
+        return (self.coverage >= SUPPORTED_COVERAGE and self.similarity >= SUPPORTED_SIMILARITY
+                ) or (not self.passage.joined and self.coverage >= CLOSE_COVERAGE
+                      and self.similarity >= CLOSE_SIMILARITY)
 
 
 class PassageIndex:
@@ -136,13 +142,10 @@ class PassageIndex:
         passage = self._passages[index]
         said = self._said[index]
         missing = tuple(word for word in claim.sequence if word not in said)
-        conflict = (_number_conflict(claim, passage) or _negation_conflict(claim, passage)
-                    or _opposite_conflict(claim, passage)
-                    or _contrast_conflict(claim, passage, self._contrasts)
-                    or _crossed(claim, passage))
         return _Reading(passage=passage, coverage=coverage, similarity=similarity,
-                        missing=tuple(dict.fromkeys(missing)), conflict=conflict,
-                        gap=_gap(claim, passage, said=said))
+                        missing=tuple(dict.fromkeys(missing)),
+                        conflict=conflict(claim, passage, contrasts=self._contrasts),
+                        gap=gap(claim, passage, said=said))
 
 
 def check_claims(sentences: Sequence[str], chunks: Iterable[ChunkLike], *,
@@ -161,12 +164,16 @@ def _verdict(text: str, readings: list[_Reading]) -> ClaimVerdict:
     supporting = [reading for reading in readings if reading.supports and not any(
         other.passage.chunk_id == reading.passage.chunk_id and other is not reading
         and other.passage.text in reading.passage.text for other in aligned_objections)]
-    if supporting:
-        best = max(supporting, key=lambda reading: reading.score)
-        return ClaimVerdict(text, Verdict.SUPPORTED, best.score, best.passage.chunk_id,
-                            best.passage.text, "the passage says the same")
     conflicting = [reading for reading in readings if reading.conflict is not None
                    and reading.coverage >= ALIGNED_COVERAGE]
+    if supporting:
+        best = max(supporting, key=lambda reading: reading.score)
+        # the passage that says most nearly the same decides: a looser passage elsewhere does
+        # not rescue a sentence its own passage contradicts
+        if not any(reading.conflict is not None and reading.coverage >= SUPPORTED_COVERAGE
+                   and reading.score > best.score + _DECIDING_MARGIN for reading in conflicting):
+            return ClaimVerdict(text, Verdict.SUPPORTED, best.score, best.passage.chunk_id,
+                                best.passage.text, "the passage says the same")
     if conflicting:
         best = max(conflicting, key=lambda reading: reading.score)
         return ClaimVerdict(text, Verdict.CONTRADICTED, best.score, best.passage.chunk_id,
@@ -183,114 +190,3 @@ def _verdict(text: str, readings: list[_Reading]) -> ClaimVerdict:
         reason = f"the closest passage is about something else (similarity {best.similarity:.2f})"
     return ClaimVerdict(text, Verdict.NOT_SUPPORTED, best.score, best.passage.chunk_id,
                         best.passage.text, reason)
-
-
-def _number_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
-    missing = sorted(claim.numbers - passage.facts.numbers - passage.context_facts.numbers)
-    if not missing:
-        return None
-    said = sorted(passage.facts.numbers)
-    if said:
-        return f"the passage says {', '.join(said[:5])}, not {', '.join(missing)}"
-    return f"the passage does not say {', '.join(missing)}"
-
-
-def _negation_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
-    """A word the sentence negates that the passage only affirms, or the other way round; a
-    passage of several sentences is read sentence by sentence."""
-    for said in passage.parts or (passage.facts,):
-        for word in claim.content:
-            if word in claim.negated_first and word not in claim.affirmed \
-                    and word in said.affirmed and word not in said.negated:
-                return f"the sentence negates {word!r}; the passage affirms it"
-            # a sentence with negations of its own is compared on what it negates, above
-            if not claim.negations and word in said.negated and word not in said.affirmed:
-                return f"the passage negates {word!r}; the sentence affirms it"
-    return None
-
-
-def _opposite_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
-    claimed = set(claim.tokens)
-    said = set(passage.facts.tokens)
-    around = said | set(passage.context_facts.tokens)
-    for group in OPPOSITES:
-        claim_terms = (group & claimed) - around
-        passage_terms = (group & said) - claimed
-        if claim_terms and passage_terms:
-            return (f"the sentence says {', '.join(sorted(claim_terms))} where the passage says "
-                    f"{', '.join(sorted(passage_terms))}")
-    return None
-
-
-def _contrast_conflict(claim: SentenceFacts, passage: Passage,
-                       contrasts: list[frozenset[tuple[str, ...]]]) -> str | None:
-    claimed = set(claim.content)
-    said = set(passage.facts.content) | set(passage.context_facts.content)
-    for group in contrasts:
-        claim_terms = {term for term in group if set(term) <= claimed and not set(term) <= said}
-        passage_terms = {term for term in group if set(term) <= said and not set(term) <= claimed}
-        if claim_terms and passage_terms:
-            return (f"the sentence says {_phrase(claim_terms)} where the passage says "
-                    f"{_phrase(passage_terms)}")
-    return None
-
-
-def _crossed(claim: SentenceFacts, passage: Passage) -> str | None:
-    """Two pairs swapped: the passage says "a x, b y", the sentence "a y, b x"."""
-    ours = set(zip(claim.sequence, claim.sequence[1:], strict=False))
-    theirs = set(zip(passage.facts.sequence, passage.facts.sequence[1:], strict=False))
-    for first, second in ours - theirs:
-        for other_first, other_second in theirs:
-            if other_first == first and other_second != second and \
-                    (_swap_partner(theirs, ours, second=second, first=first,
-                                   other_second=other_second)):
-                return (f"the sentence pairs {first} with {second}; the passage pairs it "
-                        f"with {other_second}")
-    return None
-
-
-def _swap_partner(theirs: set[tuple[str, str]], ours: set[tuple[str, str]], *, second: str,
-                  first: str, other_second: str) -> bool:
-    return any(partner_second == second and partner_first != first
-               and (partner_first, other_second) in ours
-               for partner_first, partner_second in theirs)
-
-
-def _gap(claim: SentenceFacts, passage: Passage, *, said: set[str]) -> str | None:
-    """Words of the sentence missing where the passage, between the same neighbours, says other
-    words ("calls the *customer*" against "calls the *driver*") or nothing at all."""
-    ours = claim.sequence
-    theirs = passage.facts.sequence
-    wanted = set(ours)
-    places: dict[str, list[int]] = {}
-    for position, word in enumerate(theirs):
-        places.setdefault(word, []).append(position)
-    index = 0
-    while index < len(ours):
-        if ours[index] in said:
-            index += 1
-            continue
-        end = index
-        while end < len(ours) and ours[end] not in said:
-            end += 1
-        run = " ".join(ours[index:end])
-        left = places.get(ours[index - 1], []) if index else []
-        right = places.get(ours[end], []) if end < len(ours) else []
-        if left and right:
-            spans = [theirs[start + 1:stop] for start in left for stop in right
-                     if 0 <= stop - start - 1 <= _GAP_WORDS]
-        elif left and end == len(ours):  # the sentence's last words
-            spans = [theirs[start + 1:start + 2] for start in left if start + 1 < len(theirs)]
-        else:
-            spans = []
-        for span in spans:
-            if span and not set(span) & wanted:
-                return f"the passage says {' '.join(span)!r} where the sentence says {run!r}"
-            if not span and end - index > 1:
-                return f"the passage does not say {run!r}"
-        index = end
-    return None
-
-
-def _phrase(terms: set[tuple[str, ...]]) -> str:
-    return ", ".join(sorted(" ".join(term) for term in terms))

@@ -6,7 +6,7 @@ budget of its kind, personal data, non-inclusive language, text addressed to an 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -32,7 +32,9 @@ from learnloop.domain.content.checks.readability import (
 from learnloop.domain.content.components import ComponentKind, claims, option_claims
 from learnloop.domain.content.sentences import split_sentences
 
-__all__ = ["AnswerKeyCheck", "ComponentChecks", "check_component"]
+__all__ = ["AnswerKeyCheck", "ComponentChecks", "Detector", "check_component"]
+
+Detector = Callable[[str], Iterable[PersonalData]]  # more personal data in a text
 
 # body fields that are bookkeeping, not text a learner reads
 _NOT_TEXT = frozenset({"kind", "format", "language", "base_kind", "chunk_id", "quote",
@@ -107,26 +109,44 @@ class ComponentChecks:
 def check_component(kind: ComponentKind | str, body: Any, chunks: Iterable[ChunkLike], *,
                     embedder: Embedder, people_names: Iterable[str] = (),
                     allowed_domains: Iterable[str] = (),
-                    index: PassageIndex | None = None) -> ComponentChecks:
+                    index: PassageIndex | None = None,
+                    detectors: Iterable[Detector] = ()) -> ComponentChecks:
     """All checks of one component body (a model of learnloop.domain.content.components) against
-    the source chunks it was made from; pass `index` to reuse one built for these chunks."""
+    the source chunks it was made from; pass `index` to reuse one built for these chunks, and
+    `detectors` to find more personal data (learnloop.content.presidio)."""
     kind = ComponentKind(kind)
     index = index or PassageIndex(chunks, embedder=embedder)
     grounding = tuple(
         index.check(sentence, chunk_ids=[citation.chunk_id for citation in citations])
-        for text, citations in claims(body) for sentence in split_sentences(text))
+        for text, citations in _claims(kind, body) for sentence in split_sentences(text))
     answer_keys = _answer_keys(body, index) if kind is ComponentKind.KNOWLEDGE_CHECK else ()
     # each item its own paragraph, so no sentence runs from one item into the next
     text = "\n\n".join(_texts(body.model_dump() if hasattr(body, "model_dump") else body))
     checks = ComponentChecks(
         kind=str(kind), grounding=grounding, answer_keys=answer_keys,
         readability=readability(text), word_budget=LENGTH_BUDGETS.get(str(kind), 500),
-        personal_data=tuple(personal_data(text, people_names=people_names)),
+        personal_data=_personal_data(text, people_names=people_names, detectors=detectors),
         inclusive_language=tuple(non_inclusive_language(text)),
         addressed_to_ai=tuple(addressed_to_ai(text)),
         foreign_links=tuple(foreign_links(text, allowed_domains=allowed_domains)),
         embedding_model=getattr(embedder, "name", type(embedder).__name__))
     return _with_problems(checks)
+
+
+def _claims(kind: ComponentKind, body: Any) -> list[tuple[str, list]]:
+    """A translation is grounded through the source-language sentence it renders: the
+    embedding and the word checks read the source's language."""
+    if kind is ComponentKind.TRANSLATION:
+        return [(item.original, list(item.citations)) for item in body.items if item.citations]
+    return claims(body)
+
+
+def _personal_data(text: str, *, people_names: Iterable[str],
+                   detectors: Iterable[Detector]) -> tuple[PersonalData, ...]:
+    found = list(personal_data(text, people_names=people_names))
+    for detector in detectors:
+        found.extend(detector(text))
+    return tuple(dict.fromkeys(found))  # one finding per kind and text
 
 
 def _answer_keys(body: Any, index: PassageIndex) -> tuple[AnswerKeyCheck, ...]:

@@ -44,7 +44,7 @@ class Passage:
     context: str
     facts: SentenceFacts  # of the text (a table row's cells without the column names)
     context_facts: SentenceFacts
-    parts: tuple[SentenceFacts, ...]  # of each sentence, when the passage joins several
+    joined: bool  # two or more sentences of the chunk read together
 
 
 def passages(chunks: Iterable[ChunkLike]) -> list[Passage]:
@@ -57,7 +57,7 @@ def passages(chunks: Iterable[ChunkLike]) -> list[Passage]:
                 found.append(Passage(
                     chunk_id=chunk.id, text=text, context=piece.context,
                     facts=facts(piece.said or text), context_facts=facts(piece.context),
-                    parts=tuple(facts(part) for part in piece.parts)))
+                    joined=piece.joined))
     return found
 
 
@@ -89,7 +89,7 @@ class _Piece:
     text: str
     context: str
     said: str = ""  # what the facts are read from when not the text itself
-    parts: tuple[str, ...] = ()  # its sentences, when it joins several
+    joined: bool = False
 
 
 def _pieces(chunk: ChunkLike) -> list[_Piece]:
@@ -107,7 +107,7 @@ def _pieces(chunk: ChunkLike) -> list[_Piece]:
 def _sentence_pieces(sentences: Sequence[str], *, context: str) -> list[_Piece]:
     pieces = [_Piece(sentence, context) for sentence in sentences]
     # a claim may join two neighbouring sentences ("... within 5 days; if paid, refund ...")
-    pieces += [_Piece(f"{first} {second}", context, parts=(first, second))
+    pieces += [_Piece(f"{first} {second}", context, joined=True)
                for first, second in zip(sentences, sentences[1:], strict=False)]
     return pieces
 
@@ -125,7 +125,7 @@ def _list_pieces(lines: list[str], *, heading: str) -> list[_Piece]:
             sentences = split_sentences(item)
             pieces.extend(_sentence_pieces(sentences, context=context))
             if len(sentences) > 2:
-                pieces.append(_Piece(item, context, parts=tuple(sentences)))
+                pieces.append(_Piece(item, context, joined=True))
     return pieces
 
 

@@ -9,15 +9,16 @@ from dataclasses import dataclass
 
 __all__ = ["PersonalData", "personal_data"]
 
+# the specific kinds first: a phone-like run of digits inside one of them is not a phone
 _PATTERNS = (
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
-    ("phone", re.compile(r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?"
-                         r"\d{2,4}(?:[\s.-]\d{2,4}){2,4}(?![\w.])")),
     ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")),
     ("card_number", re.compile(r"\b(?:\d{4}[\s-]){3}\d{4}\b")),
     ("national_id", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),  # a US social security number
     ("employee_id", re.compile(r"\b(?:employee|staff|personnel|badge)\s+(?:id|no\.?|number)"
                                r"\s*:?\s*[A-Z0-9-]{3,}\b", re.I)),
+    ("phone", re.compile(r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?"
+                         r"\d{2,4}(?:[\s.-]\d{2,4}){2,4}(?!\w|\.\d)")),
 )
 
 
@@ -42,10 +43,14 @@ def personal_data(text: str, *, people_names: Iterable[str] = ()) -> list[Person
         if re.search(rf"\b{re.escape(name.lower())}\b", lowered) or all(
                 re.search(rf"\b{re.escape(part.lower())}\b", lowered) for part in parts[-2:]):
             found.append(PersonalData("name", name))
+    taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
             value = match.group(0).strip()
             if kind == "phone" and sum(character.isdigit() for character in value) < 8:
                 continue  # "2024 05 01", "10 000": too short for a phone number
+            taken.append(match.span())
             found.append(PersonalData(kind, value))
     return found

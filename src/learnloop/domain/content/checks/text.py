@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BREAK",
+    "LABEL",
     "NEGATIONS",
     "NOT",
     "OPPOSITES",
@@ -27,12 +28,20 @@ _TOKEN = re.compile(
 _BREAKS = frozenset(",;:.!?()/")
 _CLAUSE_WORDS = frozenset({"and", "but", "while", "whereas", "because", "so"})
 BREAK = "|"
+LABEL = "#"  # joins a name's word and number: "tier#2"
 NOT = "not"
 _TWO_WORD_NEGATIONS = frozenset({("rather", "than"), ("instead", "of")})
 _MULTIPLIERS = frozenset({"hundred", "thousand"})
 _NEGATION_REACH = 2  # content words
-_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
-                     "september", "october", "november", "december"})
+_MAY = "maymon"  # the month May, kept apart from the verb
+_CALENDAR = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays",
+    "saturdays", "sundays"})
+_QUANTIFIERS = frozenset({"about", "around", "approximately", "nearly", "almost", "roughly",
+                          "under", "below", "above", "exactly", "less", "fewer", "within",
+                          "after", "before", "until", "since", "by", "in", "on", "at"})
 _CURRENCIES = frozenset({"EUR", "USD", "CAD", "GBP", "PLN", "CHF", "SEK", "DKK", "NOK", "JPY"})
 _MARKUP = re.compile(r"[*_`#>|]+")
 NEGATIONS = frozenset({
@@ -60,6 +69,7 @@ _OPPOSITE_WORDS = (
     "agent lead", "warm cold", "early late", "same next", "full partial", "pickup delivery",
     "origin destination", "shipper consignee", "sender recipient", "buyer seller",
     "larger smaller", "bigger smaller", "largest smallest", "oldest newest",
+    "january february march april maymon june july august september october november december",
 )
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -81,6 +91,7 @@ class SentenceFacts:
     tokens: tuple[str, ...]  # stems, numbers, "not" for a negation and "|" for a clause break
     content: tuple[str, ...]  # content stems in order, without repeats
     sequence: tuple[str, ...]  # content stems and numbers in order, with repeats
+    clauses: tuple[int, ...]  # the clause each item of `sequence` stands in
     numbers: frozenset[str]
     negated: frozenset[str]  # content stems a negation governs ("never *described* as *gift*")
     negated_first: frozenset[str]  # the first content stem after each negation
@@ -115,15 +126,26 @@ def facts(text: str) -> SentenceFacts:
     numbers: set[str] = set()
     content: dict[str, None] = {}
     sequence: list[str] = []
+    clauses: list[int] = []  # the clause of each item of `sequence`
+    breaks = 0
     index = 0
     while index < len(raw):
+        # what the previous token added to `sequence` stands in the current clause
+        del clauses[len(sequence):]
+        clauses.extend([breaks] * (len(sequence) - len(clauses)))
         token, word = raw[index], lower[index]
         index += 1
         if token in _BREAKS or word in _CLAUSE_WORDS:
             tokens.append(BREAK)
+            breaks += 1
         elif token[0].isdigit() or token[0] in "−-+":
             if _is_label(raw, index - 1):
-                continue  # "Tier 2", "TW-Sense 2": a name, not a quantity
+                # "Tier 2", "TW-Sense 2": a name, not a quantity, compared as one word
+                label = f"{stem(lower[index - 2])}{LABEL}{_number(token)}"
+                tokens.append(label)
+                content.setdefault(label, None)
+                sequence.append(label)
+                continue
             _add_number(_number(token), tokens=tokens, numbers=numbers, sequence=sequence)
         elif word in _NUMBER_WORDS and (word not in _PRONOUN_NUMBERS
                                         or _before_unit(lower, index - 1)):
@@ -140,15 +162,22 @@ def facts(text: str) -> SentenceFacts:
         elif (word, lower[index] if index < len(lower) else "") in _TWO_WORD_NEGATIONS:
             tokens.append(NOT)
             index += 1
+        elif word == "may" and token == "May" and _beside_number(raw, index - 1):
+            tokens.append(_MAY)  # the month, not the modal verb
+            content.setdefault(_MAY, None)
+            sequence.append(_MAY)
         else:
             stemmed = stem(word)
             tokens.append(stemmed)
             if word not in STOPWORDS and len(word) > 1:
                 content.setdefault(stemmed, None)
                 sequence.append(stemmed)
+    del clauses[len(sequence):]
+    clauses.extend([breaks] * (len(sequence) - len(clauses)))
     negated, affirmed = _scopes(tokens, content=set(content), reach=_NEGATION_REACH)
     first, _ = _scopes(tokens, content=set(content), reach=1)
     return SentenceFacts(tokens=tuple(tokens), content=tuple(content), sequence=tuple(sequence),
+                         clauses=tuple(clauses),
                          numbers=frozenset(numbers), negated=frozenset(negated),
                          negated_first=frozenset(first), affirmed=frozenset(affirmed),
                          negations=tokens.count(NOT))
@@ -178,10 +207,20 @@ def _scopes(tokens: list[str], *, content: set[str], reach: int) -> tuple[set[st
     return negated, affirmed
 
 
+def _beside_number(raw: list[str], index: int) -> bool:
+    return any(0 <= position < len(raw) and raw[position][:1].isdigit()
+               for position in (index - 1, index + 1))
+
+
 def _is_label(raw: list[str], index: int) -> bool:
+    """"Tier 2", "TW-Sense 2", "Part 211": a capitalised word and a number name a thing."""
     previous = raw[index - 1] if index else ""
-    return (previous[:1].isupper() and previous.isalpha() and previous.lower() not in _MONTHS
-            and previous not in _CURRENCIES and index >= 2 and raw[index - 2] not in _BREAKS)
+    if not (previous[:1].isupper() and previous.isalpha()) or previous in _CURRENCIES \
+            or previous.lower() in _CALENDAR:
+        return False
+    starts_sentence = index < 2 or raw[index - 2] in _BREAKS
+    # a sentence's first word is capitalised anyway: "About 38%" is a quantity
+    return not starts_sentence or previous.lower() not in STOPWORDS | _QUANTIFIERS
 
 
 def _before_unit(raw: list[str], index: int) -> bool:
