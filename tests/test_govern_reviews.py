@@ -173,3 +173,10 @@ def test_an_agents_draft_belongs_to_whoever_ran_the_loop(sqlite_workspace: Works
         _act(session, org, "submit", written[0], actor="token:lee-ld", role="ld")
         with pytest.raises(ForbiddenError, match="own work"):
             _act(session, org, "approve", written[0], actor="token:lee-ld", role="ld")
+
+
+def test_a_draft_says_why_it_was_not_published_by_itself(demo) -> None:
+    session, org, made = demo
+    view = _act(session, org, "review_view", made["refunds-and-credits-policy"][0])
+    assert view.review.note == ("not auto-published: tier compliance requires people's "
+                                "approval")

@@ -93,11 +93,10 @@ def text_of(component: Component) -> str:
 
 def open_review(session: Session, *, organisation_id: int, component_id: int, author: str,
                 policy: ReviewPolicy, replaces_component_id: int | None = None,
-                submit_now: bool = False, at: datetime | None = None) -> ReviewRecord:
+                at: datetime | None = None) -> ReviewRecord:
     """A component version's review, created as a draft with its tier the first time (the same
-    review again when it exists: a reused component keeps its state). A tier that allows it
-    publishes a component whose checks all passed at once, saying why; `submit_now` sends the
-    rest to review."""
+    review again when it exists: a reused component keeps its state and tier). A tier that
+    allows it publishes a component whose checks all passed at once, saying why."""
     existing = review_store.review_of(session, organisation_id=organisation_id,
                                       component_id=component_id)
     if existing is not None:
@@ -128,10 +127,9 @@ def open_review(session: Session, *, organisation_id: int, component_id: int, au
             _move(session, organisation_id=organisation_id, review_id=review_id,
                   component=component, action=action, actor=POLICY_ACTOR, reason=reason, at=at,
                   policy=policy)
-    elif submit_now:
-        _move(session, organisation_id=organisation_id, review_id=review_id,
-              component=component, action=ReviewAction.SUBMIT, actor=author,
-              reason=f"submitted for review: {reason}", at=at, policy=policy)
+    else:  # why people must look at it: its tier, or the checks that failed
+        review_store.update_review(session, organisation_id=organisation_id,
+                                   review_id=review_id, note=f"not auto-published: {reason}")
     return _review(session, organisation_id=organisation_id, component_id=component_id)
 
 
