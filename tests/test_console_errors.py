@@ -105,6 +105,7 @@ def test_every_console_page_admits_named_roles(sqlite_workspace) -> None:
              and route.path not in open_pages]
     assert {route.path for route in pages} == {"/", "/events", "/people", "/me", "/people/{key}",
                                                "/detections", "/detections/{detection_id}",
-                                               "/content", "/content/packs/{pack_id}"}
+                                               "/content", "/content/packs/{pack_id}",
+                                               "/reviews", "/reviews/{component_id}"}
     assert all(isinstance(route, RoleDocumentedRoute) and route.admitted_roles
                for route in pages)
