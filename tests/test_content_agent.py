@@ -64,3 +64,24 @@ def test_the_agent_writes_one_pack_per_need_and_source_version(workspace: Worksp
         assert made.need_key == "excursions" and made.created_by == "agent:content"
         assert "practice" in made.modality["mix"]
     assert "content" in [agent.name for agent in registered_agents()]
+
+
+def test_the_loop_gives_the_agent_the_configured_engine(workspace: Workspace,
+                                                        tmp_path: Path) -> None:
+    from learnloop.agents import agent_options
+
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    shutil.copy(TEXTS / "refunds-and-credits-policy.md", folder / "policy.md")
+    import_into(workspace, kind="sources", path=folder)
+    with workspace.session() as session:
+        org = workspace.organisation(session).id
+        save_needs(session, organisation_id=org, needs=[
+            draft_need("refunds", "Refunds and service credits policy", rank=1)])
+        options = agent_options(workspace.settings)["content"]
+        assert options["settings"].llm_engine == "offline"
+        report = ContentAgent().run(AgentContext(
+            organisation_id=org, session=session, events=EventLog(session, org),
+            now=datetime.now(UTC), actor="agent:content", options=options))
+        made, = packs(session, organisation_id=org)
+    assert report.details["packs"] == [made.id] and made.engine == "offline"

@@ -1,5 +1,5 @@
 """The content agent (stage create): a pack for each top open training need that a source can
-teach, written by the offline engine unless the loop is given another.
+teach, written by the configured engine (LEARNLOOP_LLM_ENGINE; offline by default).
 
 It matches needs to sources (domain.content.matching), generates through the generation
 service in the loop's savepoint and never writes a second pack for the same need and source
@@ -14,7 +14,7 @@ from learnloop.agents.base import AgentContext, AgentReport
 from learnloop.domain.content.matching import match_source
 from learnloop.domain.needs import NeedKind, NeedStatus
 from learnloop.errors import InputError
-from learnloop.generation import generate_pack
+from learnloop.generation import content_engine, generate_pack
 from learnloop.llm.offline import OfflineEngine
 from learnloop.store.content import current_sources, packed_needs
 from learnloop.store.needs import needs
@@ -39,7 +39,10 @@ class ContentAgent:
                       if need.kind is NeedKind.TRAINING][:top]
         sources = current_sources(session, organisation_id=organisation_id)
         done = packed_needs(session, organisation_id=organisation_id)
-        engine = OfflineEngine()
+        settings = context.options.get("settings")
+        engine = (content_engine(settings, engine=None, session=session,
+                                 organisation_id=organisation_id)
+                  if settings is not None else OfflineEngine())
         made: list[int] = []
         unmatched: list[str] = []
         failed: dict[str, str] = {}
@@ -57,7 +60,7 @@ class ContentAgent:
             try:
                 made.append(generate_pack(session, organisation_id=organisation_id,
                                           source=match.key, engine=engine, need_id=need.id,
-                                          actor=context.actor,
+                                          actor=context.actor, settings=settings,
                                           requested_by=context.requested_by).pack.id)
             except InputError as error:
                 failed[need.key] = error.message
