@@ -108,6 +108,7 @@ def test_every_console_page_admits_named_roles(sqlite_workspace) -> None:
                                                "/content", "/content/packs/{pack_id}",
                                                "/skills", "/needs", "/needs/{need_id}",
                                                "/needs/{need_id}/status", "/priorities",
-                                               "/priorities/{objective_key}"}
+                                               "/priorities/{objective_key}",
+                                               "/reviews", "/reviews/{component_id}"}
     assert all(isinstance(route, RoleDocumentedRoute) and route.admitted_roles
                for route in pages)

@@ -86,6 +86,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "PUT /api/content/packs/{pack_id}/modality": _admits("admin", "ld"),
     "GET /api/content/components": _admits("admin", "ld", "reviewer"),
     "POST /api/content/check": _admits("admin", "ld", "reviewer"),
+    "GET /api/reviews": _admits("admin", "ld", "reviewer"),
+    "GET /api/reviews/times": _admits("admin", "ld"),
+    "GET /api/reviews/{component_id}": _admits("admin", "ld", "reviewer"),
+    "POST /api/reviews/{component_id}/approve": _admits("admin", "ld", "reviewer"),
+    "POST /api/reviews/{component_id}/request-changes": _admits("admin", "ld", "reviewer"),
+    "POST /api/reviews/{component_id}/comments": _admits("admin", "ld", "reviewer"),
+    "POST /api/reviews/{component_id}/submit": _admits("admin", "ld"),
+    "POST /api/reviews/{component_id}/publish": _admits("admin", "ld"),
+    "POST /api/reviews/{component_id}/retire": _admits("admin", "ld"),
     # the console
     "GET /static/plotly.min.js": _everyone(),
     "GET /login": _everyone(),
@@ -108,6 +117,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /needs/{need_id}/status": _page("admin", "ld"),
     "GET /priorities": _page("admin", "ld"),
     "POST /priorities/{objective_key}": _page("admin", "ld"),
+    "GET /reviews": _page("admin", "ld", "reviewer"),
+    "GET /reviews/{component_id}": _page("admin", "ld", "reviewer"),
+    "POST /reviews/{component_id}": _page("admin", "ld", "reviewer"),
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
@@ -128,8 +140,20 @@ class Call:
 
 
 def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
-           pack_id: int = 1, need_id: int = 1) -> dict[str, Call]:
+           pack_id: int = 1, need_id: int = 1,
+           review: dict[str, int] | None = None) -> dict[str, Call]:
+    review = review or {}
     return {
+        **{f"POST /api/reviews/{{component_id}}/{action}": Call(
+            {"component_id": review.get(action, 1)},
+            json={"note": "matrix"} if action in ("approve", "request-changes")
+            else {"text": "matrix"} if action == "comments" else {})
+           for action in ("approve", "request-changes", "comments", "submit", "publish",
+                          "retire")},
+        "GET /api/reviews/{component_id}": Call({"component_id": review.get("approve", 1)}),
+        "GET /reviews/{component_id}": Call({"component_id": review.get("approve", 1)}),
+        "POST /reviews/{component_id}": Call({"component_id": review.get("console", 1)},
+                                             signed_in={"action": "comment", "note": "matrix"}),
         "POST /api/content/packs": Call(json={"source": "refunds-and-credits-policy"}),
         "POST /api/content/check": Call(json={"source": "refunds-and-credits-policy",
                                               "text": "Credits appear on the next invoice."}),
@@ -168,6 +192,29 @@ def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
     }
 
 
+def _review_components(workspace, pack_id: int) -> dict[str, int]:  # noqa: ANN001
+    """A component of the sample pack for each review route, in the state its callers need:
+    in review (approve, request changes), approved (publish), draft (the rest)."""
+    from learnloop.governance import reviews
+    from learnloop.governance.policy_file import load_policy
+    from learnloop.store.content import pack
+
+    policy = load_policy()
+    with workspace.session() as session:
+        org = workspace.organisation(session).id
+        ids = [item.id for item in pack(session, organisation_id=org, pack_id=pack_id).components]
+        chosen = dict(zip(("approve", "request-changes", "publish", "submit", "retire",
+                           "comments", "console"), ids, strict=False))
+        act = lambda action, key, actor, role: getattr(reviews, action)(  # noqa: E731
+            session, organisation_id=org, component_id=chosen[key], actor=actor, role=role,
+            policy=policy)
+        for key in ("approve", "request-changes", "publish"):
+            act("submit", key, "matrix:lee", "ld")
+        act("approve", "publish", "matrix:sam", "reviewer")
+        act("approve", "publish", "matrix:lee", "ld")
+    return chosen
+
+
 def _routes(client: TestClient) -> set[str]:
     """Every operation: the API's from the OpenAPI document, the console's from the app."""
     document = client.get("/openapi.json").json()
@@ -194,6 +241,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     detection_id = add_sample_detection(workspace)
     pack_id = add_sample_pack(workspace)
     need_id = add_sample_need(workspace)
+    review = _review_components(workspace, pack_id)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)
     admin = bearer(secrets["admin"])
@@ -201,7 +249,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
            "throwaway": throwaway["id"], "detection_id": detection_id, "pack_id": pack_id,
-           "need_id": need_id}
+           "need_id": need_id, "review": review}
     workspace.close()
 
 
@@ -216,7 +264,7 @@ def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -
     method, path = operation.split(" ", 1)
     call = _calls(organisation["throwaway"], organisation["job_id"],
                   organisation["detection_id"], organisation["pack_id"],
-                  organisation["need_id"]).get(operation, Call())
+                  organisation["need_id"], organisation["review"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:

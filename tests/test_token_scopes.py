@@ -124,8 +124,8 @@ def test_a_narrowed_token_does_only_what_it_names(org) -> None:
     ("integration", ["imports:people"], "integration tokens may not have imports:people"),
     ("integration", ["imports:*"], "may not have imports:*"),
     ("ld", ["signals:write"], "the ld role admits: content:write imports:* loop:run "
-                              "needs:write priorities:write"),
-    ("reviewer", ["loop:run"], "the reviewer role admits: none"),
+                              "needs:write priorities:write reviews:write"),
+    ("reviewer", ["loop:run"], "the reviewer role admits: reviews:write"),
     ("admin", ["imports:wizards"], "unknown scope imports:wizards"),
     ("admin", ["everything"], "unknown scope everything"),
 ])
@@ -180,8 +180,8 @@ def test_tokens_api_creates_and_lists_scopes(org) -> None:
     listed = {token["name"]: token["scopes"] for token in
               client.get("/api/tokens", headers=admin).json()}
     assert listed == {"admin": ["content:write", "imports:*", "loop:run", "needs:write",
-                                "people:erase", "priorities:write", "signals:write",
-                                "tokens:write"],
+                                "people:erase", "priorities:write", "reviews:write",
+                                "signals:write", "tokens:write"],
                       "crm": ["signals:write"]}
     with org.session() as session:
         (event, _admin) = EventLog(session, org.organisation(session).id).recent(
@@ -206,6 +206,9 @@ def test_every_api_write_names_its_scope_in_openapi(sqlite_workspace) -> None:
         "POST /api/content/check": [],  # a read with a body: it changes nothing
         "POST /api/needs/{need_id}/status": ["needs:write"],
         "PATCH /api/priorities/{objective_key}": ["priorities:write"],
+        **{f"POST /api/reviews/{{component_id}}/{action}": ["reviews:write"]
+           for action in ("submit", "approve", "request-changes", "comments", "publish",
+                          "retire")},
     }
     imports = writes["POST /api/imports/{kind}"]["description"]
     assert "**Token scope:** `imports:{kind}`" in imports

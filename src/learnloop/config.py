@@ -103,6 +103,10 @@ class Settings(BaseSettings):
     content_embedding: Literal["wordllama", "minilm"] = Field(
         "wordllama", description="Sentence-embedding model of the claim checker (minilm: extra)."
     )
+    review_policy: Path | None = Field(
+        None, description="YAML review policy (tiers, approvals, auto-publish); unset: the "
+                          "default shipped with learnloop.",
+    )
 
     llm_engine: Literal["offline", "openai", "anthropic"] = Field(
         "offline",
@@ -242,6 +246,8 @@ class Settings(BaseSettings):
             "LEARNLOOP_CONTENT_LINK_DOMAINS": ", ".join(self.link_domains)
             or "(unset: only the source's own domain)",
             "LEARNLOOP_CONTENT_EMBEDDING": self.content_embedding,
+            "LEARNLOOP_REVIEW_POLICY": str(self.review_policy) if self.review_policy
+            else "(unset: the default policy)",
         }
 
 

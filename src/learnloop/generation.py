@@ -9,8 +9,9 @@ provenance, usage and checks, groups them in a pack with the proposed modality m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from learnloop.config import Settings, load_settings
@@ -27,6 +28,8 @@ from learnloop.domain.content.packs import Pack, SourceChunks
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need
 from learnloop.errors import ConfigError, InputError, Problem
+from learnloop.governance.policy_file import load_policy
+from learnloop.governance.reviews import open_review
 from learnloop.llm.engine import ContentEngine, GenerationRequest, NeedBrief, Usage
 from learnloop.llm.offline import OfflineEngine
 from learnloop.llm.providers import ENGINES, engine_from_settings
@@ -79,10 +82,15 @@ def pack_kinds(engine: ContentEngine) -> tuple[ComponentKind, ...]:
 def generate_pack(session: Session, *, organisation_id: int, source: str, engine: ContentEngine,
                   need_id: int | None = None, actor: str = "cli",
                   settings: Settings | None = None, embedder: Embedder | None = None,
-                  progress: Progress | None = None) -> GeneratedPack:
-    """Every component the engine writes (translation apart), each checked and stored, as one
-    pack. The engine reads the source without its sentences addressed to an AI and without
-    links beyond the source's own domain and the organisation's allow-list."""
+                  progress: Progress | None = None, requested_by: str | None = None,
+                  kinds: Sequence[ComponentKind] | None = None,
+                  at: datetime | None = None) -> GeneratedPack:
+    """Every component the engine writes (translation apart; only `kinds` when given), each
+    checked and stored, as one pack. The engine reads the source without its sentences
+    addressed to an AI and without links beyond the source's own domain and the
+    organisation's allow-list. Each new component version opens its review (governance): its
+    author is `requested_by` (who asked an agent to write it), else `actor`; `at` backdates
+    the reviews' opening (the demo's review history), default now."""
     document = content_store.source_chunks(session, organisation_id=organisation_id,
                                            source=source)
     settings = settings or load_settings()
@@ -96,7 +104,7 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
     need = (stored_need(session, organisation_id=organisation_id, need_id=need_id)
             if need_id is not None else None)
     brief = _brief(need) if need is not None else None
-    kinds = pack_kinds(engine)
+    kinds = tuple(kinds) if kinds is not None else pack_kinds(engine)
     component_ids: list[int] = []
     skipped: dict[str, str] = {}
     spent = Usage()
@@ -137,6 +145,10 @@ def generate_pack(session: Session, *, organisation_id: int, source: str, engine
         modality=modality.as_dict(), component_ids=list(dict.fromkeys(component_ids)),
         input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,
         cost_usd=spent.cost_usd, created_by=actor)
+    policy = load_policy(settings)
+    for component_id in dict.fromkeys(component_ids):
+        open_review(session, organisation_id=organisation_id, component_id=component_id,
+                    author=requested_by or actor, policy=policy, at=at)
     EventLog(session, organisation_id).append(Event(
         kind="content.pack_generated", actor=actor, subject_type="content_pack",
         subject_id=str(pack_id),

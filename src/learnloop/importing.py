@@ -92,9 +92,17 @@ def import_file(session: Session, *, organisation_id: int, kind: str, path: Path
         return EventKind.IMPORT_COMPLETED, {"kind": kind, "file": name,
                                             "sha256": fingerprint.sha256(), **asdict(counts)}
 
-    return _run(session, importer, lambda run: run.run(path), organisation_id=organisation_id,
-                kind=kind, name=name, dry_run=dry_run, actor=actor, limits=limits,
-                progress=progress, event=event, fingerprint=fingerprint)
+    result = _run(session, importer, lambda run: run.run(path),
+                  organisation_id=organisation_id, kind=kind, name=name, dry_run=dry_run,
+                  actor=actor, limits=limits, progress=progress, event=event,
+                  fingerprint=fingerprint)
+    if kind == "sources" and not dry_run and result.updated:
+        # living components: what cites a passage this import changed is redrafted for review
+        # (imported here, not at the top: generation loads the checks and engines)
+        from learnloop.governance.living import refresh_stale_components
+
+        refresh_stale_components(session, organisation_id=organisation_id, actor=actor)
+    return result
 
 
 def import_records(session: Session, *, organisation_id: int, kind: str,

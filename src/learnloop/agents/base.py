@@ -35,6 +35,8 @@ class AgentContext:
     actor: str
     cursor: int = 0
     options: Mapping[str, Any] = field(default_factory=dict)
+    # who ran the loop (a token, the CLI, the demo): the author of what an agent writes
+    requested_by: str = "loop"
 
     def new_events(self, *, kinds: Sequence[str] | None = None, after: int | None = None,
                    limit: int = 1000) -> list[Event]:

@@ -60,7 +60,8 @@ class ContentAgent:
             try:
                 made.append(generate_pack(session, organisation_id=organisation_id,
                                           source=match.key, engine=engine, need_id=need.id,
-                                          actor=context.actor, settings=settings).pack.id)
+                                          actor=context.actor, settings=settings,
+                                          requested_by=context.requested_by).pack.id)
             except InputError as error:
                 failed[need.key] = error.message
         summary = (f"{len(made)} pack(s) written for {len(open_needs)} top need(s); "

@@ -54,7 +54,7 @@ def run_loop(
             context = AgentContext(
                 organisation_id=organisation_id, session=session, events=log, now=utcnow(),
                 actor=f"agent:{agent.name}", cursor=cursor,
-                options=(options or {}).get(agent.name, {}))
+                options=(options or {}).get(agent.name, {}), requested_by=actor)
             agent_report = agent.run(context)
             if agent_report.cursor is not None and agent_report.cursor != cursor:
                 advance_cursor(session, organisation_id=organisation_id, agent=agent.name,

@@ -16,6 +16,7 @@ from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
 from learnloop.cli.needs import needs_app, priorities_app
 from learnloop.cli.person import person_app
+from learnloop.cli.review import review_app
 from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
 from learnloop.cli.skills import skills_app
@@ -52,3 +53,4 @@ app.add_typer(priorities_app, name="priorities")
 app.command("generate")(generate)
 app.add_typer(pack_app, name="pack")
 app.command("check")(check)
+app.add_typer(review_app, name="review")

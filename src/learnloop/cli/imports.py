@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import click
 import typer
@@ -17,6 +17,9 @@ from typer.main import get_command_from_info
 from typer.models import CommandInfo
 
 from learnloop.cli.context import OrgOption, organisation_session, out, progress_bar
+
+if TYPE_CHECKING:
+    from learnloop.store import Session
 
 __all__ = ["import_app"]
 
@@ -44,13 +47,26 @@ def _import_command(kind: str) -> Callable[..., None]:
                 actor="cli",
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
+            stale = _stale_since(session, organisation.id, result.event_id)
         verb = "valid, nothing written" if dry_run else "imported"
         out.print(
             f"{kind}: {result.rows:,} rows {verb} — {result.created:,} new, "
             f"{result.updated:,} updated, {result.unchanged:,} unchanged"
         )
+        if stale:
+            out.print(f"{stale} published component(s) cite passages this import changed: "
+                      "marked stale and redrafted for review (`learnloop review list`)")
 
     return command
+
+
+def _stale_since(session: Session, organisation_id: int, event_id: int | None) -> int:
+    """How many components the import made stale (living components, docs: "Govern")."""
+    from learnloop.store.event_log import EventLog
+
+    if event_id is None:
+        return 0
+    return len(EventLog(session, organisation_id).since(event_id, kinds=["component.stale"]))
 
 
 class _ImportCommands(TyperGroup):

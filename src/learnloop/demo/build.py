@@ -12,6 +12,7 @@ from rich.progress import Progress, TaskID
 
 from learnloop.config import Settings
 from learnloop.demo.generator import DemoCompany, generate_company
+from learnloop.demo.reviews import run_demo_reviews
 from learnloop.demo.writer import write_demo_files
 from learnloop.domain.events import EventKind
 from learnloop.importing import ImportLimits, import_file
@@ -83,6 +84,8 @@ def build_demo(
     directory = settings.workspace / "demo"
     paths = import_company(session, company, organisation=organisation, directory=directory,
                            settings=settings, progress=progress)
+    # two weeks of content reviews, so the console's queue and cycle times have something real
+    run_demo_reviews(session, organisation_id=organisation.id, settings=settings, seed=seed)
     issued = issue_token(
         session,
         organisation_id=organisation.id,

@@ -20,6 +20,10 @@ from learnloop.store import tables
 
 __all__ = [
     "chunk_changes",
+    "component",
+    "component_need",
+    "components_by_id",
+    "component_requester",
     "current_sources",
     "component_versions",
     "library",
@@ -197,6 +201,50 @@ def component_versions(session: Session, *, organisation_id: int, key: str) -> l
         select(component, document.key).join(document, document.id == component.document_id)
         .where(component.organisation_id == organisation_id, component.key == key)
         .order_by(component.version)).all()]
+
+
+def component(session: Session, *, organisation_id: int,
+              component_id: int) -> Component | None:
+    """One component version by id, None when the organisation has none."""
+    table, document = tables.ContentComponent, tables.SourceDocument
+    found = session.execute(select(table, document.key)
+                            .join(document, document.id == table.document_id)
+                            .where(table.id == component_id,
+                                   table.organisation_id == organisation_id)).one_or_none()
+    return _component(found[0], source_key=found[1]) if found is not None else None
+
+
+def components_by_id(session: Session, *, organisation_id: int,
+                     component_ids: Sequence[int]) -> list[Component]:
+    table, document = tables.ContentComponent, tables.SourceDocument
+    if not component_ids:
+        return []
+    return [_component(row, source_key=key) for row, key in session.execute(
+        select(table, document.key).join(document, document.id == table.document_id)
+        .where(table.organisation_id == organisation_id,
+               table.id.in_(list(component_ids)))).all()]
+
+
+def component_requester(session: Session, *, organisation_id: int,
+                        component_id: int) -> str | None:
+    """Who asked for the first pack that holds the component (its author for review)."""
+    pack_table, link = tables.ContentPack, tables.ContentPackComponent
+    return session.scalar(select(pack_table.created_by)
+                          .join(link, link.pack_id == pack_table.id)
+                          .where(link.component_id == component_id,
+                                 pack_table.organisation_id == organisation_id)
+                          .order_by(pack_table.id).limit(1))
+
+
+def component_need(session: Session, *, organisation_id: int,
+                   component_id: int) -> int | None:
+    """The need of the newest pack that holds the component (None: made for no need)."""
+    pack_table, link = tables.ContentPack, tables.ContentPackComponent
+    return session.scalar(select(pack_table.need_id)
+                          .join(link, link.pack_id == pack_table.id)
+                          .where(link.component_id == component_id,
+                                 pack_table.organisation_id == organisation_id)
+                          .order_by(pack_table.id.desc()).limit(1))
 
 
 def current_sources(session: Session, *,

@@ -31,6 +31,9 @@ __all__ = [
     "ApiToken",
     "Base",
     "ChangeLogEntry",
+    "ComponentReview",
+    "ComponentReviewComment",
+    "ComponentReviewDecision",
     "ConsoleSession",
     "ContentComponent",
     "ContentPack",
@@ -574,3 +577,61 @@ class ContentPackComponent(Base):
     component_id: Mapped[int] = mapped_column(
         ForeignKey("content_components.id", ondelete="CASCADE"), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer)
+
+
+class ComponentReview(Base):
+    """The review of one component version (domain.govern): its state, risk tier and why, who
+    wrote it (nobody approves their own work), the published version it would replace, and
+    whether a newer source version has changed passages it cites (stale)."""
+
+    __tablename__ = "component_reviews"
+    __table_args__ = (Index("ix_component_reviews_state", "organisation_id", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("content_components.id", ondelete="CASCADE"), unique=True)
+    component_key: Mapped[str] = mapped_column(String(200), index=True)
+    state: Mapped[str] = mapped_column(String(24))
+    tier: Mapped[str] = mapped_column(String(64))
+    tier_reasons: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    authors: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    round: Mapped[int] = mapped_column(Integer, default=0)  # times submitted for review
+    replaces_component_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_components.id", ondelete="SET NULL"))
+    stale_chunks: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    stale_since: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")  # the last transition's reason
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ComponentReviewDecision(Base):
+    """One reviewer's approval or change request in one review round (a resubmission starts a
+    new round: earlier approvals no longer count)."""
+
+    __tablename__ = "component_review_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("component_reviews.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(24))  # approve | request_changes
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class ComponentReviewComment(Base):
+    """A reviewer's comment anchored to a part of the component: an item (index into its
+    items), a field (a body path such as questions[0].options[1]) and a span of its text."""
+
+    __tablename__ = "component_review_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("component_reviews.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    anchor: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

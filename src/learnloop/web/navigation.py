@@ -29,6 +29,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Needs", "/needs", STAFF_ROLES),
     NavItem("Priorities", "/priorities", STAFF_ROLES),
     NavItem("Content", "/content", STAFF_ROLES | {AccessRole.REVIEWER}),
+    NavItem("Reviews", "/reviews", STAFF_ROLES | {AccessRole.REVIEWER}),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 

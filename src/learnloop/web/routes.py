@@ -38,6 +38,7 @@ from learnloop.web.detections import router as detections_router
 from learnloop.web.needs import router as needs_router
 from learnloop.web.people import router as people_router
 from learnloop.web.rendering import page, safe_next, templates
+from learnloop.web.reviews import router as reviews_router
 
 __all__ = ["router"]
 
@@ -46,6 +47,7 @@ router.include_router(people_router)
 router.include_router(detections_router)
 router.include_router(content_router)
 router.include_router(needs_router)
+router.include_router(reviews_router)
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 EVENTS_PAGE = 50
 

@@ -11,12 +11,13 @@ from learnloop.api.routes import (
     needs,
     people,
     privacy,
+    reviews,
     status,
     tokens,
 )
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
            jobs.router, tokens.router, privacy.router, detections.router,
-           content.router, content_checks.router, needs.router]
+           content.router, content_checks.router, needs.router, reviews.router]
 
 __all__ = ["ROUTERS"]
