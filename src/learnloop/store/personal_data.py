@@ -74,6 +74,8 @@ PERSON_REFERENCES: dict[str, Policy] = {
     "skill_evidence.person_id": Policy.DELETE,
     "proficiencies.person_id": Policy.DELETE,  # the skills agent's belief about them
     "api_tokens.person_id": Policy.DELETE,
+    "intervention_assignments.person_id": Policy.DELETE,  # their group in an intervention
+    "demographics.person_id": Policy.DELETE,  # their demographic attributes
 }
 
 # A row whose own identifying key names the person is about them: deleted, not rewritten
@@ -87,6 +89,7 @@ _UNSEARCHED = frozenset({
     "events.subject_type", "kpis.direction", "role_requirements.criticality",
     "signals.subject_type", "skill_evidence.kind", "source_documents.kind",
     "source_versions.content_hash", "source_versions.format",
+    "intervention_assignments.arm", "interventions.source", "demographics.attribute",
 })
 # Never rewritten: the erased person's own row goes whole, and another person's record is their
 # own data even when it shares a name; the organisation is not a person's.
