@@ -35,11 +35,12 @@ __all__ = [
     "Demographic",
     "Detection",
     "Event",
+    "EventScrubPermit",
     "ImpactResult",
     "Intervention",
     "InterventionAssignment",
-    "EventScrubPermit",
     "Kpi",
+    "Need",
     "Objective",
     "ObjectiveSkill",
     "Organisation",
@@ -441,8 +442,8 @@ class Intervention(Base):
     __tablename__ = "interventions"
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = _org_fk()
-    # the need it serves (needs.id once the needs table exists); NULL for none
-    need_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    need_id: Mapped[int | None] = mapped_column(
+        ForeignKey("needs.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     delivered: Mapped[str] = mapped_column(Text, default="")
     population: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
@@ -498,3 +499,45 @@ class ImpactResult(Base):
     verdict: Mapped[str] = mapped_column(Text)
     report: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     computed_at: Mapped[datetime]
+
+
+class Need(Base):
+    """A ranked learning need (see domain.needs): kept across the needs agent's runs, so the
+    status L&D set survives a re-run while its evidence and rank are refreshed."""
+
+    __tablename__ = "needs"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    nature: Mapped[str] = mapped_column(String(16))
+    skill_key: Mapped[str | None] = mapped_column(String(128))
+    objective_key: Mapped[str | None] = mapped_column(String(128))
+    kpi_metric: Mapped[str | None] = mapped_column(String(128))
+    kpi_direction: Mapped[str | None] = mapped_column(String(8))
+    behaviour_metrics: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    team_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    role_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    person_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    urgency: Mapped[float] = mapped_column(Float)
+    risk: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer)
+    gap: Mapped[float | None] = mapped_column(Float)
+    gap_lower: Mapped[float | None] = mapped_column(Float)
+    gap_upper: Mapped[float | None] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    detection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("detections.id", ondelete="SET NULL"), index=True)
+    detected_at: Mapped[date | None] = mapped_column(Date)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_changed_at: Mapped[datetime | None]
+    status_basis: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

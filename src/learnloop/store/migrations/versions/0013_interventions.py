@@ -2,7 +2,7 @@
 fairness audit, and the analytics agent's impact results.
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-30 05:50:12
 """
 
@@ -13,7 +13,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0013'
-down_revision = '0007'
+# '0007' as assigned; chained after the needs migration (0008) once that branch was merged
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
@@ -32,6 +33,7 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['need_id'], ['needs.id'], name=op.f('fk_interventions_need_id_needs'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_interventions_organisation_id_organisations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_interventions'))
     )
