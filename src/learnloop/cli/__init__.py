@@ -11,6 +11,7 @@ from learnloop.cli.backup import backup, restore
 from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
 from learnloop.cli.imports import import_app
+from learnloop.cli.interventions import intervention_app
 from learnloop.cli.loop import loop
 from learnloop.cli.person import person_app
 from learnloop.cli.sensing import detections_app, sense_app
@@ -44,3 +45,4 @@ app.command("backup")(backup)
 app.command("restore")(restore)
 app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
+app.add_typer(intervention_app, name="intervention")

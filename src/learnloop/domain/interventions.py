@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from learnloop.errors import InputError
+from learnloop.errors import InputError, Problem
 
 __all__ = [
+    "ASSIGNMENT_COLUMNS",
     "Assignment",
     "Group",
     "Intervention",
@@ -21,6 +22,7 @@ __all__ = [
     "assign_holdout",
     "check_holdout",
     "new_seed",
+    "parse_assignment",
 ]
 
 
@@ -105,4 +107,43 @@ def assign_holdout(person_keys: Iterable[str], *, strata: Mapping[str, str],
         held_out = set(rng.sample(members, held))
         for key in members:
             groups[key] = Group.HOLDOUT.value if key in held_out else Group.TREATED.value
+    return groups
+
+
+ASSIGNMENT_COLUMNS = ("person", "group")
+
+
+def parse_assignment(rows: Iterable[Mapping[str, str | None]], *, file: str,
+                     columns: Iterable[str]) -> dict[str, str]:
+    """An assignment made elsewhere, read from `person, group` rows (the export's format): every
+    problem found with its row before anything is accepted."""
+    missing = [name for name in ASSIGNMENT_COLUMNS if name not in set(columns)]
+    if missing:
+        raise InputError(f"{file}: missing column(s) {', '.join(missing)}; expected person, group")
+    groups: dict[str, str] = {}
+    problems: list[Problem] = []
+    allowed = {group.value for group in Group}
+    for number, row in enumerate(rows, start=2):
+        person = (row.get("person") or "").strip()
+        group = (row.get("group") or "").strip().lower()
+        if not person:
+            problems.append(Problem("empty", file=file, row=number, field="person"))
+        elif person in groups:
+            problems.append(Problem(f"{person!r} is listed twice", file=file, row=number,
+                                    field="person"))
+        if group not in allowed:
+            problems.append(Problem(f"must be 'treated' or 'holdout', not {group!r}", file=file,
+                                    row=number, field="group"))
+        if person and group in allowed:
+            groups.setdefault(person, group)
+    if not problems and not groups:
+        problems.append(Problem("no people in the file", file=file))
+    if not problems and Group.HOLDOUT.value not in groups.values():
+        problems.append(Problem("nobody is held out: the effect could not be measured",
+                                file=file, field="group"))
+    if not problems and Group.TREATED.value not in groups.values():
+        problems.append(Problem("nobody is treated", file=file, field="group"))
+    if problems:
+        raise InputError(f"{file}: the assignment has problems", problems[:50],
+                         total=len(problems))
     return groups

@@ -27,7 +27,7 @@ from learnloop.store.event_log import EventLog
 from learnloop.store.reading import chunks
 
 __all__ = ["INTERVENTION_CREATED", "assignment", "create_intervention", "intervention",
-           "intervention_list", "people_teams"]
+           "intervention_list", "people_teams", "population_keys"]
 
 INTERVENTION_CREATED = "intervention.created"
 
@@ -44,6 +44,28 @@ def people_teams(session: Session, *, organisation_id: int,
     for part in chunks(sorted(set(person_keys))):
         found.update(session.execute(query.where(person.key.in_(part))).all())
     return found
+
+
+def population_keys(session: Session, *, organisation_id: int,
+                    keys: Iterable[str]) -> list[str]:
+    """The active people a population names: each key is a team (its active people) or a
+    person; a key that is neither is refused."""
+    wanted = sorted({key.strip() for key in keys if key.strip()})
+    person, team = tables.Person, tables.Team
+    teams = dict(session.execute(select(team.key, team.id).where(
+        team.organisation_id == organisation_id, team.key.in_(wanted))).all()) if wanted else {}
+    people = set(_person_ids(session, organisation_id=organisation_id,
+                             keys=[key for key in wanted if key not in teams]))
+    unknown = [key for key in wanted if key not in teams and key not in people]
+    if unknown:
+        raise InputError("the population names no such team or person", [
+            Problem(f"no team or person with key {key!r}", field="population")
+            for key in unknown[:20]], total=len(unknown))
+    if teams:
+        people.update(session.scalars(select(person.key).where(
+            person.organisation_id == organisation_id, person.status == "active",
+            person.team_id.in_(list(teams.values())))))
+    return sorted(people)
 
 
 def _person_ids(session: Session, *, organisation_id: int, keys: list[str]) -> dict[str, int]:
