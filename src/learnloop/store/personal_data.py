@@ -46,8 +46,10 @@ __all__ = [
     "delete_person",
     "zeroing_deleted_content",
     "delete_person_signals",
+    "demographics_of",
     "evidence_of",
     "forget_erased_pages",
+    "groups_of",
     "named_row",
     "person_by_key",
     "person_reference_columns",
@@ -183,6 +185,21 @@ def evidence_of(session: Session, *, person_id: int) -> list[tuple[tables.SkillE
         .where(tables.SkillEvidence.person_id == person_id)
         .order_by(tables.SkillEvidence.observed_on, tables.SkillEvidence.id))
     return [(evidence, skill) for evidence, skill in rows]
+
+
+def demographics_of(session: Session, *, person_id: int) -> dict[str, str]:
+    """The person's demographic attributes (attribute → value)."""
+    return dict(session.execute(select(tables.Demographic.attribute, tables.Demographic.value)
+                                .where(tables.Demographic.person_id == person_id)
+                                .order_by(tables.Demographic.attribute)).all())
+
+
+def groups_of(session: Session, *, person_id: int) -> list[tuple[int, str]]:
+    """(intervention id, group) of every intervention the person was assigned in."""
+    table = tables.InterventionAssignment
+    return [(intervention_id, arm) for intervention_id, arm in session.execute(
+        select(table.intervention_id, table.arm).where(table.person_id == person_id)
+        .order_by(table.intervention_id))]
 
 
 def tokens_of(session: Session, *, person_id: int) -> list[tables.ApiToken]:
