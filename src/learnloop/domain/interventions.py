@@ -54,6 +54,11 @@ class Intervention:
     created_by: str
     treated: int = 0
     held_out: int = 0
+    key: str | None = None  # the organisation's own id, for an imported intervention
+    kpi_metric: str | None = None  # what it should move (the need's unless said otherwise)
+    kpi_direction: str | None = None
+    behaviour_metrics: tuple[str, ...] = ()
+    skill_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

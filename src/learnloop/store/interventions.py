@@ -83,13 +83,17 @@ def create_intervention(session: Session, *, organisation_id: int, need_id: int 
                         delivered: str = "", seed: int | None = None,
                         groups: Mapping[str, str] | None = None,
                         population: Mapping[str, Any] | None = None,
-                        created_by: str = "learnloop") -> Intervention:
+                        created_by: str = "learnloop", key: str | None = None,
+                        kpi_metric: str | None = None, kpi_direction: str | None = None,
+                        behaviour_metrics: Iterable[str] = (),
+                        skill_key: str | None = None) -> Intervention:
     """Store an intervention and its assignment, and record `intervention.created`.
 
     Without `groups` the hold-out is drawn here (`assign_holdout`, stratified by team) from
     `seed`, a fresh one when None, kept so the draw can be repeated. With `groups` (an
     assignment made elsewhere: person key → treated|holdout) nothing is drawn and `holdout` is
-    the share held out in it. Unknown people or groups are refused, nothing written.
+    the share held out in it. Unknown people or groups are refused, nothing written. What it
+    should move (KPI, behaviour metrics, skill) defaults to the need's.
     """
     source = InterventionSource(source)
     keys = sorted(set(groups) if groups is not None else set(person_keys))
@@ -117,10 +121,14 @@ def create_intervention(session: Session, *, organisation_id: int, need_id: int 
     teams = people_teams(session, organisation_id=organisation_id, person_keys=keys)
     described = {"teams": sorted(set(teams.values())), "people": len(keys),
                  **(population or {})}
+    aims = _aims(session, organisation_id=organisation_id, need_id=need_id,
+                 kpi_metric=kpi_metric, kpi_direction=kpi_direction,
+                 behaviour_metrics=tuple(behaviour_metrics), skill_key=skill_key)
     row = tables.Intervention(
-        organisation_id=organisation_id, need_id=need_id, title=title or "intervention",
-        delivered=delivered, population=described, start=start, holdout=holdout, seed=seed,
-        source=source.value, created_at=utcnow(), created_by=created_by)
+        organisation_id=organisation_id, need_id=need_id, key=key,
+        title=title or "intervention", delivered=delivered, population=described, start=start,
+        holdout=holdout, seed=seed, source=source.value, created_at=utcnow(),
+        created_by=created_by, **aims)
     session.add(row)
     session.flush()
     rows = [{"intervention_id": row.id, "person_id": ids[key], "arm": drawn[key]}
@@ -135,6 +143,23 @@ def create_intervention(session: Session, *, organisation_id: int, need_id: int 
                  "holdout": holdout, "seed": seed, "treated": made.treated,
                  "held_out": made.held_out, "title": made.title})
     return made
+
+
+def _aims(session: Session, *, organisation_id: int, need_id: int | None,
+          kpi_metric: str | None, kpi_direction: str | None,
+          behaviour_metrics: tuple[str, ...], skill_key: str | None) -> dict[str, Any]:
+    """What the intervention should move: as given, else as its need says."""
+    from learnloop.store.needs import need
+
+    found = None if need_id is None else need(session, organisation_id=organisation_id,
+                                              need_id=need_id)
+    return {
+        "kpi_metric": kpi_metric or (found.kpi_metric if found else None),
+        "kpi_direction": kpi_direction or (found.kpi_direction if found else None),
+        "behaviour_metrics": list(behaviour_metrics or (found.behaviour_metrics if found
+                                                        else ())),
+        "skill_key": skill_key or (found.skill_key if found else None),
+    }
 
 
 def _counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -155,7 +180,9 @@ def _record(row: tables.Intervention, *, counts: tuple[int, int]) -> Interventio
         id=row.id, need_id=row.need_id, title=row.title, delivered=row.delivered,
         population=dict(row.population or {}), start=row.start, holdout=row.holdout,
         seed=row.seed, source=InterventionSource(row.source), created_at=row.created_at,
-        created_by=row.created_by, treated=counts[0], held_out=counts[1])
+        created_by=row.created_by, treated=counts[0], held_out=counts[1], key=row.key,
+        kpi_metric=row.kpi_metric, kpi_direction=row.kpi_direction,
+        behaviour_metrics=tuple(row.behaviour_metrics or ()), skill_key=row.skill_key)
 
 
 def intervention(session: Session, *, organisation_id: int, intervention_id: int) -> Intervention:

@@ -440,8 +440,12 @@ class Intervention(Base):
     `seed` re-draws the hold-out (NULL when the assignment was imported)."""
 
     __tablename__ = "interventions"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = _org_fk()
+    # the organisation's own id for an imported intervention (re-imports upsert on it); NULL
+    # for one created by the CLI or the delivery agent
+    key: Mapped[str | None] = mapped_column(String(128))
     need_id: Mapped[int | None] = mapped_column(
         ForeignKey("needs.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -451,6 +455,11 @@ class Intervention(Base):
     holdout: Mapped[float] = mapped_column(Float)
     seed: Mapped[int | None] = mapped_column(BigId)
     source: Mapped[str] = mapped_column(String(16))
+    # what it should move, when not the need's (or when no need is linked yet)
+    kpi_metric: Mapped[str | None] = mapped_column(String(128))
+    kpi_direction: Mapped[str | None] = mapped_column(String(8))
+    behaviour_metrics: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    skill_key: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(200))
 

@@ -20,9 +20,25 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('demographics',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('attribute', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_demographics_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_demographics_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demographics')),
+    sa.UniqueConstraint('organisation_id', 'person_id', 'attribute', name=op.f('uq_demographics_organisation_id'))
+    )
+    with op.batch_alter_table('demographics', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demographics_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demographics_person_id'), ['person_id'], unique=False)
+
     op.create_table('interventions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=128), nullable=True),
     sa.Column('need_id', sa.Integer(), nullable=True),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('delivered', sa.Text(), nullable=False),
@@ -31,11 +47,16 @@ def upgrade() -> None:
     sa.Column('holdout', sa.Float(), nullable=False),
     sa.Column('seed', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('kpi_metric', sa.String(length=128), nullable=True),
+    sa.Column('kpi_direction', sa.String(length=8), nullable=True),
+    sa.Column('behaviour_metrics', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('skill_key', sa.String(length=128), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['need_id'], ['needs.id'], name=op.f('fk_interventions_need_id_needs'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_interventions_organisation_id_organisations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_interventions'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interventions')),
+    sa.UniqueConstraint('organisation_id', 'key', name=op.f('uq_interventions_organisation_id'))
     )
     with op.batch_alter_table('interventions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interventions_need_id'), ['need_id'], unique=False)
@@ -62,21 +83,6 @@ def upgrade() -> None:
     with op.batch_alter_table('impact_results', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_impact_results_organisation_id'), ['organisation_id'], unique=False)
 
-    op.create_table('demographics',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=False),
-    sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('attribute', sa.String(length=64), nullable=False),
-    sa.Column('value', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_demographics_organisation_id_organisations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_demographics_person_id_people'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_demographics')),
-    sa.UniqueConstraint('organisation_id', 'person_id', 'attribute', name=op.f('uq_demographics_organisation_id'))
-    )
-    with op.batch_alter_table('demographics', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_demographics_organisation_id'), ['organisation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demographics_person_id'), ['person_id'], unique=False)
-
     op.create_table('intervention_assignments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('intervention_id', sa.Integer(), nullable=False),
@@ -99,11 +105,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_intervention_assignments_intervention_id'))
 
     op.drop_table('intervention_assignments')
-    with op.batch_alter_table('demographics', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_demographics_person_id'))
-        batch_op.drop_index(batch_op.f('ix_demographics_organisation_id'))
-
-    op.drop_table('demographics')
     with op.batch_alter_table('impact_results', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_impact_results_organisation_id'))
 
@@ -113,3 +114,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_interventions_need_id'))
 
     op.drop_table('interventions')
+    with op.batch_alter_table('demographics', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demographics_person_id'))
+        batch_op.drop_index(batch_op.f('ix_demographics_organisation_id'))
+
+    op.drop_table('demographics')
