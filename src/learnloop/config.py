@@ -97,6 +97,22 @@ class Settings(BaseSettings):
         description="The sensing agent's false-alarm budget per team KPI per year of weekly data.",
     )
 
+    analytics_manual_baseline_hours: float = Field(
+        40.0, ge=0, le=10_000,
+        description="Hours one intervention takes to analyse, design and evaluate by hand: the "
+                    "baseline the analytics agent counts hours saved against.",
+    )
+    analytics_reaction_metric: str = Field(
+        "learning_rating", min_length=1, max_length=128,
+        description="The person-level signal holding learners' ratings of what they received "
+                    "(Kirkpatrick level 1), when no xAPI ratings are recorded.",
+    )
+    analytics_minimum_group_size: int = Field(
+        10, ge=2, le=1000,
+        description="Smallest demographic group the fairness audit reports; smaller groups are "
+                    "suppressed.",
+    )
+
     @field_validator("database_url", "redis_url")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
@@ -160,6 +176,10 @@ class Settings(BaseSettings):
             "LEARNLOOP_WAITING_REQUESTS": str(self.waiting_requests),
             "LEARNLOOP_WAIT_SECONDS": f"{self.wait_seconds:g}",
             "LEARNLOOP_SENSING_FALSE_ALARMS_PER_YEAR": f"{self.sensing_false_alarms_per_year:g}",
+            "LEARNLOOP_ANALYTICS_MANUAL_BASELINE_HOURS":
+                f"{self.analytics_manual_baseline_hours:g}",
+            "LEARNLOOP_ANALYTICS_REACTION_METRIC": self.analytics_reaction_metric,
+            "LEARNLOOP_ANALYTICS_MINIMUM_GROUP_SIZE": str(self.analytics_minimum_group_size),
         }
 
 

@@ -48,4 +48,7 @@ def registered_agents() -> list[Agent]:
 
 def agent_options(settings: Settings) -> dict[str, dict[str, Any]]:
     """Each built-in agent's options from the deployment's settings (run_loop's `options`)."""
-    return {"sensing": {"false_alarms_per_year": settings.sensing_false_alarms_per_year}}
+    return {"sensing": {"false_alarms_per_year": settings.sensing_false_alarms_per_year},
+            "analytics": {"manual_baseline_hours": settings.analytics_manual_baseline_hours,
+                          "reaction_metric": settings.analytics_reaction_metric,
+                          "minimum_group_size": settings.analytics_minimum_group_size}}
