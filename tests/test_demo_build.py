@@ -58,6 +58,7 @@ def test_demo_imports_every_file_and_records_what_it_did(workspace: Workspace) -
             "evidence",
             "pulse",
             "sources",
+            "interventions",
         )
     ]
     assert all(task.finished for task in progress.tasks)

@@ -76,10 +76,12 @@ def _person_days(columns, start: date) -> tuple[list[str], np.ndarray, np.ndarra
 
 
 def _kpi_unit(session: Session, *, organisation_id: int, metric: str) -> tuple[str, str | None]:
+    """The unit an effect is shown in (a difference of percentages is in points) and the
+    direction the objectives give the metric."""
     for objective in objective_list(session, organisation_id=organisation_id):
         for kpi in objective.kpis:
             if kpi.metric == metric:
-                return kpi.unit, str(kpi.direction)
+                return ("points" if kpi.unit == "%" else kpi.unit), str(kpi.direction)
     return "", None
 
 

@@ -14,6 +14,7 @@ from learnloop.cli.imports import import_app
 from learnloop.cli.interventions import intervention_app
 from learnloop.cli.loop import loop
 from learnloop.cli.person import person_app
+from learnloop.cli.reports import report_app
 from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
 from learnloop.cli.skills import skills_app
@@ -46,3 +47,4 @@ app.command("restore")(restore)
 app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
 app.add_typer(intervention_app, name="intervention")
+app.add_typer(report_app, name="report")
