@@ -1,0 +1,32 @@
+"""The demo company after a loop run, for the analytics tests: its truth, and its intervention."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from learnloop.agents import agent_options, registered_agents, run_loop
+from learnloop.demo import build_demo
+from learnloop.store import tables
+from learnloop.workspace import Workspace
+
+
+def measured_demo(workspace: Workspace, *, people: int = 400) -> dict[str, Any]:
+    """Build the demo, run the loop once; the truth file and the demo intervention's id."""
+    with workspace.session() as session:
+        organisation = workspace.organisation(session)
+        summary = build_demo(session, organisation=organisation, settings=workspace.settings,
+                             people=people)
+    with workspace.session() as session:
+        organisation = workspace.organisation(session)
+        run_loop(session, organisation_id=organisation.id, agents=registered_agents(),
+                 options=agent_options(workspace.settings))
+    truth = json.loads((summary.directory / "truth.json").read_text(encoding="utf-8"))
+    with workspace.session() as session:
+        intervention_id = session.scalar(select(tables.Intervention.id).where(
+            tables.Intervention.key == truth["intervention"]["key"]))
+        organisation_id = workspace.organisation(session).id
+    return {"truth": truth, "intervention_id": intervention_id,
+            "organisation_id": organisation_id, "directory": summary.directory}
