@@ -30,3 +30,18 @@ def measured_demo(workspace: Workspace, *, people: int = 400) -> dict[str, Any]:
         organisation_id = workspace.organisation(session).id
     return {"truth": truth, "intervention_id": intervention_id,
             "organisation_id": organisation_id, "directory": summary.directory}
+
+
+def add_sample_intervention(workspace: Workspace, person_keys: list[str]) -> int:
+    """One intervention over `person_keys` (half held out), for route tests; its id."""
+    from datetime import date
+
+    from learnloop.store.interventions import create_intervention
+
+    with workspace.session() as session:
+        organisation = workspace.organisation(session)
+        made = create_intervention(session, organisation_id=organisation.id, need_id=None,
+                                   person_keys=person_keys, holdout=0.5,
+                                   start=date(2025, 6, 2), source="external", seed=1,
+                                   title="Negotiation clinic", kpi_metric="renewal_rate")
+    return made.id

@@ -38,7 +38,7 @@ def test_the_demos_report_shows_levels_1_to_4_and_holds_the_simulated_effect(
     assert report["kpi"] == truth["kpi"]
     assert (report["n_treated"], report["n_holdout"]) == (truth["treated"], truth["held_out"])
     assert report["lower"] < truth["effect"] < report["upper"]
-    assert report["upper"] - report["lower"] < 2 * truth["effect"]  # informative, not vacuous
+    assert report["upper"] - report["lower"] < 2 * truth["effect"]  # the recorded draw's width
     assert report["verdict"].startswith(f"{truth['kpi']} rose")
     levels = report["levels"]
     assert levels["1"]["responses"] > 0 and 3.5 < levels["1"]["mean_rating"] <= 5

@@ -104,6 +104,10 @@ def test_every_console_page_admits_named_roles(sqlite_workspace) -> None:
              if isinstance(route, APIRoute) and not route.path.startswith("/api")
              and route.path not in open_pages]
     assert {route.path for route in pages} == {"/", "/events", "/people", "/me", "/people/{key}",
-                                               "/detections", "/detections/{detection_id}"}
+                                               "/detections", "/detections/{detection_id}",
+                                               "/impact", "/impact/{intervention_id}",
+                                               "/impact/{intervention_id}/numbers.csv",
+                                               "/impact/{intervention_id}/report.pdf",
+                                               "/fairness"}
     assert all(isinstance(route, RoleDocumentedRoute) and route.admitted_roles
                for route in pages)

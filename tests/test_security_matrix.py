@@ -13,6 +13,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from analytics_support import add_sample_intervention
 from api_support import (
     api_client,
     bearer,
@@ -68,6 +69,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/detections/{detection_id}": _admits("admin", "ld"),
     "POST /api/loop/run": _admits("admin", "ld"),
     "GET /api/jobs/{job_id}": _admits("admin", "ld", "integration"),
+    "GET /api/interventions": _admits("admin", "ld"),
+    "GET /api/interventions/{intervention_id}/impact": _admits("admin", "ld"),
+    "GET /api/reports/summary": _admits("admin", "ld"),
+    "GET /api/reports/fairness": _admits("admin", "ld"),
     "GET /api/tokens": _admits("admin"),
     "POST /api/tokens": _admits("admin"),
     "DELETE /api/tokens/{token_id}": _admits("admin"),
@@ -85,6 +90,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /events": _page("admin", "ld"),
     "GET /detections": _page("admin", "ld"),
     "GET /detections/{detection_id}": _page("admin", "ld"),
+    "GET /impact": _page("admin", "ld"),
+    "GET /impact/{intervention_id}": _page("admin", "ld"),
+    "GET /impact/{intervention_id}/numbers.csv": _page("admin", "ld"),
+    "GET /impact/{intervention_id}/report.pdf": _page("admin", "ld"),
+    "GET /fairness": _page("admin", "ld"),  # the only page that reads demographics
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
@@ -102,8 +112,14 @@ class Call:
     form: bool = False
 
 
-def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1) -> dict[str, Call]:
+def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
+           intervention_id: int = 1) -> dict[str, Call]:
+    impact = Call({"intervention_id": intervention_id})
     return {
+        "GET /api/interventions/{intervention_id}/impact": impact,
+        "GET /impact/{intervention_id}": impact,
+        "GET /impact/{intervention_id}/numbers.csv": impact,
+        "GET /impact/{intervention_id}/report.pdf": impact,
         "GET /api/detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /api/people/{key}": Call({"key": "leo"}),
@@ -146,13 +162,15 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     workspace = private_workspace(tmp_path_factory.mktemp("matrix") / "home", url)
     build_org(workspace)
     detection_id = add_sample_detection(workspace)
+    intervention_id = add_sample_intervention(workspace, ["leo", "mia", "max", "ola"])
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)
     admin = bearer(secrets["admin"])
     job_id = client.post("/api/loop/run", headers=admin).json()["job_id"]
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
-           "throwaway": throwaway["id"], "detection_id": detection_id}
+           "throwaway": throwaway["id"], "detection_id": detection_id,
+           "intervention_id": intervention_id}
     workspace.close()
 
 
@@ -166,7 +184,8 @@ def test_every_route_has_an_entry_in_the_table(organisation) -> None:
 def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -> None:
     method, path = operation.split(" ", 1)
     call = _calls(organisation["throwaway"], organisation["job_id"],
-                  organisation["detection_id"]).get(operation, Call())
+                  organisation["detection_id"],
+                  organisation["intervention_id"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:

@@ -5,11 +5,13 @@ hold-out: who is treated and who is kept back so the effect on the KPI can be me
 from __future__ import annotations
 
 import hashlib
-import random
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+import numpy as np
 
 from learnloop.errors import InputError, Problem
 
@@ -81,13 +83,13 @@ def check_holdout(fraction: float) -> float:
 
 def new_seed() -> int:
     """A fresh seed for a hold-out draw, recorded with the intervention so it can be re-drawn."""
-    return random.SystemRandom().randrange(1, 2**31 - 1)
+    return 1 + secrets.randbelow(2**31 - 2)
 
 
-def _stratum_random(seed: int, stratum: str) -> random.Random:
+def _stratum_random(seed: int, stratum: str) -> np.random.Generator:
     # one generator per stratum: adding a team never changes another team's draw
     digest = hashlib.sha256(f"{seed}\x00{stratum}".encode()).digest()
-    return random.Random(int.from_bytes(digest[:8], "big"))
+    return np.random.default_rng(int.from_bytes(digest[:8], "big"))
 
 
 def assign_holdout(person_keys: Iterable[str], *, strata: Mapping[str, str],
@@ -109,7 +111,8 @@ def assign_holdout(person_keys: Iterable[str], *, strata: Mapping[str, str],
         rng = _stratum_random(seed, stratum)
         share = fraction * len(members)
         held = int(share) + (1 if rng.random() < share - int(share) else 0)
-        held_out = set(rng.sample(members, held))
+        held_out = {members[index] for index in
+                    rng.choice(len(members), size=held, replace=False).tolist()}
         for key in members:
             groups[key] = Group.HOLDOUT.value if key in held_out else Group.TREATED.value
     return groups

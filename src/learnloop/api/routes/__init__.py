@@ -4,6 +4,7 @@ from learnloop.api.routes import (
     catalogue,
     detections,
     events,
+    impact,
     imports,
     jobs,
     people,
@@ -13,6 +14,7 @@ from learnloop.api.routes import (
 )
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
-           jobs.router, tokens.router, privacy.router, detections.router]
+           jobs.router, tokens.router, privacy.router, detections.router,
+           impact.router]
 
 __all__ = ["ROUTERS"]
