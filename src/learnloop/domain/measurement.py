@@ -38,30 +38,31 @@ def impact_panel(*, person: Sequence[str], days: Sequence[int], values: Sequence
                  direction: str = "up", unit: str = "") -> ImpactPanel:
     """Person-week values of the assigned people (others dropped), weeks counted from the
     start, each person-week the mean of its values, teams as clusters."""
-    keys = np.asarray(person, dtype=object)
+    # one dictionary look-up per entry; everything per person is then done once per person
+    index: dict[str, int] = {}
+    code = np.fromiter((index.setdefault(key, len(index)) for key in person), dtype=np.int64,
+                       count=len(person))
+    keys = list(index)
     assigned = np.array([key in groups for key in keys], dtype=bool)
-    keys = keys[assigned]
-    week = _weeks(np.asarray(days, dtype=np.int64)[assigned])
-    value = np.asarray(values, dtype=float)[assigned]
-    person_codes, person_index = np.unique(keys.astype(str), return_inverse=True) if len(keys) \
-        else (np.empty(0, dtype=str), np.empty(0, dtype=np.int64))
+    treated = np.array([groups.get(key) == Group.TREATED for key in keys], dtype=bool)
+    team_names = sorted({teams.get(key, "") for key, kept in zip(keys, assigned, strict=True)
+                         if kept})
+    team_code = {name: number for number, name in enumerate(team_names)}
+    cluster = np.array([team_code.get(teams.get(key, ""), -1) for key in keys], dtype=np.int64)
+    keep = assigned[code] if len(code) else np.zeros(0, dtype=bool)
+    code = code[keep]
+    week = _weeks(np.asarray(days, dtype=np.int64)[keep])
+    value = np.asarray(values, dtype=float)[keep]
     # one row per person and week: the mean of that week's values
-    pairs = person_index.astype(np.int64) * 100_000 + (week + 50_000)
+    pairs = code * 100_000 + (week + 50_000)
     unique, inverse = np.unique(pairs, return_inverse=True)
     sums = np.bincount(inverse, weights=value, minlength=len(unique))
     counts = np.bincount(inverse, minlength=len(unique))
     row_person = unique // 100_000
-    row_week = unique % 100_000 - 50_000
-    person_keys = person_codes[row_person] if len(unique) else np.empty(0, dtype=str)
-    team_names = sorted({teams.get(key, "") for key in person_codes})
-    team_code = {name: code for code, name in enumerate(team_names)}
     return ImpactPanel(
-        person=row_person.astype(np.int64),
-        cluster=np.array([team_code[teams.get(key, "")] for key in person_keys], dtype=np.int64),
-        treated=np.array([groups[key] == Group.TREATED for key in person_keys], dtype=bool),
-        week=row_week.astype(np.int64),
-        value=sums / np.maximum(counts, 1),
-        kpi=kpi, direction=direction, unit=unit)
+        person=row_person.astype(np.int64), cluster=cluster[row_person],
+        treated=treated[row_person], week=(unique % 100_000 - 50_000).astype(np.int64),
+        value=sums / np.maximum(counts, 1), kpi=kpi, direction=direction, unit=unit)
 
 
 def weekly_means(panel: ImpactPanel, *, first: int = -12) -> dict[str, list]:
