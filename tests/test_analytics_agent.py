@@ -5,17 +5,21 @@ JSON, CSV and a PDF whose first page is not blank; and honest answers when data 
 from __future__ import annotations
 
 import csv
+import html
 import json
 from datetime import date
 
 import numpy as np
 import pypdfium2
 import pytest
+from fastapi.testclient import TestClient
 
 from analytics_support import measured_demo
+from api_support import bearer, secret_for, sign_in
 from cli_support import succeeded
 from learnloop.agents import agent_options, registered_agents, run_loop
 from learnloop.agents.analytics import ANALYTICS_MEASURED
+from learnloop.serving.app import create_app
 from learnloop.store.event_log import EventLog
 from learnloop.store.impact import impact_report
 from learnloop.store.interventions import create_intervention, intervention
@@ -104,3 +108,26 @@ def test_weekly_means_cover_both_groups_around_the_start(sqlite_workspace) -> No
     after = [i for i, week in enumerate(weekly["weeks"]) if week >= 0]
     gap = np.mean([weekly["treated"][i] - weekly["holdout"][i] for i in after])
     assert gap > 0
+
+
+def test_the_console_and_api_show_the_report_to_ld(sqlite_workspace) -> None:
+    demo = measured_demo(sqlite_workspace, people=200)
+    secret = secret_for(sqlite_workspace, "ld")
+    number = demo["intervention_id"]
+    with TestClient(create_app(sqlite_workspace)) as client:
+        report = client.get(f"/api/interventions/{number}/impact", headers=bearer(secret)).json()
+        assert report["kpi"] == demo["truth"]["intervention"]["kpi"]
+        assert client.get("/api/interventions/999999/impact",
+                          headers=bearer(secret)).status_code == 404
+        sign_in(client, secret, "/impact")
+        listing = client.get("/impact").text
+        page = client.get(f"/impact/{number}").text
+        numbers = client.get(f"/impact/{number}/numbers.csv")
+        pdf = client.get(f"/impact/{number}/report.pdf")
+    assert f'href="/impact/{number}"' in listing and 'href="/impact"' in listing
+    figures = [json.loads(html.unescape(part.split('"')[0]))
+               for part in page.split('data-figure="')[1:]]
+    assert len(figures) == 2 and "<script>" not in page  # charts drawn by static/charts.js
+    assert [trace["name"] for trace in figures[1]["data"]] == ["treated", "hold-out"]
+    assert numbers.text.startswith("level,measure,group,value,lower,upper,n")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
