@@ -13,12 +13,17 @@ from learnloop.store import tables
 from learnloop.workspace import Workspace
 
 
-def measured_demo(workspace: Workspace, *, people: int = 400) -> dict[str, Any]:
-    """Build the demo, run the loop once; the truth file and the demo intervention's id."""
+def measured_demo(workspace: Workspace, *, people: int = 400,
+                  needs: tuple = ()) -> dict[str, Any]:
+    """Build the demo (and save `needs`, drafted), run the loop once; the truth file and the
+    demo intervention's id."""
+    from learnloop.store.needs import save_needs
+
     with workspace.session() as session:
         organisation = workspace.organisation(session)
         summary = build_demo(session, organisation=organisation, settings=workspace.settings,
                              people=people)
+        save_needs(session, organisation_id=organisation.id, needs=list(needs))
     with workspace.session() as session:
         organisation = workspace.organisation(session)
         run_loop(session, organisation_id=organisation.id, agents=registered_agents(),

@@ -72,3 +72,29 @@ def test_bad_input_is_refused_with_its_place_and_nothing_is_written(tmp_path: Pa
     missing = learnloop("intervention", "assignment", "7", str(tmp_path / "x.csv"))
     assert missing.exit_code == 1 and "no intervention 7" in missing.stderr
     assert succeeded("intervention", "list", "--json").stdout.strip() == ""
+
+
+def test_create_for_a_need_takes_its_teams_and_what_it_should_move(tmp_path: Path,
+                                                                   sqlite_workspace) -> None:
+    from learnloop.domain.needs import draft_need
+    from learnloop.store.needs import save_needs
+
+    _company(tmp_path)
+    with sqlite_workspace.session() as session:
+        [need] = save_needs(session, organisation_id=sqlite_workspace.organisation(session).id,
+                            needs=[draft_need("win-rate-north", "Discovery calls in the north",
+                                              team_keys=("north",), kpi_metric="win_rate",
+                                              kpi_direction="up", skill_key="discovery",
+                                              behaviour_metrics=("discovery_calls",))])
+    made = json.loads(succeeded("intervention", "create", "--need", str(need.id), "--holdout",
+                                "0.2", "--start", "2025-06-02", "--json").stdout)
+    assert made["need_id"] == need.id and made["treated"] + made["held_out"] == 10
+    with sqlite_workspace.session() as session:
+        from learnloop.store.interventions import intervention
+
+        stored = intervention(session, organisation_id=sqlite_workspace.organisation(session).id,
+                              intervention_id=made["id"])
+    assert (stored.title, stored.kpi_metric, stored.skill_key, stored.behaviour_metrics) == (
+        "Discovery calls in the north", "win_rate", "discovery", ("discovery_calls",))
+    assert learnloop("intervention", "create", "--need", "999", "--start",
+                     "2025-06-02").exit_code == 1
