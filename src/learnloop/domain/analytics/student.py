@@ -66,25 +66,39 @@ def t_two_sided_p(t: float, df: float) -> float:
     return _incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
 
 
+def _density(x: float, df: float) -> float:
+    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return math.exp(log_norm - (df + 1) / 2 * math.log1p(x * x / df))
+
+
 @lru_cache(maxsize=4096)
 def _quantile(p: float, df: float) -> float:
-    # bisection on the CDF: monotone, robust at small df, and cached per (p, df)
+    # Newton from the normal quantile with Cornish-Fisher terms, kept inside a bisection bracket
     if p == 0.5:
         return 0.0
     if p < 0.5:
         return -_quantile(1.0 - p, df)
-    low, high = 0.0, 1.0
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(p)
+    x = z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+    low, high = 0.0, max(2.0 * x, 1.0)
     while t_cdf(high, df) < p:
         high *= 2.0
+    x = min(max(x, low), high)
     for _ in range(100):
-        middle = 0.5 * (low + high)
-        if t_cdf(middle, df) < p:
-            low = middle
-        else:
-            high = middle
-        if high - low < 1e-10 * max(1.0, high):
+        error = t_cdf(x, df) - p
+        if abs(error) < 1e-13:
             break
-    return 0.5 * (low + high)
+        if error < 0:
+            low = x
+        else:
+            high = x
+        step = x - error / _density(x, df)
+        x = step if low < step < high else 0.5 * (low + high)
+        if high - low < 1e-12 * max(1.0, high):
+            break
+    return x
 
 
 def t_quantile(p: float, df: float) -> float:
