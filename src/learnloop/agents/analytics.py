@@ -16,21 +16,22 @@ from typing import Any, ClassVar
 import numpy as np
 
 from learnloop.agents.base import AgentContext, AgentReport
-from learnloop.domain.analytics import estimate_impact
+from learnloop.domain.analytics import (
+    before_after,
+    behaviour_change,
+    cycle_times,
+    estimate_impact,
+    hours_saved,
+    learning_change,
+    reaction,
+    time_to_competency,
+)
 from learnloop.domain.evidence import EvidenceKind
 from learnloop.domain.interventions import Group, Intervention
-from learnloop.domain.measurement import (
-    before_after,
-    competency_times,
-    cycle_times,
-    estimate_fields,
-    hours_saved,
-    impact_panel,
-    reaction,
-    weekly_means,
-)
+from learnloop.domain.measurement import estimate_fields, impact_panel, plain, weekly_means
 from learnloop.domain.needs import Need, NeedStatus
 from learnloop.domain.signals import SubjectType
+from learnloop.errors import InputError
 from learnloop.store import Session
 from learnloop.store.catalogue import objective_list
 from learnloop.store.event_log import EventLog
@@ -117,40 +118,78 @@ def _level4(session: Session, *, organisation_id: int, item: Intervention,
     by_team = []
     for team in sorted(set(teams.values())):
         members = {key: group for key, group in groups.items() if teams.get(key) == team}
-        chosen = [i for i, key in enumerate(person) if key in members]
-        summary = before_after(person=[person[i] for i in chosen],
-                               days=days[chosen].tolist(), values=values[chosen].tolist(),
-                               groups=members)
-        by_team.append({"team": team, **summary.as_dict()})
+        summary = before_after(impact_panel(person=person, days=days.tolist(),
+                                            values=values.tolist(), groups=members,
+                                            teams=teams, kpi=metric))
+        by_team.append({"team": team,
+                        "n_treated": sum(g == Group.TREATED for g in members.values()),
+                        "n_holdout": sum(g == Group.HOLDOUT for g in members.values()),
+                        **_changes(summary)})
     return fields, by_team, weekly_means(panel)
+
+
+def _changes(summary) -> dict[str, Any]:
+    """The core's before/after means as JSON, with the treated-less-hold-out change."""
+    shown = {name: plain(getattr(summary, name)) for name in
+             ("treated_before", "treated_after", "holdout_before", "holdout_after")}
+    parts = list(shown.values())
+    shown["difference"] = None if any(part is None for part in parts) else round(
+        (parts[1] - parts[0]) - (parts[3] - parts[2]), 4)
+    return shown
 
 
 def _level3(session: Session, *, organisation_id: int, item: Intervention,
             groups: dict[str, str], teams: dict[str, str], confidence: float) -> list[dict]:
-    found = []
+    panels, judged = {}, set()
     for metric in item.behaviour_metrics:
         person, days, values = _person_days(
             _signals(session, organisation_id=organisation_id, metric=metric,
                      people=sorted(groups), start=item.start), item.start)
-        summary = before_after(person=person, days=days.tolist(), values=values.tolist(),
-                               groups=groups)
-        shown: dict[str, Any] = {"metric": metric, **summary.as_dict()}
-        if len(person):
-            unit, direction = _kpi_unit(session, organisation_id=organisation_id, metric=metric)
-            panel = impact_panel(person=person, days=days.tolist(), values=values.tolist(),
-                                 groups=groups, teams=teams, kpi=metric,
-                                 direction=direction or "up", unit=unit)
-            effect = estimate_fields(estimate_impact(panel, confidence=confidence))
-            shown.update({name: effect[name] for name in
-                          ("estimate", "lower", "upper", "verdict", "enough_data")})
-        found.append(shown)
+        unit, direction = _kpi_unit(session, organisation_id=organisation_id, metric=metric)
+        if direction is not None:
+            judged.add(metric)
+        panels[metric] = impact_panel(person=person, days=days.tolist(),
+                                      values=values.tolist(), groups=groups, teams=teams,
+                                      kpi=metric, direction=direction or "up", unit=unit)
+    effects = behaviour_change(panels, confidence=confidence)
+    found = []
+    for metric, panel in panels.items():
+        effect = estimate_fields(effects[metric])
+        if metric not in judged and effect["estimate"] is not None and effect["enough_data"]:
+            # no objective says which way is better: the numbers, without a judgement
+            effect["verdict"] = (
+                f"{metric} {'rose' if effect['estimate'] >= 0 else 'fell'} "
+                f"{abs(effect['estimate']):.2g} more than in the hold-out "
+                f"({round(confidence * 100)}% CI {effect['lower']:.2g} to "
+                f"{effect['upper']:.2g}).")
+        found.append({"metric": metric, **_changes(before_after(panel)),
+                      **{name: effect[name] for name in ("estimate", "lower", "upper",
+                                                         "verdict", "enough_data", "n_treated",
+                                                         "n_holdout")}})
     return found
 
 
+def _learning(checks: dict[str, list[tuple[date, float]]], *, start: date,
+              people: list[str], confidence: float) -> dict[str, Any]:
+    """Each person's last knowledge check before the start against their first after it."""
+    before = {key: max((found for found in checks.get(key, []) if found[0] < start),
+                       default=(None, None))[1] for key in people}
+    after = {key: min((found for found in checks.get(key, []) if found[0] >= start),
+                      default=(None, None))[1] for key in people}
+    change = learning_change({k: v for k, v in before.items() if v is not None},
+                             {k: v for k, v in after.items() if v is not None},
+                             confidence=confidence)
+    return {"people": change.people, "before": plain(change.before),
+            "after": plain(change.after), "change": plain(change.change),
+            "lower": plain(change.lower), "upper": plain(change.upper),
+            "only_before": change.only_before, "only_after": change.only_after}
+
+
 def _level2(session: Session, *, organisation_id: int, item: Intervention,
-            groups: dict[str, str]) -> tuple[dict[str, Any], dict[str, date]]:
-    """Knowledge checks before and after, and the skills agent's current proficiency; also
-    when each person first showed the required level (for time to competency)."""
+            groups: dict[str, str], confidence: float) -> tuple[dict[str, Any], dict[str, date]]:
+    """Knowledge checks before and after (paired, per group) and the skills agent's current
+    proficiency; also when each person first showed the required level after the start (for
+    time to competency)."""
     skill = item.skill_key
     if not skill:
         return {"skill": None, "note": "no skill named"}, {}
@@ -159,61 +198,129 @@ def _level2(session: Session, *, organisation_id: int, item: Intervention,
     people = np.asarray(evidence.people, dtype=object)
     person = people[np.asarray(evidence.person_index, dtype=np.int64)].tolist() \
         if len(evidence) else []
-    kinds = [str(kind) for kind in evidence.kinds]
-    checks = [i for i, kind in enumerate(kinds) if kind in {str(k) for k in KNOWLEDGE_KINDS}]
-    days = [(evidence.observed_on[i] - item.start).days for i in checks]
-    knowledge = before_after(person=[person[i] for i in checks], days=days,
-                             values=[evidence.levels[i] for i in checks], groups=groups)
+    checks: dict[str, list[tuple[date, float]]] = {}
+    for index, kind in enumerate(evidence.kinds):
+        if kind in KNOWLEDGE_KINDS:
+            checks.setdefault(person[index], []).append(
+                (evidence.observed_on[index], evidence.levels[index]))
+    by_group = {group.value: _learning(
+        checks, start=item.start, confidence=confidence,
+        people=[key for key, value in groups.items() if value == group])
+        for group in Group}
+    treated, held = by_group[Group.TREATED], by_group[Group.HOLDOUT]
     required = {key: next((r.level for r in needs if r.skill_key == skill), None)
                 for key, needs in requirements_by_person(
                     session, organisation_id=organisation_id, person_keys=sorted(groups)).items()}
     reached: dict[str, date] = {}
-    for i in range(len(evidence)):
-        level = required.get(person[i])
-        if level is not None and evidence.levels[i] >= level \
-                and evidence.observed_on[i] >= item.start:
-            reached[person[i]] = min(reached.get(person[i], evidence.observed_on[i]),
-                                     evidence.observed_on[i])
+    for index in range(len(evidence)):
+        level, day = required.get(person[index]), evidence.observed_on[index]
+        if level is not None and evidence.levels[index] >= level and day >= item.start:
+            reached[person[index]] = min(reached.get(person[index], day), day)
     levels: dict[str, list[float]] = {Group.TREATED: [], Group.HOLDOUT: []}
     for row in proficiency_list(session, organisation_id=organisation_id):
         if row.skill_key == skill and row.person_key in groups:
             levels[Group(groups[row.person_key])].append(row.level)
     proficiency = {group.value: (round(float(np.mean(values)), 3) if values else None)
                    for group, values in levels.items()}
-    return {"skill": skill, "knowledge_checks": knowledge.as_dict(),
-            "proficiency_now": proficiency,
-            "reinforcement": None}, reached
+    difference = (None if treated["change"] is None or held["change"] is None
+                  else round(treated["change"] - held["change"], 4))
+    return {"skill": skill, "knowledge_checks": {**by_group, "difference": difference},
+            "proficiency_now": proficiency, "reinforcement": None}, reached
 
 
 def _level1(session: Session, *, organisation_id: int, item: Intervention,
-            groups: dict[str, str], metric: str) -> dict[str, Any]:
+            groups: dict[str, str], metric: str, confidence: float) -> dict[str, Any]:
     treated = [key for key, group in groups.items() if group == Group.TREATED]
-    person, days, values = _person_days(
+    person, _, values = _person_days(
         signal_columns(session, organisation_id=organisation_id, metric=metric,
                        subject_type=SubjectType.PERSON, subject_keys=treated,
                        start=_start_time(item.start)), item.start)
     ratings: dict[str, list[float]] = {}
     for key, value in zip(person, values.tolist(), strict=True):
         ratings.setdefault(key, []).append(value)
-    return {"metric": metric, **reaction(ratings=ratings, treated=treated).as_dict()}
+    # each respondent counts once, with the mean of their own ratings
+    try:
+        found = reaction([float(np.mean(items)) for items in ratings.values()],
+                         invited=len(treated), confidence=confidence)
+    except InputError as error:
+        return {"metric": metric, "responses": len(ratings), "treated": len(treated),
+                "note": f"{metric} values are not ratings on a 1-5 scale: {error.message}"}
+    return {"metric": metric, "responses": found.responses, "treated": len(treated),
+            "response_rate": plain(found.response_rate.rate),
+            "response_rate_lower": plain(found.response_rate.lower),
+            "response_rate_upper": plain(found.response_rate.upper),
+            "mean_rating": plain(found.mean, 3), "lower": plain(found.lower, 3),
+            "upper": plain(found.upper, 3), "distribution": [list(row) for row in
+                                                              found.distribution],
+            "comments": found.comments}
 
 
-def _cycle(context_events: EventLog, *, need: Need | None, item: Intervention) -> dict:
-    stamps: dict[str, date | datetime | None] = {
-        "detected": need.detected_at if need else None,
-        "drafted": None, "approved": None, "delivered": item.start}
+def _moment(day: date | datetime | None) -> datetime | None:
+    if day is None or isinstance(day, datetime):
+        return day
+    return _start_time(day)
+
+
+def _stamps(events: EventLog, *, need: Need | None, item: Intervention) -> dict[str, Any]:
+    """When the intervention's need reached each pipeline stage (None: not yet, or unknown):
+    detected from the need, drafted and approved from the events about it, delivered at the
+    start."""
+    stamps: dict[str, datetime | None] = {
+        "detected": _moment(need.detected_at) if need else None,
+        "drafted": None, "approved": None, "delivered": _moment(item.start)}
     if need is not None:
-        for event in context_events.about("need", str(need.id)):
-            kind = event.kind
-            if kind.startswith("content.") and stamps["drafted"] is None:
+        for event in events.about("need", str(need.id)):
+            if event.kind.startswith("content.") and stamps["drafted"] is None:
                 stamps["drafted"] = event.occurred_at
-            elif kind.startswith("review.") and "approv" in kind and stamps["approved"] is None:
+            elif event.kind.startswith("review.") and "approv" in event.kind \
+                    and stamps["approved"] is None:
                 stamps["approved"] = event.occurred_at
-    return cycle_times(stamps)
+    return stamps
+
+
+def _cycle(stamps: dict[str, datetime | None], *, now: datetime) -> dict[str, Any]:
+    shown: dict[str, Any] = {stage: (value.date().isoformat() if value else None)
+                             for stage, value in stamps.items()}
+    known = {stage: [value] for stage, value in stamps.items()}
+    for step in cycle_times(known, now=now):
+        # a step with both ends known has finished; one still waiting says so
+        shown[f"{step.start}_to_{step.end}_days"] = plain(step.median_days, 1) \
+            if step.finished else None
+    shown["review_lag_days"] = shown.get("drafted_to_approved_days")
+    return shown
+
+
+def _competency(*, need: Need | None, reached: dict[str, date], treated: list[str],
+                now: datetime, confidence: float) -> dict[str, Any]:
+    if need is None or need.detected_at is None:
+        return {"detected": None, "people": len(treated),
+                "reached": sum(key in reached for key in treated), "median_days": None,
+                "note": "no detection date: the intervention serves no detected need"}
+    detected = _start_time(need.detected_at)
+    found = time_to_competency(
+        [detected] * len(treated),
+        [max(_start_time(reached[key]), detected) if key in reached else None
+         for key in treated], now=now, confidence=confidence)
+    return {"detected": need.detected_at.isoformat(), "people": found.people,
+            "reached": found.reached, "still_learning": found.still_learning,
+            "median_days": plain(found.median_days, 1),
+            "median_lower": plain(found.median_lower, 1),
+            "median_upper": plain(found.median_upper, 1),
+            "quartile_days": plain(found.quartile_days, 1)}
+
+
+def _hours(*, source: str, baseline: float) -> dict[str, Any]:
+    if source != "learnloop":
+        return {"baseline_hours": baseline, "hours_saved": 0.0,
+                "note": "delivered outside learnloop"}
+    saved = hours_saved({"intervention": 1}, manual_hours={"intervention": baseline})
+    return {"baseline_hours": baseline, "spent_hours": saved.spent,
+            "hours_saved": round(saved.total, 2)}
 
 
 def measure_intervention(session: Session, *, organisation_id: int, item: Intervention,
-                         settings: MeasureSettings) -> dict[str, Any]:
+                         settings: MeasureSettings, now: datetime | None = None
+                         ) -> dict[str, Any]:
     """The intervention's report: levels 1-4, the KPI effect and the pipeline's figures."""
     groups = {key: group.value for key, group in assignment(
         session, organisation_id=organisation_id, intervention_id=item.id).groups.items()}
@@ -224,7 +331,8 @@ def measure_intervention(session: Session, *, organisation_id: int, item: Interv
                                       groups=groups, teams=teams,
                                       confidence=settings.confidence)
     level2, reached = _level2(session, organisation_id=organisation_id, item=item,
-                              groups=groups)
+                              groups=groups, confidence=settings.confidence)
+    now = now or datetime.now(UTC)
     treated = [key for key, group in groups.items() if group == Group.TREATED]
     return {
         **level4,
@@ -236,7 +344,7 @@ def measure_intervention(session: Session, *, organisation_id: int, item: Interv
                          "held_out": item.held_out},
         "levels": {
             "1": _level1(session, organisation_id=organisation_id, item=item, groups=groups,
-                         metric=settings.reaction_metric),
+                         metric=settings.reaction_metric, confidence=settings.confidence),
             "2": level2,
             "3": _level3(session, organisation_id=organisation_id, item=item, groups=groups,
                          teams=teams, confidence=settings.confidence),
@@ -246,11 +354,11 @@ def measure_intervention(session: Session, *, organisation_id: int, item: Interv
         },
         "teams": by_team,
         "weekly": weekly,
-        "time_to_competency": competency_times(
-            detected=need.detected_at if need else None, reached=reached, treated=treated),
-        "cycle_times": _cycle(EventLog(session, organisation_id), need=need, item=item),
-        "hours": hours_saved(baseline_hours=settings.manual_baseline_hours,
-                             source=item.source.value, review_hours=None),
+        "time_to_competency": _competency(need=need, reached=reached, treated=treated, now=now,
+                                          confidence=settings.confidence),
+        "cycle_times": _cycle(_stamps(EventLog(session, organisation_id), need=need, item=item),
+                              now=now),
+        "hours": _hours(source=item.source.value, baseline=settings.manual_baseline_hours),
     }
 
 
@@ -292,7 +400,7 @@ class AnalyticsAgent:
         measured = []
         for item in items:
             report = measure_intervention(session, organisation_id=organisation_id, item=item,
-                                          settings=settings)
+                                          settings=settings, now=context.now)
             save_impact(session, organisation_id=organisation_id, intervention_id=item.id,
                         report=report, computed_at=context.now)
             measured.append({"intervention": item.id, "need_id": item.need_id,

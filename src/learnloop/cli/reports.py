@@ -76,8 +76,8 @@ def impact(
     out.print(f"Level 1, reaction: {first.get('responses', 0)} of {first.get('treated', 0)} "
               f"rated it, mean {first.get('mean_rating')}", highlight=False)
     checks = second.get("knowledge_checks") or {}
-    out.print(f"Level 2, learning ({second.get('skill')}): knowledge checks "
-              f"{checks.get('difference')} more than the hold-out", highlight=False)
+    out.print(f"Level 2, learning ({second.get('skill')}): knowledge checks changed "
+              f"{checks.get('difference')} more than the hold-out's", highlight=False)
     for behaviour in levels.get("3", []):
         out.print(f"Level 3, behaviour ({behaviour['metric']}): {behaviour.get('verdict')}",
                   highlight=False)

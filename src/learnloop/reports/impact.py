@@ -47,17 +47,20 @@ def impact_rows(report: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
     yield (4, "weeks still needed", "", report.get("weeks_needed"), None, None, None)
     first = levels.get("1", {})
     yield (1, f"mean rating ({first.get('metric')})", "treated", first.get("mean_rating"),
-           None, None, first.get("responses"))
-    yield (1, "response rate", "treated", first.get("response_rate"), None, None,
+           first.get("lower"), first.get("upper"), first.get("responses"))
+    yield (1, "response rate", "treated", first.get("response_rate"),
+           first.get("response_rate_lower"), first.get("response_rate_upper"),
            first.get("treated"))
     second = levels.get("2", {})
     checks = second.get("knowledge_checks") or {}
     for group in ("treated", "holdout"):
-        for when in ("before", "after"):
-            yield (2, f"knowledge checks {second.get('skill')} {when}", group,
-                   checks.get(f"{group}_{when}"), None, None, checks.get(f"n_{group}"))
+        paired = checks.get(group) or {}
+        yield (2, f"knowledge check change {second.get('skill')}", group, paired.get("change"),
+               paired.get("lower"), paired.get("upper"), paired.get("people"))
         yield (2, f"proficiency now {second.get('skill')}", group,
                (second.get("proficiency_now") or {}).get(group), None, None, None)
+    yield (2, f"knowledge check change {second.get('skill')}", "treated less holdout",
+           checks.get("difference"), None, None, None)
     for behaviour in levels.get("3", []):
         yield (3, f"effect on {behaviour.get('metric')}", "treated vs holdout",
                behaviour.get("estimate"), behaviour.get("lower"), behaviour.get("upper"),
