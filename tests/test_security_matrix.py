@@ -22,9 +22,10 @@ from api_support import (
     flat_routes,
     private_workspace,
     secret_for,
+    sign_in,
 )
 from database_support import database_url_of
-from sensing_support import add_sample_detection
+from sensing_support import add_sample_detection, add_sample_need
 
 ROLES = ("admin", "ld", "reviewer", "manager", "learner", "integration")
 CALLERS = (*ROLES, "no token", "bad token")
@@ -67,6 +68,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/events": _admits("admin", "ld"),
     "GET /api/detections": _admits("admin", "ld"),
     "GET /api/detections/{detection_id}": _admits("admin", "ld"),
+    "GET /api/needs": _admits("admin", "ld"),
+    "GET /api/needs/{need_id}": _admits("admin", "ld"),
+    "POST /api/needs/{need_id}/status": _admits("admin", "ld"),
+    "GET /api/priorities": _admits("admin", "ld"),
+    "GET /api/priorities/history": _admits("admin", "ld"),
+    "PATCH /api/priorities/{objective_key}": _admits("admin", "ld"),
     "POST /api/loop/run": _admits("admin", "ld"),
     "GET /api/jobs/{job_id}": _admits("admin", "ld", "integration"),
     "GET /api/interventions": _admits("admin", "ld"),
@@ -95,6 +102,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /impact/{intervention_id}/numbers.csv": _page("admin", "ld"),
     "GET /impact/{intervention_id}/report.pdf": _page("admin", "ld"),
     "GET /fairness": _page("admin", "ld"),  # the only page that reads demographics
+    "GET /skills": _page("admin", "ld"),
+    "GET /needs": _page("admin", "ld"),
+    "GET /needs/{need_id}": _page("admin", "ld"),
+    "POST /needs/{need_id}/status": _page("admin", "ld"),
+    "GET /priorities": _page("admin", "ld"),
+    "POST /priorities/{objective_key}": _page("admin", "ld"),
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
@@ -110,16 +123,29 @@ class Call:
     json: Any = None
     files: dict[str, Any] | None = None
     form: bool = False
+    # a console form posted by a signed-in browser: the caller signs in with its token first
+    signed_in: dict[str, str] | None = None
 
 
 def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
-           intervention_id: int = 1) -> dict[str, Call]:
+           need_id: int = 1, intervention_id: int = 1) -> dict[str, Call]:
     impact = Call({"intervention_id": intervention_id})
     return {
         "GET /api/interventions/{intervention_id}/impact": impact,
         "GET /impact/{intervention_id}": impact,
         "GET /impact/{intervention_id}/numbers.csv": impact,
         "GET /impact/{intervention_id}/report.pdf": impact,
+        # the same decision again by a second caller changes nothing (a retry is harmless)
+        "GET /api/needs/{need_id}": Call({"need_id": need_id}),
+        "GET /needs/{need_id}": Call({"need_id": need_id}),
+        "POST /api/needs/{need_id}/status": Call({"need_id": need_id},
+                                                 json={"status": "accepted"}),
+        "POST /needs/{need_id}/status": Call({"need_id": need_id},
+                                             signed_in={"status": "accepted"}),
+        "PATCH /api/priorities/{objective_key}": Call({"objective_key": "renewals"},
+                                                      json={"weight": 0.7}),
+        "POST /priorities/{objective_key}": Call({"objective_key": "renewals"},
+                                                 signed_in={"priority": "yes", "weight": "0.7"}),
         "GET /api/detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /api/people/{key}": Call({"key": "leo"}),
@@ -163,6 +189,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     build_org(workspace)
     detection_id = add_sample_detection(workspace)
     intervention_id = add_sample_intervention(workspace, ["leo", "mia", "max", "ola"])
+    need_id = add_sample_need(workspace)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)
     admin = bearer(secrets["admin"])
@@ -170,7 +197,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
            "throwaway": throwaway["id"], "detection_id": detection_id,
-           "intervention_id": intervention_id}
+           "need_id": need_id, "intervention_id": intervention_id}
     workspace.close()
 
 
@@ -184,17 +211,21 @@ def test_every_route_has_an_entry_in_the_table(organisation) -> None:
 def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -> None:
     method, path = operation.split(" ", 1)
     call = _calls(organisation["throwaway"], organisation["job_id"],
-                  organisation["detection_id"],
+                  organisation["detection_id"], organisation["need_id"],
                   organisation["intervention_id"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:
         secret = organisation["secrets"].get(caller, BAD_TOKEN if caller == "bad token" else "")
         client = TestClient(organisation["app"], raise_server_exceptions=False)
-        headers = bearer(secret) if secret and not call.form else {}
+        headers = bearer(secret) if secret and not (call.form or call.signed_in) else {}
         data = None
         if call.form:
             data = {"csrf_token": csrf_of(client.get("/login").text), "token": secret}
+        if call.signed_in is not None:
+            if secret:
+                sign_in(client, secret)
+            data = {**call.signed_in, "csrf_token": csrf_of(client.get("/login").text)}
         response = client.request(method, url, headers=headers, params=call.params,
                                   json=call.json, files=call.files, data=data,
                                   follow_redirects=False)

@@ -53,6 +53,9 @@ def export_person(session: Session, *, organisation_id: int, key: str) -> dict[s
     signals = store.person_signal_rows(session, organisation_id=organisation_id,
                                        person_id=person.id, mention=mention)
     tokens = store.tokens_of(session, person_id=person.id)
+    proficiencies = store.proficiencies_of(session, person_id=person.id)
+    needs = store.needs_of(session, organisation_id=organisation_id, mention=mention,
+                           key=person.key)
     events = store.rows_mentioning(session, tables.Event.__table__,
                                    organisation_id=organisation_id, mention=mention)
     return _plain({
@@ -68,6 +71,13 @@ def export_person(session: Session, *, organisation_id: int, key: str) -> dict[s
             {"key": row.key, "skill": skill, "kind": row.kind, "level": row.level,
              "observed_on": row.observed_on, "source": row.source}
             for row, skill in evidence
+        ],
+        "proficiencies": proficiencies,
+        "needs": [
+            {"id": row["id"], "title": row["title"], "status": row["status"],
+             "kind": row["kind"], "skill": row["skill_key"], "teams": row["team_keys"],
+             "rank": row["rank"], "reason": row["reason"]}
+            for row in needs
         ],
         "signals": [
             {"key": row["key"], "metric": row["metric"], "observed_at": row["observed_at"],

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.progress import Progress, TaskID
 
 from learnloop.config import Settings
-from learnloop.demo.generator import generate_company
+from learnloop.demo.generator import DemoCompany, generate_company
 from learnloop.demo.writer import write_demo_files
 from learnloop.domain.events import EventKind
 from learnloop.importing import ImportLimits, import_file
@@ -22,7 +22,7 @@ from learnloop.store.overview import organisation_counts
 from learnloop.store.tables import Organisation
 from learnloop.tokens import issue_token
 
-__all__ = ["ACTOR", "DemoSummary", "build_demo"]
+__all__ = ["ACTOR", "DemoSummary", "build_demo", "import_company"]
 
 ACTOR = "demo"
 
@@ -53,6 +53,18 @@ def _import_all(session: Session, paths: dict[str, Path], *, organisation_id: in
             progress.update(task, total=total, completed=total)
 
 
+def import_company(session: Session, company: DemoCompany, *, organisation: Organisation,
+                   directory: Path, settings: Settings,
+                   progress: Progress | None = None) -> dict[str, Path]:
+    """Write `company` as import files into `directory` and import them all, in order, into
+    `organisation` (the demo's company, or a simulated one); returns kind → file."""
+    paths = write_demo_files(company, directory)
+    rename_organisation(session, organisation, name=company.name)
+    _import_all(session, paths, organisation_id=organisation.id,
+                limits=ImportLimits.from_settings(settings), progress=progress)
+    return paths
+
+
 def build_demo(
     session: Session,
     *,
@@ -69,10 +81,8 @@ def build_demo(
     """
     company = generate_company(seed, people=people)
     directory = settings.workspace / "demo"
-    paths = write_demo_files(company, directory)
-    rename_organisation(session, organisation, name=company.name)
-    _import_all(session, paths, organisation_id=organisation.id,
-                limits=ImportLimits.from_settings(settings), progress=progress)
+    paths = import_company(session, company, organisation=organisation, directory=directory,
+                           settings=settings, progress=progress)
     issued = issue_token(
         session,
         organisation_id=organisation.id,

@@ -45,6 +45,18 @@ class EventLog:
             subject_type=event.subject_type, subject_id=event.subject_id, occurred_at=occurred_at,
         )
 
+    def append_all(self, events: Sequence[Event]) -> int:
+        """Append many events in one statement, in order (an agent run that changed thousands
+        of things); returns how many. Their ids are not read back."""
+        now = utcnow()
+        rows = [{"organisation_id": self._organisation_id,
+                 "occurred_at": event.occurred_at or now, "actor": event.actor,
+                 "kind": event.kind, "subject_type": event.subject_type,
+                 "subject_id": event.subject_id, "payload": event.payload} for event in events]
+        for start in range(0, len(rows), 5000):
+            self._session.execute(insert(tables.Event), rows[start:start + 5000])
+        return len(rows)
+
     def record(self, kind: str, *, actor: str, payload: dict | None = None,
                subject_type: str | None = None, subject_id: str | None = None) -> Event:
         return self.append(Event(kind=kind, actor=actor, payload=payload or {},

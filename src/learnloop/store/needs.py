@@ -9,15 +9,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain.needs import Need, NeedKind, NeedNature, NeedStatus
 from learnloop.errors import NotFoundError
 from learnloop.store import tables
+from learnloop.store.reading import chunks
 
 __all__ = ["need", "need_by_key", "needs", "save_needs", "set_status"]
 
+_BATCH = 2000
 _TUPLES = ("behaviour_metrics", "team_keys", "role_keys", "person_keys")
 _COLUMNS = ("key", "title", "status", "kind", "nature", "skill_key", "objective_key",
             "kpi_metric", "kpi_direction", *_TUPLES, "urgency", "risk", "score", "rank", "gap",
@@ -26,13 +28,14 @@ _COLUMNS = ("key", "title", "status", "kind", "nature", "skill_key", "objective_
             "status_basis", "created_at", "updated_at")
 
 
-def _record(row: tables.Need) -> Need:
-    values: dict[str, Any] = {name: getattr(row, name) for name in _COLUMNS}
+def _record(row: Any) -> Need:
+    values: dict[str, Any] = {name: row[name] for name in _COLUMNS}
     values.update({name: tuple(values[name] or ()) for name in _TUPLES})
-    return Need(id=row.id, **{**values, "status": NeedStatus(row.status),
-                              "kind": NeedKind(row.kind), "nature": NeedNature(row.nature),
-                              "evidence": dict(row.evidence or {}),
-                              "status_basis": dict(row.status_basis or {})})
+    return Need(id=row["id"], **{**values, "status": NeedStatus(row["status"]),
+                                 "kind": NeedKind(row["kind"]),
+                                 "nature": NeedNature(row["nature"]),
+                                 "evidence": dict(row["evidence"] or {}),
+                                 "status_basis": dict(row["status_basis"] or {})})
 
 
 def _columns(item: Need) -> dict[str, Any]:
@@ -42,30 +45,36 @@ def _columns(item: Need) -> dict[str, Any]:
     return values
 
 
+def _select() -> Any:
+    return select(tables.Need.__table__)
+
+
 def need(session: Session, *, organisation_id: int, need_id: int) -> Need:
     """One need by id; NotFoundError when the organisation has no such need."""
-    row = session.scalar(select(tables.Need).where(
-        tables.Need.organisation_id == organisation_id, tables.Need.id == need_id))
+    row = session.execute(_select().where(
+        tables.Need.organisation_id == organisation_id, tables.Need.id == need_id)).mappings(
+        ).first()
     if row is None:
         raise NotFoundError(f"no need {need_id}")
     return _record(row)
 
 
 def need_by_key(session: Session, *, organisation_id: int, key: str) -> Need | None:
-    row = session.scalar(select(tables.Need).where(
-        tables.Need.organisation_id == organisation_id, tables.Need.key == key))
+    row = session.execute(_select().where(
+        tables.Need.organisation_id == organisation_id, tables.Need.key == key)).mappings(
+        ).first()
     return None if row is None else _record(row)
 
 
 def needs(session: Session, *, organisation_id: int,
           status: NeedStatus | str | Iterable[NeedStatus | str] | None = None) -> list[Need]:
     """The organisation's needs in rank order (best first), optionally of some statuses only."""
-    query = select(tables.Need).where(tables.Need.organisation_id == organisation_id)
+    query = _select().where(tables.Need.organisation_id == organisation_id)
     if status is not None:
         wanted = [status] if isinstance(status, str) else list(status)
         query = query.where(tables.Need.status.in_([str(NeedStatus(s)) for s in wanted]))
     query = query.order_by(tables.Need.rank, tables.Need.id)
-    return [_record(row) for row in session.scalars(query)]
+    return [_record(row) for row in session.execute(query).mappings()]
 
 
 def save_needs(session: Session, *, organisation_id: int, needs: Iterable[Need]) -> list[Need]:
@@ -73,31 +82,36 @@ def save_needs(session: Session, *, organisation_id: int, needs: Iterable[Need])
 
     Build a new one with `learnloop.domain.needs.draft_need`.
     """
-    items = list(needs)
-    existing = {row.key: row for row in session.scalars(select(tables.Need).where(
-        tables.Need.organisation_id == organisation_id,
-        tables.Need.key.in_([item.key for item in items])))} if items else {}
-    rows = []
-    for item in items:
-        row = existing.get(item.key)
-        if row is None:
-            row = tables.Need(organisation_id=organisation_id)
-            session.add(row)
-        for name, value in _columns(item).items():
-            setattr(row, name, value)
-        rows.append(row)
-    session.flush()
-    return [_record(row) for row in rows]
+    items = list({item.key: item for item in needs}.values())
+    keys = [item.key for item in items]
+    stored: dict[str, int] = {}
+    for chunk in chunks(keys):
+        stored.update(session.execute(select(tables.Need.key, tables.Need.id).where(
+            tables.Need.organisation_id == organisation_id, tables.Need.key.in_(chunk))).all())
+    new = [{"organisation_id": organisation_id, **_columns(item)} for item in items
+           if item.key not in stored]
+    changed = [{"id": stored[item.key], **_columns(item)} for item in items
+               if item.key in stored]
+    for batch in chunks(new, _BATCH):
+        session.execute(insert(tables.Need), list(batch))
+    for batch in chunks(changed, _BATCH):
+        session.execute(update(tables.Need), list(batch))
+    found: dict[str, Need] = {}
+    for chunk in chunks(keys):
+        for row in session.execute(_select().where(
+                tables.Need.organisation_id == organisation_id,
+                tables.Need.key.in_(chunk))).mappings():
+            found[row["key"]] = _record(row)
+    return [found[key] for key in keys]
 
 
 def set_status(session: Session, *, organisation_id: int, need_id: int, status: NeedStatus,
                reason: str, basis: dict[str, Any], at: datetime) -> Need:
     """Record L&D's decision on one need (the caller writes the event)."""
-    row = session.scalar(select(tables.Need).where(
-        tables.Need.organisation_id == organisation_id, tables.Need.id == need_id))
-    if row is None:
+    done = session.execute(update(tables.Need).where(
+        tables.Need.organisation_id == organisation_id, tables.Need.id == need_id).values(
+        status=str(status), status_reason=reason, status_basis=basis, status_changed_at=at,
+        updated_at=at))
+    if not done.rowcount:
         raise NotFoundError(f"no need {need_id}")
-    row.status, row.status_reason, row.status_basis = str(status), reason, basis
-    row.status_changed_at = row.updated_at = at
-    session.flush()
-    return _record(row)
+    return need(session, organisation_id=organisation_id, need_id=need_id)

@@ -44,6 +44,8 @@ __all__ = [
     "Policy",
     "clear_person_references",
     "delete_person",
+    "needs_of",
+    "proficiencies_of",
     "zeroing_deleted_content",
     "delete_person_signals",
     "demographics_of",
@@ -200,6 +202,23 @@ def groups_of(session: Session, *, person_id: int) -> list[tuple[int, str]]:
     return [(intervention_id, arm) for intervention_id, arm in session.execute(
         select(table.intervention_id, table.arm).where(table.person_id == person_id)
         .order_by(table.intervention_id))]
+def proficiencies_of(session: Session, *, person_id: int) -> list[dict[str, Any]]:
+    """The skills agent's estimates of the person's levels, by skill key."""
+    row = tables.Proficiency
+    return [dict(found) for found in session.execute(
+        select(tables.Skill.key.label("skill"), row.level, row.lower, row.upper,
+               row.evidence, row.as_of)
+        .join(tables.Skill, tables.Skill.id == row.skill_id)
+        .where(row.person_id == person_id).order_by(tables.Skill.key)).mappings()]
+
+
+def needs_of(session: Session, *, organisation_id: int, mention: Mention,
+             key: str) -> list[dict[str, Any]]:
+    """The learning needs whose population names the person, in rank order."""
+    rows = rows_mentioning(session, tables.Need.__table__, organisation_id=organisation_id,
+                           mention=mention)
+    return sorted((row for row in rows if key in (row["person_keys"] or [])),
+                  key=lambda row: (row["rank"], row["id"]))
 
 
 def tokens_of(session: Session, *, person_id: int) -> list[tables.ApiToken]:

@@ -27,6 +27,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("Detections", "/detections", STAFF_ROLES),
     NavItem("Impact", "/impact", STAFF_ROLES),
     NavItem("Fairness", "/fairness", STAFF_ROLES),
+    NavItem("Skills", "/skills", STAFF_ROLES),
+    NavItem("Needs", "/needs", STAFF_ROLES),
+    NavItem("Priorities", "/priorities", STAFF_ROLES),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 

@@ -7,6 +7,7 @@ from learnloop.api.routes import (
     impact,
     imports,
     jobs,
+    needs,
     people,
     privacy,
     status,
@@ -15,6 +16,6 @@ from learnloop.api.routes import (
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
            jobs.router, tokens.router, privacy.router, detections.router,
-           impact.router]
+           impact.router, needs.router]
 
 __all__ = ["ROUTERS"]
