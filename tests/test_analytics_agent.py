@@ -134,21 +134,21 @@ def test_the_console_and_api_show_the_report_to_ld(sqlite_workspace) -> None:
 
 
 def test_the_top_need_about_the_kpi_gets_the_imported_intervention(sqlite_workspace) -> None:
-    from learnloop.domain.needs import draft_need
-
-    detected = date(2025, 5, 19)
-    demo = measured_demo(sqlite_workspace, people=200, needs=(
-        draft_need("fcr-coldchain", "ColdChain excursions at first contact", rank=1,
-                   kpi_metric="first_contact_resolution", kpi_direction="up",
-                   team_keys=("support-emea",), skill_key="temperature_excursion_handling",
-                   detected_at=detected),
-        draft_need("fcr-elsewhere", "First contact in sales", rank=2,
-                   kpi_metric="first_contact_resolution", team_keys=("sales-emea",))))
+    demo = measured_demo(sqlite_workspace)
+    truth = demo["truth"]["intervention"]
     with sqlite_workspace.session() as session:
+        raised = needs(session, organisation_id=demo["organisation_id"])
         report = impact_report(session, organisation_id=demo["organisation_id"],
                                intervention_id=demo["intervention_id"])
-    assert report["intervention"]["need"] == "ColdChain excursions at first contact"
-    assert report["time_to_competency"]["detected"] == detected.isoformat()
-    assert report["time_to_competency"]["reached"] > 0
-    assert report["cycle_times"]["detected_to_delivered_days"] == 7
+    about = [need for need in raised if need.kpi_metric == truth["kpi"]]
+    assert about, "the needs agent raises the dip's need"
+    top = about[0]
+    assert report["intervention"]["need_id"] == top.id
+    assert report["intervention"]["need"] == top.title
+    if raised[0].kpi_metric == truth["kpi"]:  # the demo's top need: its report, levels 1-4
+        assert top.rank == 1
     assert set(report["levels"]) == {"1", "2", "3", "4"}
+    assert report["lower"] < truth["effect"] < report["upper"]
+    assert report["time_to_competency"]["detected"] == top.detected_at.isoformat()
+    assert report["time_to_competency"]["reached"] > 0
+    assert report["cycle_times"]["delivered"] == truth["start"]

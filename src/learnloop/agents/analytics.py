@@ -281,7 +281,17 @@ def _stamps(events: EventLog, *, need: Need | None, item: Intervention) -> dict[
 def _cycle(stamps: dict[str, datetime | None], *, now: datetime) -> dict[str, Any]:
     shown: dict[str, Any] = {stage: (value.date().isoformat() if value else None)
                              for stage, value in stamps.items()}
-    known = {stage: [value] for stage, value in stamps.items()}
+    # a stage stamped before the one it follows (delivered before the need was detected) has no
+    # cycle time: left out, and said so
+    ordered: dict[str, datetime | None] = {}
+    latest: datetime | None = None
+    for stage, value in stamps.items():
+        if value is not None and latest is not None and value < latest:
+            shown["note"] = f"{stage} came before an earlier stage; not timed"
+            value = None
+        ordered[stage] = value
+        latest = value or latest
+    known = {stage: [value] for stage, value in ordered.items()}
     for step in cycle_times(known, now=now):
         # a step with both ends known has finished; one still waiting says so
         shown[f"{step.start}_to_{step.end}_days"] = plain(step.median_days, 1) \
