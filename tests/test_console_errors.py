@@ -108,6 +108,8 @@ def test_every_console_page_admits_named_roles(sqlite_workspace) -> None:
                                                "/impact", "/impact/{intervention_id}",
                                                "/impact/{intervention_id}/numbers.csv",
                                                "/impact/{intervention_id}/report.pdf",
-                                               "/fairness"}
+                                               "/fairness", "/skills", "/needs",
+                                               "/needs/{need_id}", "/needs/{need_id}/status",
+                                               "/priorities", "/priorities/{objective_key}"}
     assert all(isinstance(route, RoleDocumentedRoute) and route.admitted_roles
                for route in pages)
