@@ -269,7 +269,9 @@ def _stamps(events: EventLog, *, need: Need | None, item: Intervention) -> dict[
         "detected": _moment(need.detected_at) if need else None,
         "drafted": None, "approved": None, "delivered": _moment(item.start)}
     if need is not None:
-        for event in events.about("need", str(need.id)):
+        # events name a need by its id or by its key
+        about = events.about("need", str(need.id)) + events.about("need", need.key)
+        for event in sorted(about, key=lambda event: event.id or 0):
             if event.kind.startswith("content.") and stamps["drafted"] is None:
                 stamps["drafted"] = event.occurred_at
             elif event.kind.startswith("review.") and "approv" in event.kind \
