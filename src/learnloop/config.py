@@ -107,6 +107,11 @@ class Settings(BaseSettings):
         description="The person-level signal holding learners' ratings of what they received "
                     "(Kirkpatrick level 1), when no xAPI ratings are recorded.",
     )
+    analytics_knowledge_metric: str = Field(
+        "knowledge_check", min_length=1, max_length=128,
+        description="The person-level signal holding knowledge-check scores (Kirkpatrick level "
+                    "2); without it, assessments of the intervention's skill are used.",
+    )
     analytics_minimum_group_size: int = Field(
         10, ge=2, le=1000,
         description="Smallest demographic group the fairness audit reports; smaller groups are "
@@ -179,6 +184,7 @@ class Settings(BaseSettings):
             "LEARNLOOP_ANALYTICS_MANUAL_BASELINE_HOURS":
                 f"{self.analytics_manual_baseline_hours:g}",
             "LEARNLOOP_ANALYTICS_REACTION_METRIC": self.analytics_reaction_metric,
+            "LEARNLOOP_ANALYTICS_KNOWLEDGE_METRIC": self.analytics_knowledge_metric,
             "LEARNLOOP_ANALYTICS_MINIMUM_GROUP_SIZE": str(self.analytics_minimum_group_size),
         }
 

@@ -58,6 +58,7 @@ class MeasureSettings:
         options = options or {}
         self.manual_baseline_hours = float(options.get("manual_baseline_hours", 40.0))
         self.reaction_metric = str(options.get("reaction_metric", "learning_rating"))
+        self.knowledge_metric = str(options.get("knowledge_metric", "knowledge_check"))
         self.confidence = float(options.get("confidence", 0.95))
 
 
@@ -186,28 +187,35 @@ def _learning(checks: dict[str, list[tuple[date, float]]], *, start: date,
 
 
 def _level2(session: Session, *, organisation_id: int, item: Intervention,
-            groups: dict[str, str], confidence: float) -> tuple[dict[str, Any], dict[str, date]]:
-    """Knowledge checks before and after (paired, per group) and the skills agent's current
-    proficiency; also when each person first showed the required level after the start (for
-    time to competency)."""
+            groups: dict[str, str], confidence: float,
+            knowledge_metric: str) -> tuple[dict[str, Any], dict[str, date]]:
+    """Knowledge checks before and after (paired, per group): the knowledge-check signal, else
+    assessments of the skill; the skills agent's current proficiency; and when each person
+    first showed the required level after the start (for time to competency)."""
     skill = item.skill_key
+    scores = _signals(session, organisation_id=organisation_id, metric=knowledge_metric,
+                      people=sorted(groups), start=item.start)
+    checks: dict[str, list[tuple[date, float]]] = {}
+    for key, moment, value in zip(*(
+            (np.asarray(scores.subjects, dtype=object)[
+                np.asarray(scores.subject_index, dtype=np.int64)].tolist(),
+             scores.observed_at, scores.values) if len(scores) else ((), (), ())), strict=True):
+        checks.setdefault(key, []).append((moment.date(), value))
+    source = knowledge_metric if checks else "assessment"
     if not skill:
-        return {"skill": None, "note": "no skill named"}, {}
+        return {"skill": None, "knowledge_checks": _checks(checks, item=item, groups=groups,
+                                                           confidence=confidence),
+                "source": source, "note": "no skill named"}, {}
     evidence = evidence_columns(session, organisation_id=organisation_id,
                                 person_keys=sorted(groups), skill_keys=[skill])
     people = np.asarray(evidence.people, dtype=object)
     person = people[np.asarray(evidence.person_index, dtype=np.int64)].tolist() \
         if len(evidence) else []
-    checks: dict[str, list[tuple[date, float]]] = {}
-    for index, kind in enumerate(evidence.kinds):
-        if kind in KNOWLEDGE_KINDS:
-            checks.setdefault(person[index], []).append(
-                (evidence.observed_on[index], evidence.levels[index]))
-    by_group = {group.value: _learning(
-        checks, start=item.start, confidence=confidence,
-        people=[key for key, value in groups.items() if value == group])
-        for group in Group}
-    treated, held = by_group[Group.TREATED], by_group[Group.HOLDOUT]
+    if not checks:
+        for index, kind in enumerate(evidence.kinds):
+            if kind in KNOWLEDGE_KINDS:
+                checks.setdefault(person[index], []).append(
+                    (evidence.observed_on[index], evidence.levels[index]))
     required = {key: next((r.level for r in needs if r.skill_key == skill), None)
                 for key, needs in requirements_by_person(
                     session, organisation_id=organisation_id, person_keys=sorted(groups)).items()}
@@ -222,10 +230,21 @@ def _level2(session: Session, *, organisation_id: int, item: Intervention,
             levels[Group(groups[row.person_key])].append(row.level)
     proficiency = {group.value: (round(float(np.mean(values)), 3) if values else None)
                    for group, values in levels.items()}
+    return {"skill": skill, "source": source,
+            "knowledge_checks": _checks(checks, item=item, groups=groups, confidence=confidence),
+            "proficiency_now": proficiency, "reinforcement": None}, reached
+
+
+def _checks(checks: dict[str, list[tuple[date, float]]], *, item: Intervention,
+            groups: dict[str, str], confidence: float) -> dict[str, Any]:
+    by_group = {group.value: _learning(
+        checks, start=item.start, confidence=confidence,
+        people=[key for key, value in groups.items() if value == group])
+        for group in Group}
+    treated, held = by_group[Group.TREATED], by_group[Group.HOLDOUT]
     difference = (None if treated["change"] is None or held["change"] is None
                   else round(treated["change"] - held["change"], 4))
-    return {"skill": skill, "knowledge_checks": {**by_group, "difference": difference},
-            "proficiency_now": proficiency, "reinforcement": None}, reached
+    return {**by_group, "difference": difference}
 
 
 def _level1(session: Session, *, organisation_id: int, item: Intervention,
@@ -343,7 +362,8 @@ def measure_intervention(session: Session, *, organisation_id: int, item: Interv
                                       groups=groups, teams=teams,
                                       confidence=settings.confidence)
     level2, reached = _level2(session, organisation_id=organisation_id, item=item,
-                              groups=groups, confidence=settings.confidence)
+                              groups=groups, confidence=settings.confidence,
+                              knowledge_metric=settings.knowledge_metric)
     now = now or datetime.now(UTC)
     treated = [key for key, group in groups.items() if group == Group.TREATED]
     return {

@@ -69,4 +69,5 @@ def agent_options(settings: Settings) -> dict[str, dict[str, Any]]:
     return {"sensing": {"false_alarms_per_year": settings.sensing_false_alarms_per_year},
             "analytics": {"manual_baseline_hours": settings.analytics_manual_baseline_hours,
                           "reaction_metric": settings.analytics_reaction_metric,
+                          "knowledge_metric": settings.analytics_knowledge_metric,
                           "minimum_group_size": settings.analytics_minimum_group_size}}

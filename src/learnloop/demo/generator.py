@@ -110,7 +110,7 @@ def generate_company(seed: int = 7, *, people: int = 400) -> DemoCompany:
         objectives=OBJECTIVES,
         not_priorities=NOT_PRIORITIES,
         signals=signals + past.signals,
-        evidence=evidence + past.evidence,
+        evidence=evidence,
         pulse=pulse,
         truth={**injected_truth(), "intervention": past.truth},
         changes=generate_changes(),

@@ -1,6 +1,6 @@
 """The demo's past intervention: ColdChain excursion training for both support desks, with a
 randomised hold-out, and what followed — a known lift in first-contact resolution for the
-treated people only, their ratings, knowledge checks and fewer ColdChain transfers.
+treated people only, their ratings, quiz scores and fewer ColdChain transfers.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 from learnloop.demo.evidence import GAP_SKILLS
 from learnloop.demo.signals import DIP_METRIC
 from learnloop.demo.timeline import WEEKS, week_start, week_timestamp
-from learnloop.domain.evidence import EvidenceKind, SkillEvidence
 from learnloop.domain.interventions import Group, assign_holdout
 from learnloop.domain.org import Person
 from learnloop.domain.signals import Signal, SubjectType
@@ -31,6 +30,7 @@ EFFECT = 5.0  # first-contact resolution points gained by the treated from the s
 SKILL = GAP_SKILLS[1]  # temperature_excursion_handling
 BEHAVIOUR = "coldchain_transfers"  # ColdChain cases handed on per week (lower is better)
 RATING = "learning_rating"
+KNOWLEDGE = "knowledge_check"
 SOURCE = "tidewell-desk"
 
 
@@ -38,7 +38,6 @@ SOURCE = "tidewell-desk"
 class DemoIntervention:
     rows: tuple[tuple[str, ...], ...]  # interventions.csv without its header
     signals: tuple[Signal, ...]
-    evidence: tuple[SkillEvidence, ...]
     truth: dict[str, Any]
 
 
@@ -66,7 +65,6 @@ def generate_intervention(rng: random.Random, *, people: Sequence[Person],
     groups = assign_holdout(teams, strata=teams, fraction=HOLDOUT, seed=HOLDOUT_SEED)
     start = week_start(START_WEEK)
     signals: list[Signal] = []
-    evidence: list[SkillEvidence] = []
     for person in agents:
         treated = groups[person.key] == Group.TREATED
         offset = rng.gauss(0, 3.0)
@@ -83,13 +81,13 @@ def generate_intervention(rng: random.Random, *, people: Sequence[Person],
         if treated and rng.random() < 0.75:  # three in four answered the post-session survey
             rating = min(5, max(1, round(rng.gauss(4.2, 0.7))))
             signals.append(_signal(RATING, person.key, START_WEEK + 1, float(rating)))
-        # a knowledge check after the session for the treated, and the quarterly one for all
-        level = rng.gauss(3.1 if treated else 2.2, 0.5)
-        day = week_start(START_WEEK + 2)
-        evidence.append(SkillEvidence(
-            key=f"lms:check:{SKILL}:{person.key}:{day.isoformat()}", person_key=person.key,
-            skill_key=SKILL, kind=EvidenceKind.ASSESSMENT,
-            level=round(min(max(level, 0.0), 4.0), 1), observed_on=day, source="tidewell-lms"))
+        # the LMS quiz on excursions: once before the session, once after (a score 0-100);
+        # signals, not skill evidence, so the skills agent's calibration stays as it was
+        before = rng.gauss(58, 10)
+        after = before + rng.gauss(18 if treated else 2, 8)
+        for week, score in ((START_WEEK - 3, before), (START_WEEK + 2, after)):
+            signals.append(_signal(KNOWLEDGE, person.key, week,
+                                   round(min(max(score, 0.0), 100.0), 1)))
     title = "ColdChain excursions: handling and credit rules"
     delivered = "90-minute workshop with excursion role-plays and a credit-rules job aid"
     rows: list[tuple[str, ...]] = []
@@ -108,5 +106,4 @@ def generate_intervention(rng: random.Random, *, people: Sequence[Person],
              "story": "Both support desks were offered ColdChain excursion training from "
                       f"{start.isoformat()}, a randomised fifth of each held back; first-contact "
                       f"resolution rose {EFFECT:g} points for the people trained."}
-    return DemoIntervention(rows=tuple(rows), signals=tuple(signals), evidence=tuple(evidence),
-                            truth=truth)
+    return DemoIntervention(rows=tuple(rows), signals=tuple(signals), truth=truth)

@@ -32,7 +32,8 @@ def impact_of(session: Session, *, organisation_id: int, intervention_id: int,
     if stored is not None:
         return stored
     options = {"manual_baseline_hours": settings.analytics_manual_baseline_hours,
-               "reaction_metric": settings.analytics_reaction_metric}
+               "reaction_metric": settings.analytics_reaction_metric,
+               "knowledge_metric": settings.analytics_knowledge_metric}
     return {**measure_intervention(session, organisation_id=organisation_id, item=item,
                                    settings=MeasureSettings(options)), "computed_at": None}
 
