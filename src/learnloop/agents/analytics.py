@@ -205,7 +205,8 @@ def _level2(session: Session, *, organisation_id: int, item: Intervention,
     if not skill:
         return {"skill": None, "knowledge_checks": _checks(checks, item=item, groups=groups,
                                                            confidence=confidence),
-                "source": source, "note": "no skill named"}, {}
+                "source": source, "proficiency_now": {"treated": None, "holdout": None},
+                "reinforcement": None, "note": "no skill named"}, {}
     evidence = evidence_columns(session, organisation_id=organisation_id,
                                 person_keys=sorted(groups), skill_keys=[skill])
     people = np.asarray(evidence.people, dtype=object)
