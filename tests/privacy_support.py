@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select, text
 
@@ -12,6 +13,7 @@ from learnloop.demo import build_demo
 from learnloop.importing import ImportLimits, import_records
 from learnloop.store import tables
 from learnloop.store.event_log import EventLog
+from learnloop.store.interventions import create_intervention
 from learnloop.tokens import authenticate, issue_token, revoke_token
 from learnloop.workspace import Workspace
 
@@ -37,7 +39,8 @@ class Held:
 def demo_with_a_person_held_everywhere(workspace: Workspace) -> Held:
     """The demo company, and a manager whose key, name and email reach every place learnloop
     writes them: their own token (its default label names them) acting as them, person-level
-    signals keyed by them, an objective they own and an agent's event about them."""
+    signals keyed by them, an objective they own, an agent's event about them, a demographic
+    attribute and a group in an intervention."""
     with workspace.session() as session:
         organisation = workspace.organisation(session)
         build_demo(session, organisation=organisation, settings=workspace.settings,
@@ -68,6 +71,11 @@ def demo_with_a_person_held_everywhere(workspace: Workspace) -> Held:
             "needs.detected", actor="agent:needs", subject_type="team", subject_id="ops",
             payload={"people": [held.key, "TW9999"], "note": f"{held.name} <{held.email}>",
                      "by_person": {held.key: 2}, "count": 2})
+        session.add(tables.Demographic(organisation_id=organisation.id, person_id=held.id,
+                                       attribute="age_band", value="45-54"))
+        create_intervention(session, organisation_id=organisation.id, need_id=None,
+                            person_keys=[held.key], holdout=0.5, start=date(2025, 1, 6),
+                            source="external", seed=1)
         revoke_token(session, organisation_id=organisation.id, token_id=issued.id,
                      actor="token:demo console")
     return held

@@ -109,6 +109,10 @@ def test_every_console_page_admits_named_roles(sqlite_workspace) -> None:
                                                "/skills", "/needs", "/needs/{need_id}",
                                                "/needs/{need_id}/status", "/priorities",
                                                "/priorities/{objective_key}",
-                                               "/reviews", "/reviews/{component_id}"}
+                                               "/reviews", "/reviews/{component_id}",
+                                               "/impact", "/impact/{intervention_id}",
+                                               "/impact/{intervention_id}/numbers.csv",
+                                               "/impact/{intervention_id}/report.pdf",
+                                               "/fairness"}
     assert all(isinstance(route, RoleDocumentedRoute) and route.admitted_roles
                for route in pages)

@@ -58,6 +58,7 @@ def test_demo_imports_every_file_and_records_what_it_did(workspace: Workspace) -
             "evidence",
             "pulse",
             "sources",
+            "interventions",
         )
     ]
     assert all(task.finished for task in progress.tasks)
@@ -73,7 +74,7 @@ def test_demo_imports_every_file_and_records_what_it_did(workspace: Workspace) -
     assert generated.actor == "demo"
     assert generated.payload["seed"] == 7 and generated.payload["people"] == PEOPLE
     assert "people.csv" in generated.payload["files"]
-    assert len(imports) == 9 and {event.actor for event in imports} == {"demo"}
+    assert len(imports) == 10 and {event.actor for event in imports} == {"demo"}
     assert principal.role == "admin"
 
 
@@ -88,7 +89,7 @@ def test_running_the_demo_twice_changes_nothing_but_the_token(sqlite_workspace: 
     with sqlite_workspace.session() as session:
         organisation = sqlite_workspace.organisation(session)
         latest = EventLog(session, organisation.id).recent(
-            kinds=[EventKind.IMPORT_COMPLETED], limit=8
+            kinds=[EventKind.IMPORT_COMPLETED], limit=9
         )
     assert all(event.payload["created"] == event.payload["updated"] == 0 for event in latest)
 

@@ -89,7 +89,8 @@ UNUSABLE = [(kind, name, text)
                                  ("roles", "csv"), ("roles", "yaml"), ("objectives", "yaml"),
                                  ("signals", "csv"), ("signals", "json"), ("signals", "jsonl"),
                                  ("evidence", "csv"), ("pulse", "csv"), ("sources", "yaml"),
-                                 ("sources", "md"), ("changes", "csv"))
+                                 ("sources", "md"), ("changes", "csv"), ("demographics", "csv"),
+                                 ("interventions", "csv"))
             for name, text in ((f"empty.{suffix}", ""), (f"odd.{suffix}", "tem,x\n1,2\n"),
                                (f"list.{suffix}", "- 1\n- [2]\n"), (f"bin.{suffix}", "\udcff"))]
 

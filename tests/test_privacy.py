@@ -66,7 +66,10 @@ def test_an_erased_person_appears_nowhere_in_the_database(workspace: Workspace) 
         assert mentions(dump, identifier) == [], identifier
     assert "TW9999" in dump  # someone else named beside them is untouched
     assert erased["removed"] == {"evidence": erased["removed"]["evidence"], "signals": 3,
-                                 "tokens": 1, "reports_unlinked": held.reports}
+                                 "tokens": 1, "reports_unlinked": held.reports,
+                                 "demographics": 1,
+                                 "intervention_groups": erased["removed"]["intervention_groups"]}
+    assert erased["removed"]["intervention_groups"] >= 1
     assert erased["removed"]["evidence"] > 0
     assert _head_count(workspace, held.team_id) == head_count - 1
     assert _import_counts(workspace) == imports  # the counts of every import survive
@@ -101,6 +104,8 @@ def test_export_holds_everything_about_the_person_and_no_secret(workspace: Works
     assert [(item["name"], item["role"]) for item in document["tokens"]] == [
         (f"manager:{held.key}", "manager")]
     assert token.secret_hash not in str(document)
+    assert document["demographics"] == {"age_band": "45-54"}
+    assert {"intervention", "group"} == set(document["interventions"][-1])
     kinds = {event["kind"] for event in document["events"]}
     assert {"token.created", "token.revoked", "signals.received", "needs.detected"} <= kinds
 

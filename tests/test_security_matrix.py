@@ -13,6 +13,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from analytics_support import add_sample_intervention
 from api_support import (
     api_client,
     bearer,
@@ -76,6 +77,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "PATCH /api/priorities/{objective_key}": _admits("admin", "ld"),
     "POST /api/loop/run": _admits("admin", "ld"),
     "GET /api/jobs/{job_id}": _admits("admin", "ld", "integration"),
+    "GET /api/interventions": _admits("admin", "ld"),
+    "GET /api/interventions/{intervention_id}/impact": _admits("admin", "ld"),
+    "GET /api/reports/summary": _admits("admin", "ld"),
+    "GET /api/reports/fairness": _admits("admin", "ld"),
     "GET /api/tokens": _admits("admin"),
     "POST /api/tokens": _admits("admin"),
     "DELETE /api/tokens/{token_id}": _admits("admin"),
@@ -111,6 +116,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /detections/{detection_id}": _page("admin", "ld"),
     "GET /content": _page("admin", "ld", "reviewer"),
     "GET /content/packs/{pack_id}": _page("admin", "ld", "reviewer"),
+    "GET /impact": _page("admin", "ld"),
+    "GET /impact/{intervention_id}": _page("admin", "ld"),
+    "GET /impact/{intervention_id}/numbers.csv": _page("admin", "ld"),
+    "GET /impact/{intervention_id}/report.pdf": _page("admin", "ld"),
+    "GET /fairness": _page("admin", "ld"),  # the only page that reads demographics
     "GET /skills": _page("admin", "ld"),
     "GET /needs": _page("admin", "ld"),
     "GET /needs/{need_id}": _page("admin", "ld"),
@@ -141,8 +151,10 @@ class Call:
 
 def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
            pack_id: int = 1, need_id: int = 1,
-           review: dict[str, int] | None = None) -> dict[str, Call]:
+           review: dict[str, int] | None = None,
+           intervention_id: int = 1) -> dict[str, Call]:
     review = review or {}
+    impact = Call({"intervention_id": intervention_id})
     return {
         **{f"POST /api/reviews/{{component_id}}/{action}": Call(
             {"component_id": review.get(action, 1)},
@@ -163,6 +175,10 @@ def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
         "PUT /api/content/packs/{pack_id}/modality": Call(
             {"pack_id": pack_id}, json={"mix": ["practice"], "reason": "matrix"}),
         "GET /content/packs/{pack_id}": Call({"pack_id": pack_id}),
+        "GET /api/interventions/{intervention_id}/impact": impact,
+        "GET /impact/{intervention_id}": impact,
+        "GET /impact/{intervention_id}/numbers.csv": impact,
+        "GET /impact/{intervention_id}/report.pdf": impact,
         # the same decision again by a second caller changes nothing (a retry is harmless)
         "GET /api/needs/{need_id}": Call({"need_id": need_id}),
         "GET /needs/{need_id}": Call({"need_id": need_id}),
@@ -240,6 +256,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     build_org(workspace)
     detection_id = add_sample_detection(workspace)
     pack_id = add_sample_pack(workspace)
+    intervention_id = add_sample_intervention(workspace, ["leo", "mia", "max", "ola"])
     need_id = add_sample_need(workspace)
     review = _review_components(workspace, pack_id)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
@@ -249,7 +266,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
            "throwaway": throwaway["id"], "detection_id": detection_id, "pack_id": pack_id,
-           "need_id": need_id, "review": review}
+           "need_id": need_id, "review": review, "intervention_id": intervention_id}
     workspace.close()
 
 
@@ -264,7 +281,8 @@ def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -
     method, path = operation.split(" ", 1)
     call = _calls(organisation["throwaway"], organisation["job_id"],
                   organisation["detection_id"], organisation["pack_id"],
-                  organisation["need_id"], organisation["review"]).get(operation, Call())
+                  organisation["need_id"], organisation["review"],
+                  organisation["intervention_id"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:

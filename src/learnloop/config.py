@@ -159,6 +159,27 @@ class Settings(BaseSettings):
                     "0 turns the cache off.",
     )
 
+    analytics_manual_baseline_hours: float = Field(
+        40.0, ge=0, le=10_000,
+        description="Hours one intervention takes to analyse, design and evaluate by hand: the "
+                    "baseline the analytics agent counts hours saved against.",
+    )
+    analytics_reaction_metric: str = Field(
+        "learning_rating", min_length=1, max_length=128,
+        description="The person-level signal holding learners' ratings of what they received "
+                    "(Kirkpatrick level 1), when no xAPI ratings are recorded.",
+    )
+    analytics_knowledge_metric: str = Field(
+        "knowledge_check", min_length=1, max_length=128,
+        description="The person-level signal holding knowledge-check scores (Kirkpatrick level "
+                    "2); without it, assessments of the intervention's skill are used.",
+    )
+    analytics_minimum_group_size: int = Field(
+        10, ge=2, le=1000,
+        description="Smallest demographic group the fairness audit reports; smaller groups are "
+                    "suppressed.",
+    )
+
     @field_validator("database_url", "redis_url", "llm_base_url", "llm_model",
                      "llm_azure_api_version")
     @classmethod
@@ -248,6 +269,11 @@ class Settings(BaseSettings):
             "LEARNLOOP_CONTENT_EMBEDDING": self.content_embedding,
             "LEARNLOOP_REVIEW_POLICY": str(self.review_policy) if self.review_policy
             else "(unset: the default policy)",
+            "LEARNLOOP_ANALYTICS_MANUAL_BASELINE_HOURS":
+                f"{self.analytics_manual_baseline_hours:g}",
+            "LEARNLOOP_ANALYTICS_REACTION_METRIC": self.analytics_reaction_metric,
+            "LEARNLOOP_ANALYTICS_KNOWLEDGE_METRIC": self.analytics_knowledge_metric,
+            "LEARNLOOP_ANALYTICS_MINIMUM_GROUP_SIZE": str(self.analytics_minimum_group_size),
         }
 
 

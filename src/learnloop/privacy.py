@@ -84,6 +84,9 @@ def export_person(session: Session, *, organisation_id: int, key: str) -> dict[s
              "value": row["value"], "source": row["source"]}
             for row in signals
         ],
+        "demographics": store.demographics_of(session, person_id=person.id),
+        "interventions": [{"intervention": intervention_id, "group": group} for
+                          intervention_id, group in store.groups_of(session, person_id=person.id)],
         "tokens": [
             {"id": token.id, "name": token.name, "role": token.role, "prefix": token.prefix,
              "created_at": token.created_at, "last_used_at": token.last_used_at,
@@ -117,7 +120,10 @@ def erase_person(session: Session, *, organisation_id: int, key: str,
             "person_id": person_id,
             "removed": {"evidence": references.get("skill_evidence.person_id", 0),
                         "signals": signals, "tokens": references.get("api_tokens.person_id", 0),
-                        "reports_unlinked": references.get("people.manager_id", 0)},
+                        "reports_unlinked": references.get("people.manager_id", 0),
+                        "demographics": references.get("demographics.person_id", 0),
+                        "intervention_groups": references.get(
+                            "intervention_assignments.person_id", 0)},
             "rewritten": rewritten,
         }
         EventLog(session, organisation_id).record(

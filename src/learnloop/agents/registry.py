@@ -68,4 +68,8 @@ def agent_options(settings: Settings) -> dict[str, dict[str, Any]]:
     """Each built-in agent's options from the deployment's settings (run_loop's `options`)."""
     return {"sensing": {"false_alarms_per_year": settings.sensing_false_alarms_per_year},
             # the engine (LEARNLOOP_LLM_ENGINE), the checks' model and the link allow-list
-            "content": {"settings": settings}}
+            "content": {"settings": settings},
+            "analytics": {"manual_baseline_hours": settings.analytics_manual_baseline_hours,
+                          "reaction_metric": settings.analytics_reaction_metric,
+                          "knowledge_metric": settings.analytics_knowledge_metric,
+                          "minimum_group_size": settings.analytics_minimum_group_size}}

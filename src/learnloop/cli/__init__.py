@@ -13,10 +13,12 @@ from learnloop.cli.content import generate, pack_app
 from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
 from learnloop.cli.imports import import_app
+from learnloop.cli.interventions import intervention_app
 from learnloop.cli.loop import loop
 from learnloop.cli.needs import needs_app, priorities_app
 from learnloop.cli.person import person_app
 from learnloop.cli.review import review_app
+from learnloop.cli.reports import report_app
 from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
 from learnloop.cli.skills import skills_app
@@ -48,6 +50,8 @@ app.command("backup")(backup)
 app.command("restore")(restore)
 app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
+app.add_typer(intervention_app, name="intervention")
+app.add_typer(report_app, name="report")
 app.add_typer(needs_app, name="needs")
 app.add_typer(priorities_app, name="priorities")
 app.command("generate")(generate)

@@ -13,6 +13,7 @@ from typing import Any
 from learnloop.demo.catalogue import COMPANY_NAME
 from learnloop.demo.changes import ROUTING_CHANGE_ID, generate_changes
 from learnloop.demo.evidence import GAP_SKILLS, generate_evidence, generate_pulse
+from learnloop.demo.interventions import generate_intervention
 from learnloop.demo.people import DIP_TEAM, PROCESS_CHANGE_TEAM, generate_people
 from learnloop.demo.priorities import NOT_PRIORITIES, OBJECTIVES
 from learnloop.demo.signals import DIP_METRIC, PROCESS_CHANGE_METRIC, generate_signals
@@ -20,15 +21,17 @@ from learnloop.demo.taxonomy import ROLES, SKILLS
 from learnloop.demo.timeline import (
     DIP_SIZE,
     DIP_WEEK,
+    LAST_WEEK,
     PROCESS_CHANGE_SIZE,
     PROCESS_CHANGE_WEEK,
+    WEEKS,
     week_start,
 )
 from learnloop.domain.evidence import PulseResult, SkillEvidence
 from learnloop.domain.objectives import Objective
 from learnloop.domain.org import Person, Team
 from learnloop.domain.sensing.series import ChangeEntry
-from learnloop.domain.signals import Signal
+from learnloop.domain.signals import Signal, SubjectType
 from learnloop.domain.skills import Role, Skill
 
 __all__ = ["DemoCompany", "generate_company", "injected_truth"]
@@ -49,6 +52,7 @@ class DemoCompany:
     pulse: tuple[PulseResult, ...]
     truth: dict[str, Any]
     changes: tuple[tuple[str, ChangeEntry], ...] = ()  # the change log: (id, entry)
+    interventions: tuple[tuple[str, ...], ...] = ()  # interventions.csv rows (demo/interventions)
 
 
 def injected_truth() -> dict[str, Any]:
@@ -88,6 +92,14 @@ def generate_company(seed: int = 7, *, people: int = 400) -> DemoCompany:
     """Tidewell Logistics with `people` staff; every random draw comes from one seeded generator."""
     rng = random.Random(seed)
     teams, staff = generate_people(rng, people)
+    signals = generate_signals(rng, staff=Counter(person.team_key for person in staff))
+    evidence = generate_evidence(rng, staff)
+    pulse = generate_pulse(rng, staff)
+    # a generator of its own, so the intervention leaves every other draw as it was
+    past = generate_intervention(
+        random.Random(f"{seed}:intervention"), people=staff,
+        team_levels={(s.subject_key, _week_of(s)): s.value for s in signals
+                     if s.metric == DIP_METRIC and s.subject_type is SubjectType.TEAM})
     return DemoCompany(
         name=COMPANY_NAME,
         seed=seed,
@@ -97,9 +109,14 @@ def generate_company(seed: int = 7, *, people: int = 400) -> DemoCompany:
         roles=ROLES,
         objectives=OBJECTIVES,
         not_priorities=NOT_PRIORITIES,
-        signals=generate_signals(rng, staff=Counter(person.team_key for person in staff)),
-        evidence=generate_evidence(rng, staff),
-        pulse=generate_pulse(rng, staff),
-        truth=injected_truth(),
+        signals=signals + past.signals,
+        evidence=evidence,
+        pulse=pulse,
+        truth={**injected_truth(), "intervention": past.truth},
         changes=generate_changes(),
+        interventions=past.rows,
     )
+
+
+def _week_of(signal: Signal) -> int:
+    return WEEKS - 1 - (LAST_WEEK - signal.observed_at.date()).days // 7

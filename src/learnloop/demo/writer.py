@@ -16,6 +16,7 @@ import yaml
 
 from learnloop.connectors.importers.registry import ORDER
 from learnloop.demo.generator import DemoCompany
+from learnloop.demo.interventions import HEADER as INTERVENTION_HEADER
 from learnloop.domain.objectives import Objective
 
 __all__ = ["IMPORT_ORDER", "SOURCE_DOCUMENTS", "TRUTH_FILE", "write_demo_files"]
@@ -27,6 +28,8 @@ _FILE_NAMES = {
 }
 # kind → file or folder, in the order the importers need them (references must already exist)
 IMPORT_ORDER: dict[str, str] = {kind: _FILE_NAMES[kind] for kind in ORDER}
+# the past intervention and its assignment: after people and the signals around it
+IMPORT_ORDER["interventions"] = "interventions.csv"
 TRUTH_FILE = "truth.json"
 
 # file in demo/texts → manifest entry
@@ -254,6 +257,7 @@ def write_demo_files(company: DemoCompany, directory: Path) -> dict[str, Path]:
         ),
     )
     _write_sources(paths["sources"])
+    _write_csv(paths["interventions"], INTERVENTION_HEADER, company.interventions)
     (directory / TRUTH_FILE).write_text(
         json.dumps({"company": company.name, "seed": company.seed, **company.truth}, indent=2)
         + "\n",

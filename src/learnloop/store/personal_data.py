@@ -48,8 +48,10 @@ __all__ = [
     "proficiencies_of",
     "zeroing_deleted_content",
     "delete_person_signals",
+    "demographics_of",
     "evidence_of",
     "forget_erased_pages",
+    "groups_of",
     "named_row",
     "person_by_key",
     "person_reference_columns",
@@ -76,6 +78,8 @@ PERSON_REFERENCES: dict[str, Policy] = {
     "skill_evidence.person_id": Policy.DELETE,
     "proficiencies.person_id": Policy.DELETE,  # the skills agent's belief about them
     "api_tokens.person_id": Policy.DELETE,
+    "intervention_assignments.person_id": Policy.DELETE,  # their group in an intervention
+    "demographics.person_id": Policy.DELETE,  # their demographic attributes
 }
 
 # A row whose own identifying key names the person is about them: deleted, not rewritten
@@ -89,6 +93,7 @@ _UNSEARCHED = frozenset({
     "events.subject_type", "kpis.direction", "role_requirements.criticality",
     "signals.subject_type", "skill_evidence.kind", "source_documents.kind",
     "source_versions.content_hash", "source_versions.format",
+    "intervention_assignments.arm", "interventions.source", "demographics.attribute",
 })
 # Never rewritten: the erased person's own row goes whole, and another person's record is their
 # own data even when it shares a name; the organisation is not a person's.
@@ -184,6 +189,19 @@ def evidence_of(session: Session, *, person_id: int) -> list[tuple[tables.SkillE
     return [(evidence, skill) for evidence, skill in rows]
 
 
+def demographics_of(session: Session, *, person_id: int) -> dict[str, str]:
+    """The person's demographic attributes (attribute → value)."""
+    return dict(session.execute(select(tables.Demographic.attribute, tables.Demographic.value)
+                                .where(tables.Demographic.person_id == person_id)
+                                .order_by(tables.Demographic.attribute)).all())
+
+
+def groups_of(session: Session, *, person_id: int) -> list[tuple[int, str]]:
+    """(intervention id, group) of every intervention the person was assigned in."""
+    table = tables.InterventionAssignment
+    return [(intervention_id, arm) for intervention_id, arm in session.execute(
+        select(table.intervention_id, table.arm).where(table.person_id == person_id)
+        .order_by(table.intervention_id))]
 def proficiencies_of(session: Session, *, person_id: int) -> list[dict[str, Any]]:
     """The skills agent's estimates of the person's levels, by skill key."""
     row = tables.Proficiency

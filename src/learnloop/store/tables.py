@@ -38,9 +38,13 @@ __all__ = [
     "ContentComponent",
     "ContentPack",
     "ContentPackComponent",
+    "Demographic",
     "Detection",
     "Event",
     "EventScrubPermit",
+    "ImpactResult",
+    "Intervention",
+    "InterventionAssignment",
     "Kpi",
     "Need",
     "Objective",
@@ -437,6 +441,81 @@ class SensingState(Base):
     next_week: Mapped[date] = mapped_column(Date)
     inputs: Mapped[str] = mapped_column(String(64))
     state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Intervention(Base):
+    """What was done for a need (delivered by learnloop or elsewhere), for whom and from when;
+    `seed` re-draws the hold-out (NULL when the assignment was imported)."""
+
+    __tablename__ = "interventions"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    # the organisation's own id for an imported intervention (re-imports upsert on it); NULL
+    # for one created by the CLI or the delivery agent
+    key: Mapped[str | None] = mapped_column(String(128))
+    need_id: Mapped[int | None] = mapped_column(
+        ForeignKey("needs.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    delivered: Mapped[str] = mapped_column(Text, default="")
+    population: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    start: Mapped[date] = mapped_column(Date)
+    holdout: Mapped[float] = mapped_column(Float)
+    seed: Mapped[int | None] = mapped_column(BigId)
+    source: Mapped[str] = mapped_column(String(16))
+    # what it should move, when not the need's (or when no need is linked yet)
+    kpi_metric: Mapped[str | None] = mapped_column(String(128))
+    kpi_direction: Mapped[str | None] = mapped_column(String(8))
+    behaviour_metrics: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    skill_key: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class InterventionAssignment(Base):
+    """One person's group in one intervention: `treated` or `holdout`."""
+
+    __tablename__ = "intervention_assignments"
+    __table_args__ = (UniqueConstraint("intervention_id", "person_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(
+        ForeignKey("interventions.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    arm: Mapped[str] = mapped_column(String(8))
+
+
+class Demographic(Base):
+    """One demographic attribute of a person (a separate import, for the fairness audit only:
+    read by admin and ld, never an input to recommendations)."""
+
+    __tablename__ = "demographics"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id", "attribute"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    attribute: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class ImpactResult(Base):
+    """The analytics agent's latest measurement of one intervention (Kirkpatrick levels 1-4 and
+    the KPI effect against the hold-out); replaced on every run."""
+
+    __tablename__ = "impact_results"
+    __table_args__ = (UniqueConstraint("intervention_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    intervention_id: Mapped[int] = mapped_column(
+        ForeignKey("interventions.id", ondelete="CASCADE"))
+    kpi: Mapped[str | None] = mapped_column(String(128))
+    estimate: Mapped[float | None] = mapped_column(Float)
+    lower: Mapped[float | None] = mapped_column(Float)
+    upper: Mapped[float | None] = mapped_column(Float)
+    n_treated: Mapped[int] = mapped_column(Integer)
+    n_holdout: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(Text)
+    report: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    computed_at: Mapped[datetime]
 
 
 class Need(Base):

@@ -25,6 +25,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("People", "/people", STAFF_ROLES | {AccessRole.MANAGER}),
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Detections", "/detections", STAFF_ROLES),
+    NavItem("Impact", "/impact", STAFF_ROLES),
+    NavItem("Fairness", "/fairness", STAFF_ROLES),
     NavItem("Skills", "/skills", STAFF_ROLES),
     NavItem("Needs", "/needs", STAFF_ROLES),
     NavItem("Priorities", "/priorities", STAFF_ROLES),

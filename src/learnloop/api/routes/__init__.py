@@ -6,6 +6,7 @@ from learnloop.api.routes import (
     content_checks,
     detections,
     events,
+    impact,
     imports,
     jobs,
     needs,
@@ -18,6 +19,7 @@ from learnloop.api.routes import (
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
            jobs.router, tokens.router, privacy.router, detections.router,
-           content.router, content_checks.router, needs.router, reviews.router]
+           content.router, content_checks.router, needs.router, reviews.router,
+           impact.router]
 
 __all__ = ["ROUTERS"]

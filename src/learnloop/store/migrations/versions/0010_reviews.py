@@ -1,6 +1,6 @@
 """Govern: component reviews (state, tier, authors, stale passages), decisions and comments.
 
-Revision ID: 0015
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-30 06:45:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = '0015'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
