@@ -17,8 +17,8 @@ from learnloop.cli.interventions import intervention_app
 from learnloop.cli.loop import loop
 from learnloop.cli.needs import needs_app, priorities_app
 from learnloop.cli.person import person_app
-from learnloop.cli.review import review_app
 from learnloop.cli.reports import report_app
+from learnloop.cli.review import review_app
 from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
 from learnloop.cli.skills import skills_app
