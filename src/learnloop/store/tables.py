@@ -32,6 +32,11 @@ __all__ = [
     "Base",
     "ChangeLogEntry",
     "ConsoleSession",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryPlan",
+    "DeliveryPreference",
+    "DeliveryRule",
     "Detection",
     "Event",
     "EventScrubPermit",
@@ -43,6 +48,7 @@ __all__ = [
     "Proficiency",
     "PulseResult",
     "Role",
+    "ReviewItem",
     "RoleRequirement",
     "SensingState",
     "Signal",
@@ -428,3 +434,127 @@ class SensingState(Base):
     next_week: Mapped[date] = mapped_column(Date)
     inputs: Mapped[str] = mapped_column(String(64))
     state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Delivery(Base):
+    """One message to one person through one channel; `key` is its idempotency key (the same
+    delivery asked for twice is one row). `status`: pending → sending → sent, or retrying, dead
+    (in the dead-letter list) or in_doubt (a worker stopped mid-send: never resent blindly)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),
+                      Index("ix_deliveries_due", "status", "next_attempt_at"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    plan_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    why: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    send_after: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    not_relevant_at: Mapped[datetime | None]
+
+
+class DeliveryAttempt(Base):
+    """One try at sending a delivery, recorded (and committed) before the channel is called, so a
+    worker that dies mid-send leaves an attempt with no outcome: the delivery is in doubt."""
+
+    __tablename__ = "delivery_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "number"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    worker: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class DeliveryPlan(Base):
+    """A plan to deliver a pack to a need's population: the hold-out and the schedule, as last
+    adjusted; each change is also an event (`delivery.plan_*`)."""
+
+    __tablename__ = "delivery_plans"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(128))
+    need_key: Mapped[str | None] = mapped_column(String(128))
+    pack_key: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    holdout_fraction: Mapped[float] = mapped_column(Float)
+    seed: Mapped[int] = mapped_column(Integer)
+    message: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    assignment: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    schedule: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime]
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class DeliveryRule(Base):
+    """A moment-of-need rule: a signal of `metric` crossing `threshold` (or a new detection of
+    it) delivers `message` to the people it concerns at once."""
+
+    __tablename__ = "delivery_rules"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(128))
+    metric: Mapped[str] = mapped_column(String(128), index=True)
+    trigger: Mapped[str] = mapped_column(String(16))
+    threshold: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class ReviewItem(Base):
+    """A flashcard or knowledge-check item one person reviews on an FSRS schedule; `card` is the
+    scheduler's state (stability, difficulty, step), `due` when it is next due."""
+
+    __tablename__ = "review_items"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id", "key"),
+                      Index("ix_review_items_due", "organisation_id", "due"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    options: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    card: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    due: Mapped[datetime]
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    last_rating: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class DeliveryPreference(Base):
+    """How one person wants to be reached: channels in order of preference, a Slack user id, a
+    weekly cap on nudges and quiet hours (in their own time zone); unset means the defaults."""
+
+    __tablename__ = "delivery_preferences"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    channels: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    slack_user: Mapped[str | None] = mapped_column(String(64))
+    weekly_cap: Mapped[int | None] = mapped_column(Integer)
+    quiet_hours: Mapped[str | None] = mapped_column(String(16))
