@@ -41,6 +41,7 @@ __all__ = [
     "Event",
     "EventScrubPermit",
     "Kpi",
+    "Need",
     "Objective",
     "ObjectiveSkill",
     "Organisation",
@@ -558,3 +559,45 @@ class DeliveryPreference(Base):
     slack_user: Mapped[str | None] = mapped_column(String(64))
     weekly_cap: Mapped[int | None] = mapped_column(Integer)
     quiet_hours: Mapped[str | None] = mapped_column(String(16))
+
+
+class Need(Base):
+    """A ranked learning need (see domain.needs): kept across the needs agent's runs, so the
+    status L&D set survives a re-run while its evidence and rank are refreshed."""
+
+    __tablename__ = "needs"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    nature: Mapped[str] = mapped_column(String(16))
+    skill_key: Mapped[str | None] = mapped_column(String(128))
+    objective_key: Mapped[str | None] = mapped_column(String(128))
+    kpi_metric: Mapped[str | None] = mapped_column(String(128))
+    kpi_direction: Mapped[str | None] = mapped_column(String(8))
+    behaviour_metrics: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    team_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    role_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    person_keys: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    urgency: Mapped[float] = mapped_column(Float)
+    risk: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer)
+    gap: Mapped[float | None] = mapped_column(Float)
+    gap_lower: Mapped[float | None] = mapped_column(Float)
+    gap_upper: Mapped[float | None] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    detection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("detections.id", ondelete="SET NULL"), index=True)
+    detected_at: Mapped[date | None] = mapped_column(Date)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_changed_at: Mapped[datetime | None]
+    status_basis: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
