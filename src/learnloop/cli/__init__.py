@@ -12,6 +12,7 @@ from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
 from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
+from learnloop.cli.lrs import lrs_app
 from learnloop.cli.person import person_app
 from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
@@ -44,3 +45,4 @@ app.command("backup")(backup)
 app.command("restore")(restore)
 app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
+app.add_typer(lrs_app, name="lrs")

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -59,6 +60,11 @@ __all__ = [
     "SourceDocument",
     "SourceVersion",
     "Team",
+    "XapiClient",
+    "XapiDocument",
+    "XapiForward",
+    "XapiStatement",
+    "XapiStatementRef",
 ]
 
 NAMING = {
@@ -601,3 +607,100 @@ class Need(Base):
     status_basis: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class XapiClient(Base):
+    """An LRS client: HTTP Basic credentials (the password kept as its sha256) and xAPI scopes."""
+
+    __tablename__ = "xapi_clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    name: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class XapiStatement(Base):
+    """One xAPI statement, stored once in full (`document`, JSONB on PostgreSQL), with the
+    columns the Statements resource filters and pages on; `seq` is the order of storing."""
+
+    __tablename__ = "xapi_statements"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "statement_id"),
+        Index("ix_xapi_statements_verb", "organisation_id", "verb_id", "seq"),
+        Index("ix_xapi_statements_registration", "organisation_id", "registration", "seq"),
+        Index("ix_xapi_statements_stored", "organisation_id", "stored"),
+    )
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"))
+    statement_id: Mapped[str] = mapped_column(String(36))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("xapi_clients.id", ondelete="SET NULL"))
+    verb_id: Mapped[str] = mapped_column(Text)
+    registration: Mapped[str | None] = mapped_column(String(36))
+    voids: Mapped[str | None] = mapped_column(String(36))
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    stored: Mapped[datetime]
+    signature: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+
+
+class XapiStatementRef(Base):
+    """An agent or activity a statement names (`refs.statement_refs`): what the agent, activity
+    and related_* filters read through one index, newest first."""
+
+    __tablename__ = "xapi_statement_refs"
+    __table_args__ = (
+        Index("ix_xapi_statement_refs_ref", "organisation_id", "ref", "statement_seq"),
+    )
+    statement_seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("xapi_statements.seq", ondelete="CASCADE"), primary_key=True)
+    ref: Mapped[str] = mapped_column(Text, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(Integer)
+    direct: Mapped[bool] = mapped_column(Boolean)
+
+
+class XapiDocument(Base):
+    """A State, Activity Profile or Agent Profile document; parts a kind lacks are ''."""
+
+    __tablename__ = "xapi_documents"
+    __table_args__ = (UniqueConstraint("organisation_id", "kind", "activity_id", "agent",
+                                       "registration", "document_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    activity_id: Mapped[str] = mapped_column(String(1000))
+    agent: Mapped[str] = mapped_column(String(1000))
+    registration: Mapped[str] = mapped_column(String(36))
+    document_id: Mapped[str] = mapped_column(String(1000))
+    content_type: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    etag: Mapped[str] = mapped_column(String(40))
+    updated: Mapped[datetime]
+
+
+class XapiForward(Base):
+    """An external LRS learnloop forwards its statements to: how far it got (`sent_seq`, the
+    last statement the external LRS acknowledged) and how the last attempt went."""
+
+    __tablename__ = "xapi_forwards"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    name: Mapped[str] = mapped_column(String(200))
+    endpoint: Mapped[str] = mapped_column(String(1000))
+    username: Mapped[str] = mapped_column(String(200))
+    password: Mapped[str] = mapped_column(String(400))
+    sent_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
+                                          default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
