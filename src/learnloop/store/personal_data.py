@@ -77,6 +77,8 @@ PERSON_REFERENCES: dict[str, Policy] = {
     "deliveries.person_id": Policy.DELETE,  # messages to them, with their answers
     "review_items.person_id": Policy.DELETE,  # their review schedule
     "delivery_preferences.person_id": Policy.DELETE,
+    "intervention_assignments.person_id": Policy.DELETE,  # their group in an intervention
+    "demographics.person_id": Policy.DELETE,  # their demographic attributes
 }
 
 # A row whose own identifying key names the person is about them: deleted, not rewritten
@@ -90,6 +92,7 @@ _UNSEARCHED = frozenset({
     "events.subject_type", "kpis.direction", "role_requirements.criticality",
     "signals.subject_type", "skill_evidence.kind", "source_documents.kind",
     "source_versions.content_hash", "source_versions.format",
+    "intervention_assignments.arm", "interventions.source", "demographics.attribute",
 })
 # Never rewritten: the erased person's own row goes whole, and another person's record is their
 # own data even when it shares a name; the organisation is not a person's.

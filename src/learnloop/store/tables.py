@@ -38,8 +38,12 @@ __all__ = [
     "DeliveryPlan",
     "DeliveryPreference",
     "DeliveryRule",
+    "Demographic",
     "Detection",
     "Event",
+    "ImpactResult",
+    "Intervention",
+    "InterventionAssignment",
     "EventScrubPermit",
     "Kpi",
     "Need",
@@ -704,3 +708,69 @@ class XapiForward(Base):
     last_attempt_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class Intervention(Base):
+    """What was done for a need (delivered by learnloop or elsewhere), for whom and from when;
+    `seed` re-draws the hold-out (NULL when the assignment was imported)."""
+
+    __tablename__ = "interventions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    # the need it serves (needs.id once the needs table exists); NULL for none
+    need_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    delivered: Mapped[str] = mapped_column(Text, default="")
+    population: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    start: Mapped[date] = mapped_column(Date)
+    holdout: Mapped[float] = mapped_column(Float)
+    seed: Mapped[int | None] = mapped_column(BigId)
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class InterventionAssignment(Base):
+    """One person's group in one intervention: `treated` or `holdout`."""
+
+    __tablename__ = "intervention_assignments"
+    __table_args__ = (UniqueConstraint("intervention_id", "person_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(
+        ForeignKey("interventions.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    arm: Mapped[str] = mapped_column(String(8))
+
+
+class Demographic(Base):
+    """One demographic attribute of a person (a separate import, for the fairness audit only:
+    read by admin and ld, never an input to recommendations)."""
+
+    __tablename__ = "demographics"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id", "attribute"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    attribute: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class ImpactResult(Base):
+    """The analytics agent's latest measurement of one intervention (Kirkpatrick levels 1-4 and
+    the KPI effect against the hold-out); replaced on every run."""
+
+    __tablename__ = "impact_results"
+    __table_args__ = (UniqueConstraint("intervention_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    intervention_id: Mapped[int] = mapped_column(
+        ForeignKey("interventions.id", ondelete="CASCADE"))
+    kpi: Mapped[str | None] = mapped_column(String(128))
+    estimate: Mapped[float | None] = mapped_column(Float)
+    lower: Mapped[float | None] = mapped_column(Float)
+    upper: Mapped[float | None] = mapped_column(Float)
+    n_treated: Mapped[int] = mapped_column(Integer)
+    n_holdout: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(Text)
+    report: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    computed_at: Mapped[datetime]
