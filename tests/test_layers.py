@@ -22,6 +22,7 @@ DOMAIN_MAY_IMPORT = {
     "math", "operator", "re", "secrets", "statistics", "string", "typing", "unicodedata",
     "zoneinfo", "learnloop.domain", "learnloop.errors",
     "numpy",  # numeric work is vectorised; NumPy does no I/O of its own here
+    "pydantic",  # component bodies are validated models (domain/content/components.py)
 }
 
 
