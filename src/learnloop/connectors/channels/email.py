@@ -14,7 +14,7 @@ from learnloop.connectors.channels.base import (
     ChannelFailure,
     Outgoing,
 )
-from learnloop.domain.delivery.messages import render_html, render_text
+from learnloop.connectors.channels.rendering import render_html, render_text
 
 __all__ = ["EmailChannel", "email_message"]
 

@@ -2,7 +2,7 @@
 FSRS review items and each person's delivery preferences.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0008, 0011, 0013
 Create Date: 2026-11-30 05:50:36.891108
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0012'
-down_revision = '0007'
+down_revision = ('0008', '0011', '0013')  # merges the heads of the branches merged in; the lead re-chains
 branch_labels = None
 depends_on = None
 
