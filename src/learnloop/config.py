@@ -102,7 +102,7 @@ class Settings(BaseSettings):
         description="Address people reach the console at; links in messages start with it.",
     )
     delivery_channels: str = Field(
-        "inbox,email",
+        "email,inbox",
         description="Channels a person is reached through when they set none, in order "
                     "(inbox, email, slack, teams, webhook); the inbox always keeps a copy.",
     )

@@ -70,11 +70,11 @@ def _insert(session: Session) -> Any:
 
 
 def add_deliveries(session: Session, *, organisation_id: int,
-                   deliveries: Sequence[NewDelivery]) -> list[int]:
+                   deliveries: Sequence[NewDelivery]) -> dict[str, int]:
     """Add deliveries; one whose key exists already is a duplicate and is not added again.
-    Returns the ids of those that were new."""
+    Returns the new ones' ids by key."""
     if not deliveries:
-        return []
+        return {}
     now = utcnow()
     rows = [{"organisation_id": organisation_id, "key": d.key, "person_id": d.person_id,
              "channel": d.channel, "kind": d.kind, "plan_key": d.plan_key,
@@ -84,8 +84,8 @@ def add_deliveries(session: Session, *, organisation_id: int,
             for d in deliveries]
     statement = (_insert(session)(tables.Delivery).values(rows)
                  .on_conflict_do_nothing(index_elements=["organisation_id", "key"])
-                 .returning(tables.Delivery.id))
-    return list(session.scalars(statement))
+                 .returning(tables.Delivery.key, tables.Delivery.id))
+    return {key: delivery_id for key, delivery_id in session.execute(statement)}
 
 
 def claim_attempt(session: Session, *, delivery_id: int, worker: str,

@@ -3,6 +3,7 @@ key, so the receiving side can drop a copy it already has."""
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -16,7 +17,12 @@ from learnloop.connectors.channels.base import (
 )
 from learnloop.connectors.channels.rendering import render_html, render_text
 
-__all__ = ["EmailChannel", "email_message"]
+__all__ = ["EmailChannel", "email_message", "message_id"]
+
+
+def message_id(key: str) -> str:
+    """The same Message-ID for every attempt of one delivery (keys may hold any character)."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@learnloop>"
 
 
 def email_message(outgoing: Outgoing, *, sender: str) -> EmailMessage:
@@ -27,7 +33,7 @@ def email_message(outgoing: Outgoing, *, sender: str) -> EmailMessage:
     message["To"] = outgoing.recipient.email
     message["Subject"] = outgoing.message.title
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = f"<{outgoing.idempotency_key}@learnloop>"
+    message["Message-ID"] = message_id(outgoing.idempotency_key)
     message["X-Learnloop-Delivery"] = outgoing.idempotency_key
     message.set_content(render_text(outgoing.message, outgoing.why))
     message.add_alternative(render_html(outgoing.message, outgoing.why), subtype="html")

@@ -1,0 +1,66 @@
+"""A workspace wired to the local delivery peers, and a quick way to queue a message."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from api_support import build_org
+from learnloop.config import Settings
+from learnloop.delivery.outbox import Addressed, queue_messages
+from learnloop.domain.delivery.messages import Message, Why
+from learnloop.store.deliveries import delivery
+from learnloop.store.preferences import set_preferences
+from learnloop.store.people import person_id_by_key
+from learnloop.workspace import Workspace
+
+WHY = Why(need="Renewal conversations", reason="Renewals in your team fell for six weeks.",
+          evidence=("Renewal rate 84% against 92% expected",),
+          data_used=("renewal_rate (CRM)", "your role's skill requirements"))
+MESSAGE = Message(title="Three questions before a renewal call",
+                  paragraphs=("Ask what changed since they signed.", "Confirm the next step."))
+
+
+def delivery_settings(home: Path, database_url: str | None = None, **channels: object) -> Settings:
+    return Settings(home=home, database_url=database_url, redis_url=None,
+                    environment="development", secret_key="test-secret-key-for-links",
+                    delivery_backoff_seconds=0.05, delivery_max_attempts=3, **channels)
+
+
+def delivery_workspace(home: Path, database_url: str | None = None,
+                       **channels: object) -> Workspace:
+    workspace = Workspace.open(delivery_settings(home, database_url, **channels))
+    build_org(workspace)
+    return workspace
+
+
+def queue(workspace: Workspace, *, person: str = "leo", key: str = "k1",
+          channel: str | None = None, slack_user: str | None = None,
+          message: Message = MESSAGE) -> list[int]:
+    with workspace.session() as session:
+        org = workspace.organisation(session)
+        if slack_user:
+            set_preferences(session, organisation_id=org.id, slack_user=slack_user,
+                            person_id=person_id_by_key(session, organisation_id=org.id,
+                                                       key=person))
+        found = queue_messages(session, organisation_id=org.id, settings=workspace.settings,
+                               messages=[Addressed(person_key=person, key=key,
+                                                   message=message, why=WHY)],
+                               kind="nudge", channel=channel)
+    return [delivery_id for delivery_id, _ in found]
+
+
+def status_of(workspace: Workspace, delivery_id: int):
+    with workspace.session() as session:
+        org = workspace.organisation(session)
+        return delivery(session, organisation_id=org.id, delivery_id=delivery_id)
+
+
+def wait_for(check: Callable[[], bool], *, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return check()
