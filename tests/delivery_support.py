@@ -11,8 +11,8 @@ from learnloop.config import Settings
 from learnloop.delivery.outbox import Addressed, queue_messages
 from learnloop.domain.delivery.messages import Message, Why
 from learnloop.store.deliveries import delivery
-from learnloop.store.preferences import set_preferences
 from learnloop.store.people import person_id_by_key
+from learnloop.store.preferences import set_preferences
 from learnloop.workspace import Workspace
 
 WHY = Why(need="Renewal conversations", reason="Renewals in your team fell for six weeks.",

@@ -207,8 +207,8 @@ def test_the_queue_delivers_after_commit_and_retries_through_huey(tmp_path) -> N
         jobs = JobQueue(workspace)
         consumer = start_in_process(jobs)
         try:
-            from learnloop.delivery.outbox import Addressed, queue_messages
             from delivery_support import MESSAGE, WHY
+            from learnloop.delivery.outbox import Addressed, queue_messages
 
             with workspace.session() as session:
                 org = workspace.organisation(session)

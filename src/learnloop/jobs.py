@@ -27,6 +27,7 @@ from huey.api import Huey
 from huey.consumer import Consumer
 
 from learnloop.config import Settings, mask_url
+from learnloop.domain.events import utcnow
 from learnloop.domain.imports import file_name_shown
 from learnloop.domain.jobs import (
     JOB_EVENT_KINDS,
@@ -42,7 +43,6 @@ from learnloop.errors import (
     ProviderError,
     TooLargeError,
 )
-from learnloop.domain.events import utcnow
 from learnloop.store import Session
 from learnloop.store.event_log import EventLog
 from learnloop.store.transactions import after_commit

@@ -12,7 +12,7 @@ from learnloop.domain.access import AccessRole
 from learnloop.errors import InputError, Problem
 
 __all__ = [
-    "ADMITTED_SCOPES", "DEFAULT_SCOPES", "EVERY_IMPORT", "IMPORT_KIND", "LOOP_RUN", "PEOPLE_ERASE",
+    "ADMITTED_SCOPES", "DEFAULT_SCOPES", "DELIVERIES_WRITE", "EVERY_IMPORT", "INBOX_WRITE", "IMPORT_KIND", "LOOP_RUN", "PEOPLE_ERASE",
     "SIGNALS_WRITE",
     "TOKENS_WRITE", "format_scopes", "grants", "import_scope", "parse_scopes", "scope_note",
     "token_scopes",
@@ -22,6 +22,8 @@ SIGNALS_WRITE = "signals:write"  # POST /api/signals, the webhook
 LOOP_RUN = "loop:run"  # POST /api/loop/run
 TOKENS_WRITE = "tokens:write"  # POST /api/tokens, DELETE /api/tokens/{id}
 PEOPLE_ERASE = "people:erase"  # POST /api/people/{key}/erase: a person's right to erasure
+DELIVERIES_WRITE = "deliveries:write"  # delivery plans, approval, sending, rules, replay
+INBOX_WRITE = "inbox:write"  # a person acting on their own inbox (open, rate, answer, …)
 IMPORTS = "imports:"  # POST /api/imports/{kind} needs imports:<kind>
 IMPORT_KIND = "imports:{kind}"  # how a route names that scope: the kind comes from its path
 EVERY_IMPORT = "imports:*"  # every import kind, including kinds plugins add later
@@ -35,18 +37,19 @@ def import_scope(kind: str) -> str:
     return f"{IMPORTS}{kind}"
 
 
-_ALL_SCOPES = frozenset({SIGNALS_WRITE, LOOP_RUN, TOKENS_WRITE, PEOPLE_ERASE, EVERY_IMPORT})
+_ALL_SCOPES = frozenset({SIGNALS_WRITE, LOOP_RUN, TOKENS_WRITE, PEOPLE_ERASE, EVERY_IMPORT,
+                         DELIVERIES_WRITE, INBOX_WRITE})
 _INTEGRATION = frozenset({SIGNALS_WRITE, *(import_scope(kind) for kind in INTEGRATION_KINDS)})
 
 # the widest a token of each role may be
 ADMITTED_SCOPES: dict[AccessRole, frozenset[str]] = {
     AccessRole.ADMIN: _ALL_SCOPES,
-    AccessRole.LD: frozenset({LOOP_RUN, EVERY_IMPORT}),
+    AccessRole.LD: frozenset({LOOP_RUN, EVERY_IMPORT, DELIVERIES_WRITE}),
     # source documents are not personal data: a document system may be given them explicitly
     AccessRole.INTEGRATION: _INTEGRATION | {import_scope("sources")},
     AccessRole.REVIEWER: frozenset(),
-    AccessRole.MANAGER: frozenset(),
-    AccessRole.LEARNER: frozenset(),
+    AccessRole.MANAGER: frozenset({INBOX_WRITE}),
+    AccessRole.LEARNER: frozenset({INBOX_WRITE}),
 }
 # what a token gets when its creator names no scopes
 DEFAULT_SCOPES: dict[AccessRole, frozenset[str]] = {

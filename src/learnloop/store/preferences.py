@@ -13,7 +13,7 @@ from learnloop.errors import InputError, NotFoundError, Problem
 from learnloop.store import tables
 from learnloop.store.reading import chunks
 
-__all__ = ["Reach", "reach_of", "set_preferences"]
+__all__ = ["Reach", "known_people", "reach_of", "set_preferences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +72,13 @@ def set_preferences(session: Session, *, organisation_id: int, person_id: int,
     if quiet_hours is not None:
         row.quiet_hours = quiet_hours or None
     session.flush()
+
+
+def known_people(session: Session, *, organisation_id: int,
+                 person_keys: Sequence[str]) -> set[str]:
+    """The keys among `person_keys` that name a person of the organisation."""
+    found: set[str] = set()
+    for part in chunks(sorted(set(person_keys)), 5000):
+        found.update(session.scalars(select(tables.Person.key).where(
+            tables.Person.organisation_id == organisation_id, tables.Person.key.in_(part))))
+    return found

@@ -50,16 +50,17 @@ class Why:
     reason: str
     evidence: tuple[str, ...] = ()
     data_used: tuple[str, ...] = ()
+    need_key: str | None = None  # where "not relevant" is fed back to
 
     def as_dict(self) -> dict[str, Any]:
         return {"need": self.need, "reason": self.reason, "evidence": list(self.evidence),
-                "data_used": list(self.data_used)}
+                "data_used": list(self.data_used), "need_key": self.need_key}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Why:
         return cls(need=data.get("need"), reason=str(data.get("reason", "")),
                    evidence=tuple(data.get("evidence", ())),
-                   data_used=tuple(data.get("data_used", ())))
+                   data_used=tuple(data.get("data_used", ())), need_key=data.get("need_key"))
 
     def plain(self) -> str:
         lines = [f"Why you are seeing this: {self.reason}"]
