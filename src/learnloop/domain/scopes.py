@@ -12,7 +12,8 @@ from learnloop.domain.access import AccessRole
 from learnloop.errors import InputError, Problem
 
 __all__ = [
-    "ADMITTED_SCOPES", "DEFAULT_SCOPES", "DELIVERIES_WRITE", "EVERY_IMPORT", "INBOX_WRITE", "IMPORT_KIND", "LOOP_RUN", "PEOPLE_ERASE",
+    "ADMITTED_SCOPES", "DEFAULT_SCOPES", "DELIVERIES_WRITE", "EVERY_IMPORT",
+    "INBOX_WRITE", "IMPORT_KIND", "LOOP_RUN", "PEOPLE_ERASE",
     "SIGNALS_WRITE",
     "TOKENS_WRITE", "format_scopes", "grants", "import_scope", "parse_scopes", "scope_note",
     "token_scopes",

@@ -12,8 +12,9 @@ __all__ = ["after_commit"]
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Call `callback` once the session's outermost transaction commits. After a rollback it may
-    still run at a later commit of the same session: callbacks must find their rows or do nothing."""
+    """Call `callback` once the session's outermost transaction commits. After a rollback it
+    may still run at a later commit of the same session: callbacks find their rows or do nothing.
+    """
 
     def committed(_session: Session) -> None:
         callback()
