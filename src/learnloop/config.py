@@ -114,7 +114,7 @@ class Settings(BaseSettings):
         description="Hours (HH-HH, the person's own time zone) in which nothing is sent.",
     )
     delivery_holdout_fraction: float = Field(
-        0.2, ge=0, lt=1, description="Share of a plan's audience held out to measure impact."
+        0.2, gt=0, lt=1, description="Share of a plan's audience held out to measure impact."
     )
     delivery_max_attempts: int = Field(
         5, ge=1, le=20,

@@ -17,7 +17,7 @@ from learnloop.domain.delivery.plans import DeliveryPlan, Planned, PlanStatus
 from learnloop.domain.delivery.scheduling import QuietHours, schedule_person
 from learnloop.domain.delivery.why import why_of_need
 from learnloop.domain.events import utcnow
-from learnloop.domain.interventions import InterventionSource, assign_holdout
+from learnloop.domain.interventions import InterventionSource, assign_holdout, check_holdout
 from learnloop.errors import ConflictError, InputError, NotFoundError
 from learnloop.store import Session
 from learnloop.store.deliveries import deliveries, sent_times
@@ -95,8 +95,7 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
         raise NotFoundError(f"no need with key {need_key!r}")
     fraction = settings.delivery_holdout_fraction if holdout_fraction is None \
         else holdout_fraction
-    if not 0 <= fraction < 1:
-        raise InputError(f"the hold-out is a share from 0 up to (not including) 1, not {fraction}")
+    check_holdout(fraction)
     if steps < 1 or spacing_days < 1:
         raise InputError("a plan sends at least once, at least a day apart")
     teams = _population(session, organisation_id=organisation_id, need=need)
@@ -132,8 +131,7 @@ def adjust_plan(session: Session, *, organisation_id: int, settings: Settings, k
     if plan.status is not PlanStatus.DRAFT:
         raise ConflictError(f"plan {key!r} is {plan.status}; only a draft can be adjusted")
     fraction = plan.holdout_fraction if holdout_fraction is None else holdout_fraction
-    if not 0 <= fraction < 1:
-        raise InputError(f"the hold-out is a share from 0 up to (not including) 1, not {fraction}")
+    check_holdout(fraction)
     seed = plan.seed if seed is None else seed
     teams = {person: team for person, team in people_teams(
         session, organisation_id=organisation_id, person_keys=list(plan.groups)).items()
