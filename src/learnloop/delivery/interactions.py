@@ -85,11 +85,13 @@ def _statement(found: DeliveryRecord, action: Interaction, answer: Answer, *,
 
 def interact(session: Session, *, organisation_id: int, delivery_id: int,
              action: Interaction, answer: Answer | None = None, actor: str,
-             public_url: str) -> DeliveryRecord:
-    """Record one interaction with a sent delivery; InputError for a bad rating or answer."""
+             public_url: str, person_id: int | None = None) -> DeliveryRecord:
+    """Record one interaction with a sent delivery (with `person_id`: only that person's);
+    InputError for a bad rating or answer."""
     answer = answer or Answer()
     _check(action, answer)
-    found = delivery(session, organisation_id=organisation_id, delivery_id=delivery_id)
+    found = delivery(session, organisation_id=organisation_id, delivery_id=delivery_id,
+                     person_id=person_id)
     if found.status != "sent":
         raise ConflictError(f"delivery {delivery_id} has not been delivered ({found.status})")
     now = utcnow()

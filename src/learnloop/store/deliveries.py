@@ -27,7 +27,7 @@ from learnloop.store import tables
 
 __all__ = [
     "Claim", "NewDelivery", "add_deliveries", "channel_health", "claim_attempt",
-    "dead_letter", "deliveries", "delivery", "due_deliveries", "finish_attempt", "inbox", "replay",
+    "dead_letter", "deliveries", "delivery", "delivery_by_key", "due_deliveries", "finish_attempt", "inbox", "replay",
     "sent_times", "unfinished_attempts", "update_interaction",
 ]
 
@@ -179,13 +179,25 @@ def _records(session: Session, query: Any) -> list[DeliveryRecord]:
         not_relevant_at=row.not_relevant_at) for row, person_key in rows]
 
 
-def delivery(session: Session, *, organisation_id: int, delivery_id: int) -> DeliveryRecord:
+def delivery(session: Session, *, organisation_id: int, delivery_id: int,
+             person_id: int | None = None) -> DeliveryRecord:
+    """One delivery; with `person_id`, only if it is that person's (else NotFoundError)."""
     D = tables.Delivery
-    found = _records(session, select(D).where(D.organisation_id == organisation_id,
-                                              D.id == delivery_id))
+    query = select(D).where(D.organisation_id == organisation_id, D.id == delivery_id)
+    if person_id is not None:
+        query = query.where(D.person_id == person_id)
+    found = _records(session, query)
     if not found:
         raise NotFoundError(f"no delivery with id {delivery_id}")
     return found[0]
+
+
+def delivery_by_key(session: Session, *, organisation_id: int,
+                    key: str) -> DeliveryRecord | None:
+    D = tables.Delivery
+    found = _records(session, select(D).where(D.organisation_id == organisation_id,
+                                              D.key == key))
+    return found[0] if found else None
 
 
 def deliveries(session: Session, *, organisation_id: int, plan_key: str | None = None,

@@ -24,7 +24,11 @@ NAVIGATION: list[NavItem] = [
     NavItem("Overview", "/", STAFF_ROLES),
     NavItem("People", "/people", STAFF_ROLES | {AccessRole.MANAGER}),
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
+    NavItem("My inbox", "/inbox", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Detections", "/detections", STAFF_ROLES),
+    NavItem("Delivery plans", "/deliveries/plans", STAFF_ROLES),
+    NavItem("Channels", "/deliveries/channels", STAFF_ROLES),
+    NavItem("Dead letters", "/deliveries/dead-letter", STAFF_ROLES),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 

@@ -2,6 +2,7 @@
 
 from learnloop.api.routes import (
     catalogue,
+    deliveries,
     detections,
     events,
     imports,
@@ -13,6 +14,7 @@ from learnloop.api.routes import (
 )
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
-           jobs.router, tokens.router, privacy.router, detections.router]
+           jobs.router, tokens.router, privacy.router, detections.router,
+           deliveries.router]
 
 __all__ = ["ROUTERS"]

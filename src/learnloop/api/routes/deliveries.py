@@ -1,0 +1,220 @@
+"""The delivery agent over HTTP: a person's inbox (items with their "why", interactions, review
+items), and for staff the outbox, channel health, the dead-letter list, plans and rules."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+
+from learnloop.api.delivery_schemas import (
+    DeliveryOut,
+    InboxItem,
+    InteractionIn,
+    PlanAdjust,
+    PlanIn,
+    PlanOut,
+    ReviewAnswerIn,
+    ReviewOut,
+    RuleIn,
+)
+from learnloop.delivery.interactions import Answer, interact
+from learnloop.delivery.moments import add_rule
+from learnloop.delivery.outbox import configured_channels
+from learnloop.delivery.plans import adjust_plan, approve_plan, make_plan, plan_status, send_plan
+from learnloop.delivery.reinforcement import answer_review, due_for
+from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.delivery.messages import Interaction
+from learnloop.domain.scopes import DELIVERIES_WRITE, INBOX_WRITE
+from learnloop.errors import ForbiddenError
+from learnloop.serving.deps import (
+    LARGEST_NUMBER,
+    JobsDep,
+    RoleDocumentedRoute,
+    SessionDep,
+    WorkspaceDep,
+    require_roles,
+)
+from learnloop.serving.scopes import require_scope
+from learnloop.store.deliveries import channel_health, dead_letter, deliveries, inbox, replay
+from learnloop.store.delivery_plans import delivery_plan, delivery_plans
+from learnloop.store.delivery_rules import active_rules
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["delivery"], route_class=RoleDocumentedRoute)
+
+A = AccessRole
+Person = Annotated[Principal, require_roles(A.LEARNER, A.MANAGER)]
+Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
+DeliveryId = Annotated[int, Path(ge=1, le=LARGEST_NUMBER)]
+PlanKey = Annotated[str, Path(min_length=1, max_length=128)]
+
+
+def _own(principal: Principal) -> int:
+    if principal.person_id is None:
+        raise ForbiddenError("this token belongs to no person, so it has no inbox")
+    return principal.person_id
+
+
+@router.get("/inbox", response_model=list[InboxItem])
+def my_inbox(session: SessionDep, principal: Person) -> list[InboxItem]:
+    """What you were sent, newest first, each with why you are seeing it."""
+    return [InboxItem.from_record(found) for found in inbox(
+        session, organisation_id=principal.organisation_id, person_id=_own(principal))]
+
+
+@router.get("/inbox/reviews", response_model=list[ReviewOut])
+def my_reviews(session: SessionDep, principal: Person) -> list[ReviewOut]:
+    """Review items due now (spaced reinforcement)."""
+    return [ReviewOut.from_state(state) for state in due_for(
+        session, organisation_id=principal.organisation_id, person_id=_own(principal))]
+
+
+@router.post("/inbox/reviews/{item_id}", response_model=ReviewOut)
+def answer_my_review(
+    item_id: Annotated[int, Path(ge=1, le=LARGEST_NUMBER)], body: ReviewAnswerIn,
+    session: SessionDep, principal: Person,
+    _scoped: Annotated[Principal, require_scope(INBOX_WRITE)],
+) -> ReviewOut:
+    """Answer a review item (a question's option index, or a flashcard's rating: again, hard,
+    good, easy); returns its next due date."""
+    return ReviewOut.from_state(answer_review(
+        session, organisation_id=principal.organisation_id, person_id=_own(principal),
+        item_id=item_id, answer=body.answer, rating=body.rating, actor=principal.actor))
+
+
+@router.post("/inbox/{delivery_id}/{action}", response_model=InboxItem)
+def act_on_item(
+    delivery_id: DeliveryId, action: Interaction, body: InteractionIn | None = None, *,
+    session: SessionDep, workspace: WorkspaceDep, principal: Person,
+    _scoped: Annotated[Principal, require_scope(INBOX_WRITE)],
+) -> InboxItem:
+    """open, complete, rate (`rating` 1-5, optional `comment`), answer (`response`) or
+    not-relevant (optional `comment`): recorded as an xAPI statement."""
+    body = body or InteractionIn()
+    return InboxItem.from_record(interact(
+        session, organisation_id=principal.organisation_id, delivery_id=delivery_id,
+        person_id=_own(principal), action=action, actor=principal.actor,
+        answer=Answer(rating=body.rating, comment=body.comment, response=body.response),
+        public_url=workspace.settings.public_url))
+
+
+@router.get("/deliveries", response_model=list[DeliveryOut])
+def list_deliveries(session: SessionDep, principal: Staff, plan: str | None = None,
+                    status: str | None = None) -> list[DeliveryOut]:
+    """The outbox, newest first (at most 500), by plan or status."""
+    return [DeliveryOut.from_record(found) for found in deliveries(
+        session, organisation_id=principal.organisation_id, plan_key=plan, status=status)]
+
+
+@router.get("/deliveries/channels")
+def channels(session: SessionDep, workspace: WorkspaceDep,
+             principal: Staff) -> list[dict[str, Any]]:
+    """Each channel's health: configured, sent, waiting, retrying, dead, in doubt, and the
+    attempts and failures of the last 24 hours."""
+    return [asdict(health) for health in channel_health(
+        session, organisation_id=principal.organisation_id,
+        configured=configured_channels(workspace.settings))]
+
+
+@router.get("/deliveries/dead-letter", response_model=list[DeliveryOut])
+def dead_letters(session: SessionDep, principal: Staff) -> list[DeliveryOut]:
+    """Deliveries that failed for good, ran out of tries, or are in doubt after a crash."""
+    return [DeliveryOut.from_record(found)
+            for found in dead_letter(session, organisation_id=principal.organisation_id)]
+
+
+@router.post("/deliveries/{delivery_id}/replay", response_model=DeliveryOut)
+def replay_delivery(
+    delivery_id: DeliveryId, session: SessionDep, jobs: JobsDep,
+    principal: Annotated[Principal, require_roles(A.ADMIN)],
+    _scoped: Annotated[Principal, require_scope(DELIVERIES_WRITE)],
+) -> DeliveryOut:
+    """Send a dead-lettered delivery again, with the same idempotency key."""
+    found = replay(session, organisation_id=principal.organisation_id, delivery_id=delivery_id)
+    jobs.enqueue_deliveries(session, [(found.id, found.next_attempt_at)])
+    return DeliveryOut.from_record(found)
+
+
+@router.get("/delivery-plans", response_model=list[PlanOut])
+def list_plans(session: SessionDep, principal: Staff) -> list[PlanOut]:
+    """Every delivery plan, newest first."""
+    return [PlanOut.from_plan(plan)
+            for plan in delivery_plans(session, organisation_id=principal.organisation_id)]
+
+
+@router.post("/delivery-plans", response_model=PlanOut, status_code=201)
+def create_plan(body: PlanIn, session: SessionDep, workspace: WorkspaceDep, principal: Staff,
+                _scoped: Annotated[Principal, require_scope(DELIVERIES_WRITE)]) -> PlanOut:
+    """Plan a need's delivery: audience, hold-out, schedule (a draft to preview)."""
+    return PlanOut.from_plan(make_plan(
+        session, organisation_id=principal.organisation_id, settings=workspace.settings,
+        need_key=body.need, pack_key=body.pack, key=body.key, holdout_fraction=body.holdout,
+        seed=body.seed, start=body.start, steps=body.steps, spacing_days=body.spacing_days,
+        actor=principal.actor))
+
+
+@router.get("/delivery-plans/{key}", response_model=PlanOut)
+def get_plan(key: PlanKey, session: SessionDep, principal: Staff) -> PlanOut:
+    """One plan: who is treated and who held out, and every send time."""
+    return PlanOut.from_plan(delivery_plan(session, organisation_id=principal.organisation_id,
+                                           key=key))
+
+
+@router.get("/delivery-plans/{key}/status")
+def get_plan_status(key: PlanKey, session: SessionDep, principal: Staff) -> dict[str, Any]:
+    """A plan's deliveries counted by status."""
+    return plan_status(session, organisation_id=principal.organisation_id, key=key)
+
+
+@router.patch("/delivery-plans/{key}", response_model=PlanOut)
+def adjust(key: PlanKey, body: PlanAdjust, session: SessionDep, workspace: WorkspaceDep,
+           principal: Staff,
+           _scoped: Annotated[Principal, require_scope(DELIVERIES_WRITE)]) -> PlanOut:
+    """Adjust a draft (hold-out, seed, message, people left out, timing)."""
+    return PlanOut.from_plan(adjust_plan(
+        session, organisation_id=principal.organisation_id, settings=workspace.settings,
+        key=key, actor=principal.actor, holdout_fraction=body.holdout, seed=body.seed,
+        title=body.title, text=body.text, exclude=tuple(body.exclude), start=body.start,
+        steps=body.steps, spacing_days=body.spacing_days))
+
+
+@router.post("/delivery-plans/{key}/approve", response_model=PlanOut)
+def approve(key: PlanKey, session: SessionDep, principal: Staff,
+            _scoped: Annotated[Principal, require_scope(DELIVERIES_WRITE)]) -> PlanOut:
+    """Approve a draft; its hold-out becomes the intervention analytics measures."""
+    return PlanOut.from_plan(approve_plan(session, organisation_id=principal.organisation_id,
+                                          key=key, actor=principal.actor))
+
+
+@router.post("/delivery-plans/{key}/send", status_code=202)
+def send(key: PlanKey, session: SessionDep, workspace: WorkspaceDep, jobs: JobsDep,
+         principal: Staff,
+         _scoped: Annotated[Principal, require_scope(DELIVERIES_WRITE)]) -> dict[str, int]:
+    """Queue an approved plan's deliveries, each at its time; sending again adds nothing."""
+    queued = send_plan(session, organisation_id=principal.organisation_id,
+                       settings=workspace.settings, key=key, actor=principal.actor)
+    jobs.enqueue_deliveries(session, queued)
+    return {"queued": len(queued)}
+
+
+@router.get("/delivery-rules")
+def list_rules(session: SessionDep, principal: Staff) -> list[dict[str, Any]]:
+    """Active moment-of-need rules."""
+    return [{**asdict(stored.rule), "message": stored.message}
+            for stored in active_rules(session, organisation_id=principal.organisation_id)]
+
+
+@router.post("/delivery-rules", status_code=201)
+def save_delivery_rule(body: RuleIn, session: SessionDep, principal: Staff,
+                       _scoped: Annotated[Principal, require_scope(DELIVERIES_WRITE)],
+                       ) -> dict[str, Any]:
+    """Add or replace a moment-of-need rule: a signal of `metric` below/above `threshold`,
+    or a new detection on it, delivers the message at once."""
+    stored = add_rule(session, organisation_id=principal.organisation_id, key=body.key,
+                      metric=body.metric, trigger=body.trigger, threshold=body.threshold,
+                      title=body.title, text=body.text, actor=principal.actor)
+    return {**asdict(stored.rule), "message": stored.message}
+
