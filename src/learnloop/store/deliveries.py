@@ -27,8 +27,9 @@ from learnloop.store import tables
 
 __all__ = [
     "Claim", "NewDelivery", "add_deliveries", "channel_health", "claim_attempt",
-    "dead_letter", "deliveries", "delivery", "delivery_by_key", "due_deliveries", "finish_attempt", "inbox", "replay",
-    "sent_times", "unfinished_attempts", "update_interaction",
+    "dead_letter", "deliveries", "delivery", "delivery_by_key", "due_deliveries",
+    "finish_attempt", "inbox", "replay", "sent_times", "unfinished_attempts",
+    "update_interaction",
 ]
 
 S = DeliveryStatus
