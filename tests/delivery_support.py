@@ -64,3 +64,38 @@ def wait_for(check: Callable[[], bool], *, seconds: float = 10.0) -> bool:
             return True
         time.sleep(0.02)
     return check()
+
+
+def add_matrix_deliveries(workspace: Workspace) -> dict[str, object]:
+    """What the security matrix calls the delivery routes on: a need and three plans (one draft
+    to adjust, one to approve, one approved to send), a delivered and a dead-lettered message
+    for leo, a review item of his and a signed link."""
+    from learnloop.delivery.links import link_token
+    from learnloop.delivery.plans import approve_plan, make_plan
+    from learnloop.delivery.reinforcement import add_reviews
+    from learnloop.domain.delivery.reviews import ReviewPrompt
+    from learnloop.domain.needs import draft_need
+    from learnloop.store import tables
+    from learnloop.store.needs import save_needs
+
+    [sent, dead] = [queue(workspace, key=key, channel="inbox")[0]
+                    for key in ("matrix-sent", "matrix-dead")]
+    from learnloop.jobs import JobQueue
+
+    JobQueue(workspace).deliver([sent])
+    with workspace.session() as session:
+        org = workspace.organisation(session).id
+        session.get(tables.Delivery, dead).status = "dead"
+        save_needs(session, organisation_id=org, needs=[draft_need(
+            "matrix-need", "Renewal conversations", person_keys=("leo", "lea", "ivy"),
+            reason="Renewals fell.")])
+        for key in ("draft-plan", "approve-plan", "send-plan"):
+            make_plan(session, organisation_id=org, settings=workspace.settings,
+                      need_key="matrix-need", key=key, actor="test")
+        approve_plan(session, organisation_id=org, key="send-plan", actor="test")
+        add_reviews(session, organisation_id=org, person_keys=["leo"],
+                    prompts=[ReviewPrompt("m1", "flashcard", "Front", "Back")])
+        item = session.query(tables.ReviewItem.id).scalar()
+        token = link_token(workspace.settings.session_secret(), organisation_id=org,
+                           key="matrix-sent", action="complete")
+    return {"sent": sent, "dead": dead, "review": item, "token": token}

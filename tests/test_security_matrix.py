@@ -23,6 +23,7 @@ from api_support import (
     secret_for,
 )
 from database_support import database_url_of
+from delivery_support import add_matrix_deliveries
 from sensing_support import add_sample_detection
 
 ROLES = ("admin", "ld", "reviewer", "manager", "learner", "integration")
@@ -71,6 +72,27 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/tokens": _admits("admin"),
     "POST /api/tokens": _admits("admin"),
     "DELETE /api/tokens/{token_id}": _admits("admin"),
+    # the delivery agent: a person's own inbox (a manager finds no item of leo's: 404) …
+    "GET /api/inbox": _admits("learner", "manager"),
+    "GET /api/inbox/reviews": _admits("learner", "manager"),
+    "POST /api/inbox/reviews/{item_id}": {**_admits("learner", "manager"), "manager": "404"},
+    "POST /api/inbox/{delivery_id}/{action}": {**_admits("learner", "manager"),
+                                               "manager": "404"},
+    # … and the outbox, plans and rules for staff
+    "GET /api/deliveries": _admits("admin", "ld"),
+    "GET /api/deliveries/channels": _admits("admin", "ld"),
+    "GET /api/deliveries/dead-letter": _admits("admin", "ld"),
+    "POST /api/deliveries/{delivery_id}/replay": _admits("admin"),
+    "GET /api/delivery-plans": _admits("admin", "ld"),
+    "POST /api/delivery-plans": _admits("admin", "ld"),
+    "GET /api/delivery-plans/{key}": _admits("admin", "ld"),
+    "GET /api/delivery-plans/{key}/status": _admits("admin", "ld"),
+    "PATCH /api/delivery-plans/{key}": _admits("admin", "ld"),
+    # the first caller approves the plan; the second finds it approved already
+    "POST /api/delivery-plans/{key}/approve": {**_admits("admin", "ld"), "ld": "409"},
+    "POST /api/delivery-plans/{key}/send": _admits("admin", "ld"),
+    "GET /api/delivery-rules": _admits("admin", "ld"),
+    "POST /api/delivery-rules": _admits("admin", "ld"),
     # the console
     "GET /static/plotly.min.js": _everyone(),
     "GET /login": _everyone(),
@@ -85,6 +107,19 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /events": _page("admin", "ld"),
     "GET /detections": _page("admin", "ld"),
     "GET /detections/{detection_id}": _page("admin", "ld"),
+    "GET /inbox": _page("learner", "manager"),
+    # console forms need a signed-in browser: a form posted without one goes to sign-in
+    "POST /inbox/{delivery_id}/{action}": dict.fromkeys(CALLERS, SIGN_IN),
+    "POST /inbox/reviews/{item_id}": dict.fromkeys(CALLERS, SIGN_IN),
+    # a signed link from a message is its own authority: anyone holding it may use it
+    "GET /inbox/links/{token}": _everyone(),
+    "POST /inbox/links/{token}": _everyone(),
+    "GET /deliveries/plans": _page("admin", "ld"),
+    "GET /deliveries/plans/{key}": _page("admin", "ld"),
+    "POST /deliveries/plans/{key}/approve": dict.fromkeys(CALLERS, SIGN_IN),
+    "GET /deliveries/channels": _page("admin", "ld"),
+    "GET /deliveries/dead-letter": _page("admin", "ld"),
+    "POST /deliveries/dead-letter/{delivery_id}/replay": dict.fromkeys(CALLERS, SIGN_IN),
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
@@ -102,8 +137,33 @@ class Call:
     form: bool = False
 
 
-def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1) -> dict[str, Call]:
+def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
+           delivery: dict[str, Any] | None = None) -> dict[str, Call]:
+    delivery = delivery or {"sent": 1, "dead": 1, "review": 1, "token": "x"}
     return {
+        "POST /api/inbox/reviews/{item_id}": Call({"item_id": delivery["review"]},
+                                                  json={"rating": "good"}),
+        "POST /api/inbox/{delivery_id}/{action}": Call(
+            {"delivery_id": delivery["sent"], "action": "rate"}, json={"rating": 4}),
+        "POST /api/deliveries/{delivery_id}/replay": Call({"delivery_id": delivery["dead"]}),
+        "POST /api/delivery-plans": Call(json={"need": "matrix-need", "holdout": 0.3}),
+        "GET /api/delivery-plans/{key}": Call({"key": "draft-plan"}),
+        "GET /api/delivery-plans/{key}/status": Call({"key": "draft-plan"}),
+        "PATCH /api/delivery-plans/{key}": Call({"key": "draft-plan"}, json={"seed": 7}),
+        "POST /api/delivery-plans/{key}/approve": Call({"key": "approve-plan"}),
+        "POST /api/delivery-plans/{key}/send": Call({"key": "send-plan"}),
+        "POST /api/delivery-rules": Call(json={"key": "r1", "metric": "csat",
+                                               "trigger": "below", "threshold": 3,
+                                               "title": "A tough call?"}),
+        "POST /inbox/{delivery_id}/{action}": Call(
+            {"delivery_id": delivery["sent"], "action": "complete"}, form=True),
+        "POST /inbox/reviews/{item_id}": Call({"item_id": delivery["review"]}, form=True),
+        "GET /inbox/links/{token}": Call({"token": delivery["token"]}),
+        "POST /inbox/links/{token}": Call({"token": delivery["token"]}, form=True),
+        "GET /deliveries/plans/{key}": Call({"key": "draft-plan"}),
+        "POST /deliveries/plans/{key}/approve": Call({"key": "draft-plan"}, form=True),
+        "POST /deliveries/dead-letter/{delivery_id}/replay": Call(
+            {"delivery_id": delivery["dead"]}, form=True),
         "GET /api/detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /api/people/{key}": Call({"key": "leo"}),
@@ -146,13 +206,15 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     workspace = private_workspace(tmp_path_factory.mktemp("matrix") / "home", url)
     build_org(workspace)
     detection_id = add_sample_detection(workspace)
+    delivery = add_matrix_deliveries(workspace)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)
     admin = bearer(secrets["admin"])
     job_id = client.post("/api/loop/run", headers=admin).json()["job_id"]
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
-           "throwaway": throwaway["id"], "detection_id": detection_id}
+           "throwaway": throwaway["id"], "detection_id": detection_id,
+           "delivery": delivery}
     workspace.close()
 
 
@@ -166,7 +228,7 @@ def test_every_route_has_an_entry_in_the_table(organisation) -> None:
 def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -> None:
     method, path = operation.split(" ", 1)
     call = _calls(organisation["throwaway"], organisation["job_id"],
-                  organisation["detection_id"]).get(operation, Call())
+                  organisation["detection_id"], organisation["delivery"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:

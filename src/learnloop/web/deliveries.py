@@ -58,21 +58,7 @@ def my_inbox(request: Request, session: SessionDep, organisation: OrganisationDe
                                 person_id=person_id))
 
 
-@router.post("/inbox/{delivery_id}/{action}")
-def act_in_inbox(
-    delivery_id: Number, action: Interaction, session: SessionDep, workspace: WorkspaceDep,
-    principal: Person, _csrf: CsrfFormDep,
-    rating: Annotated[int | None, Form(ge=1, le=5)] = None,
-    comment: Annotated[str | None, Form(max_length=2000)] = None,
-    response: Annotated[str | None, Form(max_length=2000)] = None,
-) -> RedirectResponse:
-    interact(session, organisation_id=principal.organisation_id, delivery_id=delivery_id,
-             person_id=_own(principal), action=action, actor=principal.actor,
-             answer=Answer(rating=rating, comment=comment or None, response=response),
-             public_url=workspace.settings.public_url)
-    return RedirectResponse(f"/inbox#d{delivery_id}", status_code=303)
-
-
+# the fixed paths first: /inbox/{delivery_id}/{action} would also match them
 @router.post("/inbox/reviews/{item_id}")
 def answer_in_inbox(
     item_id: Number, session: SessionDep, principal: Person, _csrf: CsrfFormDep,
@@ -118,6 +104,21 @@ def act_by_link(request: Request, token: Annotated[str, Path(max_length=400)],
                      public_url=workspace.settings.public_url)
     return page(request, "inbox_link.html", None, None, item=found, action=str(action),
                 token=token, done=True)
+
+
+@router.post("/inbox/{delivery_id}/{action}")
+def act_in_inbox(
+    delivery_id: Number, action: Interaction, session: SessionDep, workspace: WorkspaceDep,
+    principal: Person, _csrf: CsrfFormDep,
+    rating: Annotated[int | None, Form(ge=1, le=5)] = None,
+    comment: Annotated[str | None, Form(max_length=2000)] = None,
+    response: Annotated[str | None, Form(max_length=2000)] = None,
+) -> RedirectResponse:
+    interact(session, organisation_id=principal.organisation_id, delivery_id=delivery_id,
+             person_id=_own(principal), action=action, actor=principal.actor,
+             answer=Answer(rating=rating, comment=comment or None, response=response),
+             public_url=workspace.settings.public_url)
+    return RedirectResponse(f"/inbox#d{delivery_id}", status_code=303)
 
 
 @router.get("/deliveries/plans", response_class=HTMLResponse)
