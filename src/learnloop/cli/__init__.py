@@ -10,6 +10,7 @@ import typer
 from learnloop.cli.backup import backup, restore
 from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
+from learnloop.cli.deliver import deliver_app
 from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
 from learnloop.cli.lrs import lrs_app
@@ -45,4 +46,5 @@ app.command("backup")(backup)
 app.command("restore")(restore)
 app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
+app.add_typer(deliver_app, name="deliver")
 app.add_typer(lrs_app, name="lrs")
