@@ -23,9 +23,11 @@ MESSAGE = Message(title="Three questions before a renewal call",
 
 
 def delivery_settings(home: Path, database_url: str | None = None, **channels: object) -> Settings:
-    return Settings(home=home, database_url=database_url, redis_url=None,
-                    environment="development", secret_key="test-secret-key-for-links",
-                    delivery_backoff_seconds=0.05, delivery_max_attempts=3, **channels)
+    values: dict[str, object] = {
+        "redis_url": None, "environment": "development",
+        "secret_key": "test-secret-key-for-links", "delivery_backoff_seconds": 0.05,
+        "delivery_max_attempts": 3, **channels}
+    return Settings(home=home, database_url=database_url, **values)  # type: ignore[arg-type]
 
 
 def delivery_workspace(home: Path, database_url: str | None = None,
