@@ -58,3 +58,17 @@ def add_sample_detection(workspace: Workspace, *, team: str = "sales") -> int:
                                diagnosis=diagnosis, evidence={"nearby_changes": []},
                                created_at=datetime(2025, 4, 15, tzinfo=UTC))
     return record.id
+
+
+def add_sample_need(workspace: Workspace, *, team: str = "sales") -> int:
+    """One stored open training need (negotiation in `team`), for tests of the surfaces."""
+    from learnloop.domain.needs import draft_need
+    from learnloop.store.needs import save_needs
+
+    with workspace.session() as session:
+        organisation = workspace.organisation(session)
+        stored, = save_needs(session, organisation_id=organisation.id, needs=[draft_need(
+            f"training:{team}:negotiation", f"Negotiation for {team}", skill_key="negotiation",
+            team_keys=(team,), person_keys=("leo",), rank=1, reason="Most are below level 3.",
+            evidence={"serves": ["renewals"], "base": 1.0, "people_affected": 1.0})])
+    return stored.id

@@ -21,10 +21,11 @@ from api_support import (
     flat_routes,
     private_workspace,
     secret_for,
+    sign_in,
 )
 from database_support import database_url_of
 from delivery_support import add_matrix_deliveries
-from sensing_support import add_sample_detection
+from sensing_support import add_sample_detection, add_sample_need
 
 ROLES = ("admin", "ld", "reviewer", "manager", "learner", "integration")
 CALLERS = (*ROLES, "no token", "bad token")
@@ -67,6 +68,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/events": _admits("admin", "ld"),
     "GET /api/detections": _admits("admin", "ld"),
     "GET /api/detections/{detection_id}": _admits("admin", "ld"),
+    "GET /api/needs": _admits("admin", "ld"),
+    "GET /api/needs/{need_id}": _admits("admin", "ld"),
+    "POST /api/needs/{need_id}/status": _admits("admin", "ld"),
+    "GET /api/priorities": _admits("admin", "ld"),
+    "GET /api/priorities/history": _admits("admin", "ld"),
+    "PATCH /api/priorities/{objective_key}": _admits("admin", "ld"),
     "POST /api/loop/run": _admits("admin", "ld"),
     "GET /api/jobs/{job_id}": _admits("admin", "ld", "integration"),
     "GET /api/tokens": _admits("admin"),
@@ -107,6 +114,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /events": _page("admin", "ld"),
     "GET /detections": _page("admin", "ld"),
     "GET /detections/{detection_id}": _page("admin", "ld"),
+    "GET /skills": _page("admin", "ld"),
+    "GET /needs": _page("admin", "ld"),
+    "GET /needs/{need_id}": _page("admin", "ld"),
+    "POST /needs/{need_id}/status": _page("admin", "ld"),
+    "GET /priorities": _page("admin", "ld"),
+    "POST /priorities/{objective_key}": _page("admin", "ld"),
     "GET /inbox": _page("learner", "manager"),
     # console forms need a signed-in browser: a form posted without one goes to sign-in
     "POST /inbox/{delivery_id}/{action}": dict.fromkeys(CALLERS, SIGN_IN),
@@ -135,12 +148,25 @@ class Call:
     json: Any = None
     files: dict[str, Any] | None = None
     form: bool = False
+    # a console form posted by a signed-in browser: the caller signs in with its token first
+    signed_in: dict[str, str] | None = None
 
 
 def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
-           delivery: dict[str, Any] | None = None) -> dict[str, Call]:
+           need_id: int = 1, delivery: dict[str, Any] | None = None) -> dict[str, Call]:
     delivery = delivery or {"sent": 1, "dead": 1, "review": 1, "token": "x"}
     return {
+        # the same decision again by a second caller changes nothing (a retry is harmless)
+        "GET /api/needs/{need_id}": Call({"need_id": need_id}),
+        "GET /needs/{need_id}": Call({"need_id": need_id}),
+        "POST /api/needs/{need_id}/status": Call({"need_id": need_id},
+                                                 json={"status": "accepted"}),
+        "POST /needs/{need_id}/status": Call({"need_id": need_id},
+                                             signed_in={"status": "accepted"}),
+        "PATCH /api/priorities/{objective_key}": Call({"objective_key": "renewals"},
+                                                      json={"weight": 0.7}),
+        "POST /priorities/{objective_key}": Call({"objective_key": "renewals"},
+                                                 signed_in={"priority": "yes", "weight": "0.7"}),
         "POST /api/inbox/reviews/{item_id}": Call({"item_id": delivery["review"]},
                                                   json={"rating": "good"}),
         "POST /api/inbox/{delivery_id}/{action}": Call(
@@ -207,6 +233,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     build_org(workspace)
     detection_id = add_sample_detection(workspace)
     delivery = add_matrix_deliveries(workspace)
+    need_id = add_sample_need(workspace)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
     client = api_client(workspace)
     admin = bearer(secrets["admin"])
@@ -214,7 +241,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
            "throwaway": throwaway["id"], "detection_id": detection_id,
-           "delivery": delivery}
+           "need_id": need_id, "delivery": delivery}
     workspace.close()
 
 
@@ -228,16 +255,21 @@ def test_every_route_has_an_entry_in_the_table(organisation) -> None:
 def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -> None:
     method, path = operation.split(" ", 1)
     call = _calls(organisation["throwaway"], organisation["job_id"],
-                  organisation["detection_id"], organisation["delivery"]).get(operation, Call())
+                  organisation["detection_id"], organisation["need_id"],
+                  organisation["delivery"]).get(operation, Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:
         secret = organisation["secrets"].get(caller, BAD_TOKEN if caller == "bad token" else "")
         client = TestClient(organisation["app"], raise_server_exceptions=False)
-        headers = bearer(secret) if secret and not call.form else {}
+        headers = bearer(secret) if secret and not (call.form or call.signed_in) else {}
         data = None
         if call.form:
             data = {"csrf_token": csrf_of(client.get("/login").text), "token": secret}
+        if call.signed_in is not None:
+            if secret:
+                sign_in(client, secret)
+            data = {**call.signed_in, "csrf_token": csrf_of(client.get("/login").text)}
         response = client.request(method, url, headers=headers, params=call.params,
                                   json=call.json, files=call.files, data=data,
                                   follow_redirects=False)

@@ -123,7 +123,8 @@ def test_a_narrowed_token_does_only_what_it_names(org) -> None:
 @pytest.mark.parametrize(("role", "scopes", "message"), [
     ("integration", ["imports:people"], "integration tokens may not have imports:people"),
     ("integration", ["imports:*"], "may not have imports:*"),
-    ("ld", ["signals:write"], "the ld role admits: deliveries:write imports:* loop:run"),
+    ("ld", ["signals:write"], "the ld role admits: deliveries:write imports:* loop:run "
+                              "needs:write priorities:write"),
     ("reviewer", ["loop:run"], "the reviewer role admits: none"),
     ("admin", ["imports:wizards"], "unknown scope imports:wizards"),
     ("admin", ["everything"], "unknown scope everything"),
@@ -178,8 +179,9 @@ def test_tokens_api_creates_and_lists_scopes(org) -> None:
          "message": "'imports:people' is wider than the integration role admits"}]
     listed = {token["name"]: token["scopes"] for token in
               client.get("/api/tokens", headers=admin).json()}
-    assert listed == {"admin": ["deliveries:write", "imports:*", "loop:run",
-                                "people:erase", "signals:write", "tokens:write"],
+    assert listed == {"admin": ["deliveries:write", "imports:*", "loop:run", "needs:write",
+                                "people:erase", "priorities:write", "signals:write",
+                                "tokens:write"],
                       "crm": ["signals:write"]}
     with org.session() as session:
         (event, _admin) = EventLog(session, org.organisation(session).id).recent(
@@ -207,6 +209,8 @@ def test_every_api_write_names_its_scope_in_openapi(sqlite_workspace) -> None:
         "POST /api/delivery-plans/{key}/approve": ["deliveries:write"],
         "POST /api/delivery-plans/{key}/send": ["deliveries:write"],
         "POST /api/delivery-rules": ["deliveries:write"],
+        "POST /api/needs/{need_id}/status": ["needs:write"],
+        "PATCH /api/priorities/{objective_key}": ["priorities:write"],
     }
     imports = writes["POST /api/imports/{kind}"]["description"]
     assert "**Token scope:** `imports:{kind}`" in imports

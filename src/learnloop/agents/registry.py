@@ -39,7 +39,25 @@ def load_agents(points: list[EntryPoint]) -> list[Agent]:
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ConfigError(f"more than one agent is registered as {', '.join(duplicates)}")
-    return sorted(agents, key=lambda agent: (STAGES.index(agent.stage), agent.name))
+    return _in_order(agents)
+
+
+def _in_order(agents: list[Agent]) -> list[Agent]:
+    """By stage, then name, except that an agent naming others in `runs_after` (same stage) runs
+    after them: the needs agent reads what the skills agent wrote in the same pass."""
+    ordered = sorted(agents, key=lambda agent: (STAGES.index(agent.stage), agent.name))
+    placed: list[Agent] = []
+    waiting = list(ordered)
+    while waiting:
+        names = {agent.name for agent in waiting}
+        ready = next((agent for agent in waiting
+                      if not names & set(getattr(agent, "runs_after", ()))), waiting[0])
+        # an agent only waits for agents of its own stage; a cycle falls back to name order
+        if STAGES.index(ready.stage) > STAGES.index(waiting[0].stage):
+            ready = waiting[0]
+        waiting.remove(ready)
+        placed.append(ready)
+    return placed
 
 
 def registered_agents() -> list[Agent]:

@@ -14,6 +14,7 @@ from learnloop.cli.deliver import deliver_app
 from learnloop.cli.imports import import_app
 from learnloop.cli.loop import loop
 from learnloop.cli.lrs import lrs_app
+from learnloop.cli.needs import needs_app, priorities_app
 from learnloop.cli.person import person_app
 from learnloop.cli.sensing import detections_app, sense_app
 from learnloop.cli.serve import demo, serve, worker
@@ -48,3 +49,5 @@ app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
 app.add_typer(deliver_app, name="deliver")
 app.add_typer(lrs_app, name="lrs")
+app.add_typer(needs_app, name="needs")
+app.add_typer(priorities_app, name="priorities")

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Need", "NeedKind", "NeedNature", "NeedStatus", "draft_need"]
+__all__ = ["Need", "NeedEvent", "NeedKind", "NeedNature", "NeedStatus", "draft_need", "need_json"]
 
 
 class NeedStatus(StrEnum):
@@ -36,6 +36,18 @@ class NeedNature(StrEnum):
     PROCEDURAL = "procedural"
     INTERPERSONAL = "interpersonal"
     KNOWLEDGE = "knowledge"
+
+
+class NeedEvent:
+    """The event kinds about needs and the priorities that rank them (subject: the need's id,
+    or the objective's key)."""
+
+    RAISED = "need.raised"                  # the agent found a new need
+    RESOLVED = "need.resolved"              # the agent saw its gap close
+    REOPENED = "need.reopened"              # the gap came back, or a dismissal's evidence moved
+    STATUS_CHANGED = "need.status_changed"  # L&D moved it (accepted, dismissed, ...)
+    RANKED = "needs.ranked"                 # one per agent run: counts and every rank change
+    PRIORITY_CHANGED = "objective.priority_changed"  # L&D edited a priority or weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +106,18 @@ def draft_need(key: str, title: str, **fields: Any) -> Need:
         "updated_at": fields.pop("updated_at", None) or now}
     values.update(fields)
     return Need(**values)
+
+
+def need_json(need: Need) -> dict[str, Any]:
+    """The need as JSON-ready values, the shape `learnloop needs --json` and the API share."""
+    out: dict[str, Any] = {}
+    for name in Need.__slots__:
+        value = getattr(need, name)
+        if isinstance(value, date | datetime):
+            value = value.isoformat()
+        elif isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out

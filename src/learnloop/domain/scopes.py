@@ -12,9 +12,8 @@ from learnloop.domain.access import AccessRole
 from learnloop.errors import InputError, Problem
 
 __all__ = [
-    "ADMITTED_SCOPES", "DEFAULT_SCOPES", "DELIVERIES_WRITE", "EVERY_IMPORT",
-    "INBOX_WRITE", "IMPORT_KIND", "LOOP_RUN", "PEOPLE_ERASE",
-    "SIGNALS_WRITE",
+    "ADMITTED_SCOPES", "DEFAULT_SCOPES", "DELIVERIES_WRITE", "EVERY_IMPORT", "IMPORT_KIND",
+    "INBOX_WRITE", "LOOP_RUN", "NEEDS_WRITE", "PEOPLE_ERASE", "PRIORITIES_WRITE", "SIGNALS_WRITE",
     "TOKENS_WRITE", "format_scopes", "grants", "import_scope", "parse_scopes", "scope_note",
     "token_scopes",
 ]
@@ -25,6 +24,8 @@ TOKENS_WRITE = "tokens:write"  # POST /api/tokens, DELETE /api/tokens/{id}
 PEOPLE_ERASE = "people:erase"  # POST /api/people/{key}/erase: a person's right to erasure
 DELIVERIES_WRITE = "deliveries:write"  # delivery plans, approval, sending, rules, replay
 INBOX_WRITE = "inbox:write"  # a person acting on their own inbox (open, rate, answer, …)
+NEEDS_WRITE = "needs:write"  # POST /api/needs/{id}/status: L&D's decision on a need
+PRIORITIES_WRITE = "priorities:write"  # PATCH /api/priorities/{key}: priority and weight
 IMPORTS = "imports:"  # POST /api/imports/{kind} needs imports:<kind>
 IMPORT_KIND = "imports:{kind}"  # how a route names that scope: the kind comes from its path
 EVERY_IMPORT = "imports:*"  # every import kind, including kinds plugins add later
@@ -39,13 +40,14 @@ def import_scope(kind: str) -> str:
 
 
 _ALL_SCOPES = frozenset({SIGNALS_WRITE, LOOP_RUN, TOKENS_WRITE, PEOPLE_ERASE, EVERY_IMPORT,
-                         DELIVERIES_WRITE, INBOX_WRITE})
+                         DELIVERIES_WRITE, INBOX_WRITE, NEEDS_WRITE, PRIORITIES_WRITE})
 _INTEGRATION = frozenset({SIGNALS_WRITE, *(import_scope(kind) for kind in INTEGRATION_KINDS)})
 
 # the widest a token of each role may be
 ADMITTED_SCOPES: dict[AccessRole, frozenset[str]] = {
     AccessRole.ADMIN: _ALL_SCOPES - {INBOX_WRITE},  # an admin token has no inbox
-    AccessRole.LD: frozenset({LOOP_RUN, EVERY_IMPORT, DELIVERIES_WRITE}),
+    AccessRole.LD: frozenset({LOOP_RUN, EVERY_IMPORT, DELIVERIES_WRITE, NEEDS_WRITE,
+                              PRIORITIES_WRITE}),
     # source documents are not personal data: a document system may be given them explicitly
     AccessRole.INTEGRATION: _INTEGRATION | {import_scope("sources")},
     AccessRole.REVIEWER: frozenset(),

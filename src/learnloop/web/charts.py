@@ -11,13 +11,14 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from learnloop.domain.proficiencies import SkillHealth
 from learnloop.domain.sensing.records import DetectionRecord
 from learnloop.domain.sensing.series import ChangeEntry
 from learnloop.domain.sensing.weeks import week_start
 from learnloop.store.dashboards import KpiPoint
 from learnloop.store.sensing import TeamWeeks
 
-__all__ = ["detection_figure", "kpi_figures"]
+__all__ = ["detection_figure", "kpi_figures", "skill_heatmap"]
 
 
 def kpi_figures(points: list[KpiPoint]) -> list[dict[str, Any]]:
@@ -84,3 +85,41 @@ def detection_figure(record: DetectionRecord, *, series: TeamWeeks,
         height=380, margin={"l": 48, "r": 12, "t": 40, "b": 36},
         legend={"orientation": "h", "y": -0.2}, template="plotly_white")
     return {"id": f"detection-{record.id}", "json": figure.to_json()}
+
+
+def skill_heatmap(rows: list[SkillHealth]) -> dict[str, Any] | None:
+    """Teams × skills, each cell the share of the people asked who meet the required level
+    (roles in a team pooled), with the counts and interval on hover; None when there is nothing."""
+    if not rows:
+        return None
+    cells: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for row in rows:
+        cell = cells[(row.team_key, row.skill_key)]
+        cell[0] += row.meeting
+        cell[1] += row.people
+        cell[2] += row.lower
+        cell[3] += row.upper
+    teams = sorted({team for team, _ in cells})
+    skills = sorted({skill for _, skill in cells})
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    for team in teams:
+        z.append([])
+        text.append([])
+        for skill in skills:
+            cell = cells.get((team, skill))
+            if cell is None or not cell[1]:
+                z[-1].append(None)
+                text[-1].append("")
+                continue
+            z[-1].append(cell[0] / cell[1])
+            text[-1].append(f"{team} · {skill}<br>{cell[0]:.1f} of {cell[1]:.0f} meet the level "
+                            f"({cell[2]:.1f}-{cell[3]:.1f})")
+    figure = go.Figure(go.Heatmap(
+        z=z, x=skills, y=teams, text=text, hoverinfo="text", zmin=0, zmax=1,
+        colorscale="RdYlGn", colorbar={"title": "meeting", "tickformat": ".0%"}))
+    figure.update_layout(
+        title={"text": "Skill health: share of people at the required level", "x": 0.01},
+        height=max(360, 28 * len(teams) + 160), margin={"l": 140, "r": 12, "t": 40, "b": 140},
+        xaxis={"tickangle": -45}, template="plotly_white")
+    return {"id": "skill-heatmap", "json": figure.to_json()}

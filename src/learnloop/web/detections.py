@@ -4,12 +4,13 @@ detected change and the change-log entries marked), its evidence and its cause.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.sensing.records import DetectionRecord
 from learnloop.domain.sensing.weeks import week_number
 from learnloop.serving.deps import (
     LARGEST_ID,
@@ -18,13 +19,14 @@ from learnloop.serving.deps import (
     SessionDep,
     require_roles,
 )
+from learnloop.store import Session
 from learnloop.store.detections import detection_list, detection_record
 from learnloop.store.imports.changes import change_log
 from learnloop.store.sensing import team_weeks
 from learnloop.web.charts import detection_figure
 from learnloop.web.rendering import page
 
-__all__ = ["router"]
+__all__ = ["detection_chart", "router"]
 
 router = APIRouter(include_in_schema=False, route_class=RoleDocumentedRoute)
 
@@ -50,8 +52,17 @@ def detection(
     detection_id: Annotated[int, Path(ge=1, le=LARGEST_ID)],
 ) -> HTMLResponse:
     """One detection: the team's series around it, the evidence and the cause."""
-    org = principal.organisation_id
-    record = detection_record(session, organisation_id=org, detection_id=detection_id)
+    record = detection_record(session, organisation_id=principal.organisation_id,
+                              detection_id=detection_id)
+    return page(request, "detection.html", principal, organisation, record=record,
+                figure=detection_chart(session, organisation_id=principal.organisation_id,
+                                       record=record))
+
+
+def detection_chart(session: Session, *, organisation_id: int,
+                    record: DetectionRecord) -> dict[str, Any]:
+    """The team's series around a detection, with the change-log entries about the team."""
+    org = organisation_id
     found = record.detection
     first = week_number(found.baseline_from) - _WEEKS_BEFORE
     series = team_weeks(session, organisation_id=org, metric=found.metric, first_week=first,
@@ -59,5 +70,4 @@ def detection(
                         team_keys=[found.subject_key or ""])
     changes = [c for c in change_log(session, organisation_id=org)
                if c.concerns(found.subject_key)]
-    return page(request, "detection.html", principal, organisation, record=record,
-                figure=detection_figure(record, series=series, changes=changes))
+    return detection_figure(record, series=series, changes=changes)

@@ -35,6 +35,7 @@ from learnloop.store.overview import organisation_counts
 from learnloop.web.charts import kpi_figures
 from learnloop.web.deliveries import router as deliveries_router
 from learnloop.web.detections import router as detections_router
+from learnloop.web.needs import router as needs_router
 from learnloop.web.people import router as people_router
 from learnloop.web.rendering import page, safe_next, templates
 
@@ -44,6 +45,7 @@ router = APIRouter(include_in_schema=False, route_class=RoleDocumentedRoute)
 router.include_router(people_router)
 router.include_router(detections_router)
 router.include_router(deliveries_router)
+router.include_router(needs_router)
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 EVENTS_PAGE = 50
 

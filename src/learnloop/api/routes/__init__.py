@@ -7,6 +7,7 @@ from learnloop.api.routes import (
     events,
     imports,
     jobs,
+    needs,
     people,
     privacy,
     status,
@@ -15,6 +16,6 @@ from learnloop.api.routes import (
 
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
            jobs.router, tokens.router, privacy.router, detections.router,
-           deliveries.router]
+           deliveries.router, needs.router]
 
 __all__ = ["ROUTERS"]
