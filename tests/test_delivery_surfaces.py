@@ -72,6 +72,15 @@ def test_a_learner_sees_why_and_acts_through_the_api_and_the_console(tmp_path) -
                        json={"rating": 6}).status_code == 422
     lea = bearer(secret_for(workspace, "learner", "lea"))
     assert client.post(f"/api/inbox/{delivery_id}/open", headers=lea).status_code == 404
+    # preferences: a channel order, a cap and quiet hours of their own; nonsense is refused
+    chosen = client.put("/api/inbox/preferences", headers=leo,
+                        json={"channels": ["slack", "inbox"], "slack_user": "U1LEO",
+                              "weekly_cap": 1, "quiet_hours": "19-09"})
+    assert chosen.json() == {"channels": ["slack", "inbox"], "slack_user": "U1LEO",
+                             "weekly_cap": 1, "quiet_hours": "19-09"}
+    assert client.put("/api/inbox/preferences", headers=leo,
+                      json={"channels": ["pigeon"]}).status_code == 422
+    assert client.get("/api/inbox/preferences", headers=leo).json()["weekly_cap"] == 1
     # the console: my inbox with its why, and the mark-as-done form
     browser = api_client(workspace)
     sign_in(browser, secret_for(workspace, "learner", "leo"))

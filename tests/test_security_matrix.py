@@ -82,6 +82,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     # the delivery agent: a person's own inbox (a manager finds no item of leo's: 404) …
     "GET /api/inbox": _admits("learner", "manager"),
     "GET /api/inbox/reviews": _admits("learner", "manager"),
+    "GET /api/inbox/preferences": _admits("learner", "manager"),
+    "PUT /api/inbox/preferences": _admits("learner", "manager"),
     "POST /api/inbox/reviews/{item_id}": {**_admits("learner", "manager"), "manager": "404"},
     "POST /api/inbox/{delivery_id}/{action}": {**_admits("learner", "manager"),
                                                "manager": "404"},
@@ -172,6 +174,7 @@ def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
         "POST /api/inbox/{delivery_id}/{action}": Call(
             {"delivery_id": delivery["sent"], "action": "rate"}, json={"rating": 4}),
         "POST /api/deliveries/{delivery_id}/replay": Call({"delivery_id": delivery["dead"]}),
+        "PUT /api/inbox/preferences": Call(json={"channels": ["inbox"], "weekly_cap": 2}),
         "POST /api/delivery-plans": Call(json={"need": "matrix-need", "holdout": 0.3}),
         "GET /api/delivery-plans/{key}": Call({"key": "draft-plan"}),
         "GET /api/delivery-plans/{key}/status": Call({"key": "draft-plan"}),

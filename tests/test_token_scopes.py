@@ -203,6 +203,7 @@ def test_every_api_write_names_its_scope_in_openapi(sqlite_workspace) -> None:
         "POST /api/people/{key}/erase": ["people:erase"],
         "POST /api/inbox/{delivery_id}/{action}": ["inbox:write"],
         "POST /api/inbox/reviews/{item_id}": ["inbox:write"],
+        "PUT /api/inbox/preferences": ["inbox:write"],
         "POST /api/deliveries/{delivery_id}/replay": ["deliveries:write"],
         "POST /api/delivery-plans": ["deliveries:write"],
         "PATCH /api/delivery-plans/{key}": ["deliveries:write"],

@@ -12,7 +12,7 @@ from learnloop.domain.delivery.plans import DeliveryPlan
 from learnloop.domain.delivery.records import DeliveryRecord
 from learnloop.domain.delivery.reviews import ReviewState
 
-__all__ = ["DeliveryOut", "InboxItem", "InteractionIn", "PlanAdjust", "PlanIn", "PlanOut",
+__all__ = ["DeliveryOut", "InboxItem", "InteractionIn", "PlanAdjust", "PlanIn", "PlanOut", "PreferencesIn", "PreferencesOut",
            "ReviewAnswerIn", "ReviewOut", "RuleIn", "WhyOut"]
 
 
@@ -69,6 +69,20 @@ class ReviewOut(BaseModel):
         return cls(id=state.id, kind=state.kind, prompt=state.prompt,
                    options=list(state.options), due=state.due, reviews=state.reviews,
                    state=state.state)
+
+
+class PreferencesIn(BaseModel):
+    channels: list[str] | None = Field(None, max_length=5)
+    slack_user: str | None = Field(None, max_length=64, pattern=r"^[A-Z0-9]*$")
+    weekly_cap: int | None = Field(None, ge=0, le=50)
+    quiet_hours: str | None = Field(None, pattern=r"^(\d{1,2}-\d{1,2})?$")
+
+
+class PreferencesOut(BaseModel):
+    channels: list[str]
+    slack_user: str | None
+    weekly_cap: int | None
+    quiet_hours: str | None
 
 
 class ReviewAnswerIn(BaseModel):

@@ -15,6 +15,8 @@ from learnloop.api.delivery_schemas import (
     PlanAdjust,
     PlanIn,
     PlanOut,
+    PreferencesIn,
+    PreferencesOut,
     ReviewAnswerIn,
     ReviewOut,
     RuleIn,
@@ -25,9 +27,10 @@ from learnloop.delivery.outbox import configured_channels
 from learnloop.delivery.plans import adjust_plan, approve_plan, make_plan, plan_status, send_plan
 from learnloop.delivery.reinforcement import answer_review, due_for
 from learnloop.domain.access import AccessRole, Principal
-from learnloop.domain.delivery.messages import Interaction
+from learnloop.domain.delivery.messages import Channel, Interaction
+from learnloop.domain.delivery.scheduling import QuietHours
 from learnloop.domain.scopes import DELIVERIES_WRITE, INBOX_WRITE
-from learnloop.errors import ForbiddenError
+from learnloop.errors import ForbiddenError, InputError, Problem
 from learnloop.serving.deps import (
     LARGEST_NUMBER,
     JobsDep,
@@ -40,6 +43,8 @@ from learnloop.serving.scopes import require_scope
 from learnloop.store.deliveries import channel_health, dead_letter, deliveries, inbox, replay
 from learnloop.store.delivery_plans import delivery_plan, delivery_plans
 from learnloop.store.delivery_rules import active_rules
+from learnloop.store.people import person_key
+from learnloop.store.preferences import reach_of, set_preferences
 
 __all__ = ["router"]
 
@@ -83,6 +88,43 @@ def answer_my_review(
     return ReviewOut.from_state(answer_review(
         session, organisation_id=principal.organisation_id, person_id=_own(principal),
         item_id=item_id, answer=body.answer, rating=body.rating, actor=principal.actor))
+
+
+def _preferences(session: SessionDep, principal: Principal) -> PreferencesOut:
+    person = person_key(session, organisation_id=principal.organisation_id,
+                        person_id=_own(principal))
+    reach = reach_of(session, organisation_id=principal.organisation_id,
+                     person_keys=[person])[person]
+    return PreferencesOut(channels=list(reach.channels), slack_user=reach.slack_user,
+                          weekly_cap=reach.weekly_cap, quiet_hours=reach.quiet_hours)
+
+
+@router.get("/inbox/preferences", response_model=PreferencesOut)
+def my_preferences(session: SessionDep, principal: Person) -> PreferencesOut:
+    """How you want to be reached; empty values mean the organisation's defaults."""
+    return _preferences(session, principal)
+
+
+@router.put("/inbox/preferences", response_model=PreferencesOut)
+def set_my_preferences(
+    body: PreferencesIn, session: SessionDep, principal: Person,
+    _scoped: Annotated[Principal, require_scope(INBOX_WRITE)],
+) -> PreferencesOut:
+    """Set your channels in order of preference (inbox, email, slack, teams, webhook), Slack
+    user id, weekly cap on nudges and quiet hours (HH-HH, your time zone); omitted: unchanged."""
+    if body.channels is not None:
+        unknown = sorted(set(body.channels) - {c.value for c in Channel})
+        if unknown:
+            raise InputError(f"unknown channel {', '.join(unknown)}",
+                             [Problem(f"unknown channel {name!r}", field="channels")
+                              for name in unknown])
+    if body.quiet_hours:
+        QuietHours.parse(body.quiet_hours)
+    set_preferences(session, organisation_id=principal.organisation_id,
+                    person_id=_own(principal), channels=body.channels,
+                    slack_user=body.slack_user, weekly_cap=body.weekly_cap,
+                    quiet_hours=body.quiet_hours)
+    return _preferences(session, principal)
 
 
 @router.post("/inbox/{delivery_id}/{action}", response_model=InboxItem)
