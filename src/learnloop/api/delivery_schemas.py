@@ -12,8 +12,8 @@ from learnloop.domain.delivery.plans import DeliveryPlan
 from learnloop.domain.delivery.records import DeliveryRecord
 from learnloop.domain.delivery.reviews import ReviewState
 
-__all__ = ["DeliveryOut", "InboxItem", "InteractionIn", "PlanAdjust", "PlanIn", "PlanOut", "PreferencesIn", "PreferencesOut",
-           "ReviewAnswerIn", "ReviewOut", "RuleIn", "WhyOut"]
+__all__ = ["DeliveryOut", "InboxItem", "InteractionIn", "PlanAdjust", "PlanIn", "PlanOut",
+           "PreferencesIn", "PreferencesOut", "ReviewAnswerIn", "ReviewOut", "RuleIn", "WhyOut"]
 
 
 class WhyOut(BaseModel):
