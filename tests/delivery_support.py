@@ -22,6 +22,31 @@ MESSAGE = Message(title="Three questions before a renewal call",
                   paragraphs=("Ask what changed since they signed.", "Confirm the next step."))
 
 
+def _cite(quote: str) -> list[dict[str, str]]:
+    return [{"chunk_id": "c1", "quote": quote}]
+
+
+ROLE_PLAY = {
+    "kind": "role_play", "title": "A renewal at risk",
+    "situation": "A customer says they may not renew next month.",
+    "counterpart_brief": "You are a customer who feels ignored since signing. You expect a "
+                         "discount.",
+    "learner_goal": "Find out what changed and agree a next step.",
+    "facts": [{"text": "Support tickets took a week to answer.",
+               "citations": _cite("Tickets took a week to answer in March.")},
+              {"text": "A competitor offered a lower price.",
+               "citations": _cite("A competitor offered a lower price.")}],
+    "rubric": [{"criterion": "Ask what changed since the customer signed.", "points": 2,
+                "citations": _cite("Ask what changed since they signed.")},
+               {"criterion": "Agree a concrete next step with a date.", "points": 2,
+                "citations": _cite("Always agree a next step with a date.")},
+               {"criterion": "Acknowledge the slow support tickets.", "points": 1,
+                "citations": _cite("Acknowledge problems before offering solutions.")}],
+}
+PRACTICE_MESSAGE = Message(title="Practise a renewal conversation",
+                           paragraphs=("Ten minutes, in your inbox.",), practice=ROLE_PLAY)
+
+
 def delivery_settings(home: Path, database_url: str | None = None, **channels: object) -> Settings:
     values: dict[str, object] = {
         "redis_url": None, "environment": "development",
@@ -80,7 +105,7 @@ def add_matrix_deliveries(workspace: Workspace) -> dict[str, object]:
     from learnloop.store import tables
     from learnloop.store.needs import save_needs
 
-    [sent, dead] = [queue(workspace, key=key, channel="inbox")[0]
+    [sent, dead] = [queue(workspace, key=key, channel="inbox", message=PRACTICE_MESSAGE)[0]
                     for key in ("matrix-sent", "matrix-dead")]
     from learnloop.jobs import JobQueue
 
@@ -100,4 +125,11 @@ def add_matrix_deliveries(workspace: Workspace) -> dict[str, object]:
         item = session.query(tables.ReviewItem.id).scalar()
         token = link_token(workspace.settings.session_secret(), organisation_id=org,
                            key="matrix-sent", action="complete")
-    return {"sent": sent, "dead": dead, "review": item, "token": token}
+        from learnloop.delivery.practice import start_practice
+        from learnloop.store.people import person_id_by_key
+
+        leo = person_id_by_key(session, organisation_id=org, key="leo")
+        talk, end = [start_practice(session, organisation_id=org, person_id=leo,
+                                    delivery_id=sent).id for _ in range(2)]
+    return {"sent": sent, "dead": dead, "review": item, "token": token, "talk": talk,
+            "end": end}

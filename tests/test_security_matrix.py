@@ -84,6 +84,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/inbox/reviews": _admits("learner", "manager"),
     "GET /api/inbox/preferences": _admits("learner", "manager"),
     "PUT /api/inbox/preferences": _admits("learner", "manager"),
+    "POST /api/practice": {**_admits("learner", "manager"), "manager": "404"},
+    "GET /api/practice/{attempt_id}": {**_admits("learner", "manager"), "manager": "404"},
+    "POST /api/practice/{attempt_id}/turns": {**_admits("learner", "manager"), "manager": "404"},
+    "POST /api/practice/{attempt_id}/finish": {**_admits("learner", "manager"),
+                                               "manager": "404"},
     "POST /api/inbox/reviews/{item_id}": {**_admits("learner", "manager"), "manager": "404"},
     "POST /api/inbox/{delivery_id}/{action}": {**_admits("learner", "manager"),
                                                "manager": "404"},
@@ -123,6 +128,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /priorities": _page("admin", "ld"),
     "POST /priorities/{objective_key}": _page("admin", "ld"),
     "GET /inbox": _page("learner", "manager"),
+    "GET /practice/{attempt_id}": {**_page("learner", "manager"), "manager": "404"},
+    "POST /practice": dict.fromkeys(CALLERS, SIGN_IN),
+    "POST /practice/{attempt_id}/turns": dict.fromkeys(CALLERS, SIGN_IN),
+    "POST /practice/{attempt_id}/finish": dict.fromkeys(CALLERS, SIGN_IN),
     # console forms need a signed-in browser: a form posted without one goes to sign-in
     "POST /inbox/{delivery_id}/{action}": dict.fromkeys(CALLERS, SIGN_IN),
     "POST /inbox/reviews/{item_id}": dict.fromkeys(CALLERS, SIGN_IN),
@@ -156,8 +165,18 @@ class Call:
 
 def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
            need_id: int = 1, delivery: dict[str, Any] | None = None) -> dict[str, Call]:
-    delivery = delivery or {"sent": 1, "dead": 1, "review": 1, "token": "x"}
+    delivery = delivery or {"sent": 1, "dead": 1, "review": 1, "token": "x", "talk": 1,
+                            "end": 1}
     return {
+        "POST /api/practice": Call(json={"delivery_id": delivery["sent"]}),
+        "GET /api/practice/{attempt_id}": Call({"attempt_id": delivery["talk"]}),
+        "POST /api/practice/{attempt_id}/turns": Call({"attempt_id": delivery["talk"]},
+                                                      json={"text": "What changed?"}),
+        "POST /api/practice/{attempt_id}/finish": Call({"attempt_id": delivery["end"]}),
+        "GET /practice/{attempt_id}": Call({"attempt_id": delivery["talk"]}),
+        "POST /practice": Call(form=True),
+        "POST /practice/{attempt_id}/turns": Call({"attempt_id": delivery["talk"]}, form=True),
+        "POST /practice/{attempt_id}/finish": Call({"attempt_id": delivery["end"]}, form=True),
         # the same decision again by a second caller changes nothing (a retry is harmless)
         "GET /api/needs/{need_id}": Call({"need_id": need_id}),
         "GET /needs/{need_id}": Call({"need_id": need_id}),

@@ -13,7 +13,8 @@ from learnloop.domain.delivery.records import DeliveryRecord
 from learnloop.domain.delivery.reviews import ReviewState
 
 __all__ = ["DeliveryOut", "InboxItem", "InteractionIn", "PlanAdjust", "PlanIn", "PlanOut",
-           "PreferencesIn", "PreferencesOut", "ReviewAnswerIn", "ReviewOut", "RuleIn", "WhyOut"]
+           "PracticeIn", "PracticeOut", "PreferencesIn", "PreferencesOut", "ReviewAnswerIn",
+           "ReviewOut", "RuleIn", "TurnIn", "WhyOut"]
 
 
 class WhyOut(BaseModel):
@@ -123,6 +124,33 @@ class PlanIn(BaseModel):
     start: datetime | None = None
     steps: int = Field(1, ge=1, le=20)
     spacing_days: int = Field(7, ge=1, le=90)
+    practice: dict[str, Any] | None = None  # a role_play component's body
+
+
+class PracticeIn(BaseModel):
+    delivery_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class TurnIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class PracticeOut(BaseModel):
+    id: int
+    delivery_id: int
+    turns: list[dict[str, str]]
+    finished: bool
+    feedback: list[dict[str, Any]] | None
+    earned: int | None
+    points: int | None
+
+    @classmethod
+    def from_attempt(cls, found: Any) -> PracticeOut:
+        feedback = found.feedback
+        return cls(id=found.id, delivery_id=found.delivery_id, turns=found.turns,
+                   finished=found.finished_at is not None, feedback=feedback,
+                   earned=sum(item["earned"] for item in feedback) if feedback else None,
+                   points=sum(item["points"] for item in feedback) if feedback else None)
 
 
 class PlanAdjust(BaseModel):

@@ -10,8 +10,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
+
 from learnloop.config import Settings
 from learnloop.delivery.outbox import Addressed, channel_for, queue_messages
+from learnloop.domain.content.components import RolePlayBody
 from learnloop.domain.delivery.messages import Message
 from learnloop.domain.delivery.plans import DeliveryPlan, Planned, PlanStatus
 from learnloop.domain.delivery.scheduling import QuietHours, schedule_person
@@ -88,8 +91,9 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
               pack_key: str | None = None, key: str | None = None,
               holdout_fraction: float | None = None, seed: int = 0,
               start: datetime | None = None, steps: int = 1, spacing_days: int = 7,
-              actor: str) -> DeliveryPlan:
-    """A draft plan for the need; recorded as `delivery.plan_created`."""
+              practice: dict[str, Any] | None = None, actor: str) -> DeliveryPlan:
+    """A draft plan for the need (with `practice`, a role-play component's body the learners
+    can play in their inbox); recorded as `delivery.plan_created`."""
     need = need_by_key(session, organisation_id=organisation_id, key=need_key)
     if need is None:
         raise NotFoundError(f"no need with key {need_key!r}")
@@ -103,10 +107,17 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
         raise InputError(f"need {need_key!r} names nobody: no people and no team members")
     groups = assign_holdout(list(teams), strata=teams, fraction=fraction, seed=seed)
     start = start or utcnow()
+    message = _message_for(need.title, pack_key, need.skill_key)
+    if practice is not None:
+        try:
+            checked = RolePlayBody.model_validate(practice)
+        except ValidationError as error:
+            raise InputError(f"practice: not a role-play: {error.errors()[0]['msg']}") from None
+        message = replace(message, practice=checked.model_dump(mode="json"))
     plan = DeliveryPlan(
         key=key or f"{need_key}-{start:%Y%m%d%H%M%S}", need_key=need_key, pack_key=pack_key,
         status=PlanStatus.DRAFT, holdout_fraction=fraction, seed=seed,
-        message=_message_for(need.title, pack_key, need.skill_key), why=why_of_need(need),
+        message=message, why=why_of_need(need),
         groups=groups,
         planned=_schedule(session, organisation_id=organisation_id, settings=settings,
                           groups=groups, teams=teams, start=start, steps=steps,

@@ -77,6 +77,7 @@ PERSON_REFERENCES: dict[str, Policy] = {
     "deliveries.person_id": Policy.DELETE,  # messages to them, with their answers
     "review_items.person_id": Policy.DELETE,  # their review schedule
     "delivery_preferences.person_id": Policy.DELETE,
+    "practice_attempts.person_id": Policy.DELETE,  # their role-play transcripts
     "intervention_assignments.person_id": Policy.DELETE,  # their group in an intervention
     "demographics.person_id": Policy.DELETE,  # their demographic attributes
 }

@@ -51,6 +51,7 @@ __all__ = [
     "ObjectiveSkill",
     "Organisation",
     "Person",
+    "PracticeAttempt",
     "Proficiency",
     "PulseResult",
     "Role",
@@ -569,6 +570,22 @@ class DeliveryPreference(Base):
     slack_user: Mapped[str | None] = mapped_column(String(64))
     weekly_cap: Mapped[int | None] = mapped_column(Integer)
     quiet_hours: Mapped[str | None] = mapped_column(String(16))
+
+
+class PracticeAttempt(Base):
+    """One go at a role-play from a delivery: the transcript (counterpart and learner turns) and,
+    once finished, the rubric feedback; a learner may start again as often as they like."""
+
+    __tablename__ = "practice_attempts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"),
+                                             index=True)
+    turns: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    feedback: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
 
 
 class Need(Base):

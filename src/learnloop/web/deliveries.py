@@ -1,5 +1,6 @@
-"""Console pages of the delivery agent: the learner's inbox (act on items, answer review items),
-signed links from messages, and for staff the delivery plans, channel health and dead letters."""
+"""Console pages of the delivery agent: the learner's inbox (act on items, answer review items,
+play role-plays), signed links from messages, and for staff the delivery plans, channel health
+and dead letters."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from learnloop.delivery.interactions import Answer, interact
 from learnloop.delivery.links import read_link_token
 from learnloop.delivery.outbox import configured_channels
 from learnloop.delivery.plans import approve_plan
+from learnloop.delivery.practice import finish_practice, say, scenario_of, start_practice
 from learnloop.delivery.reinforcement import answer_review, due_for
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.delivery.messages import Interaction
@@ -28,6 +30,7 @@ from learnloop.serving.deps import (
 )
 from learnloop.store.deliveries import channel_health, dead_letter, delivery_by_key, inbox, replay
 from learnloop.store.delivery_plans import delivery_plan, delivery_plans
+from learnloop.store.practice import attempt
 from learnloop.web.rendering import page
 
 __all__ = ["router"]
@@ -119,6 +122,45 @@ def act_in_inbox(
              answer=Answer(rating=rating, comment=comment or None, response=response),
              public_url=workspace.settings.public_url)
     return RedirectResponse(f"/inbox#d{delivery_id}", status_code=303)
+
+
+@router.post("/practice")
+def start_practice_page(session: SessionDep, principal: Person, _csrf: CsrfFormDep,
+                        delivery_id: Annotated[int, Form(ge=1, le=LARGEST_NUMBER)],
+                        ) -> RedirectResponse:
+    started = start_practice(session, organisation_id=principal.organisation_id,
+                             person_id=_own(principal), delivery_id=delivery_id)
+    return RedirectResponse(f"/practice/{started.id}", status_code=303)
+
+
+@router.get("/practice/{attempt_id}", response_class=HTMLResponse)
+def practice_page(request: Request, attempt_id: Number, session: SessionDep,
+                  organisation: OrganisationDep, principal: Person) -> HTMLResponse:
+    """A role-play: the conversation so far, your turn, and the rubric feedback at the end."""
+    person_id = _own(principal)
+    found = attempt(session, organisation_id=principal.organisation_id, person_id=person_id,
+                    attempt_id=attempt_id)
+    scenario = scenario_of(session, organisation_id=principal.organisation_id,
+                           person_id=person_id, delivery_id=found.delivery_id)
+    return page(request, "practice.html", principal, organisation, attempt=found,
+                scenario=scenario)
+
+
+@router.post("/practice/{attempt_id}/turns")
+def say_page(attempt_id: Number, session: SessionDep, principal: Person, _csrf: CsrfFormDep,
+             text: Annotated[str, Form(min_length=1, max_length=4000)]) -> RedirectResponse:
+    say(session, organisation_id=principal.organisation_id, person_id=_own(principal),
+        attempt_id=attempt_id, text=text)
+    return RedirectResponse(f"/practice/{attempt_id}", status_code=303)
+
+
+@router.post("/practice/{attempt_id}/finish")
+def finish_page(attempt_id: Number, session: SessionDep, workspace: WorkspaceDep,
+                principal: Person, _csrf: CsrfFormDep) -> RedirectResponse:
+    finish_practice(session, organisation_id=principal.organisation_id,
+                    person_id=_own(principal), attempt_id=attempt_id, actor=principal.actor,
+                    public_url=workspace.settings.public_url)
+    return RedirectResponse(f"/practice/{attempt_id}#feedback", status_code=303)
 
 
 @router.get("/deliveries/plans", response_class=HTMLResponse)

@@ -15,16 +15,20 @@ from learnloop.api.delivery_schemas import (
     PlanAdjust,
     PlanIn,
     PlanOut,
+    PracticeIn,
+    PracticeOut,
     PreferencesIn,
     PreferencesOut,
     ReviewAnswerIn,
     ReviewOut,
     RuleIn,
+    TurnIn,
 )
 from learnloop.delivery.interactions import Answer, interact
 from learnloop.delivery.moments import add_rule
 from learnloop.delivery.outbox import configured_channels
 from learnloop.delivery.plans import adjust_plan, approve_plan, make_plan, plan_status, send_plan
+from learnloop.delivery.practice import finish_practice, say, start_practice
 from learnloop.delivery.reinforcement import answer_review, due_for
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.delivery.messages import Channel, Interaction
@@ -44,6 +48,7 @@ from learnloop.store.deliveries import channel_health, dead_letter, deliveries, 
 from learnloop.store.delivery_plans import delivery_plan, delivery_plans
 from learnloop.store.delivery_rules import active_rules
 from learnloop.store.people import person_key
+from learnloop.store.practice import attempt
 from learnloop.store.preferences import reach_of, set_preferences
 
 __all__ = ["router"]
@@ -143,6 +148,43 @@ def act_on_item(
         public_url=workspace.settings.public_url))
 
 
+@router.post("/practice", response_model=PracticeOut, status_code=201)
+def start_my_practice(body: PracticeIn, session: SessionDep, principal: Person,
+                      _scoped: Annotated[Principal, require_scope(INBOX_WRITE)]) -> PracticeOut:
+    """Start (or start again) the role-play of one of your deliveries; the counterpart opens."""
+    return PracticeOut.from_attempt(start_practice(
+        session, organisation_id=principal.organisation_id, person_id=_own(principal),
+        delivery_id=body.delivery_id))
+
+
+@router.get("/practice/{attempt_id}", response_model=PracticeOut)
+def my_practice(attempt_id: DeliveryId, session: SessionDep, principal: Person) -> PracticeOut:
+    """One of your attempts: the transcript and, once finished, the feedback."""
+    return PracticeOut.from_attempt(attempt(
+        session, organisation_id=principal.organisation_id, person_id=_own(principal),
+        attempt_id=attempt_id))
+
+
+@router.post("/practice/{attempt_id}/turns", response_model=PracticeOut)
+def take_turn(attempt_id: DeliveryId, body: TurnIn, session: SessionDep, principal: Person,
+              _scoped: Annotated[Principal, require_scope(INBOX_WRITE)]) -> PracticeOut:
+    """Say your part; the counterpart answers while it has something left to raise."""
+    return PracticeOut.from_attempt(say(
+        session, organisation_id=principal.organisation_id, person_id=_own(principal),
+        attempt_id=attempt_id, text=body.text))
+
+
+@router.post("/practice/{attempt_id}/finish", response_model=PracticeOut)
+def finish(attempt_id: DeliveryId, session: SessionDep, workspace: WorkspaceDep,
+           principal: Person,
+           _scoped: Annotated[Principal, require_scope(INBOX_WRITE)]) -> PracticeOut:
+    """End the conversation: feedback against the rubric, criterion by criterion, quoting your
+    words and the source."""
+    return PracticeOut.from_attempt(finish_practice(
+        session, organisation_id=principal.organisation_id, person_id=_own(principal),
+        attempt_id=attempt_id, actor=principal.actor, public_url=workspace.settings.public_url))
+
+
 @router.get("/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(session: SessionDep, principal: Staff, plan: str | None = None,
                     status: str | None = None) -> list[DeliveryOut]:
@@ -195,7 +237,7 @@ def create_plan(body: PlanIn, session: SessionDep, workspace: WorkspaceDep, prin
         session, organisation_id=principal.organisation_id, settings=workspace.settings,
         need_key=body.need, pack_key=body.pack, key=body.key, holdout_fraction=body.holdout,
         seed=body.seed, start=body.start, steps=body.steps, spacing_days=body.spacing_days,
-        actor=principal.actor))
+        practice=body.practice, actor=principal.actor))
 
 
 @router.get("/delivery-plans/{key}", response_model=PlanOut)

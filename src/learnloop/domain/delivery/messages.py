@@ -72,18 +72,21 @@ class Why:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """The content of a delivery: a title, paragraphs, and named links (open, rate, …)."""
+    """The content of a delivery: a title, paragraphs, named links (open, rate, …) and, for
+    practice, a role-play to play in the inbox."""
 
     title: str
     paragraphs: tuple[str, ...]
     links: dict[str, str] = field(default_factory=dict)
+    practice: dict[str, Any] | None = None  # a role-play component's body, to practise
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "paragraphs": list(self.paragraphs),
-                "links": dict(self.links)}
+                "links": dict(self.links), "practice": self.practice}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Message:
         return cls(title=str(data.get("title", "")),
                    paragraphs=tuple(str(p) for p in data.get("paragraphs", ())),
-                   links={str(k): str(v) for k, v in (data.get("links") or {}).items()})
+                   links={str(k): str(v) for k, v in (data.get("links") or {}).items()},
+                   practice=data.get("practice"))
