@@ -232,3 +232,19 @@ def test_a_missing_channel_is_a_permanent_failure(tmp_path) -> None:
     assert sent.status == "dead"
     assert "not configured" in status_of(workspace, delivery_id).last_error
     workspace.close()
+
+
+def test_two_workers_racing_for_one_delivery_send_it_once(tmp_path, database_url) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with SmtpPeer() as peer:
+        workspace = delivery_workspace(tmp_path / "home", database_url, smtp_host="127.0.0.1",
+                                       smtp_port=peer.port)
+        ids = [queue(workspace, key=f"race-{n}")[0] for n in range(10)]
+        jobs = JobQueue(workspace)
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(jobs.deliver, [ids, ids, list(reversed(ids)), ids]))
+        assert sorted(mail["X-Learnloop-Delivery"] for mail in peer.messages) == sorted(
+            f"race-{n}" for n in range(10))
+        assert all(status_of(workspace, i).attempts == 1 for i in ids)
+        workspace.close()
