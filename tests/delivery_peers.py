@@ -57,6 +57,10 @@ class _SmtpHandler:
             self.peer.in_doubt.append(message_from_bytes(envelope.content))
             await asyncio.sleep(self.peer.script.hang_seconds)
             return "451 4.3.0 gave up"
+        if answer == "drop":  # took the message, then the connection went before the answer
+            self.peer.in_doubt.append(message_from_bytes(envelope.content))
+            server.transport.close()
+            return "250 never heard"
         self.peer.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted"
 

@@ -109,6 +109,24 @@ def test_a_duplicate_is_suppressed_at_queueing_and_at_sending(tmp_path) -> None:
         workspace.close()
 
 
+def test_a_connection_lost_while_sending_the_data_leaves_the_email_in_doubt(tmp_path) -> None:
+    with SmtpPeer() as peer:
+        workspace = delivery_workspace(tmp_path / "home", smtp_host="127.0.0.1",
+                                       smtp_port=peer.port)
+        peer.script.answers = ["drop"]
+        [delivery_id] = queue(workspace)
+        jobs = JobQueue(workspace)
+        [sent] = jobs.deliver([delivery_id])
+        assert (sent.status, sent.retry_in) == ("in_doubt", None)  # never resent on its own
+        [later] = jobs.deliver([delivery_id])
+        assert later.status is None and len(peer.in_doubt) == 1 and peer.messages == []
+        # the next message opens a fresh connection and goes through
+        [other] = queue(workspace, key="after-drop")
+        jobs.deliver([other])
+        assert len(peer.messages) == 1
+        workspace.close()
+
+
 def test_an_unreachable_smtp_server_is_a_transient_failure(tmp_path) -> None:
     from server_support import free_port
 

@@ -80,7 +80,8 @@ def send_delivery(transaction: Transaction, *, delivery_id: int, channels: dict[
         detail, outcome = channel.send(_outgoing(claim)), Outcome.SENT
     except ChannelFailure as failure:
         detail = failure.detail
-        outcome = Outcome.TRANSIENT if failure.transient else Outcome.PERMANENT
+        outcome = (Outcome.IN_DOUBT if failure.in_doubt else
+                   Outcome.TRANSIENT if failure.transient else Outcome.PERMANENT)
     except Exception as error:  # noqa: BLE001 - a channel bug must not leave the attempt open
         log.exception("channel %s failed on delivery %s", claim.channel, delivery_id)
         detail, outcome = f"internal error in the {claim.channel} channel: {error}", \

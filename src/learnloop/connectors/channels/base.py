@@ -40,12 +40,14 @@ class Outgoing:
 
 
 class ChannelFailure(Exception):  # noqa: N818 - a failure report, not a bug
-    """The peer did not take the message; `transient`: trying again later may work."""
+    """The peer did not take the message; `transient`: trying again later may work;
+    `in_doubt`: the peer may have taken it (the connection went while it was being sent)."""
 
-    def __init__(self, detail: str, *, transient: bool) -> None:
+    def __init__(self, detail: str, *, transient: bool, in_doubt: bool = False) -> None:
         super().__init__(detail)
         self.detail = detail
-        self.transient = transient
+        self.transient = transient and not in_doubt
+        self.in_doubt = in_doubt
 
 
 class Channel(ABC):

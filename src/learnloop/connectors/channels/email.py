@@ -1,11 +1,19 @@
 """Email over SMTP (smtplib): a text and an HTML part; the Message-ID carries the idempotency
-key, so the receiving side can drop a copy it already has."""
+key, so the receiving side can drop a copy it already has.
+
+Each worker thread keeps its connection open between messages (checked with NOOP before reuse).
+A failure before the message data was sent is transient (nothing was delivered); a connection
+lost while the data was being sent, before the server's answer, leaves the message in doubt:
+the server may have taken it, so it is never sent again without an admin.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import smtplib
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -47,16 +55,50 @@ class EmailChannel(Channel):
                  password: str | None = None, starttls: bool = False) -> None:
         self.host, self.port, self.sender = host, port, sender
         self.username, self.password, self.starttls = username, password, starttls
+        self._local = threading.local()
+
+    def _open(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.host, self.port, timeout=SEND_TIMEOUT_SECONDS)
+        smtp.ehlo()
+        if self.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+            smtp.ehlo()
+        if self.username:
+            smtp.login(self.username, self.password or "")
+        return smtp
+
+    def _connection(self) -> smtplib.SMTP:
+        smtp = getattr(self._local, "smtp", None)
+        if smtp is not None:
+            try:
+                if smtp.noop()[0] == 250:
+                    return smtp
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._drop()
+        self._local.smtp = self._open()
+        return self._local.smtp
+
+    def _drop(self) -> None:
+        smtp = getattr(self._local, "smtp", None)
+        self._local.smtp = None
+        if smtp is not None:
+            with contextlib.suppress(OSError):
+                smtp.close()
 
     def send(self, outgoing: Outgoing) -> str:
         message = email_message(outgoing, sender=self.sender)
+        recipient = str(message["To"])
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=SEND_TIMEOUT_SECONDS) as smtp:
-                if self.starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if self.username:
-                    smtp.login(self.username, self.password or "")
-                smtp.send_message(message)
+            smtp = self._connection()
+            code, answer = smtp.mail(self.sender)
+            if code != 250:
+                smtp.rset()
+                raise smtplib.SMTPSenderRefused(code, answer, self.sender)
+            code, answer = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                smtp.rset()
+                raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             raise ChannelFailure(f"SMTP refused the recipient: {error.recipients}",
@@ -65,6 +107,22 @@ class EmailChannel(Channel):
             raise ChannelFailure(f"SMTP {error.smtp_code}: {error.smtp_error!r}",
                                  transient=400 <= error.smtp_code < 500) from error
         except (smtplib.SMTPException, OSError) as error:
+            self._drop()
             raise ChannelFailure(f"SMTP server {self.host}:{self.port}: {error}",
                                  transient=True) from error
+        try:
+            # the wire wants CRLF line ends (what smtplib.send_message would make)
+            code, answer = smtp.data(message.as_bytes(policy=message.policy.clone(
+                linesep="\r\n")))
+            if code != 250:  # smtplib checks the answer to DATA, not the one after the data
+                raise smtplib.SMTPDataError(code, answer)
+        except smtplib.SMTPResponseException as error:
+            # the server answered: it did not take the message
+            raise ChannelFailure(f"SMTP {error.smtp_code}: {error.smtp_error!r}",
+                                 transient=400 <= error.smtp_code < 500) from error
+        except (smtplib.SMTPException, OSError) as error:
+            self._drop()
+            raise ChannelFailure(f"SMTP server {self.host}:{self.port} went away while taking "
+                                 f"the message: {error}", transient=False,
+                                 in_doubt=True) from error
         return str(message["Message-ID"])
