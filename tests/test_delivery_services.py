@@ -226,3 +226,35 @@ def test_message_and_why_survive_storage(workspace) -> None:
         [found] = deliveries(session, organisation_id=_org(workspace, session))
     assert found.id == delivery_id
     assert found.message.title == MESSAGE.title and found.why.evidence == WHY.evidence
+
+
+FLASHCARDS = {"kind": "flashcards", "title": "Renewal words", "cards": [
+    {"front": "A renewal call starts by asking what ___ since signing.", "back": "changed",
+     "citations": [{"chunk_id": "c1", "quote": "Ask what changed since they signed."}]}]}
+
+
+def test_a_plans_flashcards_become_review_items_for_the_treated_and_are_announced(
+        workspace) -> None:
+    from learnloop.delivery.reinforcement import announce_due, due_for
+
+    _need(workspace)
+    with workspace.session() as session:
+        org = _org(workspace, session)
+        with pytest.raises(InputError, match="flashcards or knowledge_check"):
+            make_plan(session, organisation_id=org, settings=workspace.settings,
+                      need_key="renewals-gap", key="bad", reviews=[{"kind": "summary"}],
+                      actor="t")
+        plan = make_plan(session, organisation_id=org, settings=workspace.settings,
+                         need_key="renewals-gap", key="p3", holdout_fraction=0.5, seed=3,
+                         start=MONDAY_9, reviews=[FLASHCARDS], actor="t")
+        approve_plan(session, organisation_id=org, key="p3", actor="t")
+        send_plan(session, organisation_id=org, settings=workspace.settings, key="p3",
+                  actor="t")
+        treated = {k for k, g in plan.groups.items() if g == "treated"}
+        for person, group in plan.groups.items():
+            pid = person_id_by_key(session, organisation_id=org, key=person)
+            assert len(due_for(session, organisation_id=org, person_id=pid)) == (
+                1 if group == "treated" else 0)
+        announced = announce_due(session, organisation_id=org, settings=workspace.settings)
+        assert len(announced) == len(treated)
+        assert announce_due(session, organisation_id=org, settings=workspace.settings) == []

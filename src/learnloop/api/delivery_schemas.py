@@ -125,6 +125,7 @@ class PlanIn(BaseModel):
     steps: int = Field(1, ge=1, le=20)
     spacing_days: int = Field(7, ge=1, le=90)
     practice: dict[str, Any] | None = None  # a role_play component's body
+    reviews: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
 
 
 class PracticeIn(BaseModel):

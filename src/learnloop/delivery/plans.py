@@ -14,7 +14,8 @@ from pydantic import ValidationError
 
 from learnloop.config import Settings
 from learnloop.delivery.outbox import Addressed, channel_for, queue_messages
-from learnloop.domain.content.components import RolePlayBody
+from learnloop.delivery.reinforcement import add_reviews_from
+from learnloop.domain.content.components import FlashcardsBody, KnowledgeCheckBody, RolePlayBody
 from learnloop.domain.delivery.messages import Message
 from learnloop.domain.delivery.plans import DeliveryPlan, Planned, PlanStatus
 from learnloop.domain.delivery.scheduling import QuietHours, schedule_person
@@ -44,6 +45,17 @@ def _message_for(need_title: str, pack_key: str | None, skill: str | None) -> Me
     if pack_key:
         paragraphs.append(f"Learning pack: {pack_key}.")
     return Message(title=need_title, paragraphs=tuple(paragraphs))
+
+
+def _review_body(body: dict[str, Any]) -> FlashcardsBody | KnowledgeCheckBody:
+    kind = body.get("kind") if isinstance(body, dict) else None
+    model = {"flashcards": FlashcardsBody, "knowledge_check": KnowledgeCheckBody}.get(str(kind))
+    if model is None:
+        raise InputError(f"reviews: a flashcards or knowledge_check body, not {kind!r}")
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise InputError(f"reviews: not a {kind} body: {error.errors()[0]['msg']}") from None
 
 
 def _population(session: Session, *, organisation_id: int, need: Any) -> dict[str, str]:
@@ -91,9 +103,12 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
               pack_key: str | None = None, key: str | None = None,
               holdout_fraction: float | None = None, seed: int = 0,
               start: datetime | None = None, steps: int = 1, spacing_days: int = 7,
-              practice: dict[str, Any] | None = None, actor: str) -> DeliveryPlan:
+              practice: dict[str, Any] | None = None,
+              reviews: list[dict[str, Any]] | None = None, actor: str) -> DeliveryPlan:
     """A draft plan for the need (with `practice`, a role-play component's body the learners
-    can play in their inbox); recorded as `delivery.plan_created`."""
+    can play in their inbox; with `reviews`, flashcards or knowledge-check bodies that become
+    each treated person's review items when the plan is sent); recorded as
+    `delivery.plan_created`."""
     need = need_by_key(session, organisation_id=organisation_id, key=need_key)
     if need is None:
         raise NotFoundError(f"no need with key {need_key!r}")
@@ -114,6 +129,7 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
         except ValidationError as error:
             raise InputError(f"practice: not a role-play: {error.errors()[0]['msg']}") from None
         message = replace(message, practice=checked.model_dump(mode="json"))
+    review_bodies = [_review_body(body).model_dump(mode="json") for body in reviews or ()]
     plan = DeliveryPlan(
         key=key or f"{need_key}-{start:%Y%m%d%H%M%S}", need_key=need_key, pack_key=pack_key,
         status=PlanStatus.DRAFT, holdout_fraction=fraction, seed=seed,
@@ -122,7 +138,8 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
         planned=_schedule(session, organisation_id=organisation_id, settings=settings,
                           groups=groups, teams=teams, start=start, steps=steps,
                           spacing_days=spacing_days),
-        settings={"start": start.isoformat(), "steps": steps, "spacing_days": spacing_days},
+        settings={"start": start.isoformat(), "steps": steps, "spacing_days": spacing_days,
+                  "reviews": review_bodies},
         created_at=utcnow(), approved_at=None, approved_by=None, intervention_id=None)
     saved = save_plan(session, organisation_id=organisation_id, plan=plan)
     EventLog(session, organisation_id).record(
@@ -210,12 +227,17 @@ def send_plan(session: Session, *, organisation_id: int, settings: Settings, key
                 for step, at in enumerate(p.send_at)]
     queued = queue_messages(session, organisation_id=organisation_id, settings=settings,
                             messages=messages, kind="nudge", plan_key=plan.key)
+    treated = sorted(person for person, group in plan.groups.items() if group == "treated")
+    reviews = sum(add_reviews_from(session, organisation_id=organisation_id, person_keys=treated,
+                                   body=_review_body(body), source=f"plan:{plan.key}:{n}",
+                                   why=plan.why)
+                  for n, body in enumerate(plan.settings.get("reviews", ())))
     if plan.status is PlanStatus.APPROVED:
         save_plan(session, organisation_id=organisation_id,
                   plan=replace(plan, status=PlanStatus.SENT))
     EventLog(session, organisation_id).record(
         "delivery.plan_sent", actor=actor, subject_type=PLAN_SUBJECT, subject_id=key,
-        payload={"queued": len(queued), "planned": len(messages)})
+        payload={"queued": len(queued), "planned": len(messages), "review_items": reviews})
     return queued
 
 

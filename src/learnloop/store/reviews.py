@@ -73,5 +73,5 @@ def due_counts(session: Session, *, organisation_id: int, now: datetime) -> dict
     """Person key → how many items are due for them now."""
     R, P = tables.ReviewItem, tables.Person
     return dict(session.execute(
-        select(P.key, func.count()).join(P, P.id == R.person_id)
+        select(P.key, func.count()).select_from(R).join(P, P.id == R.person_id)
         .where(R.organisation_id == organisation_id, R.due <= now).group_by(P.key)).all())
