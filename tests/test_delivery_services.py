@@ -258,3 +258,26 @@ def test_a_plans_flashcards_become_review_items_for_the_treated_and_are_announce
         announced = announce_due(session, organisation_id=org, settings=workspace.settings)
         assert len(announced) == len(treated)
         assert announce_due(session, organisation_id=org, settings=workspace.settings) == []
+
+
+def test_a_new_detection_on_a_rules_metric_reaches_the_people_below_the_level(
+        workspace) -> None:
+    from learnloop.delivery.moments import detections_tripped
+
+    with workspace.session() as session:
+        org = _org(workspace, session)
+        add_rule(session, organisation_id=org, key="renewal-dip", metric="renewal_rate",
+                 trigger="detection", threshold=None, title="Renewals are slipping",
+                 text="A five-minute refresher.", actor="t")
+        EventLog(session, org).record(
+            "sensing.detected", actor="agent:sensing", subject_type="team", subject_id="sales",
+            payload={"detection_id": 9, "reason": "Renewals fell after week 12.",
+                     "series": {"team": "sales", "metric": "renewal_rate"},
+                     "affected_people": {"below_required": ["leo", "lea"]}})
+        queued = detections_tripped(session, organisation_id=org, settings=workspace.settings)
+        assert len(queued) == 2
+        assert detections_tripped(session, organisation_id=org,
+                                  settings=workspace.settings) == []  # seen already
+        found = deliveries(session, organisation_id=org)
+        assert {d.person_key for d in found} == {"leo", "lea"}
+        assert found[0].why.evidence == ("Renewals fell after week 12.",)

@@ -242,16 +242,20 @@ class JobQueue:
     def _run_loop(self, *, job_id: str, organisation_key: str, actor: str) -> None:
         from learnloop.agents import agent_options, registered_agents, run_loop
         from learnloop.delivery.moments import detections_tripped
+        from learnloop.delivery.reinforcement import announce_due
 
         def work() -> dict[str, Any]:
             with self._transaction(organisation_key) as (session, organisation_id):
                 report = run_loop(session, organisation_id=organisation_id,
                                   agents=registered_agents(), actor=actor,
                                   options=agent_options(self.workspace.settings))
-                # new detections may trip moment-of-need rules: deliver after this commit
-                self.enqueue_deliveries(session, detections_tripped(
-                    session, organisation_id=organisation_id,
-                    settings=self.workspace.settings))
+                # new detections may trip moment-of-need rules, and review items fall due:
+                # deliver both after this commit
+                settings = self.workspace.settings
+                self.enqueue_deliveries(session, [
+                    *detections_tripped(session, organisation_id=organisation_id,
+                                        settings=settings),
+                    *announce_due(session, organisation_id=organisation_id, settings=settings)])
             result: dict[str, Any] = {"result": {
                 "agents": {line.agent: line.summary for line in report.reports},
                 "failures": report.failures}}
