@@ -179,9 +179,9 @@ def test_tokens_api_creates_and_lists_scopes(org) -> None:
          "message": "'imports:people' is wider than the integration role admits"}]
     listed = {token["name"]: token["scopes"] for token in
               client.get("/api/tokens", headers=admin).json()}
-    assert listed == {"admin": ["deliveries:write", "imports:*", "loop:run", "needs:write",
-                                "people:erase", "priorities:write", "signals:write",
-                                "tokens:write"],
+    assert listed == {"admin": ["deliveries:write", "imports:*", "inbox:write", "loop:run",
+                                "needs:write", "people:erase", "priorities:write",
+                                "signals:write", "tokens:write"],
                       "crm": ["signals:write"]}
     with org.session() as session:
         (event, _admin) = EventLog(session, org.organisation(session).id).recent(

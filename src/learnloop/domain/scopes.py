@@ -45,7 +45,7 @@ _INTEGRATION = frozenset({SIGNALS_WRITE, *(import_scope(kind) for kind in INTEGR
 
 # the widest a token of each role may be
 ADMITTED_SCOPES: dict[AccessRole, frozenset[str]] = {
-    AccessRole.ADMIN: _ALL_SCOPES - {INBOX_WRITE},  # an admin token has no inbox
+    AccessRole.ADMIN: _ALL_SCOPES,  # inbox:write too: an admin issues learners' tokens
     AccessRole.LD: frozenset({LOOP_RUN, EVERY_IMPORT, DELIVERIES_WRITE, NEEDS_WRITE,
                               PRIORITIES_WRITE}),
     # source documents are not personal data: a document system may be given them explicitly
