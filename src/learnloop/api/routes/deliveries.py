@@ -43,6 +43,7 @@ from learnloop.serving.deps import (
     WorkspaceDep,
     require_roles,
 )
+from learnloop.serving.errors import error_responses
 from learnloop.serving.scopes import require_scope
 from learnloop.store.deliveries import channel_health, dead_letter, deliveries, inbox, replay
 from learnloop.store.delivery_plans import delivery_plan, delivery_plans
@@ -59,6 +60,9 @@ A = AccessRole
 Person = Annotated[Principal, require_roles(A.LEARNER, A.MANAGER)]
 Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
 DeliveryId = Annotated[int, Path(ge=1, le=LARGEST_NUMBER)]
+# routes whose body names something (a need, a delivery) that may not exist answer 404 for it
+NAMES_IN_BODY = {404: error_responses(authenticated=True, has_path_parameters=True,
+                                      has_body=True, queues_jobs=False)[404]}
 PlanKey = Annotated[str, Path(min_length=1, max_length=128)]
 
 
@@ -148,7 +152,7 @@ def act_on_item(
         public_url=workspace.settings.public_url))
 
 
-@router.post("/practice", response_model=PracticeOut, status_code=201)
+@router.post("/practice", response_model=PracticeOut, status_code=201, responses=NAMES_IN_BODY)
 def start_my_practice(body: PracticeIn, session: SessionDep, principal: Person,
                       _scoped: Annotated[Principal, require_scope(INBOX_WRITE)]) -> PracticeOut:
     """Start (or start again) the role-play of one of your deliveries; the counterpart opens."""
@@ -229,7 +233,8 @@ def list_plans(session: SessionDep, principal: Staff) -> list[PlanOut]:
             for plan in delivery_plans(session, organisation_id=principal.organisation_id)]
 
 
-@router.post("/delivery-plans", response_model=PlanOut, status_code=201)
+@router.post("/delivery-plans", response_model=PlanOut, status_code=201,
+             responses=NAMES_IN_BODY)
 def create_plan(body: PlanIn, session: SessionDep, workspace: WorkspaceDep, principal: Staff,
                 _scoped: Annotated[Principal, require_scope(DELIVERIES_WRITE)]) -> PlanOut:
     """Plan a need's delivery: audience, hold-out, schedule (a draft to preview)."""
