@@ -152,13 +152,15 @@ def test_a_draft_can_be_adjusted_and_the_adjustment_is_an_event(workspace) -> No
         make_plan(session, organisation_id=org, settings=workspace.settings,
                   need_key="renewals-gap", key="p2", start=MONDAY_9, actor="test")
         adjusted = adjust_plan(session, organisation_id=org, settings=workspace.settings,
-                               key="p2", actor="ld", holdout_fraction=0.01, exclude=("ola",),
-                               title="Before your next renewal", steps=2)
-        assert adjusted.held_out == 0 and "ola" not in adjusted.groups
+                               key="p2", actor="ld", holdout_fraction=0.5,
+                               exclude=("max", "ola"), title="Before your next renewal", steps=2)
+        # four people left, all in sales: half of them held out, exactly
+        assert (adjusted.treated, adjusted.held_out) == (2, 2)
+        assert "ola" not in adjusted.groups
         assert adjusted.message.title == "Before your next renewal"
         assert all(len(p.send_at) == 2 for p in adjusted.planned)
         [event] = EventLog(session, org).recent(kinds=["delivery.plan_adjusted"])
-        assert event.actor == "ld" and event.payload["excluded"] == ["ola"]
+        assert event.actor == "ld" and event.payload["excluded"] == ["max", "ola"]
         with pytest.raises(InputError):
             adjust_plan(session, organisation_id=org, settings=workspace.settings, key="p2",
                         actor="ld", holdout_fraction=1.5)
