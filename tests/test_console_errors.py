@@ -111,7 +111,8 @@ def test_every_console_page_admits_named_roles(sqlite_workspace) -> None:
         "/inbox", "/inbox/{delivery_id}/{action}", "/inbox/reviews/{item_id}", "/practice",
         "/practice/{attempt_id}", "/practice/{attempt_id}/turns",
         "/practice/{attempt_id}/finish", "/deliveries/plans", "/deliveries/plans/{key}",
-        "/deliveries/plans/{key}/approve", "/deliveries/channels", "/deliveries/dead-letter",
+        "/deliveries/plans/{key}/approve",
+        "/deliveries/plans/{key}/adjust", "/deliveries/channels", "/deliveries/dead-letter",
         "/deliveries/dead-letter/{delivery_id}/replay"}
     assert all(isinstance(route, RoleDocumentedRoute) and route.admitted_roles
                for route in pages)

@@ -132,3 +132,32 @@ def test_a_webhook_signal_that_trips_a_rule_is_delivered_by_the_queue(tmp_path, 
         assert len(deliveries(session, organisation_id=workspace.organisation(session).id)) == 1
     assert len(smtp.messages) == 1
     workspace.close()
+
+
+def test_ld_previews_adjusts_and_approves_a_plan_in_the_console(tmp_path) -> None:
+    from api_support import csrf_of
+
+    workspace = delivery_workspace(tmp_path / "home")
+    with workspace.session() as session:
+        save_needs(session, organisation_id=workspace.organisation(session).id, needs=[
+            draft_need("renewals", "Renewal conversations", person_keys=("leo", "lea", "ivy"),
+                       reason="Renewals fell in Sales.")])
+    client = api_client(workspace)
+    ld = bearer(secret_for(workspace, "ld"))
+    assert client.post("/api/delivery-plans", headers=ld,
+                       json={"need": "renewals", "key": "c1"}).status_code == 201
+    browser = api_client(workspace)
+    sign_in(browser, secret_for(workspace, "ld"))
+    page = browser.get("/deliveries/plans/c1").text
+    assert "Renewals fell in Sales." in page and "Approve" in page
+    adjusted = browser.post("/deliveries/plans/c1/adjust", follow_redirects=False,
+                            data={"csrf_token": csrf_of(page), "holdout": "0.5",
+                                  "title": "Before your next renewal", "exclude": "ivy"})
+    assert adjusted.status_code == 303
+    plan = client.get("/api/delivery-plans/c1", headers=ld).json()
+    assert plan["title"] == "Before your next renewal" and "ivy" not in plan["groups"]
+    assert plan["held_out"] == 1  # two people in one team, half held out
+    browser.post("/deliveries/plans/c1/approve", data={"csrf_token": csrf_of(page)})
+    assert client.get("/api/delivery-plans/c1", headers=ld).json()["status"] == "approved"
+    assert "approved" in browser.get("/deliveries/plans").text
+    workspace.close()

@@ -181,7 +181,8 @@ def test_every_console_route_that_changes_something_checks_the_csrf_token(sqlite
         "/login", "/logout", "/needs/{need_id}/status", "/priorities/{objective_key}",
         "/inbox/{delivery_id}/{action}", "/inbox/reviews/{item_id}", "/inbox/links/{token}",
         "/practice", "/practice/{attempt_id}/turns", "/practice/{attempt_id}/finish",
-        "/deliveries/plans/{key}/approve", "/deliveries/dead-letter/{delivery_id}/replay"}
+        "/deliveries/plans/{key}/approve",
+        "/deliveries/plans/{key}/adjust", "/deliveries/dead-letter/{delivery_id}/replay"}
     for route in changing:
         assert any(getattr(found.call, "checks_csrf", False)
                    for found in _dependencies(route.dependant)), route.path

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from learnloop.delivery.interactions import Answer, interact
 from learnloop.delivery.links import read_link_token
 from learnloop.delivery.outbox import configured_channels
-from learnloop.delivery.plans import approve_plan
+from learnloop.delivery.plans import adjust_plan, approve_plan
 from learnloop.delivery.practice import finish_practice, say, scenario_of, start_practice
 from learnloop.delivery.reinforcement import answer_review, due_for
 from learnloop.domain.access import AccessRole, Principal
@@ -184,6 +184,23 @@ def approve_from_console(key: Annotated[str, Path(max_length=128)], session: Ses
                          principal: Staff, _csrf: CsrfFormDep) -> RedirectResponse:
     approve_plan(session, organisation_id=principal.organisation_id, key=key,
                  actor=principal.actor)
+    return RedirectResponse(f"/deliveries/plans/{key}", status_code=303)
+
+
+@router.post("/deliveries/plans/{key}/adjust")
+def adjust_from_console(
+    key: Annotated[str, Path(max_length=128)], session: SessionDep, workspace: WorkspaceDep,
+    principal: Staff, _csrf: CsrfFormDep,
+    holdout: Annotated[float | None, Form(gt=0, lt=1)] = None,
+    seed: Annotated[int | None, Form(ge=0, le=2**31 - 1)] = None,
+    title: Annotated[str | None, Form(max_length=300)] = None,
+    exclude: Annotated[str, Form(max_length=20000)] = "",
+) -> RedirectResponse:
+    """Adjust a draft from its page: hold-out, seed, title, people left out (comma-separated)."""
+    adjust_plan(session, organisation_id=principal.organisation_id, settings=workspace.settings,
+                key=key, actor=principal.actor, holdout_fraction=holdout, seed=seed,
+                title=title or None,
+                exclude=tuple(part.strip() for part in exclude.split(",") if part.strip()))
     return RedirectResponse(f"/deliveries/plans/{key}", status_code=303)
 
 
