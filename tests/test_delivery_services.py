@@ -283,3 +283,18 @@ def test_a_new_detection_on_a_rules_metric_reaches_the_people_below_the_level(
         found = deliveries(session, organisation_id=org)
         assert {d.person_key for d in found} == {"leo", "lea"}
         assert found[0].why.evidence == ("Renewals fell after week 12.",)
+
+
+def test_erasing_a_person_removes_their_deliveries_reviews_and_practice(workspace) -> None:
+    from delivery_support import add_matrix_deliveries
+    from learnloop.privacy import erase_person
+
+    add_matrix_deliveries(workspace)
+    with workspace.session() as session:
+        erase_person(session, organisation_id=_org(workspace, session), key="leo", actor="t")
+    with workspace.session() as session:
+        for table in (tables.Delivery, tables.ReviewItem, tables.PracticeAttempt):
+            assert session.scalars(select(table)).all() == []
+        groups = [plan.assignment["groups"] for plan in session.scalars(
+            select(tables.DeliveryPlan))]
+        assert all("leo" not in found for found in groups)
