@@ -26,6 +26,7 @@ from api_support import (
 )
 from content_support import add_sample_pack
 from database_support import database_url_of
+from delivery_support import add_matrix_deliveries
 from sensing_support import add_sample_detection, add_sample_need
 
 ROLES = ("admin", "ld", "reviewer", "manager", "learner", "integration")
@@ -100,6 +101,34 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/reviews/{component_id}/submit": _admits("admin", "ld"),
     "POST /api/reviews/{component_id}/publish": _admits("admin", "ld"),
     "POST /api/reviews/{component_id}/retire": _admits("admin", "ld"),
+    # the delivery agent: a person's own inbox (a manager finds no item of leo's: 404) …
+    "GET /api/inbox": _admits("learner", "manager"),
+    "GET /api/inbox/reviews": _admits("learner", "manager"),
+    "GET /api/inbox/preferences": _admits("learner", "manager"),
+    "PUT /api/inbox/preferences": _admits("learner", "manager"),
+    "POST /api/practice": {**_admits("learner", "manager"), "manager": "404"},
+    "GET /api/practice/{attempt_id}": {**_admits("learner", "manager"), "manager": "404"},
+    "POST /api/practice/{attempt_id}/turns": {**_admits("learner", "manager"), "manager": "404"},
+    "POST /api/practice/{attempt_id}/finish": {**_admits("learner", "manager"),
+                                               "manager": "404"},
+    "POST /api/inbox/reviews/{item_id}": {**_admits("learner", "manager"), "manager": "404"},
+    "POST /api/inbox/{delivery_id}/{action}": {**_admits("learner", "manager"),
+                                               "manager": "404"},
+    # … and the outbox, plans and rules for staff
+    "GET /api/deliveries": _admits("admin", "ld"),
+    "GET /api/deliveries/channels": _admits("admin", "ld"),
+    "GET /api/deliveries/dead-letter": _admits("admin", "ld"),
+    "POST /api/deliveries/{delivery_id}/replay": _admits("admin"),
+    "GET /api/delivery-plans": _admits("admin", "ld"),
+    "POST /api/delivery-plans": _admits("admin", "ld"),
+    "GET /api/delivery-plans/{key}": _admits("admin", "ld"),
+    "GET /api/delivery-plans/{key}/status": _admits("admin", "ld"),
+    "PATCH /api/delivery-plans/{key}": _admits("admin", "ld"),
+    # the first caller approves the plan; the second finds it approved already
+    "POST /api/delivery-plans/{key}/approve": {**_admits("admin", "ld"), "ld": "409"},
+    "POST /api/delivery-plans/{key}/send": _admits("admin", "ld"),
+    "GET /api/delivery-rules": _admits("admin", "ld"),
+    "POST /api/delivery-rules": _admits("admin", "ld"),
     # the console
     "GET /static/plotly.min.js": _everyone(),
     "GET /login": _everyone(),
@@ -130,6 +159,24 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /reviews": _page("admin", "ld", "reviewer"),
     "GET /reviews/{component_id}": _page("admin", "ld", "reviewer"),
     "POST /reviews/{component_id}": _page("admin", "ld", "reviewer"),
+    "GET /inbox": _page("learner", "manager"),
+    "GET /practice/{attempt_id}": {**_page("learner", "manager"), "manager": "404"},
+    "POST /practice": dict.fromkeys(CALLERS, SIGN_IN),
+    "POST /practice/{attempt_id}/turns": dict.fromkeys(CALLERS, SIGN_IN),
+    "POST /practice/{attempt_id}/finish": dict.fromkeys(CALLERS, SIGN_IN),
+    # console forms need a signed-in browser: a form posted without one goes to sign-in
+    "POST /inbox/{delivery_id}/{action}": dict.fromkeys(CALLERS, SIGN_IN),
+    "POST /inbox/reviews/{item_id}": dict.fromkeys(CALLERS, SIGN_IN),
+    # a signed link from a message is its own authority: anyone holding it may use it
+    "GET /inbox/links/{token}": _everyone(),
+    "POST /inbox/links/{token}": _everyone(),
+    "GET /deliveries/plans": _page("admin", "ld"),
+    "GET /deliveries/plans/{key}": _page("admin", "ld"),
+    "POST /deliveries/plans/{key}/approve": dict.fromkeys(CALLERS, SIGN_IN),
+    "POST /deliveries/plans/{key}/adjust": dict.fromkeys(CALLERS, SIGN_IN),
+    "GET /deliveries/channels": _page("admin", "ld"),
+    "GET /deliveries/dead-letter": _page("admin", "ld"),
+    "POST /deliveries/dead-letter/{delivery_id}/replay": dict.fromkeys(CALLERS, SIGN_IN),
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"
@@ -152,8 +199,11 @@ class Call:
 def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
            pack_id: int = 1, need_id: int = 1,
            review: dict[str, int] | None = None,
-           intervention_id: int = 1) -> dict[str, Call]:
+           intervention_id: int = 1,
+           delivery: dict[str, Any] | None = None) -> dict[str, Call]:
     review = review or {}
+    delivery = delivery or {"sent": 1, "dead": 1, "review": 1, "token": "x", "talk": 1,
+                            "end": 1}
     impact = Call({"intervention_id": intervention_id})
     return {
         **{f"POST /api/reviews/{{component_id}}/{action}": Call(
@@ -179,6 +229,15 @@ def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
         "GET /impact/{intervention_id}": impact,
         "GET /impact/{intervention_id}/numbers.csv": impact,
         "GET /impact/{intervention_id}/report.pdf": impact,
+        "POST /api/practice": Call(json={"delivery_id": delivery["sent"]}),
+        "GET /api/practice/{attempt_id}": Call({"attempt_id": delivery["talk"]}),
+        "POST /api/practice/{attempt_id}/turns": Call({"attempt_id": delivery["talk"]},
+                                                      json={"text": "What changed?"}),
+        "POST /api/practice/{attempt_id}/finish": Call({"attempt_id": delivery["end"]}),
+        "GET /practice/{attempt_id}": Call({"attempt_id": delivery["talk"]}),
+        "POST /practice": Call(form=True),
+        "POST /practice/{attempt_id}/turns": Call({"attempt_id": delivery["talk"]}, form=True),
+        "POST /practice/{attempt_id}/finish": Call({"attempt_id": delivery["end"]}, form=True),
         # the same decision again by a second caller changes nothing (a retry is harmless)
         "GET /api/needs/{need_id}": Call({"need_id": need_id}),
         "GET /needs/{need_id}": Call({"need_id": need_id}),
@@ -190,6 +249,31 @@ def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
                                                       json={"weight": 0.7}),
         "POST /priorities/{objective_key}": Call({"objective_key": "renewals"},
                                                  signed_in={"priority": "yes", "weight": "0.7"}),
+        "POST /api/inbox/reviews/{item_id}": Call({"item_id": delivery["review"]},
+                                                  json={"rating": "good"}),
+        "POST /api/inbox/{delivery_id}/{action}": Call(
+            {"delivery_id": delivery["sent"], "action": "rate"}, json={"rating": 4}),
+        "POST /api/deliveries/{delivery_id}/replay": Call({"delivery_id": delivery["dead"]}),
+        "PUT /api/inbox/preferences": Call(json={"channels": ["inbox"], "weekly_cap": 2}),
+        "POST /api/delivery-plans": Call(json={"need": "matrix-need", "holdout": 0.3}),
+        "GET /api/delivery-plans/{key}": Call({"key": "draft-plan"}),
+        "GET /api/delivery-plans/{key}/status": Call({"key": "draft-plan"}),
+        "PATCH /api/delivery-plans/{key}": Call({"key": "draft-plan"}, json={"seed": 7}),
+        "POST /api/delivery-plans/{key}/approve": Call({"key": "approve-plan"}),
+        "POST /api/delivery-plans/{key}/send": Call({"key": "send-plan"}),
+        "POST /api/delivery-rules": Call(json={"key": "r1", "metric": "csat",
+                                               "trigger": "below", "threshold": 3,
+                                               "title": "A tough call?"}),
+        "POST /inbox/{delivery_id}/{action}": Call(
+            {"delivery_id": delivery["sent"], "action": "complete"}, form=True),
+        "POST /inbox/reviews/{item_id}": Call({"item_id": delivery["review"]}, form=True),
+        "GET /inbox/links/{token}": Call({"token": delivery["token"]}),
+        "POST /inbox/links/{token}": Call({"token": delivery["token"]}, form=True),
+        "GET /deliveries/plans/{key}": Call({"key": "draft-plan"}),
+        "POST /deliveries/plans/{key}/approve": Call({"key": "draft-plan"}, form=True),
+        "POST /deliveries/plans/{key}/adjust": Call({"key": "draft-plan"}, form=True),
+        "POST /deliveries/dead-letter/{delivery_id}/replay": Call(
+            {"delivery_id": delivery["dead"]}, form=True),
         "GET /api/detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /detections/{detection_id}": Call({"detection_id": detection_id}),
         "GET /api/people/{key}": Call({"key": "leo"}),
@@ -257,6 +341,7 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     detection_id = add_sample_detection(workspace)
     pack_id = add_sample_pack(workspace)
     intervention_id = add_sample_intervention(workspace, ["leo", "mia", "max", "ola"])
+    delivery = add_matrix_deliveries(workspace)
     need_id = add_sample_need(workspace)
     review = _review_components(workspace, pack_id)
     secrets = {role: secret_for(workspace, role, PERSON_OF.get(role)) for role in ROLES}
@@ -266,7 +351,8 @@ def organisation(request, tmp_path_factory) -> dict[str, Any]:
     throwaway = client.post("/api/tokens", headers=admin, json={"role": "integration"}).json()
     yield {"workspace": workspace, "secrets": secrets, "app": client.app, "job_id": job_id,
            "throwaway": throwaway["id"], "detection_id": detection_id, "pack_id": pack_id,
-           "need_id": need_id, "review": review, "intervention_id": intervention_id}
+           "need_id": need_id, "review": review, "intervention_id": intervention_id,
+           "delivery": delivery}
     workspace.close()
 
 
@@ -282,7 +368,8 @@ def test_each_caller_gets_the_answer_the_table_states(organisation, operation) -
     call = _calls(organisation["throwaway"], organisation["job_id"],
                   organisation["detection_id"], organisation["pack_id"],
                   organisation["need_id"], organisation["review"],
-                  organisation["intervention_id"]).get(operation, Call())
+                  organisation["intervention_id"], organisation["delivery"]).get(operation,
+                                                                                Call())
     url = path.format(**call.path_values)
     got = {}
     for caller in CALLERS:

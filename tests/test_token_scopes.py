@@ -123,8 +123,8 @@ def test_a_narrowed_token_does_only_what_it_names(org) -> None:
 @pytest.mark.parametrize(("role", "scopes", "message"), [
     ("integration", ["imports:people"], "integration tokens may not have imports:people"),
     ("integration", ["imports:*"], "may not have imports:*"),
-    ("ld", ["signals:write"], "the ld role admits: content:write imports:* loop:run "
-                              "needs:write priorities:write reviews:write"),
+    ("ld", ["signals:write"], "the ld role admits: content:write deliveries:write imports:* "
+                              "loop:run needs:write priorities:write reviews:write"),
     ("reviewer", ["loop:run"], "the reviewer role admits: reviews:write"),
     ("admin", ["imports:wizards"], "unknown scope imports:wizards"),
     ("admin", ["everything"], "unknown scope everything"),
@@ -179,8 +179,9 @@ def test_tokens_api_creates_and_lists_scopes(org) -> None:
          "message": "'imports:people' is wider than the integration role admits"}]
     listed = {token["name"]: token["scopes"] for token in
               client.get("/api/tokens", headers=admin).json()}
-    assert listed == {"admin": ["content:write", "imports:*", "loop:run", "needs:write",
-                                "people:erase", "priorities:write", "reviews:write",
+    assert listed == {"admin": ["content:write", "deliveries:write", "imports:*", "inbox:write",
+                                "loop:run", "needs:write", "people:erase", "priorities:write",
+                                "reviews:write",
                                 "signals:write", "tokens:write"],
                       "crm": ["signals:write"]}
     with org.session() as session:
@@ -204,6 +205,18 @@ def test_every_api_write_names_its_scope_in_openapi(sqlite_workspace) -> None:
         "POST /api/content/packs": ["content:write"],
         "PUT /api/content/packs/{pack_id}/modality": ["content:write"],
         "POST /api/content/check": [],  # a read with a body: it changes nothing
+        "POST /api/inbox/{delivery_id}/{action}": ["inbox:write"],
+        "POST /api/inbox/reviews/{item_id}": ["inbox:write"],
+        "PUT /api/inbox/preferences": ["inbox:write"],
+        "POST /api/practice": ["inbox:write"],
+        "POST /api/practice/{attempt_id}/turns": ["inbox:write"],
+        "POST /api/practice/{attempt_id}/finish": ["inbox:write"],
+        "POST /api/deliveries/{delivery_id}/replay": ["deliveries:write"],
+        "POST /api/delivery-plans": ["deliveries:write"],
+        "PATCH /api/delivery-plans/{key}": ["deliveries:write"],
+        "POST /api/delivery-plans/{key}/approve": ["deliveries:write"],
+        "POST /api/delivery-plans/{key}/send": ["deliveries:write"],
+        "POST /api/delivery-rules": ["deliveries:write"],
         "POST /api/needs/{need_id}/status": ["needs:write"],
         "PATCH /api/priorities/{objective_key}": ["priorities:write"],
         **{f"POST /api/reviews/{{component_id}}/{action}": ["reviews:write"]

@@ -180,8 +180,59 @@ class Settings(BaseSettings):
                     "suppressed.",
     )
 
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address people reach the console at; links in messages start with it.",
+    )
+    delivery_channels: str = Field(
+        "email,inbox",
+        description="Channels a person is reached through when they set none, in order "
+                    "(inbox, email, slack, teams, webhook); the inbox always keeps a copy.",
+    )
+    delivery_weekly_cap: int = Field(
+        3, ge=0, description="Most nudges one person gets in a week unless they set their own."
+    )
+    delivery_quiet_hours: str = Field(
+        "20-08",
+        description="Hours (HH-HH, the person's own time zone) in which nothing is sent.",
+    )
+    delivery_holdout_fraction: float = Field(
+        0.2, gt=0, lt=1, description="Share of a plan's audience held out to measure impact."
+    )
+    delivery_max_attempts: int = Field(
+        5, ge=1, le=20,
+        description="Tries per delivery before a transient failure lands in the dead-letter list.",
+    )
+    delivery_backoff_seconds: float = Field(
+        2.0, gt=0, le=3600,
+        description="Wait before the first retry; doubled for each further one (with jitter).",
+    )
+    smtp_host: str | None = Field(None, description="SMTP server for the email channel.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_username: str | None = Field(None, description="SMTP login, when the server needs one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_sender: str = Field(
+        "learnloop@localhost", description="The From address of learnloop's email."
+    )
+    slack_token: SecretStr | None = Field(
+        None, description="Slack bot token (xoxb-…) for chat.postMessage."
+    )
+    slack_base_url: str = Field(
+        "https://slack.com/api/", description="Slack Web API base URL (a proxy or a test peer)."
+    )
+    teams_webhook_url: SecretStr | None = Field(
+        None, description="Microsoft Teams incoming webhook or Workflows URL for Adaptive Cards."
+    )
+    webhook_url: str | None = Field(
+        None, description="Generic webhook channel: deliveries are POSTed here as JSON."
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="Key of the HMAC-SHA256 signature in the X-Learnloop-Signature header."
+    )
+
     @field_validator("database_url", "redis_url", "llm_base_url", "llm_model",
-                     "llm_azure_api_version")
+                     "llm_azure_api_version", "smtp_host", "webhook_url")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None
@@ -274,6 +325,25 @@ class Settings(BaseSettings):
             "LEARNLOOP_ANALYTICS_REACTION_METRIC": self.analytics_reaction_metric,
             "LEARNLOOP_ANALYTICS_KNOWLEDGE_METRIC": self.analytics_knowledge_metric,
             "LEARNLOOP_ANALYTICS_MINIMUM_GROUP_SIZE": str(self.analytics_minimum_group_size),
+            "LEARNLOOP_PUBLIC_URL": self.public_url,
+            "LEARNLOOP_DELIVERY_CHANNELS": self.delivery_channels,
+            "LEARNLOOP_DELIVERY_WEEKLY_CAP": str(self.delivery_weekly_cap),
+            "LEARNLOOP_DELIVERY_QUIET_HOURS": self.delivery_quiet_hours,
+            "LEARNLOOP_DELIVERY_HOLDOUT_FRACTION": f"{self.delivery_holdout_fraction:g}",
+            "LEARNLOOP_DELIVERY_MAX_ATTEMPTS": str(self.delivery_max_attempts),
+            "LEARNLOOP_DELIVERY_BACKOFF_SECONDS": f"{self.delivery_backoff_seconds:g}",
+            "LEARNLOOP_SMTP_HOST": self.smtp_host or "(unset: no email channel)",
+            "LEARNLOOP_SMTP_PORT": str(self.smtp_port),
+            "LEARNLOOP_SMTP_USERNAME": self.smtp_username or "(unset)",
+            "LEARNLOOP_SMTP_PASSWORD": "********" if self.smtp_password else "(unset)",
+            "LEARNLOOP_SMTP_STARTTLS": str(self.smtp_starttls).lower(),
+            "LEARNLOOP_SMTP_SENDER": self.smtp_sender,
+            "LEARNLOOP_SLACK_TOKEN": "********" if self.slack_token else "(unset: no Slack)",
+            "LEARNLOOP_SLACK_BASE_URL": self.slack_base_url,
+            "LEARNLOOP_TEAMS_WEBHOOK_URL": "********" if self.teams_webhook_url
+            else "(unset: no Teams)",
+            "LEARNLOOP_WEBHOOK_URL": self.webhook_url or "(unset: no webhook channel)",
+            "LEARNLOOP_WEBHOOK_SECRET": "********" if self.webhook_secret else "(unset)",
         }
 
 

@@ -15,8 +15,10 @@ import signal
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -25,6 +27,7 @@ from huey.api import Huey
 from huey.consumer import Consumer
 
 from learnloop.config import Settings, mask_url
+from learnloop.domain.events import utcnow
 from learnloop.domain.imports import file_name_shown
 from learnloop.domain.jobs import (
     JOB_EVENT_KINDS,
@@ -42,6 +45,7 @@ from learnloop.errors import (
 )
 from learnloop.store import Session
 from learnloop.store.event_log import EventLog
+from learnloop.store.transactions import after_commit
 from learnloop.workspace import Workspace
 
 __all__ = ["JobQueue", "QUEUE_NAME", "build_huey", "run_worker", "safe_file_name",
@@ -53,6 +57,7 @@ QUEUE_NAME = "learnloop"
 # tasks are registered as learnloop.jobs.<name>: stable even if the Python functions are renamed
 IMPORT_TASK = "import_file"
 LOOP_TASK = "run_loop"
+DELIVER_TASK = "deliver"
 # an idle worker polls the SQLite queue at least this often (Redis wakes it at once)
 MAX_POLL_SECONDS = 1.0
 SHUTDOWN_TIMEOUT_SECONDS = 300.0
@@ -99,6 +104,7 @@ class JobQueue:
         self.huey = build_huey(workspace.settings)
         self._import = self.huey.task(name=IMPORT_TASK)(self._import_file)
         self._loop = self.huey.task(name=LOOP_TASK)(self._run_loop)
+        self._deliver = self.huey.task(name=DELIVER_TASK)(self._deliver_now)
 
     @property
     def uploads(self) -> Path:
@@ -129,6 +135,29 @@ class JobQueue:
         self._enqueue(session, self._loop, job_id=job_id, organisation_key=organisation_key,
                       actor=actor, details={})
         return job_id
+
+    def enqueue_deliveries(self, session: Session,
+                           deliveries: Sequence[tuple[int, datetime]]) -> None:
+        """Once the caller's transaction commits, hand deliveries (id, send time) to the queue:
+        the ones due now in one task, each later one scheduled for its time. Deliveries keep
+        their state in their own rows (attempts), so no job events are written for them; a task
+        lost before it reached the queue is found by the next worker's start (`settle`)."""
+        if not deliveries:
+            return
+
+        def hand_over() -> None:
+            now = utcnow()
+            try:
+                due = [delivery_id for delivery_id, at in deliveries if at <= now]
+                if due:
+                    self._deliver(delivery_ids=due)
+                for delivery_id, at in deliveries:
+                    if at > now:
+                        self._deliver.schedule(kwargs={"delivery_ids": [delivery_id]}, eta=at)
+            except Exception:  # noqa: BLE001 - committed already; the next settle finds them
+                log.exception("could not queue %d deliveries", len(deliveries))
+
+        after_commit(session, hand_over)
 
     def _enqueue(self, session: Session, task: Any, *, job_id: str, organisation_key: str,
                  actor: str, details: dict[str, Any], **arguments: Any) -> None:
@@ -212,12 +241,21 @@ class JobQueue:
 
     def _run_loop(self, *, job_id: str, organisation_key: str, actor: str) -> None:
         from learnloop.agents import agent_options, registered_agents, run_loop
+        from learnloop.delivery.moments import detections_tripped
+        from learnloop.delivery.reinforcement import announce_due
 
         def work() -> dict[str, Any]:
             with self._transaction(organisation_key) as (session, organisation_id):
                 report = run_loop(session, organisation_id=organisation_id,
                                   agents=registered_agents(), actor=actor,
                                   options=agent_options(self.workspace.settings))
+                # new detections may trip moment-of-need rules, and review items fall due:
+                # deliver both after this commit
+                settings = self.workspace.settings
+                self.enqueue_deliveries(session, [
+                    *detections_tripped(session, organisation_id=organisation_id,
+                                        settings=settings),
+                    *announce_due(session, organisation_id=organisation_id, settings=settings)])
             result: dict[str, Any] = {"result": {
                 "agents": {line.agent: line.summary for line in report.reports},
                 "failures": report.failures}}
@@ -228,6 +266,49 @@ class JobQueue:
             return result
 
         self._run(LOOP_TASK, work, job_id=job_id, organisation_key=organisation_key, actor=actor)
+
+
+    # -- deliveries (worker side) ------------------------------------------------------------
+
+    @cached_property
+    def channels(self) -> dict[str, Any]:
+        from learnloop.connectors.channels import channels_from_settings
+
+        return channels_from_settings(self.workspace.settings)
+
+    def deliver(self, delivery_ids: Sequence[int]) -> list[Any]:
+        """Send each delivery once (its own transactions); schedule a retry after a back-off."""
+        from learnloop.delivery.sending import send_delivery
+
+        settings = self.workspace.settings
+        results = []
+        for delivery_id in delivery_ids:
+            sent = send_delivery(self.workspace.session, delivery_id=delivery_id,
+                                 channels=self.channels,
+                                 max_attempts=settings.delivery_max_attempts,
+                                 backoff_seconds=settings.delivery_backoff_seconds)
+            if sent.retry_in is not None:
+                self._deliver.schedule(kwargs={"delivery_ids": [delivery_id]},
+                                       delay=sent.retry_in)
+            results.append(sent)
+        return results
+
+    def _deliver_now(self, *, delivery_ids: list[int]) -> None:
+        try:
+            self.deliver(delivery_ids)
+        except Exception:  # noqa: BLE001 - the rows keep the state; the next settle retries
+            log.exception("delivery task failed")
+
+    def settle(self) -> int:
+        """When a worker starts: settle attempts a dead worker left open, queue what is due.
+        Returns how many deliveries were queued."""
+        from learnloop.delivery.sending import due_now, reconcile
+
+        reconcile(self.workspace.session, channels=self.channels)
+        due = [delivery_id for _, delivery_id in due_now(self.workspace.session)]
+        if due:
+            self._deliver(delivery_ids=due)
+        return len(due)
 
 
 def save_upload(upload: BinaryIO, *, folder: Path, filename: str,
@@ -278,6 +359,7 @@ def _consumer_options(workers: int) -> dict[str, Any]:
 def start_in_process(queue: JobQueue, *, workers: int = 1) -> Consumer:
     """Consume jobs on threads of this process (the API server's lifespan starts and stops it)."""
     consumer = _EmbeddedConsumer(queue.huey, **_consumer_options(workers))
+    _settle(queue)
     consumer.start()
     return consumer
 
@@ -286,6 +368,16 @@ def stop_in_process(consumer: Consumer) -> None:
     """Let running jobs finish (up to the shutdown timeout), then stop."""
     consumer.stop(graceful=True)
     consumer.huey.notify_interrupted_tasks()
+
+
+def _settle(queue: JobQueue) -> None:
+    try:
+        queued = queue.settle()
+    except Exception:  # noqa: BLE001 - a worker still starts; deliveries wait for the next one
+        log.exception("could not settle deliveries at start")
+        return
+    if queued:
+        log.info("queued %d due deliveries at start", queued)
 
 
 def _check_redis_answers(huey: Huey, settings: Settings) -> None:
@@ -311,4 +403,5 @@ def run_worker(workspace: Workspace, *, workers: int) -> None:
     log.info("learnloop worker (pid %s) consuming %s with %d thread(s)", os.getpid(),
              "Redis" if workspace.settings.redis_url else workspace.settings.jobs_database_path,
              workers)
+    _settle(queue)
     _WorkerConsumer(queue.huey, **_consumer_options(workers)).run()

@@ -12,9 +12,11 @@ from learnloop.cli.check import check
 from learnloop.cli.content import generate, pack_app
 from learnloop.cli.context import ErrorReportingGroup
 from learnloop.cli.db import db_app
+from learnloop.cli.deliver import deliver_app
 from learnloop.cli.imports import import_app
 from learnloop.cli.interventions import intervention_app
 from learnloop.cli.loop import loop
+from learnloop.cli.lrs import lrs_app
 from learnloop.cli.needs import needs_app, priorities_app
 from learnloop.cli.person import person_app
 from learnloop.cli.reports import report_app
@@ -52,6 +54,8 @@ app.add_typer(sense_app, name="sense")
 app.add_typer(detections_app, name="detections")
 app.add_typer(intervention_app, name="intervention")
 app.add_typer(report_app, name="report")
+app.add_typer(deliver_app, name="deliver")
+app.add_typer(lrs_app, name="lrs")
 app.add_typer(needs_app, name="needs")
 app.add_typer(priorities_app, name="priorities")
 app.command("generate")(generate)

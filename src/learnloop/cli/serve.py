@@ -6,6 +6,7 @@ They keep their workspace open until the process stops.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -14,11 +15,13 @@ from learnloop.cli.context import (
     OrgOption,
     err,
     open_workspace,
+    opened_workspace,
     organisation_session,
     out,
     progress_bar,
 )
 from learnloop.cli.loop import run_agents
+from learnloop.config import load_settings
 from learnloop.workspace import Workspace
 
 __all__ = ["demo", "serve", "worker"]
@@ -82,7 +85,15 @@ def demo(
     """Generate a demo company, import it as a user would, run the loop, serve the console."""
     from learnloop.agents import agent_options, registered_agents
     from learnloop.demo import build_demo
+    from learnloop.demo.delivery import DemoMailbox, plan_top_need
 
+    settings = load_settings()
+    mailbox = None
+    if not settings.smtp_host:
+        # no SMTP server configured: the demo starts one that keeps messages as files
+        mailbox = DemoMailbox(settings.workspace / "demo" / "mailbox").start()
+        os.environ["LEARNLOOP_SMTP_HOST"] = "127.0.0.1"
+        os.environ["LEARNLOOP_SMTP_PORT"] = str(mailbox.port)
     # one transaction: a demo that fails part-way leaves nothing behind
     with organisation_session(org) as (workspace, session, organisation):
         with progress_bar() as progress:
@@ -90,14 +101,28 @@ def demo(
                                  seed=seed, people=people, progress=progress)
         report = run_agents(session, organisation_id=organisation.id, agents=registered_agents(),
                             options=agent_options(workspace.settings))
+        planned = plan_top_need(session, organisation_id=organisation.id,
+                                settings=workspace.settings) if report.ok else None
     out.print(f"demo organisation {summary.organisation_name!r}: files in {summary.directory}")
     for failure in report.failures.values():
         err.print(f"[bold red]agent failed:[/] {failure}", highlight=False)
+    if planned is not None:
+        from learnloop.jobs import JobQueue
+
+        with opened_workspace() as workspace:
+            sent = JobQueue(workspace).deliver([delivery_id for delivery_id, _ in planned.queued])
+        out.print(f"top need {planned.need_title!r}: plan demo-top-need, {planned.treated} "
+                  f"treated, {planned.held_out} held out (they receive nothing); "
+                  f"{sum(one.status == 'sent' for one in sent)} delivered in-app and by email"
+                  + (f" (the demo's mailbox: {mailbox.folder})" if mailbox else ""),
+                  markup=False, soft_wrap=True)
     out.print(
         f"sign in to the console with this admin token: {summary.admin_token}",
         markup=False,
         soft_wrap=True,
     )
+    if mailbox is not None and not serve_after:
+        mailbox.stop()
     if serve_after:
         workspace = open_workspace()
         _serve(workspace, host=workspace.settings.host, port=workspace.settings.port, worker=True)

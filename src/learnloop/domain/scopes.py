@@ -12,9 +12,9 @@ from learnloop.domain.access import AccessRole
 from learnloop.errors import InputError, Problem
 
 __all__ = [
-    "ADMITTED_SCOPES", "CONTENT_WRITE", "DEFAULT_SCOPES", "EVERY_IMPORT", "IMPORT_KIND",
-    "LOOP_RUN", "NEEDS_WRITE", "PEOPLE_ERASE", "PRIORITIES_WRITE", "REVIEWS_WRITE",
-    "SIGNALS_WRITE",
+    "ADMITTED_SCOPES", "CONTENT_WRITE", "DEFAULT_SCOPES", "DELIVERIES_WRITE", "EVERY_IMPORT",
+    "IMPORT_KIND", "INBOX_WRITE", "LOOP_RUN", "NEEDS_WRITE", "PEOPLE_ERASE", "PRIORITIES_WRITE",
+    "REVIEWS_WRITE", "SIGNALS_WRITE",
     "TOKENS_WRITE", "format_scopes", "grants", "import_scope", "parse_scopes", "scope_note",
     "token_scopes",
 ]
@@ -25,6 +25,8 @@ TOKENS_WRITE = "tokens:write"  # POST /api/tokens, DELETE /api/tokens/{id}
 CONTENT_WRITE = "content:write"  # POST /api/content/packs, PUT …/modality: packs and mixes
 REVIEWS_WRITE = "reviews:write"  # POST /api/reviews/{id}/…: decisions, comments, publishing
 PEOPLE_ERASE = "people:erase"  # POST /api/people/{key}/erase: a person's right to erasure
+DELIVERIES_WRITE = "deliveries:write"  # delivery plans, approval, sending, rules, replay
+INBOX_WRITE = "inbox:write"  # a person acting on their own inbox (open, rate, answer, …)
 NEEDS_WRITE = "needs:write"  # POST /api/needs/{id}/status: L&D's decision on a need
 PRIORITIES_WRITE = "priorities:write"  # PATCH /api/priorities/{key}: priority and weight
 IMPORTS = "imports:"  # POST /api/imports/{kind} needs imports:<kind>
@@ -41,19 +43,20 @@ def import_scope(kind: str) -> str:
 
 
 _ALL_SCOPES = frozenset({SIGNALS_WRITE, LOOP_RUN, TOKENS_WRITE, PEOPLE_ERASE, EVERY_IMPORT,
-                         CONTENT_WRITE, NEEDS_WRITE, PRIORITIES_WRITE, REVIEWS_WRITE})
+                         CONTENT_WRITE, DELIVERIES_WRITE, INBOX_WRITE, NEEDS_WRITE,
+                         PRIORITIES_WRITE, REVIEWS_WRITE})
 _INTEGRATION = frozenset({SIGNALS_WRITE, *(import_scope(kind) for kind in INTEGRATION_KINDS)})
 
 # the widest a token of each role may be
 ADMITTED_SCOPES: dict[AccessRole, frozenset[str]] = {
-    AccessRole.ADMIN: _ALL_SCOPES,
-    AccessRole.LD: frozenset({LOOP_RUN, EVERY_IMPORT, CONTENT_WRITE, NEEDS_WRITE,
-                              PRIORITIES_WRITE, REVIEWS_WRITE}),
+    AccessRole.ADMIN: _ALL_SCOPES,  # inbox:write too: an admin issues learners' tokens
+    AccessRole.LD: frozenset({LOOP_RUN, EVERY_IMPORT, CONTENT_WRITE, DELIVERIES_WRITE,
+                              NEEDS_WRITE, PRIORITIES_WRITE, REVIEWS_WRITE}),
     # source documents are not personal data: a document system may be given them explicitly
     AccessRole.INTEGRATION: _INTEGRATION | {import_scope("sources")},
     AccessRole.REVIEWER: frozenset({REVIEWS_WRITE}),
-    AccessRole.MANAGER: frozenset(),
-    AccessRole.LEARNER: frozenset(),
+    AccessRole.MANAGER: frozenset({INBOX_WRITE}),
+    AccessRole.LEARNER: frozenset({INBOX_WRITE}),
 }
 # what a token gets when its creator names no scopes
 DEFAULT_SCOPES: dict[AccessRole, frozenset[str]] = {

@@ -26,6 +26,8 @@ from learnloop.serving.throttle import SignInThrottle
 from learnloop.web.rendering import STATIC, error_page
 from learnloop.web.routes import router as console_router
 from learnloop.workspace import Workspace
+from learnloop.xapi.http import XapiVersionHeader
+from learnloop.xapi.http import router as xapi_router
 
 __all__ = ["create_app"]
 
@@ -35,7 +37,7 @@ IN_PROCESS_WORKERS = 2
 class _LearnloopApp(FastAPI):
     def build_middleware_stack(self):  # type: ignore[no-untyped-def]
         # outside even the server-error layer, so a 500 carries the security headers too
-        return SecurityHeaders(super().build_middleware_stack())
+        return SecurityHeaders(XapiVersionHeader(super().build_middleware_stack()))
 
 
 def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
@@ -72,6 +74,7 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
     install_error_handlers(app, page=error_page)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(xapi_router)
     app.include_router(console_router)
     # after the console router, so its own /static/... routes win over the folder
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")

@@ -28,6 +28,8 @@ __all__ = ["ErrorAnswer", "ErrorOut", "ErrorPage", "error_answer", "error_body",
 log = logging.getLogger("learnloop.serving")
 
 API_PREFIX = "/api"
+# where errors are answered as JSON: the API and the xAPI LRS
+JSON_PREFIXES = (API_PREFIX, "/xapi")
 INTERNAL_MESSAGE = "internal error; see server log"
 
 
@@ -65,6 +67,9 @@ def _validation_problems(error: RequestValidationError) -> list[Problem]:
 
 
 def _headers(error: LearnloopError) -> dict[str, str] | None:
+    own = getattr(error, "headers", None)  # an error that says how to answer it (xAPI's Basic)
+    if own is not None:
+        return dict(own)
     if isinstance(error, UnauthorizedError):
         return {"WWW-Authenticate": "Bearer"}
     retry_after = getattr(error, "retry_after", None)  # throttled or overloaded: when to retry
@@ -155,7 +160,7 @@ def error_responses(*, authenticated: bool, has_path_parameters: bool, has_body:
 
 def _is_api(request: Request) -> bool:
     path = request.url.path
-    return path == API_PREFIX or path.startswith(f"{API_PREFIX}/")
+    return any(path == prefix or path.startswith(f"{prefix}/") for prefix in JSON_PREFIXES)
 
 
 def _sign_in(request: Request) -> RedirectResponse:

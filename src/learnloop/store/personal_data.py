@@ -78,6 +78,10 @@ PERSON_REFERENCES: dict[str, Policy] = {
     "skill_evidence.person_id": Policy.DELETE,
     "proficiencies.person_id": Policy.DELETE,  # the skills agent's belief about them
     "api_tokens.person_id": Policy.DELETE,
+    "deliveries.person_id": Policy.DELETE,  # messages to them, with their answers
+    "review_items.person_id": Policy.DELETE,  # their review schedule
+    "delivery_preferences.person_id": Policy.DELETE,
+    "practice_attempts.person_id": Policy.DELETE,  # their role-play transcripts
     "intervention_assignments.person_id": Policy.DELETE,  # their group in an intervention
     "demographics.person_id": Policy.DELETE,  # their demographic attributes
 }

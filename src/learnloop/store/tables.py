@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -38,6 +39,11 @@ __all__ = [
     "ContentComponent",
     "ContentPack",
     "ContentPackComponent",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryPlan",
+    "DeliveryPreference",
+    "DeliveryRule",
     "Demographic",
     "Detection",
     "Event",
@@ -51,9 +57,11 @@ __all__ = [
     "ObjectiveSkill",
     "Organisation",
     "Person",
+    "PracticeAttempt",
     "Proficiency",
     "PulseResult",
     "Role",
+    "ReviewItem",
     "RoleRequirement",
     "SensingState",
     "Signal",
@@ -65,6 +73,11 @@ __all__ = [
     "SourceDocument",
     "SourceVersion",
     "Team",
+    "XapiClient",
+    "XapiDocument",
+    "XapiForward",
+    "XapiStatement",
+    "XapiStatementRef",
 ]
 
 NAMING = {
@@ -441,6 +454,243 @@ class SensingState(Base):
     next_week: Mapped[date] = mapped_column(Date)
     inputs: Mapped[str] = mapped_column(String(64))
     state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Delivery(Base):
+    """One message to one person through one channel; `key` is its idempotency key (the same
+    delivery asked for twice is one row). `status`: pending → sending → sent, or retrying, dead
+    (in the dead-letter list) or in_doubt (a worker stopped mid-send: never resent blindly)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),
+                      Index("ix_deliveries_due", "status", "next_attempt_at"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    plan_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    why: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    send_after: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    not_relevant_at: Mapped[datetime | None]
+
+
+class DeliveryAttempt(Base):
+    """One try at sending a delivery, recorded (and committed) before the channel is called, so a
+    worker that dies mid-send leaves an attempt with no outcome: the delivery is in doubt."""
+
+    __tablename__ = "delivery_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "number"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    worker: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class DeliveryPlan(Base):
+    """A plan to deliver a pack to a need's population: the hold-out and the schedule, as last
+    adjusted; each change is also an event (`delivery.plan_*`)."""
+
+    __tablename__ = "delivery_plans"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(128))
+    need_key: Mapped[str | None] = mapped_column(String(128))
+    pack_key: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    holdout_fraction: Mapped[float] = mapped_column(Float)
+    seed: Mapped[int] = mapped_column(Integer)
+    message: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    assignment: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    schedule: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime]
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class DeliveryRule(Base):
+    """A moment-of-need rule: a signal of `metric` crossing `threshold` (or a new detection of
+    it) delivers `message` to the people it concerns at once."""
+
+    __tablename__ = "delivery_rules"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(128))
+    metric: Mapped[str] = mapped_column(String(128), index=True)
+    trigger: Mapped[str] = mapped_column(String(16))
+    threshold: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class ReviewItem(Base):
+    """A flashcard or knowledge-check item one person reviews on an FSRS schedule; `card` is the
+    scheduler's state (stability, difficulty, step), `due` when it is next due."""
+
+    __tablename__ = "review_items"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id", "key"),
+                      Index("ix_review_items_due", "organisation_id", "due"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    options: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    card: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    due: Mapped[datetime]
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    last_rating: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class DeliveryPreference(Base):
+    """How one person wants to be reached: channels in order of preference, a Slack user id, a
+    weekly cap on nudges and quiet hours (in their own time zone); unset means the defaults."""
+
+    __tablename__ = "delivery_preferences"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    channels: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    slack_user: Mapped[str | None] = mapped_column(String(64))
+    weekly_cap: Mapped[int | None] = mapped_column(Integer)
+    quiet_hours: Mapped[str | None] = mapped_column(String(16))
+
+
+class PracticeAttempt(Base):
+    """One go at a role-play from a delivery: the transcript (counterpart and learner turns) and,
+    once finished, the rubric feedback; a learner may start again as often as they like."""
+
+    __tablename__ = "practice_attempts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"),
+                                             index=True)
+    turns: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    feedback: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class XapiClient(Base):
+    """An LRS client: HTTP Basic credentials (the password kept as its sha256) and xAPI scopes."""
+
+    __tablename__ = "xapi_clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    name: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class XapiStatement(Base):
+    """One xAPI statement, stored once in full (`document`, JSONB on PostgreSQL), with the
+    columns the Statements resource filters and pages on; `seq` is the order of storing."""
+
+    __tablename__ = "xapi_statements"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "statement_id"),
+        Index("ix_xapi_statements_verb", "organisation_id", "verb_id", "seq"),
+        Index("ix_xapi_statements_registration", "organisation_id", "registration", "seq"),
+        Index("ix_xapi_statements_stored", "organisation_id", "stored"),
+    )
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"))
+    statement_id: Mapped[str] = mapped_column(String(36))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("xapi_clients.id", ondelete="SET NULL"))
+    verb_id: Mapped[str] = mapped_column(Text)
+    registration: Mapped[str | None] = mapped_column(String(36))
+    voids: Mapped[str | None] = mapped_column(String(36))
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    stored: Mapped[datetime]
+    signature: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+
+
+class XapiStatementRef(Base):
+    """An agent or activity a statement names (`refs.statement_refs`): what the agent, activity
+    and related_* filters read through one index, newest first."""
+
+    __tablename__ = "xapi_statement_refs"
+    __table_args__ = (
+        Index("ix_xapi_statement_refs_ref", "organisation_id", "ref", "statement_seq"),
+    )
+    statement_seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("xapi_statements.seq", ondelete="CASCADE"), primary_key=True)
+    ref: Mapped[str] = mapped_column(Text, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(Integer)
+    direct: Mapped[bool] = mapped_column(Boolean)
+
+
+class XapiDocument(Base):
+    """A State, Activity Profile or Agent Profile document; parts a kind lacks are ''."""
+
+    __tablename__ = "xapi_documents"
+    __table_args__ = (UniqueConstraint("organisation_id", "kind", "activity_id", "agent",
+                                       "registration", "document_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    activity_id: Mapped[str] = mapped_column(String(1000))
+    agent: Mapped[str] = mapped_column(String(1000))
+    registration: Mapped[str] = mapped_column(String(36))
+    document_id: Mapped[str] = mapped_column(String(1000))
+    content_type: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    etag: Mapped[str] = mapped_column(String(40))
+    updated: Mapped[datetime]
+
+
+class XapiForward(Base):
+    """An external LRS learnloop forwards its statements to: how far it got (`sent_seq`, the
+    last statement the external LRS acknowledged) and how the last attempt went."""
+
+    __tablename__ = "xapi_forwards"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    name: Mapped[str] = mapped_column(String(200))
+    endpoint: Mapped[str] = mapped_column(String(1000))
+    username: Mapped[str] = mapped_column(String(200))
+    password: Mapped[str] = mapped_column(String(400))
+    sent_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
+                                          default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
 
 
 class Intervention(Base):

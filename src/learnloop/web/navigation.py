@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Overview", "/", STAFF_ROLES),
     NavItem("People", "/people", STAFF_ROLES | {AccessRole.MANAGER}),
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
+    NavItem("My inbox", "/inbox", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Detections", "/detections", STAFF_ROLES),
     NavItem("Impact", "/impact", STAFF_ROLES),
     NavItem("Fairness", "/fairness", STAFF_ROLES),
@@ -32,6 +33,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("Priorities", "/priorities", STAFF_ROLES),
     NavItem("Content", "/content", STAFF_ROLES | {AccessRole.REVIEWER}),
     NavItem("Reviews", "/reviews", STAFF_ROLES | {AccessRole.REVIEWER}),
+    NavItem("Delivery plans", "/deliveries/plans", STAFF_ROLES),
+    NavItem("Channels", "/deliveries/channels", STAFF_ROLES),
+    NavItem("Dead letters", "/deliveries/dead-letter", STAFF_ROLES),
     NavItem("Events", "/events", STAFF_ROLES),
 ]
 

@@ -34,6 +34,7 @@ from learnloop.store.event_log import EventLog
 from learnloop.store.overview import organisation_counts
 from learnloop.web.charts import kpi_figures
 from learnloop.web.content import router as content_router
+from learnloop.web.deliveries import router as deliveries_router
 from learnloop.web.detections import router as detections_router
 from learnloop.web.impact import router as impact_router
 from learnloop.web.needs import router as needs_router
@@ -48,6 +49,7 @@ router.include_router(people_router)
 router.include_router(detections_router)
 router.include_router(content_router)
 router.include_router(impact_router)
+router.include_router(deliveries_router)
 router.include_router(needs_router)
 router.include_router(reviews_router)
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"

@@ -4,6 +4,7 @@ from learnloop.api.routes import (
     catalogue,
     content,
     content_checks,
+    deliveries,
     detections,
     events,
     impact,
@@ -20,6 +21,6 @@ from learnloop.api.routes import (
 ROUTERS = [status.router, people.router, catalogue.router, imports.router, events.router,
            jobs.router, tokens.router, privacy.router, detections.router,
            content.router, content_checks.router, needs.router, reviews.router,
-           impact.router]
+           impact.router, deliveries.router]
 
 __all__ = ["ROUTERS"]

@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from learnloop.api.routes.jobs import accepted
 from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
+from learnloop.delivery.moments import signals_tripped
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.events import EventKind
 from learnloop.domain.scopes import SIGNALS_WRITE
@@ -69,17 +70,21 @@ def upload_import(
 
 @router.post("/signals", response_model=SignalsResult)
 def receive_signals(
-    batch: SignalBatch, workspace: WorkspaceDep, session: SessionDep,
+    batch: SignalBatch, workspace: WorkspaceDep, session: SessionDep, jobs: JobsDep,
     organisation: OrganisationDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.INTEGRATION)],
     _scoped: Annotated[Principal, require_scope(SIGNALS_WRITE)],
 ) -> SignalsResult:
     """Webhook for KPI values and work signals: `{"signals": [...]}` in the signals JSON format.
     Idempotent by id (re-sending creates nothing); all or nothing, problems name the 1-based
-    position in the batch (`row`) and the field."""
+    position in the batch (`row`) and the field. Values that trip a moment-of-need rule queue
+    a delivery to the people concerned at once."""
     result = import_records(session, organisation_id=organisation.id, kind="signals",
                             records=batch.signals, origin=WEBHOOK_ORIGIN,
                             event_kind=EventKind.SIGNALS_RECEIVED, actor=principal.actor,
                             limits=ImportLimits.from_settings(workspace.settings))
+    jobs.enqueue_deliveries(session, signals_tripped(
+        session, organisation_id=organisation.id, settings=workspace.settings,
+        signals=batch.signals))
     return SignalsResult(received=result.rows, created=result.created, updated=result.updated,
                          unchanged=result.unchanged)

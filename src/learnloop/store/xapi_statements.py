@@ -1,0 +1,190 @@
+"""xAPI statements in the database: written in bulk, read by id or through the filter indexes.
+
+One multi-row INSERT per batch (ON CONFLICT DO NOTHING, RETURNING the new `seq`s) and one for the
+agents and activities each names; a filtered read walks one index newest (or oldest) first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Text, and_, cast, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from learnloop.store.tables import XapiStatement, XapiStatementRef
+
+__all__ = ["NewStatement", "StatementFilter", "find_statements", "insert_statements",
+           "last_seq", "mark_voided", "statement_document", "statement_signatures",
+           "statements_after", "latest_document_naming"]
+
+_STATEMENTS = XapiStatement.__table__
+_REFS = XapiStatementRef.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class NewStatement:
+    """A checked, stamped statement and what its filters need."""
+
+    statement_id: str
+    verb_id: str
+    registration: str | None
+    voids: str | None
+    stored: datetime
+    signature: str
+    document: dict[str, Any]
+    refs: dict[str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class StatementFilter:
+    """The Statements resource's query: each field None means 'any'."""
+
+    agent: str | None = None
+    related_agents: bool = False
+    verb: str | None = None
+    activity: str | None = None
+    related_activities: bool = False
+    registration: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    client_id: int | None = None  # statements/read/mine: only the client's own
+    ascending: bool = False
+    after_seq: int | None = None  # paging: strictly after this seq in the order asked
+    bound_seq: int | None = None  # paging: nothing stored after the first page was read
+
+
+def _insert(session: Session):  # noqa: ANN202 - the dialect's insert construct
+    dialect = session.get_bind().dialect.name
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
+def statement_signatures(session: Session, *, organisation_id: int,
+                         statement_ids: Sequence[str]) -> dict[str, str]:
+    """The signature of each of these ids already stored."""
+    if not statement_ids:
+        return {}
+    rows = session.execute(
+        select(_STATEMENTS.c.statement_id, _STATEMENTS.c.signature)
+        .where(_STATEMENTS.c.organisation_id == organisation_id,
+               _STATEMENTS.c.statement_id.in_(list(statement_ids))))
+    return {statement_id: signature for statement_id, signature in rows}
+
+
+def insert_statements(session: Session, *, organisation_id: int, client_id: int | None,
+                      statements: Sequence[NewStatement]) -> set[str]:
+    """Insert the statements and their refs; return the ids that were already stored (by a
+    concurrent transaction that committed first), which were left as they were."""
+    if not statements:
+        return set()
+    insert = _insert(session)
+    rows = [{"organisation_id": organisation_id, "statement_id": item.statement_id,
+             "client_id": client_id, "verb_id": item.verb_id,
+             "registration": item.registration, "voids": item.voids, "voided": False,
+             "stored": item.stored, "signature": item.signature, "document": item.document}
+            for item in statements]
+    written = session.execute(
+        insert(_STATEMENTS)
+        .on_conflict_do_nothing(index_elements=["organisation_id", "statement_id"])
+        .returning(_STATEMENTS.c.seq, _STATEMENTS.c.statement_id), rows).all()
+    seq_of = {statement_id: seq for seq, statement_id in written}
+    refs = [{"statement_seq": seq_of[item.statement_id], "ref": ref,
+             "organisation_id": organisation_id, "direct": direct}
+            for item in statements if item.statement_id in seq_of
+            for ref, direct in item.refs.items()]
+    if refs:
+        session.execute(_REFS.insert(), refs)
+    return {item.statement_id for item in statements} - set(seq_of)
+
+
+def mark_voided(session: Session, *, organisation_id: int, statement_ids: Sequence[str]) -> None:
+    """Void these statements, unless a target is itself a voiding statement (never voided)."""
+    if statement_ids:
+        session.execute(update(_STATEMENTS).where(
+            _STATEMENTS.c.organisation_id == organisation_id,
+            _STATEMENTS.c.statement_id.in_(list(statement_ids)),
+            _STATEMENTS.c.voids.is_(None)).values(voided=True))
+
+
+def statement_document(session: Session, *, organisation_id: int, statement_id: str,
+                       voided: bool, client_id: int | None = None) -> str | None:
+    """One statement's JSON text: a live one (voided=False) or a voided one (voided=True)."""
+    query = select(cast(_STATEMENTS.c.document, Text)).where(
+        _STATEMENTS.c.organisation_id == organisation_id,
+        _STATEMENTS.c.statement_id == statement_id, _STATEMENTS.c.voided.is_(voided))
+    if client_id is not None:
+        query = query.where(_STATEMENTS.c.client_id == client_id)
+    return session.scalar(query)
+
+
+def last_seq(session: Session, *, organisation_id: int) -> int:
+    """The newest statement's seq this transaction sees (0 when there is none)."""
+    return session.scalar(select(func.coalesce(func.max(_STATEMENTS.c.seq), 0))
+                          .where(_STATEMENTS.c.organisation_id == organisation_id)) or 0
+
+
+def find_statements(session: Session, *, organisation_id: int, where: StatementFilter,
+                    limit: int) -> list[tuple[int, str]]:
+    """Up to `limit` (seq, JSON text) of live statements matching `where`, in its order."""
+    s = _STATEMENTS.c
+    query = select(s.seq, cast(s.document, Text)).where(s.organisation_id == organisation_id,
+                                                        s.voided.is_(False))
+    order = s.seq
+    for key, related in ((where.agent, where.related_agents),
+                         (where.activity, where.related_activities)):
+        if key is None:
+            continue
+        ref = _REFS.alias()
+        condition = and_(ref.c.statement_seq == s.seq, ref.c.organisation_id == organisation_id,
+                         ref.c.ref == key)
+        if not related:
+            condition = and_(condition, ref.c.direct.is_(True))
+        query = query.join(ref, condition)
+        # walk the refs index: the database need not look at statements that name others
+        if order is s.seq:
+            order = ref.c.statement_seq
+    if where.verb is not None:
+        query = query.where(s.verb_id == where.verb)
+    if where.registration is not None:
+        query = query.where(s.registration == where.registration)
+    if where.since is not None:
+        query = query.where(s.stored > where.since)
+    if where.until is not None:
+        query = query.where(s.stored <= where.until)
+    if where.client_id is not None:
+        query = query.where(s.client_id == where.client_id)
+    if where.bound_seq is not None:
+        query = query.where(order <= where.bound_seq)
+    if where.after_seq is not None:
+        query = query.where(order > where.after_seq if where.ascending
+                            else order < where.after_seq)
+    query = query.order_by(order.asc() if where.ascending else order.desc()).limit(limit)
+    return [(seq, text) for seq, text in session.execute(query)]
+
+
+def statements_after(session: Session, *, organisation_id: int, after_seq: int,
+                     limit: int) -> list[tuple[int, str]]:
+    """Every statement (voided or not) stored after `after_seq`, oldest first: what forwarding
+    sends next."""
+    s = _STATEMENTS.c
+    return [(seq, text) for seq, text in session.execute(
+        select(s.seq, cast(s.document, Text))
+        .where(s.organisation_id == organisation_id, s.seq > after_seq)
+        .order_by(s.seq).limit(limit))]
+
+
+def latest_document_naming(session: Session, *, organisation_id: int,
+                           key: str) -> str | None:
+    """The newest statement whose actor or object is `key` (an activity or agent key)."""
+    s = _STATEMENTS.c
+    ref = _REFS.c
+    return session.scalar(
+        select(cast(s.document, Text))
+        .join(_REFS, and_(ref.statement_seq == s.seq, ref.organisation_id == organisation_id,
+                          ref.ref == key, ref.direct.is_(True)))
+        .where(s.organisation_id == organisation_id)
+        .order_by(ref.statement_seq.desc()).limit(1))

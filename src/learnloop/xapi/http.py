@@ -1,0 +1,134 @@
+"""The LRS over HTTP under /xapi/: thin routes that authenticate the client (HTTP Basic), check
+the xAPI version header and scopes, and call the statement and document services.
+
+Every answer carries `X-Experience-API-Version` (`XapiVersionHeader`, an ASGI middleware).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from learnloop.domain.events import utcnow
+from learnloop.serving.deps import SessionDep
+from learnloop.xapi.clients import Client, authenticate_basic
+from learnloop.xapi.errors import BadXapiRequest
+from learnloop.xapi.reading import read_statement, read_statements
+from learnloop.xapi.statements import iso_time, record_statements
+from learnloop.xapi.validation import VERSION_HEADER_PATTERN
+
+__all__ = ["LRS_VERSION", "XapiVersionHeader", "router"]
+
+LRS_VERSION = "1.0.3"
+PREFIX = "/xapi"
+_JSON = "application/json"
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+
+class XapiVersionHeader:
+    """Adds `X-Experience-API-Version` to every answer under /xapi/, errors included."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(PREFIX + "/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []),
+                                      (b"x-experience-api-version", LRS_VERSION.encode())]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def _client(request: Request, session: SessionDep) -> Client:
+    """The LRS client calling (401 without valid credentials), once its version header holds."""
+    client = authenticate_basic(session, request.headers.get("authorization"))
+    version = request.headers.get("x-experience-api-version")
+    if version is None:
+        raise BadXapiRequest("send the X-Experience-API-Version header (e.g. 1.0.3)")
+    if VERSION_HEADER_PATTERN.match(version) is None:
+        raise BadXapiRequest(f"this LRS speaks xAPI 1.0.x, not {version!r}")
+    return client
+
+
+ClientDep = Annotated[Client, Depends(_client)]
+
+
+async def _json_body(request: Request) -> Any:
+    """The request's JSON body (read before the route's thread takes the database)."""
+    content_type = request.headers.get("content-type", _JSON).split(";")[0].strip().lower()
+    if content_type == "multipart/mixed":
+        raise BadXapiRequest("statements with attachment content (multipart/mixed) are not "
+                             "accepted; send attachments by fileUrl")
+    raw = await request.body()
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadXapiRequest("the body is not JSON") from None
+
+
+JsonBody = Annotated[Any, Depends(_json_body)]
+
+
+def _languages(request: Request) -> list[str]:
+    header = request.headers.get("accept-language", "")
+    return [part.split(";")[0].strip() for part in header.split(",") if part.strip()]
+
+
+@router.get("/about")
+def about() -> Response:
+    return Response(json.dumps({"version": ["1.0.3", "1.0.2", "1.0.1", "1.0.0"],
+                                "extensions": {}}), media_type=_JSON)
+
+
+@router.put("/statements")
+def put_statement(request: Request, session: SessionDep, client: ClientDep,
+                  body: JsonBody) -> Response:
+    client.require("statements/write")
+    statement_id = request.query_params.get("statementId")
+    if statement_id is None:
+        raise BadXapiRequest("PUT needs the statementId parameter")
+    if not isinstance(body, dict):
+        raise BadXapiRequest("PUT takes one statement (a JSON object)")
+    if "id" in body and body["id"] != statement_id:
+        raise BadXapiRequest("the statement's id differs from the statementId parameter")
+    record_statements(session, organisation_id=client.organisation_id,
+                      statements=[{**body, "id": statement_id}], authority=client.authority,
+                      client_id=client.id)
+    return Response(status_code=204)
+
+
+@router.post("/statements")
+def post_statements(session: SessionDep, client: ClientDep, body: JsonBody) -> Response:
+    client.require("statements/write")
+    statements = body if isinstance(body, list) else [body]
+    if not statements:
+        raise BadXapiRequest("the batch holds no statements")
+    ids = record_statements(session, organisation_id=client.organisation_id,
+                            statements=statements, authority=client.authority,
+                            client_id=client.id)
+    return Response(json.dumps(ids), media_type=_JSON)
+
+
+@router.get("/statements")
+def get_statements(request: Request, session: SessionDep, client: ClientDep) -> Response:
+    client.require("statements/read", "statements/read/mine", "all/read")
+    params = dict(request.query_params)
+    mine = client.id if client.reads_only_its_own else None
+    if "statementId" in params or "voidedStatementId" in params:
+        text = read_statement(session, organisation_id=client.organisation_id, params=params,
+                              client_id=mine, languages=_languages(request))
+        return Response(text, media_type=_JSON,
+                        headers={"X-Experience-API-Consistent-Through": iso_time(utcnow())})
+    page = read_statements(session, organisation_id=client.organisation_id, params=params,
+                           client_id=mine, languages=_languages(request))
+    return Response(page.body, media_type=_JSON,
+                    headers={"X-Experience-API-Consistent-Through": page.consistent_through})
