@@ -7,17 +7,36 @@ Every answer carries `X-Experience-API-Version` (`XapiVersionHeader`, an ASGI mi
 from __future__ import annotations
 
 import json
+from email.utils import format_datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from learnloop.domain.events import utcnow
 from learnloop.serving.deps import SessionDep
+from learnloop.store import Session
 from learnloop.xapi.clients import Client, authenticate_basic
+from learnloop.xapi.documents import (
+    ACTIVITY_PROFILE,
+    AGENT_PROFILE,
+    STATE,
+    Preconditions,
+    address_of,
+    delete_document,
+    read_document,
+    read_document_ids,
+    write_document,
+)
 from learnloop.xapi.errors import BadXapiRequest
+from learnloop.xapi.objects import activity_object, person_object
 from learnloop.xapi.reading import read_statement, read_statements
 from learnloop.xapi.statements import iso_time, record_statements
-from learnloop.xapi.validation import VERSION_HEADER_PATTERN
+from learnloop.xapi.validation import (
+    VERSION_HEADER_PATTERN,
+    StatementInvalid,
+    check_agent,
+    check_iri,
+)
 
 __all__ = ["LRS_VERSION", "XapiVersionHeader", "router"]
 
@@ -132,3 +151,115 @@ def get_statements(request: Request, session: SessionDep, client: ClientDep) -> 
                            client_id=mine, languages=_languages(request))
     return Response(page.body, media_type=_JSON,
                     headers={"X-Experience-API-Consistent-Through": page.consistent_through})
+
+
+# ---- State, Activity Profile, Agent Profile -----------------------------------------------
+
+async def _raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(_raw_body)]
+
+
+def _preconditions(request: Request) -> Preconditions:
+    return Preconditions(if_match=request.headers.get("if-match"),
+                         if_none_match=request.headers.get("if-none-match"))
+
+
+def _document_scope(kind: str, *, reading: bool) -> tuple[str, ...]:
+    own = "state" if kind == STATE else "profile"
+    return (own, "all/read") if reading else (own,)
+
+
+def _get_document(kind: str, request: Request, session: Session, client: Client) -> Response:
+    client.require(*_document_scope(kind, reading=True))
+    params = dict(request.query_params)
+    address = address_of(kind, params, needs_id=False)
+    if address.document_id is None:
+        ids = read_document_ids(session, organisation_id=client.organisation_id,
+                                address=address)
+        return Response(json.dumps(ids), media_type=_JSON)
+    document = read_document(session, organisation_id=client.organisation_id, address=address)
+    return Response(document.content, media_type=document.content_type,
+                    headers={"ETag": f'"{document.etag}"',
+                             "Last-Modified": format_datetime(document.updated, usegmt=True)})
+
+
+def _write_document(kind: str, request: Request, session: Session, client: Client,
+                    body: bytes, *, merge: bool) -> Response:
+    client.require(*_document_scope(kind, reading=False))
+    address = address_of(kind, dict(request.query_params), needs_id=True)
+    content_type = request.headers.get("content-type", "application/octet-stream")
+    etag = write_document(session, organisation_id=client.organisation_id, address=address,
+                          content=body, content_type=content_type, merge=merge,
+                          preconditions=_preconditions(request))
+    return Response(status_code=204, headers={"ETag": f'"{etag}"'})
+
+
+def _delete_document(kind: str, request: Request, session: Session, client: Client) -> Response:
+    client.require(*_document_scope(kind, reading=False))
+    address = address_of(kind, dict(request.query_params), needs_id=kind != STATE)
+    delete_document(session, organisation_id=client.organisation_id, address=address,
+                    preconditions=_preconditions(request))
+    return Response(status_code=204)
+
+
+def _document_routes(path: str, kind: str) -> None:
+    """GET, PUT, POST and DELETE of one document resource."""
+
+    def get(request: Request, session: SessionDep, client: ClientDep) -> Response:
+        return _get_document(kind, request, session, client)
+
+    def put(request: Request, session: SessionDep, client: ClientDep,
+            body: RawBody) -> Response:
+        return _write_document(kind, request, session, client, body, merge=False)
+
+    def post(request: Request, session: SessionDep, client: ClientDep,
+             body: RawBody) -> Response:
+        return _write_document(kind, request, session, client, body, merge=True)
+
+    def remove(request: Request, session: SessionDep, client: ClientDep) -> Response:
+        return _delete_document(kind, request, session, client)
+
+    router.add_api_route(path, get, methods=["GET"], name=f"get_{kind}")
+    router.add_api_route(path, put, methods=["PUT"], name=f"put_{kind}")
+    router.add_api_route(path, post, methods=["POST"], name=f"post_{kind}")
+    router.add_api_route(path, remove, methods=["DELETE"], name=f"delete_{kind}")
+
+
+_document_routes("/activities/state", STATE)
+_document_routes("/activities/profile", ACTIVITY_PROFILE)
+_document_routes("/agents/profile", AGENT_PROFILE)
+
+
+# ---- Activities, Agents ------------------------------------------------------------------
+
+_READERS = ("statements/read", "statements/read/mine", "all/read", "state", "profile", "define")
+
+
+@router.get("/activities")
+def get_activity(request: Request, session: SessionDep, client: ClientDep) -> Response:
+    client.require(*_READERS)
+    params = dict(request.query_params)
+    if set(params) != {"activityId"}:
+        raise BadXapiRequest("the Activities resource takes activityId only")
+    try:
+        activity_id = check_iri(params["activityId"], "activityId")
+    except StatementInvalid as error:
+        raise BadXapiRequest(str(error)) from None
+    return Response(json.dumps(activity_object(session, organisation_id=client.organisation_id,
+                                               activity_id=activity_id)), media_type=_JSON)
+
+
+@router.get("/agents")
+def get_agent(request: Request, client: ClientDep) -> Response:
+    client.require(*_READERS)
+    params = dict(request.query_params)
+    if set(params) != {"agent"}:
+        raise BadXapiRequest("the Agents resource takes agent only")
+    try:
+        agent = check_agent(json.loads(params["agent"]), "agent")
+    except ValueError as error:  # StatementInvalid is a ValueError too
+        raise BadXapiRequest(f"agent: {error}") from None
+    return Response(json.dumps(person_object(agent)), media_type=_JSON)

@@ -88,6 +88,8 @@ def record_statements(session: Session, *, organisation_id: int, statements: lis
     """Store the statements in the caller's transaction (all or none); return their ids in the
     order given. Resending a stored statement unchanged stores nothing and is no error."""
     now = utcnow()
+    # milliseconds, as `stored` is written: a since/until taken from a statement then matches
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
     prepared = prepare_statements(statements, authority=authority, stored=now)
     ids = [item.statement_id for item in prepared]
     stored = store.statement_signatures(session, organisation_id=organisation_id,

@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
-    "INTERACTION_TYPES", "StatementInvalid", "VERSION_HEADER_PATTERN", "VOIDED_VERB", "check_agent", "check_document_agent",
-    "check_iri", "check_language_tag", "check_statement", "check_uuid", "check_version",
+    "INTERACTION_TYPES", "StatementInvalid", "VERSION_HEADER_PATTERN", "VOIDED_VERB",
+    "check_agent", "check_document_agent", "check_iri", "check_language_tag", "check_statement",
+    "check_uuid", "check_version",
     "is_uuid", "parse_timestamp",
 ]
 
