@@ -96,6 +96,15 @@ class Settings(BaseSettings):
         0.05, gt=0, le=1,
         description="The sensing agent's false-alarm budget per team KPI per year of weekly data.",
     )
+    lrs_forward_batch: int = Field(
+        100, ge=1, le=10_000,
+        description="Statements per POST when forwarding to an external LRS.",
+    )
+    lrs_forward_attempts: int = Field(
+        5, ge=1, le=100,
+        description="Tries per batch (with a growing pause) before a forwarding job gives up; "
+                    "the next `learnloop lrs forward` continues where it stopped.",
+    )
 
     @field_validator("database_url", "redis_url")
     @classmethod
@@ -160,6 +169,8 @@ class Settings(BaseSettings):
             "LEARNLOOP_WAITING_REQUESTS": str(self.waiting_requests),
             "LEARNLOOP_WAIT_SECONDS": f"{self.wait_seconds:g}",
             "LEARNLOOP_SENSING_FALSE_ALARMS_PER_YEAR": f"{self.sensing_false_alarms_per_year:g}",
+            "LEARNLOOP_LRS_FORWARD_BATCH": str(self.lrs_forward_batch),
+            "LEARNLOOP_LRS_FORWARD_ATTEMPTS": str(self.lrs_forward_attempts),
         }
 
 

@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,8 +45,8 @@ from learnloop.store import Session
 from learnloop.store.event_log import EventLog
 from learnloop.workspace import Workspace
 
-__all__ = ["JobQueue", "QUEUE_NAME", "build_huey", "run_worker", "safe_file_name",
-           "start_in_process", "stop_in_process"]
+__all__ = ["JobQueue", "QUEUE_NAME", "build_huey", "forward_pending", "run_worker",
+           "safe_file_name", "start_in_process", "stop_in_process"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ QUEUE_NAME = "learnloop"
 # tasks are registered as learnloop.jobs.<name>: stable even if the Python functions are renamed
 IMPORT_TASK = "import_file"
 LOOP_TASK = "run_loop"
+FORWARD_TASK = "forward_statements"
+# the first pause between tries of a forwarded batch; it doubles with each try
+FORWARD_FIRST_PAUSE_SECONDS = 0.5
 # an idle worker polls the SQLite queue at least this often (Redis wakes it at once)
 MAX_POLL_SECONDS = 1.0
 SHUTDOWN_TIMEOUT_SECONDS = 300.0
@@ -99,6 +103,7 @@ class JobQueue:
         self.huey = build_huey(workspace.settings)
         self._import = self.huey.task(name=IMPORT_TASK)(self._import_file)
         self._loop = self.huey.task(name=LOOP_TASK)(self._run_loop)
+        self._forward = self.huey.task(name=FORWARD_TASK)(self._forward_statements)
 
     @property
     def uploads(self) -> Path:
@@ -128,6 +133,14 @@ class JobQueue:
         job_id = uuid.uuid4().hex
         self._enqueue(session, self._loop, job_id=job_id, organisation_key=organisation_key,
                       actor=actor, details={})
+        return job_id
+
+    def enqueue_forward(self, session: Session, *, organisation_key: str, name: str,
+                        actor: str) -> str:
+        """Queue forwarding of every statement the target `name` has not acknowledged yet."""
+        job_id = uuid.uuid4().hex
+        self._enqueue(session, self._forward, job_id=job_id, organisation_key=organisation_key,
+                      actor=actor, details={"forward": name}, name=name)
         return job_id
 
     def _enqueue(self, session: Session, task: Any, *, job_id: str, organisation_key: str,
@@ -228,6 +241,50 @@ class JobQueue:
             return result
 
         self._run(LOOP_TASK, work, job_id=job_id, organisation_key=organisation_key, actor=actor)
+
+
+    def _forward_statements(self, *, job_id: str, organisation_key: str, actor: str,
+                            name: str) -> None:
+        self._run(FORWARD_TASK, lambda: {"result": forward_pending(
+            self.workspace, organisation_key=organisation_key, name=name)},
+                  job_id=job_id, organisation_key=organisation_key, actor=actor)
+
+
+def forward_pending(workspace: Workspace, *, organisation_key: str, name: str) -> dict[str, Any]:
+    """Forward, batch by batch, every statement the target has not acknowledged; each batch's
+    acknowledgement commits on its own, so a failure keeps what went before. A batch is tried
+    LEARNLOOP_LRS_FORWARD_ATTEMPTS times with a doubling pause; then the error is recorded on
+    the target and raised (ProviderError)."""
+    from learnloop.xapi.forwarding import forward_batch, record_failure, remote_of
+
+    settings = workspace.settings
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session, organisation_key).id
+        remote = remote_of(session, organisation_id=organisation_id, name=name)
+    sent = batches = 0
+    try:
+        while True:
+            for attempt in range(settings.lrs_forward_attempts):
+                try:
+                    with workspace.session() as session:
+                        count = forward_batch(session, organisation_id=organisation_id,
+                                              name=name, remote=remote,
+                                              batch_size=settings.lrs_forward_batch)
+                    break
+                except ProviderError as error:
+                    if attempt + 1 == settings.lrs_forward_attempts:
+                        with workspace.session() as session:
+                            record_failure(session, organisation_id=organisation_id, name=name,
+                                           error=error.message)
+                        raise
+                    log.warning("forwarding to %s: %s; trying again", name, error.message)
+                    time.sleep(FORWARD_FIRST_PAUSE_SECONDS * 2 ** attempt)
+            if count == 0:
+                return {"forward": name, "sent": sent, "batches": batches}
+            sent += count
+            batches += 1
+    finally:
+        remote.close()
 
 
 def save_upload(upload: BinaryIO, *, folder: Path, filename: str,

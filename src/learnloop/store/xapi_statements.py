@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from learnloop.store.tables import XapiStatement, XapiStatementRef
 
-__all__ = ["NewStatement", "StatementFilter", "find_statements", "insert_statements",
+__all__ = ["NewStatement", "StatementFilter", "count_after", "find_statements",
+           "insert_statements",
            "last_seq", "mark_voided", "statement_document", "statement_signatures",
            "statements_after", "latest_document_naming"]
 
@@ -188,3 +189,10 @@ def latest_document_naming(session: Session, *, organisation_id: int,
                           ref.ref == key, ref.direct.is_(True)))
         .where(s.organisation_id == organisation_id)
         .order_by(ref.statement_seq.desc()).limit(1))
+
+
+def count_after(session: Session, *, organisation_id: int, after_seq: int) -> int:
+    """How many statements were stored after `after_seq` (what a forward has yet to send)."""
+    s = _STATEMENTS.c
+    return session.scalar(select(func.count()).select_from(_STATEMENTS).where(
+        s.organisation_id == organisation_id, s.seq > after_seq)) or 0

@@ -26,8 +26,9 @@ __all__ = ["STATEMENT_VERSION", "iso_time", "prepare_statements", "record_statem
 
 # what `version` a statement gets when it arrives without one
 STATEMENT_VERSION = "1.0.0"
-# what an identical resend may differ in: the LRS sets these itself
-_SET_BY_LRS = ("authority", "stored", "version")
+# what an identical resend may differ in (xAPI 1.0.3, 2.3.1: properties an LRS may assign —
+# a statement forwarded and pulled back carries the timestamp the first LRS gave it)
+_SET_BY_LRS = ("authority", "stored", "version", "timestamp")
 
 
 def iso_time(moment: datetime) -> str:
