@@ -29,13 +29,13 @@ here = Path(__file__).resolve().parent
 sys.path.insert(0, str(here))
 sys.path.insert(0, str(here.parent / "tests"))
 from import_throughput import postgres_database  # noqa: E402
-from load_support import Server  # noqa: E402
-from ralph_support import ralph_python, ralph_server  # noqa: E402
 
 from learnloop.config import Settings  # noqa: E402
 from learnloop.workspace import Workspace  # noqa: E402
 from learnloop.xapi.clients import create_client  # noqa: E402
 from learnloop.xapi.statements import record_statements  # noqa: E402
+from load_support import Server  # noqa: E402
+from ralph_support import ralph_python, ralph_server  # noqa: E402
 
 AGENTS, VERBS, ACTIVITIES = 10_000, 20, 2_000
 LOAD_BATCH = 5_000
