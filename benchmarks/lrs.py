@@ -69,24 +69,29 @@ def _basic(username: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
 
 
-def _poster(url: str, headers: dict, batch: int, seconds: float, seed: int) -> tuple[int, int]:
-    """One client process: POST batches of new statements until the time is up; (stored, errors)."""
+def _poster(url: str, headers: dict, batch: int, seconds: float,
+            seed: int) -> tuple[int, int, str]:
+    """One client process: POST batches of new statements until the time is up; (stored,
+    errors, the first error)."""
     rng = random.Random(seed)
     stored = errors = 0
+    first = ""
     deadline = time.monotonic() + seconds
     with httpx.Client(timeout=60, headers=headers) as client:
         while time.monotonic() < deadline:
             body = [_statement(rng) for _ in range(batch)]
             try:
                 response = client.post(url, json=body if batch > 1 else body[0])
-            except httpx.TransportError:
+            except httpx.TransportError as error:
                 errors += 1
+                first = first or repr(error)
                 continue
             if response.status_code in (200, 204):
                 stored += batch
             else:
                 errors += 1
-    return stored, errors
+                first = first or f"{response.status_code} {response.text[:200]}"
+    return stored, errors, first
 
 
 def _getter(url: str, headers: dict, params: list[dict], seed: int) -> list[float]:
@@ -111,7 +116,9 @@ def post_rate(url: str, headers: dict, *, batch: int, clients: int, seconds: flo
         took = time.monotonic() - started
     stored = sum(item[0] for item in results)
     errors = sum(item[1] for item in results)
-    return f"{stored / min(took, seconds + 1):,.0f}" + (f" ({errors} errors)" if errors else "")
+    first = next((item[2] for item in results if item[2]), "")
+    return f"{stored / min(took, seconds + 1):,.0f}" + (
+        f" ({errors} errors, first: {first})" if errors else "")
 
 
 def _rate(text: str) -> float:
@@ -201,6 +208,7 @@ def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
     workspace.close()
     server = Server(home=home, database_url=url)
     server.start()
+    endpoint = f"{server.base}/xapi/statements"
     try:
         label = f"{args.stored // 1000:,}k" if args.stored < 1_000_000 else \
             f"{args.stored / 1e6:g}M"

@@ -472,7 +472,6 @@ class XapiStatement(Base):
     voids: Mapped[str | None] = mapped_column(String(36))
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     stored: Mapped[datetime]
-    signature: Mapped[str] = mapped_column(String(64))
     document: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
 
 

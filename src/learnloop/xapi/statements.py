@@ -7,7 +7,6 @@ already is a no-op when identical and a ConflictError when it differs.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
@@ -36,11 +35,10 @@ def iso_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _signature(statement: dict[str, Any]) -> str:
-    """What makes two statements with one id the same statement (xAPI: immutability)."""
-    kept = {key: value for key, value in statement.items() if key not in _SET_BY_LRS}
-    text = json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _essence(statement: dict[str, Any]) -> dict[str, Any]:
+    """What makes two statements with one id the same statement (xAPI: immutability); dicts
+    compare without regard to key order, as JSON objects do."""
+    return {key: value for key, value in statement.items() if key not in _SET_BY_LRS}
 
 
 def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
@@ -55,14 +53,13 @@ def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
             where = f"statement {index}: " if len(statements) > 1 else ""
             raise BadXapiRequest(f"{where}{error}") from None
         statement_id = statement.get("id") or str(uuid.uuid4())
-        signature = _signature({**statement, "id": statement_id})
         document = {**statement, "id": statement_id, "stored": stamp, "authority": authority,
                     "version": statement.get("version", STATEMENT_VERSION),
                     "timestamp": statement.get("timestamp", stamp)}
         target = document["object"]
         earlier = prepared.get(statement_id)
         if earlier is not None:
-            if earlier.signature != signature:
+            if _essence(earlier.document) != _essence(document):
                 raise BadXapiRequest(f"statement {index}: id {statement_id} appears twice in "
                                      "the batch with different content")
             continue
@@ -70,14 +67,14 @@ def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
             statement_id=statement_id, verb_id=document["verb"]["id"],
             registration=document.get("context", {}).get("registration"),
             voids=target["id"] if document["verb"]["id"] == VOIDED_VERB else None,
-            stored=stored, signature=signature, document=document,
+            stored=stored, document=document,
             refs=statement_refs(document))
     return list(prepared.values())
 
 
 def _conflicts(prepared: list[NewStatement], stored: dict[str, str]) -> None:
-    clashing = [item.statement_id for item in prepared
-                if item.statement_id in stored and stored[item.statement_id] != item.signature]
+    clashing = [item.statement_id for item in prepared if item.statement_id in stored
+                and _essence(json.loads(stored[item.statement_id])) != _essence(item.document)]
     if clashing:
         raise ConflictError(f"a different statement is stored with id {clashing[0]}"
                             + (f" (and {len(clashing) - 1} more)" if len(clashing) > 1 else "")
@@ -93,15 +90,15 @@ def record_statements(session: Session, *, organisation_id: int, statements: lis
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)
     prepared = prepare_statements(statements, authority=authority, stored=now)
     ids = [item.statement_id for item in prepared]
-    stored = store.statement_signatures(session, organisation_id=organisation_id,
-                                        statement_ids=ids)
+    stored = store.stored_documents(session, organisation_id=organisation_id,
+                                    statement_ids=ids)
     _conflicts(prepared, stored)
     new = [item for item in prepared if item.statement_id not in stored]
     raced = store.insert_statements(session, organisation_id=organisation_id,
                                     client_id=client_id, statements=new)
     if raced:  # stored by a transaction that committed while this one wrote
-        _conflicts(new, store.statement_signatures(session, organisation_id=organisation_id,
-                                                   statement_ids=sorted(raced)))
+        _conflicts(new, store.stored_documents(session, organisation_id=organisation_id,
+                                               statement_ids=sorted(raced)))
     targets = [item.voids for item in new if item.voids is not None and item.statement_id
                not in raced]
     store.mark_voided(session, organisation_id=organisation_id, statement_ids=targets)

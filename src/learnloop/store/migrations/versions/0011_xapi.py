@@ -85,7 +85,6 @@ def upgrade() -> None:
     sa.Column('voids', sa.String(length=36), nullable=True),
     sa.Column('voided', sa.Boolean(), nullable=False),
     sa.Column('stored', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('signature', sa.String(length=64), nullable=False),
     sa.Column('document', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['xapi_clients.id'], name=op.f('fk_xapi_statements_client_id_xapi_clients'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_xapi_statements_organisation_id_organisations'), ondelete='CASCADE'),
