@@ -79,8 +79,8 @@ class StatementInvalid(ValueError):
 def _object(value: Any, path: str, allowed: frozenset[str]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise StatementInvalid(path, "must be a JSON object")
-    unknown = sorted(set(value) - allowed)
-    if unknown:
+    if not allowed.issuperset(value):
+        unknown = sorted(set(value) - allowed)
         raise StatementInvalid(path, f"has properties the specification does not define: "
                                      f"{', '.join(unknown)}")
     for key, item in value.items():
