@@ -26,6 +26,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("My record", "/me", frozenset({AccessRole.MANAGER, AccessRole.LEARNER})),
     NavItem("Detections", "/detections", STAFF_ROLES),
     NavItem("Events", "/events", STAFF_ROLES),
+    NavItem("LRS", "/lrs", frozenset({AccessRole.ADMIN})),
 ]
 
 

@@ -34,6 +34,7 @@ from learnloop.store.event_log import EventLog
 from learnloop.store.overview import organisation_counts
 from learnloop.web.charts import kpi_figures
 from learnloop.web.detections import router as detections_router
+from learnloop.web.lrs import router as lrs_router
 from learnloop.web.people import router as people_router
 from learnloop.web.rendering import page, safe_next, templates
 
@@ -42,6 +43,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False, route_class=RoleDocumentedRoute)
 router.include_router(people_router)
 router.include_router(detections_router)
+router.include_router(lrs_router)
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 EVENTS_PAGE = 50
 

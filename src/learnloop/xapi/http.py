@@ -79,20 +79,24 @@ def _client(request: Request, session: Session) -> Client:
     return client
 
 
-async def _json_body(request: Request) -> Any:
-    """The request's JSON body (read before the route's thread takes the database)."""
+def _json_body(request: Request, raw: bytes) -> Any:
+    """The request's JSON body, read once the caller is known (401 before 400)."""
     content_type = request.headers.get("content-type", _JSON).split(";")[0].strip().lower()
     if content_type == "multipart/mixed":
         raise BadXapiRequest("statements with attachment content (multipart/mixed) are not "
                              "accepted; send attachments by fileUrl")
-    raw = await request.body()
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadXapiRequest("the body is not JSON") from None
 
 
-JsonBody = Annotated[Any, Depends(_json_body)]
+async def _raw_body(request: Request) -> bytes:
+    """The body, read on the event loop before the route's thread takes the database."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(_raw_body)]
 
 
 def _languages(request: Request) -> list[str]:
@@ -107,9 +111,10 @@ def about() -> Response:
 
 
 @router.put("/statements")
-def put_statement(request: Request, session: SessionDep, body: JsonBody) -> Response:
+def put_statement(request: Request, session: SessionDep, raw: RawBody) -> Response:
     client = _client(request, session)
     client.require("statements/write")
+    body = _json_body(request, raw)
     statement_id = request.query_params.get("statementId")
     if statement_id is None:
         raise BadXapiRequest("PUT needs the statementId parameter")
@@ -124,9 +129,10 @@ def put_statement(request: Request, session: SessionDep, body: JsonBody) -> Resp
 
 
 @router.post("/statements")
-def post_statements(request: Request, session: SessionDep, body: JsonBody) -> Response:
+def post_statements(request: Request, session: SessionDep, raw: RawBody) -> Response:
     client = _client(request, session)
     client.require("statements/write")
+    body = _json_body(request, raw)
     statements = body if isinstance(body, list) else [body]
     if not statements:
         raise BadXapiRequest("the batch holds no statements")
@@ -154,13 +160,6 @@ def get_statements(request: Request, session: SessionDep) -> Response:
 
 
 # ---- State, Activity Profile, Agent Profile -----------------------------------------------
-
-async def _raw_body(request: Request) -> bytes:
-    return await request.body()
-
-
-RawBody = Annotated[bytes, Depends(_raw_body)]
-
 
 def _preconditions(request: Request) -> Preconditions:
     return Preconditions(if_match=request.headers.get("if-match"),
