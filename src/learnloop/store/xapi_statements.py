@@ -6,12 +6,12 @@ agents and activities each names; a filtered read walks one index newest (or old
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Text, and_, cast, func, select, update
 from sqlalchemy.orm import Session
 
@@ -105,7 +105,7 @@ def insert_statements(session: Session, *, organisation_id: int, client_id: int 
             values.extend((organisation_id, item.statement_id, client_id, item.verb_id,
                            item.registration, item.voids, False,
                            _stored_value(item.stored, sqlite=sqlite),
-                           json.dumps(item.document, separators=(",", ":"), ensure_ascii=False)))
+                           orjson.dumps(item.document).decode()))
         sql = (f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
                + ", ".join([row_marks] * len(chunk))
                + " ON CONFLICT (organisation_id, statement_id) DO NOTHING"

@@ -10,6 +10,7 @@ import json
 from email.utils import format_datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
 from learnloop.domain.events import utcnow
@@ -86,8 +87,8 @@ def _json_body(request: Request, raw: bytes) -> Any:
         raise BadXapiRequest("statements with attachment content (multipart/mixed) are not "
                              "accepted; send attachments by fileUrl")
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
         raise BadXapiRequest("the body is not JSON") from None
 
 
@@ -139,7 +140,7 @@ def post_statements(request: Request, session: SessionDep, raw: RawBody) -> Resp
     ids = record_statements(session, organisation_id=client.organisation_id,
                             statements=statements, authority=client.authority,
                             client_id=client.id)
-    return Response(json.dumps(ids), media_type=_JSON)
+    return Response(orjson.dumps(ids), media_type=_JSON)
 
 
 @router.get("/statements")
@@ -178,7 +179,7 @@ def _get_document(kind: str, request: Request, session: Session, client: Client)
     if address.document_id is None:
         ids = read_document_ids(session, organisation_id=client.organisation_id,
                                 address=address)
-        return Response(json.dumps(ids), media_type=_JSON)
+        return Response(orjson.dumps(ids), media_type=_JSON)
     document = read_document(session, organisation_id=client.organisation_id, address=address)
     return Response(document.content, media_type=document.content_type,
                     headers={"ETag": f'"{document.etag}"',

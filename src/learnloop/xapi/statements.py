@@ -7,10 +7,11 @@ already is a no-op when identical and a ConflictError when it differs.
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from learnloop.domain.events import utcnow
 from learnloop.errors import ConflictError
@@ -74,7 +75,7 @@ def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
 
 def _conflicts(prepared: list[NewStatement], stored: dict[str, str]) -> None:
     clashing = [item.statement_id for item in prepared if item.statement_id in stored
-                and _essence(json.loads(stored[item.statement_id])) != _essence(item.document)]
+                and _essence(orjson.loads(stored[item.statement_id])) != _essence(item.document)]
     if clashing:
         raise ConflictError(f"a different statement is stored with id {clashing[0]}"
                             + (f" (and {len(clashing) - 1} more)" if len(clashing) > 1 else "")
