@@ -42,7 +42,7 @@ def test_bad_scopes_and_unknown_clients_are_refused_by_name() -> None:
     assert missing.exit_code == 1 and "no LRS client 'lrs_nobody'" in missing.output
 
 
-def test_forward_is_queued_and_an_unreachable_lrs_fails_clearly(monkeypatch) -> None:
+def test_forward_is_queued_and_an_unreachable_lrs_fails_clearly() -> None:
     endpoint = f"http://127.0.0.1:{free_port()}/xAPI/"
     queued = succeeded("lrs", "forward", "--name", "other", "--endpoint", endpoint,
                        "--username", "u", "--password", "p")
