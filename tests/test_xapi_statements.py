@@ -4,6 +4,7 @@ write, the version and consistency headers, and the client scopes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -296,3 +297,40 @@ def test_record_statements_writes_learnloops_own_interactions_in_the_callers_tra
         ids = record_statements(session, organisation_id=workspace.organisation(session).id,
                                 statements=[body], authority=authority)
     assert ids == [body["id"]] and _ids(client, headers) == ids
+
+
+def _multipart(statements, parts: list[bytes]) -> tuple[bytes, str]:
+    boundary = "learnloop-test-boundary"
+    chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
+              json.dumps(statements).encode(), b"\r\n"]
+    for content in parts:
+        chunks += [f"--{boundary}\r\nContent-Type: text/plain\r\n"
+                   "Content-Transfer-Encoding: binary\r\n"
+                   f"X-Experience-API-Hash: {hashlib.sha256(content).hexdigest()}\r\n\r\n"
+                   .encode(), content, b"\r\n"]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/mixed; boundary={boundary}"
+
+
+def test_attachments_sent_as_parts_are_kept_and_returned(setup) -> None:
+    client, headers, _ = setup
+    content = b"certificate of completion"
+    body = statement(attachments=[{
+        "usageType": "http://adlnet.gov/expapi/attachments/certificate",
+        "display": {"en-US": "Certificate"}, "contentType": "text/plain",
+        "length": len(content), "sha2": hashlib.sha256(content).hexdigest()}])
+    without = client.post("/xapi/statements", json=body, headers=headers)
+    assert without.status_code == 400 and "no fileUrl" in without.text
+    wrong, kind = _multipart([body], [b"something else"])
+    assert client.post("/xapi/statements", content=wrong,
+                       headers={**headers, "Content-Type": kind}).status_code == 400
+    sent, kind = _multipart([body], [content])
+    answer = client.post("/xapi/statements", content=sent, headers={**headers,
+                                                                    "Content-Type": kind})
+    assert answer.status_code == 200, answer.text
+    got = client.get("/xapi/statements", params={"statementId": body["id"],
+                                                 "attachments": "true"}, headers=headers)
+    assert got.headers["content-type"].startswith("multipart/mixed")
+    assert content in got.content and body["id"].encode() in got.content
+    plain = client.get("/xapi/statements", params={"statementId": body["id"]}, headers=headers)
+    assert plain.headers["content-type"] == "application/json"

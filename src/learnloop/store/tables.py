@@ -53,6 +53,7 @@ __all__ = [
     "SourceDocument",
     "SourceVersion",
     "Team",
+    "XapiAttachment",
     "XapiClient",
     "XapiDocument",
     "XapiForward",
@@ -473,6 +474,17 @@ class XapiStatement(Base):
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     stored: Mapped[datetime]
     document: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+
+
+class XapiAttachment(Base):
+    """The content of a statement attachment sent as a multipart part, by its SHA-256."""
+
+    __tablename__ = "xapi_attachments"
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    sha2: Mapped[str] = mapped_column(String(128), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class XapiStatementRef(Base):

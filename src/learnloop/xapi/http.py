@@ -29,9 +29,10 @@ from learnloop.xapi.documents import (
     write_document,
 )
 from learnloop.xapi.errors import BadXapiRequest
+from learnloop.xapi.multipart import Attachment, boundary_of, multipart_body, read_multipart
 from learnloop.xapi.objects import activity_object, person_object
-from learnloop.xapi.reading import read_statement, read_statements
-from learnloop.xapi.statements import iso_time, record_statements
+from learnloop.xapi.reading import attachments_of, read_statement, read_statements
+from learnloop.xapi.statements import iso_time, record_attachments, record_statements
 from learnloop.xapi.validation import (
     VERSION_HEADER_PATTERN,
     StatementInvalid,
@@ -80,14 +81,15 @@ def _client(request: Request, session: Session) -> Client:
     return client
 
 
-def _json_body(request: Request, raw: bytes) -> Any:
-    """The request's JSON body, read once the caller is known (401 before 400)."""
-    content_type = request.headers.get("content-type", _JSON).split(";")[0].strip().lower()
-    if content_type == "multipart/mixed":
-        raise BadXapiRequest("statements with attachment content (multipart/mixed) are not "
-                             "accepted; send attachments by fileUrl")
+def _json_body(request: Request, raw: bytes) -> tuple[Any, list[Attachment]]:
+    """The request's statements (parsed JSON) and attachment parts, read once the caller is
+    known (401 before 400)."""
+    content_type = request.headers.get("content-type", _JSON)
+    parts: list[Attachment] = []
+    if content_type.split(";")[0].strip().lower() == "multipart/mixed":
+        raw, parts = read_multipart(raw, boundary=boundary_of(content_type))
     try:
-        return orjson.loads(raw)
+        return orjson.loads(raw), parts
     except orjson.JSONDecodeError:
         raise BadXapiRequest("the body is not JSON") from None
 
@@ -115,7 +117,7 @@ def about() -> Response:
 def put_statement(request: Request, session: SessionDep, raw: RawBody) -> Response:
     client = _client(request, session)
     client.require("statements/write")
-    body = _json_body(request, raw)
+    body, parts = _json_body(request, raw)
     statement_id = request.query_params.get("statementId")
     if statement_id is None:
         raise BadXapiRequest("PUT needs the statementId parameter")
@@ -126,6 +128,8 @@ def put_statement(request: Request, session: SessionDep, raw: RawBody) -> Respon
     record_statements(session, organisation_id=client.organisation_id,
                       statements=[{**body, "id": statement_id}], authority=client.authority,
                       client_id=client.id)
+    record_attachments(session, organisation_id=client.organisation_id, statements=[body],
+                       parts=parts)
     return Response(status_code=204)
 
 
@@ -133,13 +137,15 @@ def put_statement(request: Request, session: SessionDep, raw: RawBody) -> Respon
 def post_statements(request: Request, session: SessionDep, raw: RawBody) -> Response:
     client = _client(request, session)
     client.require("statements/write")
-    body = _json_body(request, raw)
+    body, parts = _json_body(request, raw)
     statements = body if isinstance(body, list) else [body]
     if not statements:
         raise BadXapiRequest("the batch holds no statements")
     ids = record_statements(session, organisation_id=client.organisation_id,
                             statements=statements, authority=client.authority,
                             client_id=client.id)
+    record_attachments(session, organisation_id=client.organisation_id, statements=statements,
+                       parts=parts)
     return Response(orjson.dumps(ids), media_type=_JSON)
 
 
@@ -152,12 +158,23 @@ def get_statements(request: Request, session: SessionDep) -> Response:
     if "statementId" in params or "voidedStatementId" in params:
         text = read_statement(session, organisation_id=client.organisation_id, params=params,
                               client_id=mine, languages=_languages(request))
-        return Response(text, media_type=_JSON,
-                        headers={"X-Experience-API-Consistent-Through": iso_time(utcnow())})
+        return _statements_answer(session, client, params, body=text, texts=[text],
+                                  consistent_through=iso_time(utcnow()))
     page = read_statements(session, organisation_id=client.organisation_id, params=params,
                            client_id=mine, languages=_languages(request))
-    return Response(page.body, media_type=_JSON,
-                    headers={"X-Experience-API-Consistent-Through": page.consistent_through})
+    return _statements_answer(session, client, params, body=page.body, texts=page.statements,
+                              consistent_through=page.consistent_through)
+
+
+def _statements_answer(session: Session, client: Client, params: dict[str, str], *, body: str,
+                       texts: list[str], consistent_through: str) -> Response:
+    """JSON, or with attachments=true multipart/mixed: the JSON, then each attachment."""
+    headers = {"X-Experience-API-Consistent-Through": consistent_through}
+    if params.get("attachments") != "true":
+        return Response(body, media_type=_JSON, headers=headers)
+    content, content_type = multipart_body(body.encode(), attachments_of(
+        session, organisation_id=client.organisation_id, texts=texts))
+    return Response(content, headers={**headers, "Content-Type": content_type})
 
 
 # ---- State, Activity Profile, Agent Profile -----------------------------------------------

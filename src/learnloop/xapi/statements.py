@@ -17,12 +17,15 @@ from learnloop.domain.events import utcnow
 from learnloop.errors import ConflictError
 from learnloop.store import Session
 from learnloop.store import xapi_statements as store
+from learnloop.store.xapi_attachments import save_attachments
 from learnloop.store.xapi_statements import NewStatement
 from learnloop.xapi.errors import BadXapiRequest
+from learnloop.xapi.multipart import Attachment, unsent_attachments
 from learnloop.xapi.refs import statement_refs
 from learnloop.xapi.validation import VOIDED_VERB, StatementInvalid, check_statement
 
-__all__ = ["STATEMENT_VERSION", "iso_time", "prepare_statements", "record_statements"]
+__all__ = ["STATEMENT_VERSION", "iso_time", "prepare_statements", "record_attachments",
+           "record_statements"]
 
 # what `version` a statement gets when it arrives without one
 STATEMENT_VERSION = "1.0.0"
@@ -104,3 +107,12 @@ def record_statements(session: Session, *, organisation_id: int, statements: lis
                not in raced]
     store.mark_voided(session, organisation_id=organisation_id, statement_ids=targets)
     return ids
+
+
+def record_attachments(session: Session, *, organisation_id: int, statements: list[Any],
+                       parts: list[Attachment]) -> None:
+    """Keep the content of the statements' attachments sent as parts, in the caller's
+    transaction; BadXapiRequest when an attachment has neither a fileUrl nor a part."""
+    unsent_attachments(statements, parts)
+    save_attachments(session, organisation_id=organisation_id,
+                     attachments=[(part.sha2, part.content_type, part.content) for part in parts])
