@@ -31,6 +31,7 @@ sys.path.insert(0, str(here.parent / "tests"))
 from import_throughput import postgres_database  # noqa: E402
 
 from learnloop.config import Settings  # noqa: E402
+from learnloop.store.xapi_statements import last_seq  # noqa: E402
 from learnloop.workspace import Workspace  # noqa: E402
 from learnloop.xapi.clients import create_client  # noqa: E402
 from learnloop.xapi.statements import record_statements  # noqa: E402
@@ -190,20 +191,27 @@ def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
                                name="bench", scopes=["all"])
     headers = _basic(issued.client.username, issued.password)
     figures: dict = {}
-    bulk_load(workspace, total=1_000, seed=1)
-    server = Server(home=home, database_url=url)
-    server.start()
-    endpoint = f"{server.base}/xapi/statements"
-    try:
-        for batch in (1, 100):
-            figures[f"post{batch}@1k"] = post_rate(endpoint, headers, batch=batch,
-                                                   clients=args.clients, seconds=args.seconds)
-            print(f"{database}: POST batch {batch:>3} with ~1,000 stored: "
-                  f"{figures[f'post{batch}@1k']} statements/s", flush=True)
-    finally:
-        server.stop()
-    rate = bulk_load(workspace, total=args.stored, seed=2)
-    print(f"{database}: bulk-loaded {args.stored:,} statements through the store at "
+    with workspace.session() as session:
+        held = last_seq(session)
+    if held == 0:
+        bulk_load(workspace, total=1_000, seed=1)
+        server = Server(home=home, database_url=url)
+        server.start()
+        endpoint = f"{server.base}/xapi/statements"
+        try:
+            for batch in (1, 100):
+                figures[f"post{batch}@1k"] = post_rate(endpoint, headers, batch=batch,
+                                                       clients=args.clients,
+                                                       seconds=args.seconds)
+                print(f"{database}: POST batch {batch:>3} with ~1,000 stored: "
+                      f"{figures[f'post{batch}@1k']} statements/s", flush=True)
+        finally:
+            server.stop()
+    else:  # a kept workspace (--folder): its small-store figures were printed by its first run
+        print(f"{database}: reusing {held:,} statements stored in {home}", flush=True)
+    more = max(0, args.stored - held)
+    rate = bulk_load(workspace, total=more, seed=2 + held)
+    print(f"{database}: bulk-loaded {more:,} statements through the store at "
           f"{rate:,.0f}/s", flush=True)
     workspace.close()
     server = Server(home=home, database_url=url)
@@ -268,9 +276,11 @@ def main() -> None:
     parser.add_argument("--gets", type=int, default=100, help="GETs per client per filter")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--no-ralph", action="store_true")
+    parser.add_argument("--folder", type=Path, help="keep the workspaces here and reuse what "
+                        "they hold (SQLite only: PostgreSQL databases are dropped after)")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="lrs-bench-", dir=here / ".work"
-                                   if (here / ".work").mkdir(exist_ok=True) is None else None))
+    (here / ".work").mkdir(exist_ok=True)
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="lrs-bench-", dir=here / ".work"))
     ralph = {} if args.no_ralph else run_ralph(args, folder)
     for database in args.databases.split(","):
         url, drop = None, None
@@ -284,7 +294,7 @@ def main() -> None:
         finally:
             if drop is not None:
                 drop()
-        if ralph:
+        if ralph and "post1@1k" in ours:
             for batch in (1, 100):
                 for at in ("1k", "big"):
                     ratio = _rate(ours[f"post{batch}@{at}"]) / max(

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.serving.deps import OrganisationDep, RoleDocumentedRoute, SessionDep, require_roles
-from learnloop.store.xapi_statements import count_after
 from learnloop.web.rendering import page
 from learnloop.xapi.clients import list_clients
 from learnloop.xapi.forwarding import forward_health
@@ -29,5 +28,4 @@ def lrs_page(
     org = principal.organisation_id
     return page(request, "lrs.html", principal, organisation,
                 clients=list_clients(session, organisation_id=org),
-                forwards=forward_health(session, organisation_id=org),
-                stored=count_after(session, organisation_id=org, after_seq=0))
+                forwards=forward_health(session, organisation_id=org))

@@ -90,7 +90,7 @@ def record_failure(session: Session, *, organisation_id: int, name: str, error: 
 
 
 def forward_health(session: Session, *, organisation_id: int) -> list[ForwardHealth]:
-    newest = last_seq(session, organisation_id=organisation_id)
+    newest = last_seq(session)
     return [ForwardHealth(name=row.name, endpoint=row.endpoint, sent=row.sent,
                           waiting=_waiting(session, organisation_id, row.sent_seq, newest),
                           failures=row.failures, last_error=row.last_error,

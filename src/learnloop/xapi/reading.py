@@ -128,7 +128,7 @@ def read_statements(session: Session, *, organisation_id: int, params: Mapping[s
             raise BadXapiRequest("a more link takes no other parameters")
         params, after, bound = _from_more(params["more"])
     else:
-        bound = store.last_seq(session, organisation_id=organisation_id)
+        bound = store.last_seq(session)
     where = replace(_filter(params), client_id=client_id, after_seq=after, bound_seq=bound)
     limit = _limit(params)
     chosen = _format(params)
