@@ -49,6 +49,10 @@ def _everyone(*, no_token: str = OK, bad_token: str = OK) -> dict[str, str]:
     return {**{role: OK for role in ROLES}, "no token": no_token, "bad token": bad_token}
 
 
+def _lrs_clients_only() -> dict[str, str]:
+    return dict.fromkeys(CALLERS, "401")
+
+
 def _page(*roles: str) -> dict[str, str]:
     return _admits(*roles, anonymous=SIGN_IN)
 
@@ -177,6 +181,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /deliveries/channels": _page("admin", "ld"),
     "GET /deliveries/dead-letter": _page("admin", "ld"),
     "POST /deliveries/dead-letter/{delivery_id}/replay": dict.fromkeys(CALLERS, SIGN_IN),
+    "GET /lrs": _page("admin"),
+    # the xAPI LRS: only LRS clients' HTTP Basic credentials open it, never an API token or a
+    # console session (tests/test_xapi_scopes.py checks each route against the xAPI scopes)
+    "GET /xapi/about": _everyone(),
+    **{f"{method} /xapi/{path}": _lrs_clients_only()
+       for path in ("statements", "activities/state", "activities/profile", "agents/profile")
+       for method in ("GET", "PUT", "POST", *(("DELETE",) if path != "statements" else ()))},
+    "GET /xapi/activities": _lrs_clients_only(),
+    "GET /xapi/agents": _lrs_clients_only(),
 }
 
 SIGNALS_CSV = ("id,metric,subject_type,subject,observed_at,value,source\n"

@@ -106,6 +106,14 @@ class Settings(BaseSettings):
     review_policy: Path | None = Field(
         None, description="YAML review policy (tiers, approvals, auto-publish); unset: the "
                           "default shipped with learnloop.",
+    lrs_forward_batch: int = Field(
+        100, ge=1, le=10_000,
+        description="Statements per POST when forwarding to an external LRS.",
+    )
+    lrs_forward_attempts: int = Field(
+        5, ge=1, le=100,
+        description="Tries per batch (with a growing pause) before a forwarding job gives up; "
+                    "the next `learnloop lrs forward` continues where it stopped.",
     )
 
     llm_engine: Literal["offline", "openai", "anthropic"] = Field(
@@ -344,6 +352,8 @@ class Settings(BaseSettings):
             else "(unset: no Teams)",
             "LEARNLOOP_WEBHOOK_URL": self.webhook_url or "(unset: no webhook channel)",
             "LEARNLOOP_WEBHOOK_SECRET": "********" if self.webhook_secret else "(unset)",
+            "LEARNLOOP_LRS_FORWARD_BATCH": str(self.lrs_forward_batch),
+            "LEARNLOOP_LRS_FORWARD_ATTEMPTS": str(self.lrs_forward_attempts),
         }
 
 

@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,8 +49,8 @@ from learnloop.store.event_log import EventLog
 from learnloop.store.transactions import after_commit
 from learnloop.workspace import Workspace
 
-__all__ = ["JobQueue", "QUEUE_NAME", "build_huey", "run_worker", "safe_file_name",
-           "start_in_process", "stop_in_process"]
+__all__ = ["JobQueue", "QUEUE_NAME", "build_huey", "forward_pending", "run_worker",
+           "safe_file_name", "start_in_process", "stop_in_process"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,9 @@ QUEUE_NAME = "learnloop"
 IMPORT_TASK = "import_file"
 LOOP_TASK = "run_loop"
 DELIVER_TASK = "deliver"
+FORWARD_TASK = "forward_statements"
+# the first pause between tries of a forwarded batch; it doubles with each try
+FORWARD_FIRST_PAUSE_SECONDS = 0.5
 # an idle worker polls the SQLite queue at least this often (Redis wakes it at once)
 MAX_POLL_SECONDS = 1.0
 SHUTDOWN_TIMEOUT_SECONDS = 300.0
@@ -105,6 +109,7 @@ class JobQueue:
         self._import = self.huey.task(name=IMPORT_TASK)(self._import_file)
         self._loop = self.huey.task(name=LOOP_TASK)(self._run_loop)
         self._deliver = self.huey.task(name=DELIVER_TASK)(self._deliver_now)
+        self._forward = self.huey.task(name=FORWARD_TASK)(self._forward_statements)
 
     @property
     def uploads(self) -> Path:
@@ -158,6 +163,13 @@ class JobQueue:
                 log.exception("could not queue %d deliveries", len(deliveries))
 
         after_commit(session, hand_over)
+    def enqueue_forward(self, session: Session, *, organisation_key: str, name: str,
+                        actor: str) -> str:
+        """Queue forwarding of every statement the target `name` has not acknowledged yet."""
+        job_id = uuid.uuid4().hex
+        self._enqueue(session, self._forward, job_id=job_id, organisation_key=organisation_key,
+                      actor=actor, details={"forward": name}, name=name)
+        return job_id
 
     def _enqueue(self, session: Session, task: Any, *, job_id: str, organisation_key: str,
                  actor: str, details: dict[str, Any], **arguments: Any) -> None:
@@ -309,6 +321,48 @@ class JobQueue:
         if due:
             self._deliver(delivery_ids=due)
         return len(due)
+    def _forward_statements(self, *, job_id: str, organisation_key: str, actor: str,
+                            name: str) -> None:
+        self._run(FORWARD_TASK, lambda: {"result": forward_pending(
+            self.workspace, organisation_key=organisation_key, name=name)},
+                  job_id=job_id, organisation_key=organisation_key, actor=actor)
+
+
+def forward_pending(workspace: Workspace, *, organisation_key: str, name: str) -> dict[str, Any]:
+    """Forward, batch by batch, every statement the target has not acknowledged; each batch's
+    acknowledgement commits on its own, so a failure keeps what went before. A batch is tried
+    LEARNLOOP_LRS_FORWARD_ATTEMPTS times with a doubling pause; then the error is recorded on
+    the target and raised (ProviderError)."""
+    from learnloop.xapi.forwarding import forward_batch, record_failure, remote_of
+
+    settings = workspace.settings
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session, organisation_key).id
+        remote = remote_of(session, organisation_id=organisation_id, name=name)
+    sent = batches = 0
+    try:
+        while True:
+            for attempt in range(settings.lrs_forward_attempts):
+                try:
+                    with workspace.session() as session:
+                        count = forward_batch(session, organisation_id=organisation_id,
+                                              name=name, remote=remote,
+                                              batch_size=settings.lrs_forward_batch)
+                    break
+                except ProviderError as error:
+                    if attempt + 1 == settings.lrs_forward_attempts:
+                        with workspace.session() as session:
+                            record_failure(session, organisation_id=organisation_id, name=name,
+                                           error=error.message)
+                        raise
+                    log.warning("forwarding to %s: %s; trying again", name, error.message)
+                    time.sleep(FORWARD_FIRST_PAUSE_SECONDS * 2 ** attempt)
+            if count == 0:
+                return {"forward": name, "sent": sent, "batches": batches}
+            sent += count
+            batches += 1
+    finally:
+        remote.close()
 
 
 def save_upload(upload: BinaryIO, *, folder: Path, filename: str,

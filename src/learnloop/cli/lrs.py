@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from learnloop.cli.context import OrgOption, err, organisation_session, out
+from learnloop.cli.context import OrgOption, err, opened_workspace, organisation_session, out
 
 __all__ = ["lrs_app"]
 
@@ -76,3 +76,69 @@ def client_revoke(
     with organisation_session(org) as (_, session, organisation):
         revoke_client(session, organisation_id=organisation.id, username=username)
     out.print(f"LRS client {username} revoked")
+
+
+EndpointOption = Annotated[str, typer.Option(
+    "--endpoint", help="The external LRS's xAPI base URL, e.g. https://lrs.example/xAPI/.")]
+UsernameOption = Annotated[str, typer.Option("--username", help="Its HTTP Basic username.")]
+PasswordOption = Annotated[str, typer.Option(
+    "--password", help="Its HTTP Basic password (or LEARNLOOP_LRS_PASSWORD).",
+    envvar="LEARNLOOP_LRS_PASSWORD")]
+
+
+@lrs_app.command("forward")
+def forward(
+    name: Annotated[str, typer.Option("--name", help="A name for the external LRS.")],
+    endpoint: Annotated[str | None, typer.Option(
+        "--endpoint", help="Its xAPI base URL (needed the first time, or to change it).")] = None,
+    username: Annotated[str | None, typer.Option("--username", help="Its Basic username.")] = None,
+    password: Annotated[str | None, typer.Option(
+        "--password", help="Its Basic password (or LEARNLOOP_LRS_PASSWORD).",
+        envvar="LEARNLOOP_LRS_PASSWORD")] = None,
+    wait: Annotated[bool, typer.Option(
+        "--wait", help="Forward now in this process instead of queueing a job.")] = False,
+    org: OrgOption = None,
+) -> None:
+    """Forward every statement the external LRS has not acknowledged yet (a queued job)."""
+    from learnloop.jobs import JobQueue, forward_pending
+    from learnloop.xapi.forwarding import save_forward
+
+    with opened_workspace() as workspace:
+        with workspace.session() as session:
+            organisation = workspace.organisation(session, org)
+            key = organisation.key
+            if endpoint is not None:
+                save_forward(session, organisation_id=organisation.id, name=name,
+                             endpoint=endpoint, username=username or "",
+                             password=password or "")
+            job_id = None if wait else JobQueue(workspace).enqueue_forward(
+                session, organisation_key=key, name=name, actor="cli")
+        if job_id is not None:
+            out.print(f"forwarding to {name} queued as job {job_id}")
+            return
+        result = forward_pending(workspace, organisation_key=key, name=name)
+    out.print(f"forwarded {result['sent']} statements to {name} in {result['batches']} batches")
+
+
+@lrs_app.command("pull")
+def pull(
+    endpoint: EndpointOption,
+    username: UsernameOption,
+    password: PasswordOption,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only statements the external LRS stored after this time (ISO 8601).")]
+        = None,
+    org: OrgOption = None,
+) -> None:
+    """Import the external LRS's statements (since + more); ones already held are skipped."""
+    from learnloop.xapi.pulling import pull_statements
+    from learnloop.xapi.remote import RemoteLrs
+
+    remote = RemoteLrs(endpoint=endpoint, username=username, password=password)
+    try:
+        with organisation_session(org) as (_, session, organisation):
+            report = pull_statements(session, organisation_id=organisation.id, remote=remote,
+                                     since=since)
+    finally:
+        remote.close()
+    out.print(f"pulled {report.statements} statements in {report.pages} pages from {endpoint}")

@@ -73,6 +73,7 @@ __all__ = [
     "SourceDocument",
     "SourceVersion",
     "Team",
+    "XapiAttachment",
     "XapiClient",
     "XapiDocument",
     "XapiForward",
@@ -632,8 +633,18 @@ class XapiStatement(Base):
     voids: Mapped[str | None] = mapped_column(String(36))
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     stored: Mapped[datetime]
-    signature: Mapped[str] = mapped_column(String(64))
     document: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+
+
+class XapiAttachment(Base):
+    """The content of a statement attachment sent as a multipart part, by its SHA-256."""
+
+    __tablename__ = "xapi_attachments"
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    sha2: Mapped[str] = mapped_column(String(128), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class XapiStatementRef(Base):

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Text, and_, cast, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from learnloop.store.tables import XapiStatement, XapiStatementRef
 
-__all__ = ["NewStatement", "StatementFilter", "find_statements", "insert_statements",
-           "last_seq", "mark_voided", "statement_document", "statement_signatures",
+__all__ = ["NewStatement", "StatementFilter", "count_after", "find_statements",
+           "insert_statements",
+           "last_seq", "mark_voided", "statement_document", "stored_documents",
            "statements_after", "latest_document_naming"]
 
 _STATEMENTS = XapiStatement.__table__
@@ -35,7 +35,6 @@ class NewStatement:
     registration: str | None
     voids: str | None
     stored: datetime
-    signature: str
     document: dict[str, Any]
     refs: dict[str, bool]
 
@@ -58,46 +57,68 @@ class StatementFilter:
     bound_seq: int | None = None  # paging: nothing stored after the first page was read
 
 
-def _insert(session: Session):  # noqa: ANN202 - the dialect's insert construct
-    dialect = session.get_bind().dialect.name
-    return postgresql_insert if dialect == "postgresql" else sqlite_insert
-
-
-def statement_signatures(session: Session, *, organisation_id: int,
-                         statement_ids: Sequence[str]) -> dict[str, str]:
-    """The signature of each of these ids already stored."""
+def stored_documents(session: Session, *, organisation_id: int,
+                     statement_ids: Sequence[str]) -> dict[str, str]:
+    """The JSON text of each of these ids already stored (usually none: one index probe each)."""
     if not statement_ids:
         return {}
     rows = session.execute(
-        select(_STATEMENTS.c.statement_id, _STATEMENTS.c.signature)
+        select(_STATEMENTS.c.statement_id, cast(_STATEMENTS.c.document, Text))
         .where(_STATEMENTS.c.organisation_id == organisation_id,
                _STATEMENTS.c.statement_id.in_(list(statement_ids))))
-    return {statement_id: signature for statement_id, signature in rows}
+    return {statement_id: text for statement_id, text in rows}
+
+
+# rows per multi-row INSERT: 9 parameters each, well under SQLite's 32,766
+_ROWS_PER_INSERT = 500
+_COLUMNS = ("organisation_id", "statement_id", "client_id", "verb_id", "registration", "voids",
+            "voided", "stored", "document")
+
+
+def _stored_value(moment: datetime, *, sqlite: bool) -> Any:
+    # SQLite keeps UtcDateTime as naive UTC text in SQLAlchemy's format, which filters compare
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
 
 
 def insert_statements(session: Session, *, organisation_id: int, client_id: int | None,
                       statements: Sequence[NewStatement]) -> set[str]:
     """Insert the statements and their refs; return the ids that were already stored (by a
-    concurrent transaction that committed first), which were left as they were."""
+    concurrent transaction that committed first), which were left as they were.
+
+    Like store/bulk.py, this writes through the driver (multi-row INSERT … ON CONFLICT DO
+    NOTHING RETURNING, then one executemany for the refs): per-row ORM or Core parameter
+    processing would cost more than the database's own work. exec_driver_sql still fires the
+    engine's events, so SQLite's write gate and BEGIN IMMEDIATE hold.
+    """
     if not statements:
         return set()
-    insert = _insert(session)
-    rows = [{"organisation_id": organisation_id, "statement_id": item.statement_id,
-             "client_id": client_id, "verb_id": item.verb_id,
-             "registration": item.registration, "voids": item.voids, "voided": False,
-             "stored": item.stored, "signature": item.signature, "document": item.document}
-            for item in statements]
-    written = session.execute(
-        insert(_STATEMENTS)
-        .on_conflict_do_nothing(index_elements=["organisation_id", "statement_id"])
-        .returning(_STATEMENTS.c.seq, _STATEMENTS.c.statement_id), rows).all()
-    seq_of = {statement_id: seq for seq, statement_id in written}
-    refs = [{"statement_seq": seq_of[item.statement_id], "ref": ref,
-             "organisation_id": organisation_id, "direct": direct}
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    document_mark = mark if sqlite else "%s::jsonb"
+    row_marks = "(" + ", ".join([mark] * (len(_COLUMNS) - 1) + [document_mark]) + ")"
+    seq_of: dict[str, int] = {}
+    for start in range(0, len(statements), _ROWS_PER_INSERT):
+        chunk = statements[start:start + _ROWS_PER_INSERT]
+        values: list[Any] = []
+        for item in chunk:
+            values.extend((organisation_id, item.statement_id, client_id, item.verb_id,
+                           item.registration, item.voids, False,
+                           _stored_value(item.stored, sqlite=sqlite),
+                           orjson.dumps(item.document).decode()))
+        sql = (f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
+               + ", ".join([row_marks] * len(chunk))
+               + " ON CONFLICT (organisation_id, statement_id) DO NOTHING"
+               " RETURNING seq, statement_id")
+        seq_of.update((statement_id, seq) for seq, statement_id
+                      in connection.exec_driver_sql(sql, tuple(values)))
+    refs = [(seq_of[item.statement_id], ref, organisation_id, direct)
             for item in statements if item.statement_id in seq_of
             for ref, direct in item.refs.items()]
     if refs:
-        session.execute(_REFS.insert(), refs)
+        connection.exec_driver_sql(
+            "INSERT INTO xapi_statement_refs (statement_seq, ref, organisation_id, direct) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark})", refs)
     return {item.statement_id for item in statements} - set(seq_of)
 
 
@@ -121,10 +142,10 @@ def statement_document(session: Session, *, organisation_id: int, statement_id: 
     return session.scalar(query)
 
 
-def last_seq(session: Session, *, organisation_id: int) -> int:
-    """The newest statement's seq this transaction sees (0 when there is none)."""
-    return session.scalar(select(func.coalesce(func.max(_STATEMENTS.c.seq), 0))
-                          .where(_STATEMENTS.c.organisation_id == organisation_id)) or 0
+def last_seq(session: Session) -> int:
+    """The newest statement's seq this transaction sees, in any organisation (0 when there is
+    none): one step down the primary key, where a per-organisation max would scan an index."""
+    return session.scalar(select(func.coalesce(func.max(_STATEMENTS.c.seq), 0))) or 0
 
 
 def find_statements(session: Session, *, organisation_id: int, where: StatementFilter,
@@ -188,3 +209,10 @@ def latest_document_naming(session: Session, *, organisation_id: int,
                           ref.ref == key, ref.direct.is_(True)))
         .where(s.organisation_id == organisation_id)
         .order_by(ref.statement_seq.desc()).limit(1))
+
+
+def count_after(session: Session, *, organisation_id: int, after_seq: int) -> int:
+    """How many statements were stored after `after_seq` (what a forward has yet to send)."""
+    s = _STATEMENTS.c
+    return session.scalar(select(func.count()).select_from(_STATEMENTS).where(
+        s.organisation_id == organisation_id, s.seq > after_seq)) or 0

@@ -37,6 +37,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Channels", "/deliveries/channels", STAFF_ROLES),
     NavItem("Dead letters", "/deliveries/dead-letter", STAFF_ROLES),
     NavItem("Events", "/events", STAFF_ROLES),
+    NavItem("LRS", "/lrs", frozenset({AccessRole.ADMIN})),
 ]
 
 

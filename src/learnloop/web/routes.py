@@ -38,6 +38,7 @@ from learnloop.web.deliveries import router as deliveries_router
 from learnloop.web.detections import router as detections_router
 from learnloop.web.impact import router as impact_router
 from learnloop.web.needs import router as needs_router
+from learnloop.web.lrs import router as lrs_router
 from learnloop.web.people import router as people_router
 from learnloop.web.rendering import page, safe_next, templates
 from learnloop.web.reviews import router as reviews_router
@@ -52,6 +53,7 @@ router.include_router(impact_router)
 router.include_router(deliveries_router)
 router.include_router(needs_router)
 router.include_router(reviews_router)
+router.include_router(lrs_router)
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 EVENTS_PAGE = 50
 

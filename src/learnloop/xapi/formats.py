@@ -3,8 +3,9 @@ activities and verbs by identifier only) and canonical (one language per languag
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 __all__ = ["FORMATS", "formatted"]
 
@@ -77,6 +78,6 @@ def formatted(text: str, chosen: str, *, languages: list[str]) -> str:
     """The stored statement's JSON text in the chosen format (exact: the text itself)."""
     if chosen == "exact":
         return text
-    statement = json.loads(text)
+    statement = orjson.loads(text)
     shaped = _ids(statement) if chosen == "ids" else _canonical(statement, languages)
-    return json.dumps(shaped, separators=(",", ":"), ensure_ascii=False)
+    return orjson.dumps(shaped).decode()

@@ -7,17 +7,38 @@ Every answer carries `X-Experience-API-Version` (`XapiVersionHeader`, an ASGI mi
 from __future__ import annotations
 
 import json
+from email.utils import format_datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
 from learnloop.domain.events import utcnow
 from learnloop.serving.deps import SessionDep
+from learnloop.store import Session
 from learnloop.xapi.clients import Client, authenticate_basic
+from learnloop.xapi.documents import (
+    ACTIVITY_PROFILE,
+    AGENT_PROFILE,
+    STATE,
+    Preconditions,
+    address_of,
+    delete_document,
+    read_document,
+    read_document_ids,
+    write_document,
+)
 from learnloop.xapi.errors import BadXapiRequest
-from learnloop.xapi.reading import read_statement, read_statements
-from learnloop.xapi.statements import iso_time, record_statements
-from learnloop.xapi.validation import VERSION_HEADER_PATTERN
+from learnloop.xapi.multipart import Attachment, boundary_of, multipart_body, read_multipart
+from learnloop.xapi.objects import activity_object, person_object
+from learnloop.xapi.reading import attachments_of, read_statement, read_statements
+from learnloop.xapi.statements import iso_time, record_attachments, record_statements
+from learnloop.xapi.validation import (
+    VERSION_HEADER_PATTERN,
+    StatementInvalid,
+    check_agent,
+    check_iri,
+)
 
 __all__ = ["LRS_VERSION", "XapiVersionHeader", "router"]
 
@@ -48,8 +69,9 @@ class XapiVersionHeader:
         await self.app(scope, receive, sending)
 
 
-def _client(request: Request, session: SessionDep) -> Client:
-    """The LRS client calling (401 without valid credentials), once its version header holds."""
+def _client(request: Request, session: Session) -> Client:
+    """The LRS client calling (401 without valid credentials), once its version header holds.
+    Called by each route rather than as a dependency: one thread hop less per request."""
     client = authenticate_basic(session, request.headers.get("authorization"))
     version = request.headers.get("x-experience-api-version")
     if version is None:
@@ -59,23 +81,25 @@ def _client(request: Request, session: SessionDep) -> Client:
     return client
 
 
-ClientDep = Annotated[Client, Depends(_client)]
-
-
-async def _json_body(request: Request) -> Any:
-    """The request's JSON body (read before the route's thread takes the database)."""
-    content_type = request.headers.get("content-type", _JSON).split(";")[0].strip().lower()
-    if content_type == "multipart/mixed":
-        raise BadXapiRequest("statements with attachment content (multipart/mixed) are not "
-                             "accepted; send attachments by fileUrl")
-    raw = await request.body()
+def _json_body(request: Request, raw: bytes) -> tuple[Any, list[Attachment]]:
+    """The request's statements (parsed JSON) and attachment parts, read once the caller is
+    known (401 before 400)."""
+    content_type = request.headers.get("content-type", _JSON)
+    parts: list[Attachment] = []
+    if content_type.split(";")[0].strip().lower() == "multipart/mixed":
+        raw, parts = read_multipart(raw, boundary=boundary_of(content_type))
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return orjson.loads(raw), parts
+    except orjson.JSONDecodeError:
         raise BadXapiRequest("the body is not JSON") from None
 
 
-JsonBody = Annotated[Any, Depends(_json_body)]
+async def _raw_body(request: Request) -> bytes:
+    """The body, read on the event loop before the route's thread takes the database."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(_raw_body)]
 
 
 def _languages(request: Request) -> list[str]:
@@ -90,9 +114,10 @@ def about() -> Response:
 
 
 @router.put("/statements")
-def put_statement(request: Request, session: SessionDep, client: ClientDep,
-                  body: JsonBody) -> Response:
+def put_statement(request: Request, session: SessionDep, raw: RawBody) -> Response:
+    client = _client(request, session)
     client.require("statements/write")
+    body, parts = _json_body(request, raw)
     statement_id = request.query_params.get("statementId")
     if statement_id is None:
         raise BadXapiRequest("PUT needs the statementId parameter")
@@ -103,32 +128,157 @@ def put_statement(request: Request, session: SessionDep, client: ClientDep,
     record_statements(session, organisation_id=client.organisation_id,
                       statements=[{**body, "id": statement_id}], authority=client.authority,
                       client_id=client.id)
+    record_attachments(session, organisation_id=client.organisation_id, statements=[body],
+                       parts=parts)
     return Response(status_code=204)
 
 
 @router.post("/statements")
-def post_statements(session: SessionDep, client: ClientDep, body: JsonBody) -> Response:
+def post_statements(request: Request, session: SessionDep, raw: RawBody) -> Response:
+    client = _client(request, session)
     client.require("statements/write")
+    body, parts = _json_body(request, raw)
     statements = body if isinstance(body, list) else [body]
     if not statements:
         raise BadXapiRequest("the batch holds no statements")
     ids = record_statements(session, organisation_id=client.organisation_id,
                             statements=statements, authority=client.authority,
                             client_id=client.id)
-    return Response(json.dumps(ids), media_type=_JSON)
+    record_attachments(session, organisation_id=client.organisation_id, statements=statements,
+                       parts=parts)
+    return Response(orjson.dumps(ids), media_type=_JSON)
 
 
 @router.get("/statements")
-def get_statements(request: Request, session: SessionDep, client: ClientDep) -> Response:
+def get_statements(request: Request, session: SessionDep) -> Response:
+    client = _client(request, session)
     client.require("statements/read", "statements/read/mine", "all/read")
     params = dict(request.query_params)
     mine = client.id if client.reads_only_its_own else None
     if "statementId" in params or "voidedStatementId" in params:
         text = read_statement(session, organisation_id=client.organisation_id, params=params,
                               client_id=mine, languages=_languages(request))
-        return Response(text, media_type=_JSON,
-                        headers={"X-Experience-API-Consistent-Through": iso_time(utcnow())})
+        return _statements_answer(session, client, params, body=text, texts=[text],
+                                  consistent_through=iso_time(utcnow()))
     page = read_statements(session, organisation_id=client.organisation_id, params=params,
                            client_id=mine, languages=_languages(request))
-    return Response(page.body, media_type=_JSON,
-                    headers={"X-Experience-API-Consistent-Through": page.consistent_through})
+    return _statements_answer(session, client, params, body=page.body, texts=page.statements,
+                              consistent_through=page.consistent_through)
+
+
+def _statements_answer(session: Session, client: Client, params: dict[str, str], *, body: str,
+                       texts: list[str], consistent_through: str) -> Response:
+    """JSON, or with attachments=true multipart/mixed: the JSON, then each attachment."""
+    headers = {"X-Experience-API-Consistent-Through": consistent_through}
+    if params.get("attachments") != "true":
+        return Response(body, media_type=_JSON, headers=headers)
+    content, content_type = multipart_body(body.encode(), attachments_of(
+        session, organisation_id=client.organisation_id, texts=texts))
+    return Response(content, headers={**headers, "Content-Type": content_type})
+
+
+# ---- State, Activity Profile, Agent Profile -----------------------------------------------
+
+def _preconditions(request: Request) -> Preconditions:
+    return Preconditions(if_match=request.headers.get("if-match"),
+                         if_none_match=request.headers.get("if-none-match"))
+
+
+def _document_scope(kind: str, *, reading: bool) -> tuple[str, ...]:
+    own = "state" if kind == STATE else "profile"
+    return (own, "all/read") if reading else (own,)
+
+
+def _get_document(kind: str, request: Request, session: Session, client: Client) -> Response:
+    client.require(*_document_scope(kind, reading=True))
+    params = dict(request.query_params)
+    address = address_of(kind, params, needs_id=False)
+    if address.document_id is None:
+        ids = read_document_ids(session, organisation_id=client.organisation_id,
+                                address=address)
+        return Response(orjson.dumps(ids), media_type=_JSON)
+    document = read_document(session, organisation_id=client.organisation_id, address=address)
+    return Response(document.content, media_type=document.content_type,
+                    headers={"ETag": f'"{document.etag}"',
+                             "Last-Modified": format_datetime(document.updated, usegmt=True)})
+
+
+def _write_document(kind: str, request: Request, session: Session, client: Client,
+                    body: bytes, *, merge: bool) -> Response:
+    client.require(*_document_scope(kind, reading=False))
+    address = address_of(kind, dict(request.query_params), needs_id=True)
+    content_type = request.headers.get("content-type", "application/octet-stream")
+    etag = write_document(session, organisation_id=client.organisation_id, address=address,
+                          content=body, content_type=content_type, merge=merge,
+                          preconditions=_preconditions(request))
+    return Response(status_code=204, headers={"ETag": f'"{etag}"'})
+
+
+def _delete_document(kind: str, request: Request, session: Session, client: Client) -> Response:
+    client.require(*_document_scope(kind, reading=False))
+    address = address_of(kind, dict(request.query_params), needs_id=kind != STATE)
+    delete_document(session, organisation_id=client.organisation_id, address=address,
+                    preconditions=_preconditions(request))
+    return Response(status_code=204)
+
+
+def _document_routes(path: str, kind: str) -> None:
+    """GET, PUT, POST and DELETE of one document resource."""
+
+    def get(request: Request, session: SessionDep) -> Response:
+        return _get_document(kind, request, session, _client(request, session))
+
+    def put(request: Request, session: SessionDep, body: RawBody) -> Response:
+        return _write_document(kind, request, session, _client(request, session), body,
+                               merge=False)
+
+    def post(request: Request, session: SessionDep, body: RawBody) -> Response:
+        return _write_document(kind, request, session, _client(request, session), body,
+                               merge=True)
+
+    def remove(request: Request, session: SessionDep) -> Response:
+        return _delete_document(kind, request, session, _client(request, session))
+
+    router.add_api_route(path, get, methods=["GET"], name=f"get_{kind}")
+    router.add_api_route(path, put, methods=["PUT"], name=f"put_{kind}")
+    router.add_api_route(path, post, methods=["POST"], name=f"post_{kind}")
+    router.add_api_route(path, remove, methods=["DELETE"], name=f"delete_{kind}")
+
+
+_document_routes("/activities/state", STATE)
+_document_routes("/activities/profile", ACTIVITY_PROFILE)
+_document_routes("/agents/profile", AGENT_PROFILE)
+
+
+# ---- Activities, Agents ------------------------------------------------------------------
+
+_READERS = ("statements/read", "statements/read/mine", "all/read", "state", "profile", "define")
+
+
+@router.get("/activities")
+def get_activity(request: Request, session: SessionDep) -> Response:
+    client = _client(request, session)
+    client.require(*_READERS)
+    params = dict(request.query_params)
+    if set(params) != {"activityId"}:
+        raise BadXapiRequest("the Activities resource takes activityId only")
+    try:
+        activity_id = check_iri(params["activityId"], "activityId")
+    except StatementInvalid as error:
+        raise BadXapiRequest(str(error)) from None
+    return Response(json.dumps(activity_object(session, organisation_id=client.organisation_id,
+                                               activity_id=activity_id)), media_type=_JSON)
+
+
+@router.get("/agents")
+def get_agent(request: Request, session: SessionDep) -> Response:
+    client = _client(request, session)
+    client.require(*_READERS)
+    params = dict(request.query_params)
+    if set(params) != {"agent"}:
+        raise BadXapiRequest("the Agents resource takes agent only")
+    try:
+        agent = check_agent(json.loads(params["agent"]), "agent")
+    except ValueError as error:  # StatementInvalid is a ValueError too
+        raise BadXapiRequest(f"agent: {error}") from None
+    return Response(json.dumps(person_object(agent)), media_type=_JSON)

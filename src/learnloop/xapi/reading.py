@@ -10,13 +10,17 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+import orjson
+
 from learnloop.domain.events import utcnow
 from learnloop.errors import NotFoundError
 from learnloop.store import Session
 from learnloop.store import xapi_statements as store
+from learnloop.store.xapi_attachments import attachments_by_hash
 from learnloop.store.xapi_statements import StatementFilter
 from learnloop.xapi.errors import BadXapiRequest
 from learnloop.xapi.formats import FORMATS, formatted
+from learnloop.xapi.multipart import Attachment
 from learnloop.xapi.refs import activity_key, agent_key
 from learnloop.xapi.statements import iso_time
 from learnloop.xapi.validation import (
@@ -27,7 +31,8 @@ from learnloop.xapi.validation import (
     parse_timestamp,
 )
 
-__all__ = ["MAX_LIMIT", "MORE_PATH", "StatementPage", "read_statement", "read_statements"]
+__all__ = ["MAX_LIMIT", "MORE_PATH", "StatementPage", "attachments_of", "read_statement",
+           "read_statements"]
 
 # the most statements one page holds (also what limit=0 means)
 MAX_LIMIT = 500
@@ -44,6 +49,7 @@ class StatementPage:
 
     body: str
     consistent_through: str
+    statements: list[str]
 
 
 def _flag(params: Mapping[str, str], name: str) -> bool:
@@ -122,7 +128,7 @@ def read_statements(session: Session, *, organisation_id: int, params: Mapping[s
             raise BadXapiRequest("a more link takes no other parameters")
         params, after, bound = _from_more(params["more"])
     else:
-        bound = store.last_seq(session, organisation_id=organisation_id)
+        bound = store.last_seq(session)
     where = replace(_filter(params), client_id=client_id, after_seq=after, bound_seq=bound)
     limit = _limit(params)
     chosen = _format(params)
@@ -135,7 +141,7 @@ def read_statements(session: Session, *, organisation_id: int, params: Mapping[s
         more = MORE_PATH + _more_token(params, after=rows[-1][0], bound=bound)
     texts = [formatted(text, chosen, languages=languages) for _, text in rows]
     body = '{"statements":[' + ",".join(texts) + '],"more":' + json.dumps(more) + "}"
-    return StatementPage(body=body, consistent_through=consistent_through)
+    return StatementPage(body=body, consistent_through=consistent_through, statements=texts)
 
 
 def read_statement(session: Session, *, organisation_id: int, params: Mapping[str, str],
@@ -159,3 +165,13 @@ def read_statement(session: Session, *, organisation_id: int, params: Mapping[st
     if text is None:
         raise NotFoundError(f"no {'voided ' if voided else ''}statement {statement_id}")
     return formatted(text, chosen, languages=languages)
+
+
+def attachments_of(session: Session, *, organisation_id: int,
+                   texts: list[str]) -> list[Attachment]:
+    """The kept content of every attachment the statements (JSON texts) carry."""
+    hashes = {item["sha2"].lower() for text in texts
+              for item in orjson.loads(text).get("attachments", ())}
+    return [Attachment(sha2=sha2, content_type=content_type, content=content)
+            for sha2, content_type, content in attachments_by_hash(
+                session, organisation_id=organisation_id, hashes=hashes)]

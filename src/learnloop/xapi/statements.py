@@ -7,27 +7,31 @@ already is a no-op when identical and a ConflictError when it differs.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from learnloop.domain.events import utcnow
 from learnloop.errors import ConflictError
 from learnloop.store import Session
 from learnloop.store import xapi_statements as store
+from learnloop.store.xapi_attachments import save_attachments
 from learnloop.store.xapi_statements import NewStatement
 from learnloop.xapi.errors import BadXapiRequest
+from learnloop.xapi.multipart import Attachment, unsent_attachments
 from learnloop.xapi.refs import statement_refs
 from learnloop.xapi.validation import VOIDED_VERB, StatementInvalid, check_statement
 
-__all__ = ["STATEMENT_VERSION", "iso_time", "prepare_statements", "record_statements"]
+__all__ = ["STATEMENT_VERSION", "iso_time", "prepare_statements", "record_attachments",
+           "record_statements"]
 
 # what `version` a statement gets when it arrives without one
 STATEMENT_VERSION = "1.0.0"
-# what an identical resend may differ in: the LRS sets these itself
-_SET_BY_LRS = ("authority", "stored", "version")
+# what an identical resend may differ in (xAPI 1.0.3, 2.3.1: properties an LRS may assign —
+# a statement forwarded and pulled back carries the timestamp the first LRS gave it)
+_SET_BY_LRS = ("authority", "stored", "version", "timestamp")
 
 
 def iso_time(moment: datetime) -> str:
@@ -35,11 +39,10 @@ def iso_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _signature(statement: dict[str, Any]) -> str:
-    """What makes two statements with one id the same statement (xAPI: immutability)."""
-    kept = {key: value for key, value in statement.items() if key not in _SET_BY_LRS}
-    text = json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _essence(statement: dict[str, Any]) -> dict[str, Any]:
+    """What makes two statements with one id the same statement (xAPI: immutability); dicts
+    compare without regard to key order, as JSON objects do."""
+    return {key: value for key, value in statement.items() if key not in _SET_BY_LRS}
 
 
 def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
@@ -54,14 +57,13 @@ def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
             where = f"statement {index}: " if len(statements) > 1 else ""
             raise BadXapiRequest(f"{where}{error}") from None
         statement_id = statement.get("id") or str(uuid.uuid4())
-        signature = _signature({**statement, "id": statement_id})
         document = {**statement, "id": statement_id, "stored": stamp, "authority": authority,
                     "version": statement.get("version", STATEMENT_VERSION),
                     "timestamp": statement.get("timestamp", stamp)}
         target = document["object"]
         earlier = prepared.get(statement_id)
         if earlier is not None:
-            if earlier.signature != signature:
+            if _essence(earlier.document) != _essence(document):
                 raise BadXapiRequest(f"statement {index}: id {statement_id} appears twice in "
                                      "the batch with different content")
             continue
@@ -69,14 +71,14 @@ def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
             statement_id=statement_id, verb_id=document["verb"]["id"],
             registration=document.get("context", {}).get("registration"),
             voids=target["id"] if document["verb"]["id"] == VOIDED_VERB else None,
-            stored=stored, signature=signature, document=document,
+            stored=stored, document=document,
             refs=statement_refs(document))
     return list(prepared.values())
 
 
 def _conflicts(prepared: list[NewStatement], stored: dict[str, str]) -> None:
-    clashing = [item.statement_id for item in prepared
-                if item.statement_id in stored and stored[item.statement_id] != item.signature]
+    clashing = [item.statement_id for item in prepared if item.statement_id in stored
+                and _essence(orjson.loads(stored[item.statement_id])) != _essence(item.document)]
     if clashing:
         raise ConflictError(f"a different statement is stored with id {clashing[0]}"
                             + (f" (and {len(clashing) - 1} more)" if len(clashing) > 1 else "")
@@ -88,18 +90,29 @@ def record_statements(session: Session, *, organisation_id: int, statements: lis
     """Store the statements in the caller's transaction (all or none); return their ids in the
     order given. Resending a stored statement unchanged stores nothing and is no error."""
     now = utcnow()
+    # milliseconds, as `stored` is written: a since/until taken from a statement then matches
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
     prepared = prepare_statements(statements, authority=authority, stored=now)
     ids = [item.statement_id for item in prepared]
-    stored = store.statement_signatures(session, organisation_id=organisation_id,
-                                        statement_ids=ids)
+    stored = store.stored_documents(session, organisation_id=organisation_id,
+                                    statement_ids=ids)
     _conflicts(prepared, stored)
     new = [item for item in prepared if item.statement_id not in stored]
     raced = store.insert_statements(session, organisation_id=organisation_id,
                                     client_id=client_id, statements=new)
     if raced:  # stored by a transaction that committed while this one wrote
-        _conflicts(new, store.statement_signatures(session, organisation_id=organisation_id,
-                                                   statement_ids=sorted(raced)))
+        _conflicts(new, store.stored_documents(session, organisation_id=organisation_id,
+                                               statement_ids=sorted(raced)))
     targets = [item.voids for item in new if item.voids is not None and item.statement_id
                not in raced]
     store.mark_voided(session, organisation_id=organisation_id, statement_ids=targets)
     return ids
+
+
+def record_attachments(session: Session, *, organisation_id: int, statements: list[Any],
+                       parts: list[Attachment]) -> None:
+    """Keep the content of the statements' attachments sent as parts, in the caller's
+    transaction; BadXapiRequest when an attachment has neither a fileUrl nor a part."""
+    unsent_attachments(statements, parts)
+    save_attachments(session, organisation_id=organisation_id,
+                     attachments=[(part.sha2, part.content_type, part.content) for part in parts])

@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
-    "INTERACTION_TYPES", "StatementInvalid", "VERSION_HEADER_PATTERN", "VOIDED_VERB", "check_agent", "check_document_agent",
-    "check_iri", "check_language_tag", "check_statement", "check_uuid", "check_version",
+    "INTERACTION_TYPES", "StatementInvalid", "VERSION_HEADER_PATTERN", "VOIDED_VERB",
+    "check_agent", "check_document_agent", "check_iri", "check_language_tag", "check_statement",
+    "check_uuid", "check_version",
     "is_uuid", "parse_timestamp",
 ]
 
@@ -78,8 +79,8 @@ class StatementInvalid(ValueError):
 def _object(value: Any, path: str, allowed: frozenset[str]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise StatementInvalid(path, "must be a JSON object")
-    unknown = sorted(set(value) - allowed)
-    if unknown:
+    if not allowed.issuperset(value):
+        unknown = sorted(set(value) - allowed)
         raise StatementInvalid(path, f"has properties the specification does not define: "
                                      f"{', '.join(unknown)}")
     for key, item in value.items():

@@ -19,6 +19,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('xapi_attachments',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('sha2', sa.String(length=128), nullable=False),
+    sa.Column('content_type', sa.String(length=255), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_xapi_attachments_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('organisation_id', 'sha2', name=op.f('pk_xapi_attachments'))
+    )
+
     op.create_table('xapi_clients',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -85,7 +94,6 @@ def upgrade() -> None:
     sa.Column('voids', sa.String(length=36), nullable=True),
     sa.Column('voided', sa.Boolean(), nullable=False),
     sa.Column('stored', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('signature', sa.String(length=64), nullable=False),
     sa.Column('document', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['xapi_clients.id'], name=op.f('fk_xapi_statements_client_id_xapi_clients'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_xapi_statements_organisation_id_organisations'), ondelete='CASCADE'),
@@ -111,6 +119,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('xapi_attachments')
     with op.batch_alter_table('xapi_statement_refs', schema=None) as batch_op:
         batch_op.drop_index('ix_xapi_statement_refs_ref')
 

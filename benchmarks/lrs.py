@@ -1,0 +1,310 @@
+"""The xAPI LRS under load over HTTP on 127.0.0.1, against Ralph 5.1.0 under the same load.
+
+For SQLite and PostgreSQL: statements/s for POST in batches of 1 and of 100 (several client
+processes) with 1,000 and with 1,000,000 statements stored (the million bulk-loaded straight
+through the store), GET p50/p99 for the agent, verb and activity filters (limit 100) at the
+million, and the server's memory. Ralph (file-system backend, in a virtual environment of its
+own, see tests/ralph_support.py) gets the same POST load at 1,000 stored and the same GETs at
+the largest store it can answer in time; learnloop's figures are printed as ratios of Ralph's.
+
+    python benchmarks/lrs.py [--stored 1000000] [--seconds 10] [--clients 4] [--no-ralph]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+here = Path(__file__).resolve().parent
+sys.path.insert(0, str(here))
+sys.path.insert(0, str(here.parent / "tests"))
+from import_throughput import postgres_database  # noqa: E402
+
+from learnloop.config import Settings  # noqa: E402
+from learnloop.store.xapi_statements import last_seq  # noqa: E402
+from learnloop.workspace import Workspace  # noqa: E402
+from learnloop.xapi.clients import create_client  # noqa: E402
+from learnloop.xapi.statements import record_statements  # noqa: E402
+from load_support import Server  # noqa: E402
+from ralph_support import ralph_python, ralph_server  # noqa: E402
+
+AGENTS, VERBS, ACTIVITIES = 10_000, 20, 2_000
+LOAD_BATCH = 5_000
+
+
+def _statement(rng: random.Random) -> dict:
+    """A realistic statement: one of AGENTS learners, VERBS verbs, ACTIVITIES activities."""
+    learner = rng.randrange(AGENTS)
+    activity = rng.randrange(ACTIVITIES)
+    found = {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+             "actor": {"objectType": "Agent", "name": f"Learner {learner}",
+                       "mbox": f"mailto:learner{learner}@example.com"},
+             "verb": {"id": f"https://learnloop.example/verbs/{rng.randrange(VERBS)}",
+                      "display": {"en-US": "did"}},
+             "object": {"objectType": "Activity",
+                        "id": f"https://learnloop.example/activities/{activity}",
+                        "definition": {"name": {"en-US": f"Activity {activity}"}}},
+             "result": {"score": {"scaled": round(rng.random(), 2)}, "completion": True},
+             "timestamp": "2026-11-01T10:00:00.000Z"}
+    if rng.random() < 0.3:
+        found["context"] = {"registration": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                            "contextActivities": {"parent": [
+                                {"id": f"https://learnloop.example/courses/{activity % 50}"}]}}
+    return found
+
+
+def _basic(username: str, password: str) -> dict[str, str]:
+    import base64
+
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+
+
+def _poster(url: str, headers: dict, batch: int, seconds: float,
+            seed: int) -> tuple[int, int, str]:
+    """One client process: POST batches of new statements until the time is up; (stored,
+    errors, the first error)."""
+    rng = random.Random(seed)
+    stored = errors = 0
+    first = ""
+    deadline = time.monotonic() + seconds
+    with httpx.Client(timeout=60, headers=headers) as client:
+        while time.monotonic() < deadline:
+            body = [_statement(rng) for _ in range(batch)]
+            try:
+                response = client.post(url, json=body if batch > 1 else body[0])
+            except httpx.TransportError as error:
+                errors += 1
+                first = first or repr(error)
+                continue
+            if response.status_code in (200, 204):
+                stored += batch
+            else:
+                errors += 1
+                first = first or f"{response.status_code} {response.text[:200]}"
+    return stored, errors, first
+
+
+def _getter(url: str, headers: dict, params: list[dict], seed: int) -> list[float]:
+    """One client process: the GETs given, each timed (seconds)."""
+    timings = []
+    with httpx.Client(timeout=60, headers=headers) as client:
+        for query in params:
+            started = time.perf_counter()
+            response = client.get(url, params=query)
+            timings.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {query} answered {response.status_code}: "
+                                 f"{response.text[:200]}")
+    return timings
+
+
+def post_rate(url: str, headers: dict, *, batch: int, clients: int, seconds: float) -> str:
+    with multiprocessing.get_context("spawn").Pool(clients) as pool:
+        started = time.monotonic()
+        results = pool.starmap(_poster, [(url, headers, batch, seconds, random.randrange(2**32))
+                                         for _ in range(clients)])
+        took = time.monotonic() - started
+    stored = sum(item[0] for item in results)
+    errors = sum(item[1] for item in results)
+    first = next((item[2] for item in results if item[2]), "")
+    return f"{stored / min(took, seconds + 1):,.0f}" + (
+        f" ({errors} errors, first: {first})" if errors else "")
+
+
+def _rate(text: str) -> float:
+    return float(text.split()[0].replace(",", ""))
+
+
+def get_latency(url: str, headers: dict, *, kind: str, clients: int, each: int,
+                seed: int = 7) -> tuple[float, float]:
+    rng = random.Random(seed)
+    queries = []
+    for _ in range(clients * each):
+        if kind == "agent":
+            learner = rng.randrange(AGENTS)
+            value = json.dumps({"mbox": f"mailto:learner{learner}@example.com"})
+        elif kind == "verb":
+            value = f"https://learnloop.example/verbs/{rng.randrange(VERBS)}"
+        else:
+            value = f"https://learnloop.example/activities/{rng.randrange(ACTIVITIES)}"
+        queries.append({kind: value, "limit": 100})
+    shares = [queries[n::clients] for n in range(clients)]
+    with multiprocessing.get_context("spawn").Pool(clients) as pool:
+        timings = [t for part in pool.starmap(_getter, [(url, headers, share, n)
+                                                        for n, share in enumerate(shares)])
+                   for t in part]
+    timings.sort()
+    return (statistics.median(timings) * 1000,
+            timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000)
+
+
+def bulk_load(workspace: Workspace, *, total: int, seed: int) -> float:
+    """Store `total` statements straight through the store; statements/s."""
+    rng = random.Random(seed)
+    authority = {"objectType": "Agent", "name": "bulk",
+                 "account": {"homePage": "https://learnloop.example", "name": "bulk"}}
+    started = time.monotonic()
+    done = 0
+    while done < total:
+        size = min(LOAD_BATCH, total - done)
+        with workspace.session() as session:
+            organisation_id = workspace.organisation(session).id
+            record_statements(session, organisation_id=organisation_id,
+                              statements=[_statement(rng) for _ in range(size)],
+                              authority=authority)
+        done += size
+    took = time.monotonic() - started
+    if workspace.database.dialect == "postgresql":
+        with workspace.database.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE xapi_statements")
+            connection.exec_driver_sql("ANALYZE xapi_statement_refs")
+            connection.commit()
+    return total / took if took else 0.0
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident now, peak resident) of a process, MB."""
+    fields = {}
+    for text in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = text.partition(":")
+        fields[name] = value.strip()
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
+    home = folder / f"learnloop-{database}"
+    settings = Settings(home=home, database_url=url)
+    workspace = Workspace.open(settings)
+    with workspace.session() as session:
+        issued = create_client(session, organisation_id=workspace.organisation(session).id,
+                               name="bench", scopes=["all"])
+    headers = _basic(issued.client.username, issued.password)
+    figures: dict = {}
+    with workspace.session() as session:
+        held = last_seq(session)
+    if held == 0:
+        bulk_load(workspace, total=1_000, seed=1)
+        server = Server(home=home, database_url=url)
+        server.start()
+        endpoint = f"{server.base}/xapi/statements"
+        try:
+            for batch in (1, 100):
+                figures[f"post{batch}@1k"] = post_rate(endpoint, headers, batch=batch,
+                                                       clients=args.clients,
+                                                       seconds=args.seconds)
+                print(f"{database}: POST batch {batch:>3} with ~1,000 stored: "
+                      f"{figures[f'post{batch}@1k']} statements/s", flush=True)
+        finally:
+            server.stop()
+    else:  # a kept workspace (--folder): its small-store figures were printed by its first run
+        print(f"{database}: reusing {held:,} statements stored in {home}", flush=True)
+    more = max(0, args.stored - held)
+    rate = bulk_load(workspace, total=more, seed=2 + held)
+    print(f"{database}: bulk-loaded {more:,} statements through the store at "
+          f"{rate:,.0f}/s", flush=True)
+    workspace.close()
+    server = Server(home=home, database_url=url)
+    server.start()
+    endpoint = f"{server.base}/xapi/statements"
+    try:
+        label = f"{args.stored // 1000:,}k" if args.stored < 1_000_000 else \
+            f"{args.stored / 1e6:g}M"
+        for batch in (1, 100):
+            figures[f"post{batch}@big"] = post_rate(endpoint, headers, batch=batch,
+                                                    clients=args.clients, seconds=args.seconds)
+            print(f"{database}: POST batch {batch:>3} with ~{label} stored: "
+                  f"{figures[f'post{batch}@big']} statements/s", flush=True)
+        for kind in ("agent", "verb", "activity"):
+            p50, p99 = get_latency(endpoint, headers, kind=kind, clients=args.clients,
+                                   each=args.gets)
+            figures[f"get-{kind}"] = (p50, p99)
+            print(f"{database}: GET {kind} filter, limit 100, ~{label} stored: "
+                  f"p50 {p50:.1f} ms, p99 {p99:.1f} ms", flush=True)
+        now, peak = memory_mb(server.process.pid)
+        figures["memory"] = (now, peak)
+        print(f"{database}: server memory {now:.0f} MB resident, {peak:.0f} MB peak", flush=True)
+    finally:
+        server.stop()
+    return figures
+
+
+def run_ralph(args, folder: Path) -> dict:
+    command, why = ralph_python()
+    if command is None:
+        print(f"Ralph: skipped ({why})")
+        return {}
+    figures: dict = {}
+    with ralph_server(command, folder / "ralph") as ralph:
+        endpoint = f"{ralph.base}/xAPI/statements"
+        rng = random.Random(3)
+        for _ in range(10):  # 1,000 stored before the load, as for learnloop
+            httpx.post(endpoint, json=[_statement(rng) for _ in range(100)],
+                       headers=ralph.headers, timeout=120).raise_for_status()
+        for batch in (1, 100):
+            figures[f"post{batch}@1k"] = post_rate(endpoint, ralph.headers, batch=batch,
+                                                   clients=args.clients, seconds=args.seconds)
+            print(f"Ralph: POST batch {batch:>3} with ~1,000 stored: "
+                  f"{figures[f'post{batch}@1k']} statements/s", flush=True)
+        stored = sum(1 for _ in (folder / "ralph" / "data" / "fs_lrs.jsonl").open())
+        for kind in ("agent",):  # Ralph's FS backend ignores verb and activity filters
+            p50, p99 = get_latency(endpoint, ralph.headers, kind=kind, clients=args.clients,
+                                   each=max(5, args.gets // 10))
+            figures[f"get-{kind}"] = (p50, p99)
+            print(f"Ralph: GET {kind} filter, limit 100, {stored:,} stored: p50 {p50:.1f} ms, "
+                  f"p99 {p99:.1f} ms", flush=True)
+        now, peak = memory_mb(ralph.process.pid)
+        print(f"Ralph: server memory {now:.0f} MB resident, {peak:.0f} MB peak", flush=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stored", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--gets", type=int, default=100, help="GETs per client per filter")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--no-ralph", action="store_true")
+    parser.add_argument("--folder", type=Path, help="keep the workspaces here and reuse what "
+                        "they hold (SQLite only: PostgreSQL databases are dropped after)")
+    args = parser.parse_args()
+    (here / ".work").mkdir(exist_ok=True)
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="lrs-bench-", dir=here / ".work"))
+    ralph = {} if args.no_ralph else run_ralph(args, folder)
+    for database in args.databases.split(","):
+        url, drop = None, None
+        if database == "postgresql":
+            found = postgres_database()
+            if found is None:
+                continue
+            url, drop = found
+        try:
+            ours = run_learnloop(database, url, args, folder)
+        finally:
+            if drop is not None:
+                drop()
+        if ralph and "post1@1k" in ours:
+            for batch in (1, 100):
+                for at in ("1k", "big"):
+                    ratio = _rate(ours[f"post{batch}@{at}"]) / max(
+                        _rate(ralph[f"post{batch}@1k"]), 1e-9)
+                    print(f"{database}: POST batch {batch} at {at} stored = {ratio:,.1f}x "
+                          f"Ralph's at 1k", flush=True)
+            ratio = ralph["get-agent"][1] / max(ours["get-agent"][1], 1e-9)
+            print(f"{database}: GET agent p99 at {args.stored:,} stored is {ratio:,.1f}x "
+                  f"faster than Ralph's at its store", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,336 @@
+"""The Statements resource as xAPI 1.0.3 describes it, on SQLite and PostgreSQL: writing (PUT,
+POST single and batch, immutability), every GET filter, formats, voiding, paging while others
+write, the version and consistency headers, and the client scopes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+import uuid
+
+import pytest
+
+from learnloop.xapi.validation import VOIDED_VERB
+from xapi_support import (
+    VERBS,
+    VERSION,
+    activity_id,
+    agent,
+    basic,
+    client_headers,
+    lrs,
+    statement,
+)
+
+
+@pytest.fixture
+def setup(workspace):
+    client = lrs(workspace)
+    return client, client_headers(workspace, "all"), workspace
+
+
+def _post(client, headers, body):
+    response = client.post("/xapi/statements", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _ids(client, headers, **params) -> list[str]:
+    response = client.get("/xapi/statements", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["statements"]]
+
+
+def test_post_single_and_batch_return_ids_and_the_lrs_sets_stored_authority_version(
+        setup) -> None:
+    client, headers, _ = setup
+    one = statement()
+    assert _post(client, headers, one) == [one["id"]]
+    no_id = statement()
+    del no_id["id"]
+    batch = [statement(learner=2), no_id, statement(learner=3)]
+    ids = _post(client, headers, batch)
+    assert len(ids) == 3 and ids[0] == batch[0]["id"] and uuid.UUID(ids[1])
+    stored = client.get("/xapi/statements", params={"statementId": ids[1]},
+                        headers=headers).json()
+    assert stored["stored"].endswith("Z") and stored["timestamp"] == stored["stored"]
+    assert stored["authority"]["account"]["name"].startswith("lrs_")
+    assert stored["version"] == "1.0.0"
+
+
+def test_authority_sent_by_the_client_is_replaced_by_its_credentials(setup) -> None:
+    client, headers, _ = setup
+    forged = statement(authority={"objectType": "Agent", "mbox": "mailto:boss@example.com"})
+    _post(client, headers, forged)
+    stored = client.get("/xapi/statements", params={"statementId": forged["id"]},
+                        headers=headers).json()
+    assert "mbox" not in stored["authority"]
+
+
+def test_put_stores_under_the_statement_id_and_refuses_a_mismatch(setup) -> None:
+    client, headers, _ = setup
+    body = statement()
+    given = body.pop("id")
+    response = client.put("/xapi/statements", params={"statementId": given}, json=body,
+                          headers=headers)
+    assert response.status_code == 204
+    assert _ids(client, headers) == [given]
+    other = client.put("/xapi/statements", params={"statementId": str(uuid.uuid4())},
+                       json={**body, "id": given}, headers=headers)
+    assert other.status_code == 400
+    assert client.put("/xapi/statements", json=body, headers=headers).status_code == 400
+
+
+def test_the_same_id_again_unchanged_is_no_error_and_different_is_a_conflict(setup) -> None:
+    client, headers, _ = setup
+    body = statement()
+    _post(client, headers, body)
+    assert _post(client, headers, body) == [body["id"]]
+    put = client.put("/xapi/statements", params={"statementId": body["id"]}, json=body,
+                     headers=headers)
+    assert put.status_code == 204
+    changed = {**body, "verb": {"id": VERBS[1]}}
+    assert client.post("/xapi/statements", json=changed, headers=headers).status_code == 409
+    batch = [statement(), changed]
+    assert client.post("/xapi/statements", json=batch, headers=headers).status_code == 409
+    assert _ids(client, headers) == [body["id"]], "a refused batch stores nothing"
+
+
+def test_a_batch_with_one_bad_statement_stores_nothing_and_says_why(setup) -> None:
+    client, headers, _ = setup
+    bad = statement()
+    bad["actor"] = {"mbox": "learner@example.com"}
+    response = client.post("/xapi/statements", json=[statement(), bad], headers=headers)
+    assert response.status_code == 400
+    assert "statement 1" in response.json()["error"]["message"]
+    assert "mailto" in response.json()["error"]["message"]
+    assert _ids(client, headers) == []
+
+
+def test_version_header_is_required_and_always_answered(setup) -> None:
+    client, headers, _ = setup
+    without = {key: value for key, value in headers.items() if key != "X-Experience-API-Version"}
+    response = client.get("/xapi/statements", headers=without)
+    assert response.status_code == 400 and response.headers["X-Experience-API-Version"] == "1.0.3"
+    wrong = client.get("/xapi/statements", headers={**headers, "X-Experience-API-Version": "0.9"})
+    assert wrong.status_code == 400
+    assert client.get("/xapi/statements", headers={**headers, "X-Experience-API-Version":
+                                                   "1.0.1"}).status_code == 200
+    about = client.get("/xapi/about")
+    assert about.status_code == 200 and "1.0.3" in about.json()["version"]
+    assert about.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_every_filter(setup) -> None:
+    client, headers, _ = setup
+    registration = str(uuid.uuid4())
+    a = statement(learner=1, verb=VERBS[0], activity=1)
+    b = statement(learner=2, verb=VERBS[1], activity=2,
+                  context={"registration": registration,
+                           "contextActivities": {"parent": [{"id": activity_id(1)}]},
+                           "instructor": agent(1)})
+    c = statement(learner=3, verb=VERBS[0], activity=3)
+    c["object"] = {"objectType": "Agent", "mbox": "mailto:learner1@example.com"}
+    for item in (a, b, c):
+        _post(client, headers, item)
+        time.sleep(0.01)
+    learner1 = json.dumps(agent(1))
+    assert _ids(client, headers, agent=learner1) == [c["id"], a["id"]]
+    assert _ids(client, headers, agent=learner1, related_agents="true") == [
+        c["id"], b["id"], a["id"]]
+    assert _ids(client, headers, verb=VERBS[0]) == [c["id"], a["id"]]
+    assert _ids(client, headers, activity=activity_id(1)) == [a["id"]]
+    assert _ids(client, headers, activity=activity_id(1), related_activities="true") == [
+        b["id"], a["id"]]
+    assert _ids(client, headers, registration=registration) == [b["id"]]
+    assert _ids(client, headers, agent=learner1, verb=VERBS[0],
+                activity=activity_id(1)) == [a["id"]]
+    stored_b = client.get("/xapi/statements", params={"statementId": b["id"]},
+                          headers=headers).json()["stored"]
+    assert _ids(client, headers, since=stored_b) == [c["id"]]
+    assert _ids(client, headers, until=stored_b) == [b["id"], a["id"]]
+    assert _ids(client, headers, ascending="true") == [a["id"], b["id"], c["id"]]
+    assert _ids(client, headers, limit="1") == [c["id"]]
+    for bad in ({"agent": "{not json"}, {"verb": "completed"}, {"registration": "x"},
+                {"since": "yesterday"}, {"limit": "-1"}, {"ascending": "yes"},
+                {"format": "short"}, {"colour": "blue"}):
+        response = client.get("/xapi/statements", params=bad, headers=headers)
+        assert response.status_code == 400, bad
+
+
+def test_formats_ids_and_canonical(setup) -> None:
+    client, headers, _ = setup
+    body = statement()
+    body["verb"]["display"] = {"en-US": "completed", "fr-FR": "a terminé"}
+    _post(client, headers, body)
+    ids = client.get("/xapi/statements", params={"statementId": body["id"], "format": "ids"},
+                     headers=headers).json()
+    assert ids["actor"] == {"objectType": "Agent", "mbox": "mailto:learner1@example.com"}
+    assert ids["verb"] == {"id": VERBS[0]} and "definition" not in ids["object"]
+    canonical = client.get("/xapi/statements", params={"format": "canonical"},
+                           headers={**headers, "Accept-Language": "fr-FR"}).json()
+    assert canonical["statements"][0]["verb"]["display"] == {"fr-FR": "a terminé"}
+    exact = client.get("/xapi/statements", params={"statementId": body["id"]},
+                       headers=headers).json()
+    assert exact["verb"]["display"] == body["verb"]["display"]
+
+
+def test_voiding_hides_the_target_from_queries_but_not_from_voidedStatementId(setup) -> None:
+    client, headers, _ = setup
+    target = statement()
+    _post(client, headers, target)
+    voiding = statement(verb=VOIDED_VERB)
+    voiding["object"] = {"objectType": "StatementRef", "id": target["id"]}
+    _post(client, headers, voiding)
+    assert _ids(client, headers) == [voiding["id"]]
+    one = client.get("/xapi/statements", params={"statementId": target["id"]}, headers=headers)
+    assert one.status_code == 404
+    voided = client.get("/xapi/statements", params={"voidedStatementId": target["id"]},
+                        headers=headers)
+    assert voided.status_code == 200 and voided.json()["id"] == target["id"]
+    live = client.get("/xapi/statements", params={"voidedStatementId": voiding["id"]},
+                      headers=headers)
+    assert live.status_code == 404
+    # a voiding statement is never voided itself
+    again = statement(verb=VOIDED_VERB)
+    again["object"] = {"objectType": "StatementRef", "id": voiding["id"]}
+    _post(client, headers, again)
+    assert voiding["id"] in _ids(client, headers)
+    both = client.get("/xapi/statements", params={"statementId": target["id"],
+                                                  "voidedStatementId": target["id"]},
+                      headers=headers)
+    assert both.status_code == 400
+    with_filter = client.get("/xapi/statements", params={"statementId": target["id"],
+                                                         "verb": VERBS[0]}, headers=headers)
+    assert with_filter.status_code == 400
+
+
+def test_more_pages_see_every_statement_once_while_others_write(setup) -> None:
+    client, headers, workspace = setup
+    first = [statement(learner=n) for n in range(45)]
+    _post(client, headers, first)
+    stop = threading.Event()
+
+    def write() -> None:
+        writer = lrs(workspace)
+        while not stop.is_set():
+            writer.post("/xapi/statements", json=[statement(learner=99)], headers=headers)
+
+    for ascending in ("false", "true"):
+        thread = threading.Thread(target=write)
+        thread.start()
+        try:
+            seen: list[str] = []
+            page = client.get("/xapi/statements", params={"limit": 10, "ascending": ascending},
+                              headers=headers)
+            assert page.headers["X-Experience-API-Consistent-Through"].endswith("Z")
+            while True:
+                body = page.json()
+                seen.extend(item["id"] for item in body["statements"])
+                if not body["more"]:
+                    break
+                time.sleep(0.02)
+                page = client.get(body["more"], headers=headers)
+                assert page.status_code == 200
+        finally:
+            stop.set()
+            thread.join()
+            stop.clear()
+        assert len(seen) == len(set(seen)), "no statement twice"
+        assert {item["id"] for item in first} <= set(seen), "none stored before is missed"
+
+
+def test_scopes_are_enforced(setup) -> None:
+    client, headers, workspace = setup
+    writer = client_headers(workspace, "statements/write", name="writer")
+    mine = client_headers(workspace, "statements/write", "statements/read/mine", name="mine")
+    reader = client_headers(workspace, "statements/read", name="reader")
+    own = statement()
+    _post(client, mine, own)
+    _post(client, writer, statement())
+    assert client.get("/xapi/statements", headers=writer).status_code == 403
+    assert _ids(client, mine) == [own["id"]]
+    assert len(_ids(client, reader)) == 2
+    assert client.post("/xapi/statements", json=statement(), headers=reader).status_code == 403
+    state = client.get("/xapi/activities/state", headers=reader,
+                       params={"activityId": activity_id(1), "agent": json.dumps(agent(1))})
+    assert state.status_code == 403
+
+
+def test_wrong_or_revoked_credentials_are_refused(setup) -> None:
+    client, headers, workspace = setup
+    assert client.get("/xapi/statements", headers=VERSION).status_code == 401
+    wrong = basic("lrs_nobody", "secret")
+    answer = client.get("/xapi/statements", headers=wrong)
+    assert answer.status_code == 401 and answer.headers["WWW-Authenticate"].startswith("Basic")
+    from learnloop.xapi.clients import revoke_client
+
+    username = _username(headers)
+    with workspace.session() as session:
+        revoke_client(session, organisation_id=workspace.organisation(session).id,
+                      username=username)
+    assert client.get("/xapi/statements", headers=headers).status_code == 401
+
+
+def _username(headers: dict[str, str]) -> str:
+    import base64
+
+    return base64.b64decode(headers["Authorization"].split()[1]).decode().split(":")[0]
+
+
+def test_record_statements_writes_learnloops_own_interactions_in_the_callers_transaction(
+        setup) -> None:
+    from learnloop.xapi.statements import record_statements
+
+    client, headers, workspace = setup
+    authority = {"objectType": "Agent", "name": "learnloop",
+                 "account": {"homePage": "https://learnloop.example", "name": "delivery"}}
+    body = statement()
+    with pytest.raises(RuntimeError), workspace.session() as session:
+        record_statements(session, organisation_id=workspace.organisation(session).id,
+                          statements=[body], authority=authority)
+        raise RuntimeError("the caller fails: nothing is stored")
+    assert _ids(client, headers) == []
+    with workspace.session() as session:
+        ids = record_statements(session, organisation_id=workspace.organisation(session).id,
+                                statements=[body], authority=authority)
+    assert ids == [body["id"]] and _ids(client, headers) == ids
+
+
+def _multipart(statements, parts: list[bytes]) -> tuple[bytes, str]:
+    boundary = "learnloop-test-boundary"
+    chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
+              json.dumps(statements).encode(), b"\r\n"]
+    for content in parts:
+        chunks += [f"--{boundary}\r\nContent-Type: text/plain\r\n"
+                   "Content-Transfer-Encoding: binary\r\n"
+                   f"X-Experience-API-Hash: {hashlib.sha256(content).hexdigest()}\r\n\r\n"
+                   .encode(), content, b"\r\n"]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/mixed; boundary={boundary}"
+
+
+def test_attachments_sent_as_parts_are_kept_and_returned(setup) -> None:
+    client, headers, _ = setup
+    content = b"certificate of completion"
+    body = statement(attachments=[{
+        "usageType": "http://adlnet.gov/expapi/attachments/certificate",
+        "display": {"en-US": "Certificate"}, "contentType": "text/plain",
+        "length": len(content), "sha2": hashlib.sha256(content).hexdigest()}])
+    without = client.post("/xapi/statements", json=body, headers=headers)
+    assert without.status_code == 400 and "no fileUrl" in without.text
+    wrong, kind = _multipart([body], [b"something else"])
+    assert client.post("/xapi/statements", content=wrong,
+                       headers={**headers, "Content-Type": kind}).status_code == 400
+    sent, kind = _multipart([body], [content])
+    answer = client.post("/xapi/statements", content=sent, headers={**headers,
+                                                                    "Content-Type": kind})
+    assert answer.status_code == 200, answer.text
+    got = client.get("/xapi/statements", params={"statementId": body["id"],
+                                                 "attachments": "true"}, headers=headers)
+    assert got.headers["content-type"].startswith("multipart/mixed")
+    assert content in got.content and body["id"].encode() in got.content
+    plain = client.get("/xapi/statements", params={"statementId": body["id"]}, headers=headers)
+    assert plain.headers["content-type"] == "application/json"
