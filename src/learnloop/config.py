@@ -106,6 +106,7 @@ class Settings(BaseSettings):
     review_policy: Path | None = Field(
         None, description="YAML review policy (tiers, approvals, auto-publish); unset: the "
                           "default shipped with learnloop.",
+    )
     lrs_forward_batch: int = Field(
         100, ge=1, le=10_000,
         description="Statements per POST when forwarding to an external LRS.",

@@ -37,8 +37,8 @@ from learnloop.web.content import router as content_router
 from learnloop.web.deliveries import router as deliveries_router
 from learnloop.web.detections import router as detections_router
 from learnloop.web.impact import router as impact_router
-from learnloop.web.needs import router as needs_router
 from learnloop.web.lrs import router as lrs_router
+from learnloop.web.needs import router as needs_router
 from learnloop.web.people import router as people_router
 from learnloop.web.rendering import page, safe_next, templates
 from learnloop.web.reviews import router as reviews_router
