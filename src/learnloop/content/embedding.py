@@ -7,8 +7,10 @@ ever downloaded: a model whose files are missing raises ProviderError instead.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import import_module
 from importlib.resources import files
@@ -30,6 +32,21 @@ __all__ = [
 _BATCH = 256
 
 
+
+@contextmanager
+def _root_logging_kept() -> Iterator[None]:
+    """wordllama calls logging.basicConfig(level=INFO) when imported, which would make every
+    library's INFO lines (SMTP sessions, the pool) appear on the user's terminal: undo it."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+
 class WordLlamaEmbedder:
     """WordLlama l2_supercat, 256 dimensions: token vectors averaged, 16 MB, loads in 0.4 s."""
 
@@ -37,9 +54,10 @@ class WordLlamaEmbedder:
 
     def __init__(self) -> None:
         try:
-            from safetensors import safe_open
-            from tokenizers import Tokenizer
-            from wordllama.inference import WordLlamaInference
+            with _root_logging_kept():
+                from safetensors import safe_open
+                from tokenizers import Tokenizer
+                from wordllama.inference import WordLlamaInference
         except ImportError as error:  # pragma: no cover - a runtime dependency
             raise ProviderError(f"the wordllama package is not installed: {error}") from error
         root = Path(str(files("wordllama")))
