@@ -41,8 +41,22 @@ def test_the_demo_plans_the_top_need_and_delivers_by_email_and_in_app(tmp_path,
                    for mail in mails)
         person = sorted(treated)[0]
         client = api_client(workspace)
-        [item] = client.get("/api/inbox",
-                            headers=bearer(secret_for(workspace, "learner", person))).json()
+        learner = bearer(secret_for(workspace, "learner", person))
+        [item] = client.get("/api/inbox", headers=learner).json()
         assert item["why"]["need"] == plan.why.need and item["why"]["reason"]
+        # the content agent's role-play for the need is played in the inbox, with feedback
+        # criterion by criterion at the end
+        started = client.post("/api/practice", headers=learner,
+                              json={"delivery_id": item["id"]})
+        assert started.status_code == 201, started.text
+        attempt = started.json()
+        assert attempt["turns"][0]["speaker"] == "counterpart"
+        turn = client.post(f"/api/practice/{attempt['id']}/turns", headers=learner,
+                           json={"text": "I understand. Let me check the shipment's temperature "
+                                         "log and what the policy says we do next."})
+        assert turn.status_code == 200, turn.text
+        finished = client.post(f"/api/practice/{attempt['id']}/finish", headers=learner).json()
+        assert finished["finished"] and finished["feedback"]
+        assert all(row["criterion"] and row["comment"] for row in finished["feedback"])
     finally:
         workspace.close()
