@@ -38,7 +38,7 @@ def test_cli_writes_html_zip_scorm_and_cmi5_from_one_pack(tmp_path: Path) -> Non
     html, archive = tmp_path / "html", tmp_path / "pack.zip"
     scorm, cmi5 = tmp_path / "scorm.zip", tmp_path / "cmi5.zip"
     result = succeeded("pack", "export", str(pack_id), "--html", str(html), "--zip", str(archive),
-                       "--scorm", str(scorm), "--cmi5", str(cmi5))
+                       "--scorm", str(scorm), "--cmi5", str(cmi5), "--unpublished")
     assert "SCORM 2004 package" in result.stdout and "cmi5 package" in result.stdout
     assert sorted(path.name for path in html.iterdir()) == ["check.js", "index.html",
                                                             "style.css"]
@@ -60,7 +60,7 @@ def test_cli_writes_html_zip_scorm_and_cmi5_from_one_pack(tmp_path: Path) -> Non
         assert sorted(zipped.namelist()) == ["check.js", "index.html", "style.css"]
         assert zipped.read("index.html") == (html / "index.html").read_bytes()
     again = tmp_path / "again.zip"
-    succeeded("pack", "export", str(pack_id), "--zip", str(again))
+    succeeded("pack", "export", str(pack_id), "--zip", str(again), "--unpublished")
     assert again.read_bytes() == archive.read_bytes()  # reproducible
 
     with zipfile.ZipFile(scorm) as zipped:
@@ -148,7 +148,8 @@ def test_api_downloads_the_packages_a_reviewer_may_read(sqlite_workspace) -> Non
     reviewer = bearer(secret_for(sqlite_workspace, "reviewer"))
     expected = {"scorm": "imsmanifest.xml", "cmi5": "cmi5.xml", "zip": "index.html"}
     for kind, marker in expected.items():
-        answer = client.get(f"/api/content/packs/{pack_id}/export/{kind}", headers=reviewer)
+        answer = client.get(f"/api/content/packs/{pack_id}/export/{kind}", headers=reviewer,
+                            params={"unpublished": "true"})
         assert answer.status_code == 200, answer.text
         assert answer.headers["content-type"] == "application/zip"
         assert f"-{pack_id}-" in answer.headers["content-disposition"]
@@ -162,6 +163,35 @@ def test_api_downloads_the_packages_a_reviewer_may_read(sqlite_workspace) -> Non
     learner = bearer(secret_for(sqlite_workspace, "learner", "leo"))
     assert client.get(f"/api/content/packs/{pack_id}/export/scorm",
                       headers=learner).status_code == 403
+
+
+def test_the_cli_exports_only_published_components_for_learners(tmp_path: Path) -> None:
+    from learnloop.config import Settings
+    from learnloop.store.reviews import published_ids
+    from learnloop.workspace import Workspace
+
+    pack_id, document = _exported(tmp_path)
+    workspace = Workspace.open(Settings(home=tmp_path / "home"))
+    try:
+        with workspace.session() as session:
+            published = set(published_ids(
+                session, organisation_id=workspace.organisation(session).id).values())
+    finally:
+        workspace.close()
+    ours = {c["key"] for c in document["components"] if c["id"] in published}
+    held = {c["key"] for c in document["components"]} - ours
+    html = tmp_path / "learners"
+    exported = learnloop("pack", "export", str(pack_id), "--html", str(html))
+    if not ours:  # nothing auto-published: nothing may leave, and the refusal says why
+        assert exported.exit_code != 0 and "none of its components is published" in \
+            exported.output
+        return
+    assert exported.exit_code == 0, exported.output
+    page = (html / "index.html").read_text(encoding="utf-8")
+    assert all(f'id="{key}"' in page for key in ours)
+    assert not any(f'id="{key}"' in page for key in held)
+    if held:
+        assert "withheld from learners until published" in exported.output
 
 
 def test_only_published_components_leave_for_learners() -> None:

@@ -125,11 +125,16 @@ def export(
     ] = None,
     cmi5_file: Annotated[Path | None, typer.Option(
         "--cmi5", help="cmi5 package to write, for an LMS to import.")] = None,
+    unpublished: Annotated[bool, typer.Option(
+        "--unpublished", help="Put components the review gates have not published into the "
+                              "HTML, zip, SCORM and cmi5 too (a preview, never for learners).")
+    ] = False,
     org: OrgOption = None,
 ) -> None:
     """Write a pack out: as JSON (each component's items, citations with the quoted passage,
     provenance, usage and checks), as an HTML folder or zip, or as a SCORM 2004 or cmi5
-    package. Give one or more of --json, --html, --zip, --scorm, --cmi5."""
+    package. Give one or more of --json, --html, --zip, --scorm, --cmi5. What learners get
+    (HTML, zip, SCORM, cmi5) holds only the published components unless --unpublished."""
     from learnloop.content.exports import (
         cmi5_package,
         html_files,
@@ -137,34 +142,45 @@ def export(
         write_folder,
         write_zip,
     )
+    from learnloop.content.exports.selection import published_only
     from learnloop.domain.content.export import pack_document
     from learnloop.errors import InputError
     from learnloop.store.content import pack
+    from learnloop.store.reviews import published_ids
 
     if not any((json_file, html_dir, zip_file, scorm_file, cmi5_file)):
         raise InputError("say what to write: --json FILE, --html DIR, --zip FILE, --scorm FILE "
                          "or --cmi5 FILE")
+    for_learners = any((html_dir, zip_file, scorm_file, cmi5_file))
+    withheld: list[str] = []
     with organisation_session(org) as (_, session, organisation):
         document = pack_document(pack(session, organisation_id=organisation.id, pack_id=pack_id))
+        learners = document
+        if for_learners and not unpublished:
+            learners, withheld = published_only(document, published=set(
+                published_ids(session, organisation_id=organisation.id).values()))
     at = datetime.fromisoformat(document["created_at"])
     written: list[str] = []
     if json_file is not None:
         _write(json_file, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
         written.append(f"JSON {json_file}")
     if html_dir is not None:
-        write_folder(html_files(document), html_dir)
+        write_folder(html_files(learners), html_dir)
         written.append(f"HTML folder {html_dir}")
     if zip_file is not None:
-        write_zip(html_files(document), zip_file, at=at)
+        write_zip(html_files(learners), zip_file, at=at)
         written.append(f"zip {zip_file}")
     if scorm_file is not None:
-        _write(scorm_file, scorm_package(document))
+        _write(scorm_file, scorm_package(learners))
         written.append(f"SCORM 2004 package {scorm_file}")
     if cmi5_file is not None:
-        _write(cmi5_file, cmi5_package(document))
+        _write(cmi5_file, cmi5_package(learners))
         written.append(f"cmi5 package {cmi5_file}")
     out.print(f"pack {pack_id}: {len(document['components'])} components written as "
               f"{', '.join(written)}", markup=False, soft_wrap=True)
+    if withheld:
+        out.print(f"withheld from learners until published: {', '.join(withheld)}",
+                  markup=False, soft_wrap=True)
 
 
 def _write(path: Path, content: bytes) -> None:

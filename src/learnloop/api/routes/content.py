@@ -17,6 +17,7 @@ from learnloop.api.schemas import (
     PackOut,
 )
 from learnloop.content.exports.packages import PackageFormat, package_bytes, package_name
+from learnloop.content.exports.selection import published_only
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.content.components import ComponentKind
 from learnloop.domain.content.export import component_document, pack_document, pack_summary
@@ -33,6 +34,7 @@ from learnloop.serving.deps import (
 from learnloop.serving.errors import ErrorOut
 from learnloop.serving.scopes import require_scope
 from learnloop.store.content import library, pack, packs
+from learnloop.store.reviews import published_ids
 
 router = APIRouter(prefix="/api/content", tags=["content"], route_class=RoleDocumentedRoute)
 
@@ -90,15 +92,22 @@ def get_pack(
 @router.get("/packs/{pack_id}/export/{format}", response_class=Response, responses={
     200: {"content": {"application/zip": {}},
           "description": "The zip: the HTML folder (zip), a SCORM 2004 4th edition package "
-                         "(scorm) or a cmi5 package (cmi5)"}})
+                         "(scorm) or a cmi5 package (cmi5)"},
+    409: {"model": ErrorOut, "description": "None of the pack's components is published yet "
+                                            "(and `unpublished` was not asked for)"}})
 def export_pack(
     pack_id: PackId, format: PackageFormat, session: SessionDep,
     principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER)],
+    unpublished: bool = False,
 ) -> Response:
     """Download a pack as a self-contained HTML zip, or as a SCORM 2004 or cmi5 package for an
-    LMS to import (what `learnloop pack export --zip/--scorm/--cmi5` writes)."""
+    LMS to import (what `learnloop pack export --zip/--scorm/--cmi5` writes): only the
+    components the review gates published, unless `unpublished=true` asks for a preview."""
     document = pack_document(pack(session, organisation_id=principal.organisation_id,
                                   pack_id=pack_id))
+    if not unpublished:
+        document, _withheld = published_only(document, published=set(published_ids(
+            session, organisation_id=principal.organisation_id).values()))
     name = package_name(document, format=format)
     return Response(package_bytes(document, format=format), media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
