@@ -233,8 +233,8 @@ def _calls(throwaway_token_id: int, job_id: str, detection_id: int = 1,
         "POST /api/content/check": Call(json={"source": "refunds-and-credits-policy",
                                               "text": "Credits appear on the next invoice."}),
         "GET /api/content/packs/{pack_id}": Call({"pack_id": pack_id}),
-        "GET /api/content/packs/{pack_id}/export/{format}": Call({"pack_id": pack_id,
-                                                                  "format": "scorm"}),
+        "GET /api/content/packs/{pack_id}/export/{format}": Call(
+            {"pack_id": pack_id, "format": "scorm"}, params={"unpublished": "true"}),
         "PUT /api/content/packs/{pack_id}/modality": Call(
             {"pack_id": pack_id}, json={"mix": ["practice"], "reason": "matrix"}),
         "GET /content/packs/{pack_id}": Call({"pack_id": pack_id}),
