@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain.imports import Counts, Problems
 
-__all__ = ["KeyedStream", "Synced", "replace_children", "sync_rows"]
+__all__ = ["KeyedStream", "Synced", "replace_children", "reserve_ids", "sync_rows"]
 
 SQLITE_CACHE_KIB = 262_144  # 256 MB of page cache while streaming: the indexes' hot pages stay
 _SQLITE_PARAMETERS = 32_766  # the most one SQLite statement takes (since 3.32)
@@ -106,6 +106,16 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
         for found in new_ids:
             synced.ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
     return synced
+
+
+def reserve_ids(session: Session, model: Any, *, count: int) -> list[int] | None:
+    """`count` new ids of `model`'s table taken from its sequence now, so rows can refer to each
+    other before they are written; None on SQLite, which has no sequence to take them from."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return list(session.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+        {"table": model.__table__.name, "n": count}).scalars())
 
 
 def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any]],
