@@ -23,6 +23,7 @@ SQLITE_CACHE_KIB = 262_144  # 256 MB of page cache while streaming: the indexes'
 _SQLITE_PARAMETERS = 32_766  # the most one SQLite statement takes (since 3.32)
 _MAX_IN = 10_000  # keys per IN (…): SQLite allows 32,766 parameters, PostgreSQL 65,535
 _REMEMBERED = 65_536  # distinct values a binder remembers before starting over
+_UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a key already stored
 
 
 @dataclass
@@ -295,6 +296,7 @@ class KeyedStream:
                 f"FROM {self._incoming} AS staged "
                 f"WHERE stored.id = ANY({mark}) AND staged.key = stored.key")
         self._mark = mark
+        self._direct = not self._sqlite
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
         self._writer = ThreadPoolExecutor(1, "learnloop-writer") if background else None
@@ -419,6 +421,21 @@ class KeyedStream:
 
     def _insert_postgres(self, flat: list[Any]) -> int:
         cursor, width = self._cursor, len(self._columns) + 2
+        if self._direct:
+            # until a key is found stored (a re-import, or a key repeated across batches), the
+            # batch goes by COPY straight into the table; the unique index refuses a stored key,
+            # and the savepoint takes the batch back so it goes the staged way instead
+            cursor.execute("SAVEPOINT learnloop_batch")
+            try:
+                self._copy_into(flat)
+            except Exception as error:
+                if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
+                    raise
+                cursor.execute("ROLLBACK TO SAVEPOINT learnloop_batch")
+                self._direct = False
+            else:
+                cursor.execute("RELEASE SAVEPOINT learnloop_batch")
+                return len(flat) // width
         cursor.execute(f"TRUNCATE {self._incoming}")
         with cursor.copy(self._copy_sql) as copy:
             copy.set_types(self._copy_types)
@@ -431,11 +448,15 @@ class KeyedStream:
         # no key is stored yet (a first import): COPY straight in, which fills whole pages at a
         # time, where INSERT … ON CONFLICT writes and logs row by row; the batch is sent twice,
         # which costs the client far less than that costs the server
-        with cursor.copy(self._copy_into_sql) as copy:
+        self._copy_into(flat)
+        return len(flat) // width
+
+    def _copy_into(self, flat: list[Any]) -> None:
+        width = len(self._columns) + 2
+        with self._cursor.copy(self._copy_into_sql) as copy:
             copy.set_types(self._table_types)
             for start in range(0, len(flat), width):
                 copy.write_row(flat[start:start + width])
-        return len(flat) // width
 
     def _seen(self, row_id: int) -> bool:
         byte, bit = divmod(row_id, 8)
