@@ -76,10 +76,12 @@ def generate(folder: Path, *, people: int, signals: int) -> dict[str, Path]:
 def child(url: str, home: str, kind: str, path: str) -> None:
     """One import in a fresh process, so max RSS is this import's own peak."""
     from learnloop.config import Settings
+    from learnloop.connectors.importers.registry import importers
     from learnloop.importing import import_file
     from learnloop.workspace import Workspace
 
     workspace = Workspace.open(Settings(home=Path(home), database_url=url))
+    importers()  # loading the plugins (numpy among them) is start-up, not import throughput
     started = time.perf_counter()
     with workspace.session() as session:
         result = import_file(session, organisation_id=workspace.organisation(session).id,
