@@ -299,7 +299,9 @@ class KeyedStream:
         self._direct = not self._sqlite
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
-        self._writer = ThreadPoolExecutor(1, "learnloop-writer") if background else None
+        # SQLite binds every value holding the GIL, so a writer thread only adds switching
+        threaded = background and not self._sqlite
+        self._writer = ThreadPoolExecutor(1, "learnloop-writer") if threaded else None
         self._writing: Future[list[tuple[str, int]]] | None = None
         self.counts = Counts()
 
