@@ -114,6 +114,8 @@ def reserve_ids(session: Session, model: Any, *, count: int) -> list[int] | None
     other before they are written; None on SQLite, which has no sequence to take them from."""
     if session.get_bind().dialect.name != "postgresql":
         return None
+    if not count:
+        return []
     return list(session.execute(
         text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
         {"table": model.__table__.name, "n": count}).scalars())
@@ -211,18 +213,20 @@ class KeyedStream:
     """Streams rows keyed by `key` into a large table (signals, evidence) in bounded memory.
 
     Per batch, sorted by key so the unique index is walked in order: INSERT … ON CONFLICT DO
-    NOTHING (SQLite: a few statements of ~4,000 rows each; PostgreSQL: binary COPY into a
-    temporary table, then one INSERT … SELECT). When every row went in (a first import) that is
-    all. Otherwise one SELECT of the batch's keys sorts the rest: rows older than the import are
+    NOTHING (SQLite: a few statements of ~4,000 rows each; PostgreSQL: binary COPY straight into
+    the table in a savepoint until a batch meets a stored key, then binary COPY into a temporary
+    table and one INSERT … SELECT). When every row went in (a first import) that is all.
+    Otherwise one SELECT of the batch's keys sorts the rest: rows older than the import are
     unchanged or updated (SQLite: compared here, one executemany UPDATE; PostgreSQL: compared with
     the staged batch in SQL, one UPDATE … FROM it); rows written earlier by this import mean the
     key is repeated in the file. Old rows touched twice are caught with one bit per old id
     (5 million rows: 600 kB). Values are bound by the columns' own SQLAlchemy types, so what is
     stored is what the ORM would store.
 
-    With `background=True` batches are written by one writer thread while the caller checks the
-    next batch (the drivers release the GIL while the database works); use it as a context manager
-    so the writer has stopped before the transaction ends, whichever way it ends.
+    With `background=True` on PostgreSQL batches are written by one writer thread while the
+    caller checks the next batch (the driver releases the GIL while the server works); SQLite
+    always writes on the calling thread. Use it as a context manager so the writer has stopped
+    before the transaction ends, whichever way it ends.
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,

@@ -71,7 +71,7 @@ def _managers_in_first_write(session: Session, *, organisation_id: int,
     """Give each record its manager's id, and each new person an id reserved for them; False
     (nothing changed) where ids cannot be reserved ahead (SQLite), so managers go in a second pass.
     """
-    if reserve_ids(session, tables.Person, count=0) is None:
+    if reserve_ids(session, tables.Person, count=0) is None:  # no round trip: a dialect check
         return False
     every_id = key_ids(session, tables.Person, organisation_id=organisation_id)
     new = [key for key in people if key not in every_id]
