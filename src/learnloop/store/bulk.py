@@ -12,17 +12,18 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain.imports import Counts, Problems
 
-__all__ = ["KeyedStream", "Synced", "replace_children", "sync_rows"]
+__all__ = ["KeyedStream", "Synced", "replace_children", "reserve_ids", "sync_rows"]
 
 SQLITE_CACHE_KIB = 262_144  # 256 MB of page cache while streaming: the indexes' hot pages stay
 _SQLITE_PARAMETERS = 32_766  # the most one SQLite statement takes (since 3.32)
 _MAX_IN = 10_000  # keys per IN (…): SQLite allows 32,766 parameters, PostgreSQL 65,535
 _REMEMBERED = 65_536  # distinct values a binder remembers before starting over
+_UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a key already stored
 
 
 @dataclass
@@ -106,6 +107,18 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
         for found in new_ids:
             synced.ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
     return synced
+
+
+def reserve_ids(session: Session, model: Any, *, count: int) -> list[int] | None:
+    """`count` new ids of `model`'s table taken from its sequence now, so rows can refer to each
+    other before they are written; None on SQLite, which has no sequence to take them from."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    if not count:
+        return []
+    return list(session.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+        {"table": model.__table__.name, "n": count}).scalars())
 
 
 def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any]],
@@ -200,18 +213,20 @@ class KeyedStream:
     """Streams rows keyed by `key` into a large table (signals, evidence) in bounded memory.
 
     Per batch, sorted by key so the unique index is walked in order: INSERT … ON CONFLICT DO
-    NOTHING (SQLite: a few statements of ~4,000 rows each; PostgreSQL: binary COPY into a
-    temporary table, then one INSERT … SELECT). When every row went in (a first import) that is
-    all. Otherwise one SELECT of the batch's keys sorts the rest: rows older than the import are
+    NOTHING (SQLite: a few statements of ~4,000 rows each; PostgreSQL: binary COPY straight into
+    the table in a savepoint until a batch meets a stored key, then binary COPY into a temporary
+    table and one INSERT … SELECT). When every row went in (a first import) that is all.
+    Otherwise one SELECT of the batch's keys sorts the rest: rows older than the import are
     unchanged or updated (SQLite: compared here, one executemany UPDATE; PostgreSQL: compared with
     the staged batch in SQL, one UPDATE … FROM it); rows written earlier by this import mean the
     key is repeated in the file. Old rows touched twice are caught with one bit per old id
     (5 million rows: 600 kB). Values are bound by the columns' own SQLAlchemy types, so what is
     stored is what the ORM would store.
 
-    With `background=True` batches are written by one writer thread while the caller checks the
-    next batch (the drivers release the GIL while the database works); use it as a context manager
-    so the writer has stopped before the transaction ends, whichever way it ends.
+    With `background=True` on PostgreSQL batches are written by one writer thread while the
+    caller checks the next batch (the driver releases the GIL while the server works); SQLite
+    always writes on the calling thread. Use it as a context manager so the writer has stopped
+    before the transaction ends, whichever way it ends.
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,
@@ -285,9 +300,12 @@ class KeyedStream:
                 f"FROM {self._incoming} AS staged "
                 f"WHERE stored.id = ANY({mark}) AND staged.key = stored.key")
         self._mark = mark
+        self._direct = not self._sqlite
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
-        self._writer = ThreadPoolExecutor(1, "learnloop-writer") if background else None
+        # SQLite binds every value holding the GIL, so a writer thread only adds switching
+        threaded = background and not self._sqlite
+        self._writer = ThreadPoolExecutor(1, "learnloop-writer") if threaded else None
         self._writing: Future[list[tuple[str, int]]] | None = None
         self.counts = Counts()
 
@@ -409,6 +427,21 @@ class KeyedStream:
 
     def _insert_postgres(self, flat: list[Any]) -> int:
         cursor, width = self._cursor, len(self._columns) + 2
+        if self._direct:
+            # until a key is found stored (a re-import, or a key repeated across batches), the
+            # batch goes by COPY straight into the table; the unique index refuses a stored key,
+            # and the savepoint takes the batch back so it goes the staged way instead
+            cursor.execute("SAVEPOINT learnloop_batch")
+            try:
+                self._copy_into(flat)
+            except Exception as error:
+                if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
+                    raise
+                cursor.execute("ROLLBACK TO SAVEPOINT learnloop_batch")
+                self._direct = False
+            else:
+                cursor.execute("RELEASE SAVEPOINT learnloop_batch")
+                return len(flat) // width
         cursor.execute(f"TRUNCATE {self._incoming}")
         with cursor.copy(self._copy_sql) as copy:
             copy.set_types(self._copy_types)
@@ -421,11 +454,15 @@ class KeyedStream:
         # no key is stored yet (a first import): COPY straight in, which fills whole pages at a
         # time, where INSERT … ON CONFLICT writes and logs row by row; the batch is sent twice,
         # which costs the client far less than that costs the server
-        with cursor.copy(self._copy_into_sql) as copy:
+        self._copy_into(flat)
+        return len(flat) // width
+
+    def _copy_into(self, flat: list[Any]) -> None:
+        width = len(self._columns) + 2
+        with self._cursor.copy(self._copy_into_sql) as copy:
             copy.set_types(self._table_types)
             for start in range(0, len(flat), width):
                 copy.write_row(flat[start:start + width])
-        return len(flat) // width
 
     def _seen(self, row_id: int) -> bool:
         byte, bit = divmod(row_id, 8)

@@ -69,6 +69,11 @@ class Cells:
         return value
 
     def text(self, name: str, *, required: bool = False, max_length: int = 300) -> str | None:
+        value = self.values.get(name)
+        if type(value) is str:  # every CSV cell, and most pass: answered before the general path
+            value = value.strip()
+            if value and "\x00" not in value and len(value) <= max_length:
+                return value
         value = self.raw(name)
         if value is None:
             if required:

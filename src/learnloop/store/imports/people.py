@@ -1,6 +1,8 @@
 """The people import's writes: teams, then people, then who manages whom.
 
-Managers are set last, once everyone in the file has an id, so a report may precede its manager.
+A report may precede its manager in the file: on PostgreSQL new people's ids are reserved from
+the sequence first, so managers are set in the same write; on SQLite they are set last, once
+everyone has an id.
 A field the file does not give keeps its stored value; new people get the field's default.
 """
 
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from learnloop.domain.imports import Counts
 from learnloop.store import tables
-from learnloop.store.bulk import sync_rows
+from learnloop.store.bulk import reserve_ids, sync_rows
 from learnloop.store.keys import key_ids
 
 __all__ = ["OPTIONAL_FIELDS", "PERSON_FIELDS", "managers_by_key", "write_people"]
@@ -46,17 +48,40 @@ def write_people(session: Session, *, organisation_id: int,
     team_compared = ("name", "department") if "team_name" in given else ("department",)
     team_ids = sync_rows(session, tables.Team, organisation_id=organisation_id,
                          batch_size=batch_size, rows=teams, compared=team_compared).ids
-    synced = sync_rows(session, tables.Person, organisation_id=organisation_id,
-                       rows={key: {**{name: person[name] for name in PERSON_FIELDS},
-                                   "team_id": team_ids[person["team"]]}
-                             for key, person in people.items()},
-                       compared=(*[name for name in PERSON_FIELDS
-                                   if name == "name" or name in given], "team_id"),
-                       batch_size=batch_size)
+    records = {key: {**{name: person[name] for name in PERSON_FIELDS},
+                     "team_id": team_ids[person["team"]]} for key, person in people.items()}
+    compared = (*[name for name in PERSON_FIELDS if name == "name" or name in given], "team_id")
+    if "manager" in given and _managers_in_first_write(
+            session, organisation_id=organisation_id, people=people, records=records):
+        # one write: new people's ids were reserved, so managers are known before the insert
+        return sync_rows(session, tables.Person, organisation_id=organisation_id,
+                         rows=records, compared=(*compared, "manager_id"),
+                         batch_size=batch_size).counts(rows)
+    synced = sync_rows(session, tables.Person, organisation_id=organisation_id, rows=records,
+                       compared=compared, batch_size=batch_size)
     if "manager" in given:
         synced.mark_updated(_move_managers(session, organisation_id=organisation_id,
                                            people=people, batch_size=batch_size))
     return synced.counts(rows)
+
+
+def _managers_in_first_write(session: Session, *, organisation_id: int,
+                             people: Mapping[str, Mapping[str, Any]],
+                             records: dict[str, dict[str, Any]]) -> bool:
+    """Give each record its manager's id, and each new person an id reserved for them; False
+    (nothing changed) where ids cannot be reserved ahead (SQLite), so managers go in a second pass.
+    """
+    if reserve_ids(session, tables.Person, count=0) is None:  # no round trip: a dialect check
+        return False
+    every_id = key_ids(session, tables.Person, organisation_id=organisation_id)
+    new = [key for key in people if key not in every_id]
+    reserved = reserve_ids(session, tables.Person, count=len(new)) or []
+    every_id.update(zip(new, reserved, strict=True))
+    for key in new:
+        records[key]["id"] = every_id[key]
+    for key, person in people.items():
+        records[key]["manager_id"] = every_id[person["manager"]] if person["manager"] else None
+    return True
 
 
 def _move_managers(session: Session, *, organisation_id: int,
