@@ -3,8 +3,8 @@
 A foreign key costs PostgreSQL one trigger call per inserted row, over a third of a signals
 import; organisations are never deleted, and rows are only written for an organisation in hand.
 
-Revision ID: 0016
-Revises: 0009
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-30 07:05:00
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0016'
-down_revision = '0009'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
