@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from learnloop.domain.content.checks.component import readable_texts
 from learnloop.domain.content.checks.readability import LENGTH_BUDGETS, word_count
 from learnloop.domain.content.components import ComponentKind, cited_chunk_ids
 from learnloop.errors import InputError, Problem, ProviderError
@@ -39,8 +40,6 @@ _WRITERS: dict[ComponentKind, Callable[[Material], BaseModel]] = {
 # the lists a long component gives items up from (the last, least important, first)
 _TRIMMABLE = ("points", "sentences", "steps", "questions", "cards", "facts", "rubric",
               "what_to_look_for", "what_changed")
-_NOT_TEXT = frozenset({"kind", "format", "language", "base_kind", "chunk_id", "quote",
-                       "original"})
 
 
 def _within_budget(kind: ComponentKind, body: BaseModel) -> BaseModel:
@@ -48,7 +47,7 @@ def _within_budget(kind: ComponentKind, body: BaseModel) -> BaseModel:
     a learner reads a summary in a minute, not five."""
     budget = LENGTH_BUDGETS.get(str(kind), 500)
     data = body.model_dump()
-    while word_count(" ".join(_texts(data))) > budget:
+    while word_count(" ".join(readable_texts(data))) > budget:
         longest = max((name for name in _TRIMMABLE if len(data.get(name) or []) > 1),
                       key=lambda name: len(data[name]), default=None)
         if longest is None:
@@ -57,16 +56,6 @@ def _within_budget(kind: ComponentKind, body: BaseModel) -> BaseModel:
     return type(body).model_validate(data)
 
 
-def _texts(value: object, name: str = "") -> list[str]:
-    if name in _NOT_TEXT:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [text for key, item in value.items() for text in _texts(item, key)]
-    if isinstance(value, list):
-        return [text for item in value for text in _texts(item, name)]
-    return []
 
 
 class OfflineEngine:

@@ -32,7 +32,7 @@ from learnloop.domain.content.checks.readability import (
 from learnloop.domain.content.components import ComponentKind, claims, option_claims
 from learnloop.domain.content.sentences import split_sentences
 
-__all__ = ["AnswerKeyCheck", "ComponentChecks", "Detector", "check_component"]
+__all__ = ["AnswerKeyCheck", "ComponentChecks", "Detector", "check_component", "readable_texts"]
 
 Detector = Callable[[str], Iterable[PersonalData]]  # more personal data in a text
 
@@ -121,7 +121,7 @@ def check_component(kind: ComponentKind | str, body: Any, chunks: Iterable[Chunk
         for text, citations in _claims(kind, body) for sentence in split_sentences(text))
     answer_keys = _answer_keys(body, index) if kind is ComponentKind.KNOWLEDGE_CHECK else ()
     # each item its own paragraph, so no sentence runs from one item into the next
-    text = "\n\n".join(_texts(body.model_dump() if hasattr(body, "model_dump") else body))
+    text = "\n\n".join(readable_texts(body.model_dump() if hasattr(body, "model_dump") else body))
     checks = ComponentChecks(
         kind=str(kind), grounding=grounding, answer_keys=answer_keys,
         readability=readability(text), word_budget=LENGTH_BUDGETS.get(str(kind), 500),
@@ -169,15 +169,17 @@ def _answer_keys(body: Any, index: PassageIndex) -> tuple[AnswerKeyCheck, ...]:
     return tuple(checks)
 
 
-def _texts(value: Any, name: str = "") -> list[str]:
+def readable_texts(value: Any, name: str = "") -> list[str]:
+    """Every text a learner reads in a component body (a dumped model), in order; bookkeeping
+    fields (kind, citations' chunk ids and quotes …) left out."""
     if name in _NOT_TEXT:
         return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [text for key, item in value.items() for text in _texts(item, key)]
+        return [text for key, item in value.items() for text in readable_texts(item, key)]
     if isinstance(value, list | tuple):
-        return [text for item in value for text in _texts(item, name)]
+        return [text for item in value for text in readable_texts(item, name)]
     return []
 
 
