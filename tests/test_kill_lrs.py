@@ -19,6 +19,7 @@ from learnloop.config import Settings
 from learnloop.store.tables import XapiStatement
 from learnloop.workspace import Workspace
 from load_support import SECONDS, Server, _environment
+from server_support import kill_while_posting
 from xapi_support import basic, statement
 
 KILLS = 3
@@ -67,19 +68,7 @@ def test_sigkill_during_statement_posts_loses_no_acknowledged_statement(
     posters = [threading.Thread(target=_post_until,
                                 args=(stop, server, headers, acknowledged[n], refused))
                for n in range(POSTERS)]
-    for poster in posters:
-        poster.start()
-    try:
-        for _ in range(KILLS):
-            time.sleep(1.5)
-            server.kill()
-            server.start()
-        time.sleep(1.0)
-    finally:
-        stop.set()
-        for poster in posters:
-            poster.join(timeout=30)
-        server.stop()
+    kill_while_posting(server, posters, stop, kills=KILLS)
 
     workspace = Workspace.open(Settings(home=tmp_path / "reader", database_url=database_url))
     try:

@@ -17,6 +17,7 @@ from learnloop.domain.events import EventKind
 from learnloop.store.tables import Event, Signal
 from learnloop.workspace import Workspace
 from load_support import Server, create_token, signal_batch
+from server_support import kill_while_posting
 
 KILLS = 3
 POSTERS = 8
@@ -56,19 +57,7 @@ def test_sigkill_during_webhook_traffic_loses_no_acknowledged_record_or_event(
     posters = [threading.Thread(target=_post_until,
                                 args=(stop, server, secret, n, acknowledged[n], refused))
                for n in range(POSTERS)]
-    for poster in posters:
-        poster.start()
-    try:
-        for _ in range(KILLS):
-            time.sleep(1.5)  # let traffic flow, then pull the plug mid-request
-            server.kill()
-            server.start()
-        time.sleep(1.0)
-    finally:
-        stop.set()
-        for poster in posters:
-            poster.join(timeout=30)
-        server.stop()
+    kill_while_posting(server, posters, stop, kills=KILLS)
 
     workspace = Workspace.open(Settings(home=tmp_path / "reader", database_url=database_url))
     try:
