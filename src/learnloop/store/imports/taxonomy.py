@@ -21,11 +21,14 @@ TAXONOMY_FIELDS = ("label", "kind", "alt_labels", "description")
 
 def write_taxonomy(session: Session, *, organisation_id: int,
                    concepts: Mapping[str, Mapping[str, Any]],
-                   broader: Mapping[str, Set[str]], rows: int, batch_size: int) -> Counts:
+                   broader: Mapping[str, Set[str]] | None, rows: int,
+                   batch_size: int) -> Counts:
     """Upsert `concepts` (URI → TAXONOMY_FIELDS) and make each concept's broader concepts exactly
-    `broader[uri]` (URIs of `concepts`)."""
+    `broader[uri]` (URIs of `concepts`); None (a file without hierarchy) leaves the tree as is."""
     synced = sync_rows(session, tables.TaxonomySkill, organisation_id=organisation_id,
                        rows=concepts, batch_size=batch_size, compared=TAXONOMY_FIELDS)
+    if broader is None:
+        return synced.counts(rows)
     changed = replace_children(
         session, tables.TaxonomyBroader, parent_column="narrower_id", batch_size=batch_size,
         wanted={synced.ids[uri]: {(synced.ids[up],) for up in broader.get(uri, ())}
