@@ -139,6 +139,10 @@ def test_cli_maps_text_and_links_skills(tmp_path: Path) -> None:
     assert "already linked" in succeeded("skills", "link", "negotiation", STAFF).stdout
     assert "manage staff" in succeeded("skills", "links").stdout
     assert learnloop("skills", "link", "nope", STAFF).exit_code != 0
+    suggested = json.loads(succeeded("skills", "suggest", "--json", "--top", "1").stdout)
+    assert set(suggested) == {"negotiation", "discovery", "spreadsheet-analysis"}
+    assert all(len(found) == 1 and found[0]["uri"].startswith("http://data.europa.eu/esco/")
+               for found in suggested.values())
 
 
 @pytest.mark.parametrize("text", ["", "tem,x\n1,2\n", "- 1\n- [2]\n", "\udcff",

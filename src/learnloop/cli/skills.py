@@ -111,6 +111,41 @@ def map_text(
     out.print(table)
 
 
+@skills_app.command("suggest")
+def suggest(
+    top: Annotated[int, typer.Option("--top", min=1, max=20,
+                                     help="ESCO skills suggested per organisation skill.")] = 3,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON: skill → suggestions.")] = False,
+    org: OrgOption = None,
+) -> None:
+    """Suggest ESCO skills for each organisation skill (its name and description), to confirm
+    with `learnloop skills link SKILL ESCO_URI`; nothing is linked automatically."""
+    import json
+
+    from learnloop.content.taxonomy_mapping import Concept, ConceptIndex
+    from learnloop.store.taxonomy import organisation_skills, taxonomy_skills
+
+    with organisation_session(org) as (workspace, session, organisation):
+        entries = taxonomy_skills(session, organisation_id=organisation.id)
+        own = organisation_skills(session, organisation_id=organisation.id)
+    if not entries:
+        raise InputError("no taxonomy skills yet: run `learnloop import esco FOLDER` first")
+    index = ConceptIndex([Concept(uri=e.uri, label=e.label, alt_labels=e.alt_labels)
+                          for e in entries],
+                         embedder_name=workspace.settings.content_embedding)
+    found = {key: index.suggest(text, top=top) for key, text in own}
+    if json_output:
+        out.print(json.dumps({key: [{"uri": s.uri, "label": s.label, "score": round(s.score, 4)}
+                                    for s in suggestions] for key, suggestions in found.items()},
+                             indent=2), markup=False, highlight=False, soft_wrap=True)
+        return
+    table = Table("skill", "score", "ESCO skill", "uri", title="ESCO suggestions")
+    for key, suggestions in found.items():
+        for s in suggestions:
+            table.add_row(key, f"{s.score:.2f}", s.label, s.uri)
+    out.print(table)
+
+
 @skills_app.command("link")
 def link(
     skill: Annotated[str, typer.Argument(help="The organisation skill's key.")],

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from learnloop.errors import NotFoundError
 from learnloop.store import tables
 
-__all__ = ["LinkedSkill", "TaxonomyEntry", "broader_labels", "link_skill", "skill_links",
-           "taxonomy_skills"]
+__all__ = ["LinkedSkill", "TaxonomyEntry", "broader_labels", "link_skill", "organisation_skills",
+           "skill_links", "taxonomy_skills"]
 
 
 @dataclass(frozen=True)
@@ -85,3 +85,11 @@ def skill_links(session: Session, *, organisation_id: int) -> list[LinkedSkill]:
         .join(link, link.skill_id == skill.id).join(concept, concept.id == link.taxonomy_skill_id)
         .where(skill.organisation_id == organisation_id).order_by(skill.key, concept.key))
     return [LinkedSkill(skill_key=a, uri=b, label=c) for a, b, c in rows]
+
+
+def organisation_skills(session: Session, *, organisation_id: int) -> list[tuple[str, str]]:
+    """(key, name and description) of every organisation skill, by key: what is matched to ESCO."""
+    skill = tables.Skill
+    rows = session.execute(select(skill.key, skill.name, skill.description).where(
+        skill.organisation_id == organisation_id).order_by(skill.key))
+    return [(key, f"{name}. {description}".strip(" .")) for key, name, description in rows]
