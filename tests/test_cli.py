@@ -110,7 +110,7 @@ def test_demo_without_serving_builds_the_company_and_runs_the_loop(tmp_path: Pat
 
 def test_every_command_the_readme_shows_exists() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text()
-    shown = re.findall(r"^learnloop ((?:[a-z]+ ?)+)", readme, re.MULTILINE)
+    shown = re.findall(r"^learnloop ((?:[a-z][a-z-]* ?)+)", readme, re.MULTILINE)
     assert len(shown) >= 10
     for words in shown:
         succeeded(*words.split(), "--help")

@@ -12,12 +12,13 @@ ORDER = [("skills", "skills.yaml"), ("roles", "roles.yaml"), ("people", "people.
          ("objectives", "objectives.yaml"), ("changes", "changes.csv"),
          ("signals", "signals.csv"), ("signals", "signals.json"),
          ("evidence", "evidence.csv"), ("pulse", "pulse.csv"), ("sources", "sources"),
-         ("demographics", "demographics.csv"), ("interventions", "interventions.csv")]
+         ("demographics", "demographics.csv"), ("interventions", "interventions.csv"),
+         ("esco", "esco")]
 
 
 def test_every_documented_example_imports(workspace) -> None:
     results = [import_into(workspace, kind=kind, path=EXAMPLES / name) for kind, name in ORDER]
-    assert [result.created for result in results] == [3, 2, 3, 2, 3, 4, 2, 3, 2, 1, 5, 3]
+    assert [result.created for result in results] == [3, 2, 3, 2, 3, 4, 2, 3, 2, 1, 5, 3, 6]
     with workspace.session() as session:
         counts = organisation_counts(session, workspace.organisation(session).id)
     assert counts["people"] == 3 and counts["teams"] == 1 and counts["signals"] == 6

@@ -90,7 +90,7 @@ UNUSABLE = [(kind, name, text)
                                  ("signals", "csv"), ("signals", "json"), ("signals", "jsonl"),
                                  ("evidence", "csv"), ("pulse", "csv"), ("sources", "yaml"),
                                  ("sources", "md"), ("changes", "csv"), ("demographics", "csv"),
-                                 ("interventions", "csv"))
+                                 ("interventions", "csv"), ("esco", "csv"))
             for name, text in ((f"empty.{suffix}", ""), (f"odd.{suffix}", "tem,x\n1,2\n"),
                                (f"list.{suffix}", "- 1\n- [2]\n"), (f"bin.{suffix}", "\udcff"))]
 

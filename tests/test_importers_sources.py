@@ -89,7 +89,7 @@ def test_manifest_problems_and_empty_documents_are_refused(workspace, tmp_path) 
 
 def test_importers_are_registered_in_dependency_order() -> None:
     assert list(importers()) == ["skills", "roles", "people", "objectives", "changes", "signals",
-                                 "evidence", "pulse", "sources", "demographics",
+                                 "evidence", "pulse", "sources", "demographics", "esco",
                                  "interventions"]
 
 

@@ -986,3 +986,40 @@ class ComponentReviewComment(Base):
     anchor: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class TaxonomySkill(Base):
+    """A skill or skill group of a standard taxonomy (ESCO), keyed by its concept URI."""
+
+    __tablename__ = "taxonomy_skills"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(300))
+    label: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(16))
+    alt_labels: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class TaxonomyBroader(Base):
+    """One broader/narrower edge of the taxonomy's hierarchy."""
+
+    __tablename__ = "taxonomy_broader"
+    __table_args__ = (UniqueConstraint("narrower_id", "broader_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    narrower_id: Mapped[int] = mapped_column(
+        ForeignKey("taxonomy_skills.id", ondelete="CASCADE"), index=True)
+    broader_id: Mapped[int] = mapped_column(
+        ForeignKey("taxonomy_skills.id", ondelete="CASCADE"), index=True)
+
+
+class SkillTaxonomyLink(Base):
+    """An organisation skill linked to the standard taxonomy skill it corresponds to."""
+
+    __tablename__ = "skill_taxonomy_links"
+    __table_args__ = (UniqueConstraint("skill_id", "taxonomy_skill_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    taxonomy_skill_id: Mapped[int] = mapped_column(
+        ForeignKey("taxonomy_skills.id", ondelete="CASCADE"), index=True)
