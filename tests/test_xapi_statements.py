@@ -334,3 +334,32 @@ def test_attachments_sent_as_parts_are_kept_and_returned(setup) -> None:
     assert content in got.content and body["id"].encode() in got.content
     plain = client.get("/xapi/statements", params={"statementId": body["id"]}, headers=headers)
     assert plain.headers["content-type"] == "application/json"
+
+
+def test_refused_statement_reads_still_say_consistent_through(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00150/00151/00153): the header comes with 400s
+    and 404s of GET /statements too."""
+    client, headers, _ = setup
+    for params in ({"statementId": str(uuid.uuid4()), "verb": VERBS[0]},
+                   {"statementId": str(uuid.uuid4())}, {"limit": "-1"}):
+        response = client.get("/xapi/statements", params=params, headers=headers)
+        assert response.status_code in (400, 404), response.text
+        assert response.headers["X-Experience-API-Consistent-Through"].endswith("Z")
+
+
+def test_head_answers_like_get_without_a_body(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00125/00126): HEAD on every resource."""
+    client, headers, _ = setup
+    one = statement()
+    _post(client, headers, one)
+    person = json.dumps(one["actor"])
+    for path, params in (("/xapi/statements", {}), ("/xapi/activities",
+                         {"activityId": one["object"]["id"]}), ("/xapi/agents", {"agent": person}),
+                         ("/xapi/agents/profile", {"agent": person}),
+                         ("/xapi/activities/profile", {"activityId": one["object"]["id"]}),
+                         ("/xapi/activities/state", {"activityId": one["object"]["id"],
+                                                     "agent": person})):
+        response = client.head(path, params=params, headers=headers)
+        assert response.status_code == 200, (path, response.status_code)
+        assert response.content == b""
+        assert response.headers["X-Experience-API-Version"] == VERSION["X-Experience-API-Version"]

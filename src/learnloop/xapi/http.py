@@ -50,7 +50,9 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 class XapiVersionHeader:
-    """Adds `X-Experience-API-Version` to every answer under /xapi/, errors included."""
+    """Adds `X-Experience-API-Version` to every answer under /xapi/, errors included; gives every
+    GET of the Statements resource `X-Experience-API-Consistent-Through`, refusals included
+    (Communication 2.1.3.s2.b5); and answers HEAD as GET without the body (Communication 1.1)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -59,14 +61,28 @@ class XapiVersionHeader:
         if scope["type"] != "http" or not scope["path"].startswith(PREFIX + "/"):
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+        reading_statements = (scope["method"] == "GET"
+                              and scope["path"].rstrip("/") == PREFIX + "/statements")
 
         async def sending(message: dict) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-experience-api-version", LRS_VERSION.encode())]
+                headers = [*message.get("headers", []),
+                           (b"x-experience-api-version", LRS_VERSION.encode())]
+                if reading_statements and not any(
+                        name.lower() == _CONSISTENT for name, _ in headers):
+                    headers.append((_CONSISTENT, iso_time(utcnow()).encode()))
+                message["headers"] = headers
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+_CONSISTENT = b"x-experience-api-consistent-through"
 
 
 def _client(request: Request, session: Session) -> Client:
