@@ -41,6 +41,6 @@ cd "$suite"
 node bin/console_runner.js -x 1.0.3 -e "http://127.0.0.1:$port/xapi" -a -u "$username" \
     -p "$password" "$@" 2>&1 | tee "$home/conformance.log" || true
 echo "---"
-echo "passing: $(grep -Eo '[0-9]+ passing' "$home/conformance.log" | tail -1)"
-echo "failing: $(grep -Eo '[0-9]+ failing' "$home/conformance.log" | tail -1)"
+summary="$(grep -E '^\{"total"' "$home/conformance.log" | tail -1)"
+echo "summary: ${summary:-none (see the log)}"
 echo "full log: $home/conformance.log (server log: $home/server.log)"

@@ -363,3 +363,22 @@ def test_head_answers_like_get_without_a_body(setup) -> None:
         assert response.status_code == 200, (path, response.status_code)
         assert response.content == b""
         assert response.headers["X-Experience-API-Version"] == VERSION["X-Experience-API-Version"]
+
+
+def test_a_context_activity_sent_alone_is_returned_in_a_list(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00096), in a sub-statement too."""
+    client, headers, _ = setup
+    parent = {"objectType": "Activity", "id": activity_id(7)}
+    inner = statement(learner=5)
+    del inner["id"]
+    inner = {**inner, "objectType": "SubStatement",
+             "context": {"contextActivities": {"grouping": parent}}}
+    one = {**statement(), "context": {"contextActivities": {"parent": parent,
+                                                            "other": [parent]}},
+           "object": inner}
+    _post(client, headers, one)
+    _post(client, headers, one)  # the same statement again is no conflict
+    stored = client.get("/xapi/statements", params={"statementId": one["id"]},
+                        headers=headers).json()
+    assert stored["context"]["contextActivities"] == {"parent": [parent], "other": [parent]}
+    assert stored["object"]["context"]["contextActivities"] == {"grouping": [parent]}
