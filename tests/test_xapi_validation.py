@@ -377,3 +377,20 @@ def test_a_voiding_statement_must_point_at_a_statement(statement) -> None:
 def test_statement_level_properties(change, path) -> None:
     _refused({"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "https://v.example/v"},
               "object": {"id": "https://a.example/a"}, **change}, path)
+
+
+def _about(definition: dict[str, Any]) -> dict[str, Any]:
+    return {"actor": {"mbox": "mailto:a@example.com"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"id": "https://learnloop.example/q/1", "definition": definition}}
+
+
+def test_an_interaction_type_that_is_not_a_string_or_a_missing_one_is_refused() -> None:
+    """Regression (ADL conformance suite, XAPI-00049 and XAPI-00064): an object as
+    interactionType was a server error; correctResponsesPattern alone was accepted."""
+    for bad in ({"interactionType": {"kind": "choice"}}, {"interactionType": ["choice"]},
+                {"interactionType": "multiple-choice"},
+                {"correctResponsesPattern": ["true"]}):
+        _refused(_about(bad), "object.definition")
+    assert check_statement(_about({"interactionType": "true-false",
+                                   "correctResponsesPattern": ["true"]}))

@@ -276,13 +276,15 @@ def _definition(value: Any, path: str) -> None:
     if "extensions" in definition:
         _extensions(definition["extensions"], f"{path}.extensions")
     kind = definition.get("interactionType")
-    if kind is not None and kind not in INTERACTION_TYPES:
+    if kind is not None and (not isinstance(kind, str) or kind not in INTERACTION_TYPES):
         raise StatementInvalid(f"{path}.interactionType",
                                f"must be one of {', '.join(sorted(INTERACTION_TYPES))}")
     if "correctResponsesPattern" in definition:
         pattern = definition["correctResponsesPattern"]
         if not isinstance(pattern, list) or not all(isinstance(item, str) for item in pattern):
             raise StatementInvalid(f"{path}.correctResponsesPattern", "must be a list of strings")
+        if kind is None:  # Data 2.4.4.1.s8: these properties belong to an interaction
+            raise StatementInvalid(path, "correctResponsesPattern needs an interactionType")
     present = _COMPONENT_LISTS & set(definition)
     if present:
         if kind is None:
