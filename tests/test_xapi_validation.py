@@ -394,3 +394,14 @@ def test_an_interaction_type_that_is_not_a_string_or_a_missing_one_is_refused() 
         _refused(_about(bad), "object.definition")
     assert check_statement(_about({"interactionType": "true-false",
                                    "correctResponsesPattern": ["true"]}))
+
+
+def test_an_identified_group_is_no_authority() -> None:
+    """Regression (ADL conformance suite, XAPI-00024 and XAPI-00100): only an anonymous pair."""
+    pair = [{"mbox": "mailto:app@example.com"}, {"mbox": "mailto:user@example.com"}]
+    statement = _about({})
+    for identifier in ({"mbox": "mailto:g@example.com"}, {"openid": "https://example.com/g"},
+                       {"account": {"homePage": "https://example.com", "name": "g"}}):
+        _refused({**statement, "authority": {"objectType": "Group", "member": pair,
+                                             **identifier}}, "authority")
+    assert check_statement({**statement, "authority": {"objectType": "Group", "member": pair}})

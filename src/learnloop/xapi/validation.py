@@ -458,7 +458,9 @@ def check_statement(value: Any) -> dict[str, Any]:
     if "authority" in statement:
         authority = statement["authority"]
         check_agent(authority, "authority")
-        if authority.get("objectType") == "Group" and len(authority.get("member", [])) != 2:
-            raise StatementInvalid("authority", "a Group authority is an OAuth pair: exactly "
-                                                "two members")
+        # Data 2.4.9.s3.b3: a Group authority is an anonymous OAuth pair (client, user)
+        if authority.get("objectType") == "Group" and (
+                len(authority.get("member", [])) != 2 or _ifis(authority, "authority")):
+            raise StatementInvalid("authority", "a Group authority is an OAuth pair: an "
+                                                "anonymous Group of exactly two members")
     return statement
