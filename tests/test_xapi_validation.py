@@ -405,3 +405,11 @@ def test_an_identified_group_is_no_authority() -> None:
         _refused({**statement, "authority": {"objectType": "Group", "member": pair,
                                              **identifier}}, "authority")
     assert check_statement({**statement, "authority": {"objectType": "Group", "member": pair}})
+
+
+def test_weeks_in_a_duration_stand_alone() -> None:
+    """Regression (ADL conformance suite, XAPI-00124): ISO 8601 has PnW or PnYnMnDTnHnMnS."""
+    for good in ("P4W", "P3D", "PT1M30S", "P1Y2M3DT4H5M6.5S"):
+        assert check_statement({**_about({}), "result": {"duration": good}})
+    for bad in ("P4W1D", "P1Y4W", "P4WT1H", "P", "PT"):
+        _refused({**_about({}), "result": {"duration": bad}}, "result.duration")

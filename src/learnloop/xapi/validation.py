@@ -41,8 +41,9 @@ _LANGUAGE = re.compile(
     r"(?:-[\dA-WY-Za-wy-z](?:-[A-Za-z\d]{2,8})+)*(?:-[xX](?:-[A-Za-z\d]{1,8})+)?"
     r"|[xX](?:-[A-Za-z\d]{1,8})+|[iI]-[A-Za-z]{2,8}|[A-Za-z]{2}-[A-Za-z]{2,3}-[A-Za-z]{2,8})$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$")
-_DURATION = re.compile(r"^P(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?"
-                       r"(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?"
+# ISO 8601:2004 4.4.3.2: PnYnMnDTnHnMnS, or weeks alone (PnW): weeks mix with nothing
+_DURATION = re.compile(r"^P(?:\d+(?:[.,]\d+)?W$|(?=\d|T\d))(?:\d+(?:[.,]\d+)?Y)?"
+                       r"(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
                        r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?"
                        r"(?:\d+(?:[.,]\d+)?S)?)?$")
 
