@@ -382,3 +382,18 @@ def test_a_context_activity_sent_alone_is_returned_in_a_list(setup) -> None:
                         headers=headers).json()
     assert stored["context"]["contextActivities"] == {"parent": [parent], "other": [parent]}
     assert stored["object"]["context"]["contextActivities"] == {"grouping": [parent]}
+
+
+def test_format_ids_gives_an_activity_by_its_id_alone(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00171): in a sub-statement too."""
+    client, headers, _ = setup
+    inner = statement(learner=4)
+    del inner["id"]
+    inner["object"] = {"objectType": "Activity", "id": activity_id(3),
+                       "definition": {"name": {"en": "three"}}}
+    body = {**statement(), "object": {**inner, "objectType": "SubStatement"}}
+    _post(client, headers, body)
+    ids = client.get("/xapi/statements", params={"statementId": body["id"], "format": "ids"},
+                     headers=headers).json()
+    assert ids["object"]["objectType"] == "SubStatement"
+    assert ids["object"]["object"] == {"id": activity_id(3)}
