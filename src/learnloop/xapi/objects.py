@@ -1,5 +1,5 @@
-"""The Activities and Agents resources: an activity's definition gathered from its statements, and the Person
-an agent is known as (learnloop links no identities, so one agent is one Person)."""
+"""The Activities and Agents resources: an activity's definition gathered from its statements,
+and the Person an agent is known as (learnloop links no identities, so one agent is one Person)."""
 
 from __future__ import annotations
 
