@@ -397,3 +397,26 @@ def test_format_ids_gives_an_activity_by_its_id_alone(setup) -> None:
                      headers=headers).json()
     assert ids["object"]["objectType"] == "SubStatement"
     assert ids["object"]["object"] == {"id": activity_id(3)}
+
+
+def test_the_alternate_request_syntax_puts_gets_and_refuses_extra_url_parameters(setup) -> None:
+    """Regression (ADL conformance suite, Communication 1.3, XAPI-00336 and XAPI-00148): a POST
+    with ?method= whose form carries headers, parameters and content."""
+    client, headers, _ = setup
+    one = statement()
+    form = {"statementId": one["id"], "content": json.dumps(one),
+            "Authorization": headers["Authorization"], "X-Experience-API-Version": "1.0.3",
+            "Content-Type": "application/json"}
+    put = client.post("/xapi/statements", params={"method": "PUT"}, data=form)
+    assert put.status_code == 204, put.text
+    got = client.post("/xapi/statements", params={"method": "GET"},
+                      data={"statementId": one["id"], **{key: form[key] for key in (
+                          "Authorization", "X-Experience-API-Version")}})
+    assert got.status_code == 200 and got.json()["id"] == one["id"]
+    assert got.headers["X-Experience-API-Consistent-Through"].endswith("Z")
+    extra = client.post("/xapi/statements", params={"method": "PUT", "statementId": one["id"]},
+                        data=form)
+    assert extra.status_code == 400
+    old = client.post("/xapi/statements", params={"method": "PUT"},
+                      data={**form, "X-Experience-API-Version": "0.8"})
+    assert old.status_code == 400

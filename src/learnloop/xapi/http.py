@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from email.utils import format_datetime
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from learnloop.domain.events import utcnow
 from learnloop.serving.deps import SessionDep
 from learnloop.store import Session
+from learnloop.xapi.alternate import rewrite
 from learnloop.xapi.clients import Client, authenticate_basic
 from learnloop.xapi.documents import (
     ACTIVITY_PROFILE,
@@ -61,6 +63,17 @@ class XapiVersionHeader:
         if scope["type"] != "http" or not scope["path"].startswith(PREFIX + "/"):
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "POST" and _asks_alternate(scope["query_string"]):
+            body = await _whole_body(receive)
+            try:
+                wanted = rewrite(query_string=scope["query_string"], headers=scope["headers"],
+                                 body=body)
+            except BadXapiRequest as error:
+                await _refuse(send, str(error))
+                return
+            scope = {**scope, "method": wanted.method, "query_string": wanted.query_string,
+                     "headers": wanted.headers}
+            receive = _replay(wanted.body)
         head = scope["method"] == "HEAD"
         if head:
             scope = {**scope, "method": "GET"}
@@ -83,6 +96,45 @@ class XapiVersionHeader:
 
 
 _CONSISTENT = b"x-experience-api-consistent-through"
+
+
+def _asks_alternate(query_string: bytes) -> bool:
+    return any(name == "method" for name, _ in
+               parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+
+
+async def _whole_body(receive: Any) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Any:
+    """An ASGI receive giving `body` once, then waiting as a drained request does."""
+    sent = False
+
+    async def receive() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _refuse(send: Any, message: str) -> None:
+    """A 400 in the API's error shape, from the middleware (no route has run)."""
+    content = orjson.dumps({"error": {"type": "bad_xapi_request", "message": message,
+                                      "problems": []}})
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(content)).encode()),
+                            (b"x-experience-api-version", LRS_VERSION.encode())]})
+    await send({"type": "http.response.body", "body": content})
 
 
 def _client(request: Request, session: Session) -> Client:
