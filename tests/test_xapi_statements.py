@@ -420,3 +420,27 @@ def test_the_alternate_request_syntax_puts_gets_and_refuses_extra_url_parameters
     old = client.post("/xapi/statements", params={"method": "PUT"},
                       data={**form, "X-Experience-API-Version": "0.8"})
     assert old.status_code == 400
+
+
+def test_attachment_parts_must_be_binary_and_statements_with_attachments_json_or_mixed(
+        setup) -> None:
+    """Regression (ADL conformance suite, Data 2.4.11, XAPI-00135 and XAPI-00127)."""
+    client, headers, _ = setup
+    content = b"certificate"
+    body = statement(attachments=[{
+        "usageType": "http://adlnet.gov/expapi/attachments/certificate",
+        "display": {"en-US": "Certificate"}, "contentType": "text/plain",
+        "length": len(content), "sha2": hashlib.sha256(content).hexdigest()}])
+    sent, kind = _multipart([body], [content])
+    not_binary = sent.replace(b"Content-Transfer-Encoding: binary\r\n", b"")
+    answer = client.post("/xapi/statements", content=not_binary,
+                         headers={**headers, "Content-Type": kind})
+    assert answer.status_code == 400 and "binary" in answer.text
+    linked = statement(attachments=[{**body["attachments"][0],
+                                     "fileUrl": "https://example.com/c.txt"}])
+    as_form = client.post("/xapi/statements", content=json.dumps(linked),
+                          headers={**headers, "Content-Type": "multipart/form-data"})
+    assert as_form.status_code == 400 and "multipart/mixed" in as_form.text
+    assert client.get("/xapi/statements", params={"statementId": linked["id"]},
+                      headers=headers).status_code == 404
+    assert client.post("/xapi/statements", json=linked, headers=headers).status_code == 200

@@ -153,13 +153,21 @@ def _json_body(request: Request, raw: bytes) -> tuple[Any, list[Attachment]]:
     """The request's statements (parsed JSON) and attachment parts, read once the caller is
     known (401 before 400)."""
     content_type = request.headers.get("content-type", _JSON)
+    media_type = content_type.split(";")[0].strip().lower()
     parts: list[Attachment] = []
-    if content_type.split(";")[0].strip().lower() == "multipart/mixed":
+    if media_type == "multipart/mixed":
         raw, parts = read_multipart(raw, boundary=boundary_of(content_type))
     try:
-        return orjson.loads(raw), parts
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise BadXapiRequest("the body is not JSON") from None
+    if media_type not in (_JSON, "multipart/mixed") and any(
+            isinstance(item, dict) and "attachments" in item
+            for item in (body if isinstance(body, list) else [body])):
+        # Data 2.4.11: statements with attachments come as application/json or multipart/mixed
+        raise BadXapiRequest("statements with attachments are sent as application/json or "
+                             f"multipart/mixed, not {media_type}")
+    return body, parts
 
 
 async def _raw_body(request: Request) -> bytes:
