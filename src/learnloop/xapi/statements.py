@@ -22,6 +22,7 @@ from learnloop.store.xapi_statements import NewStatement
 from learnloop.xapi.errors import BadXapiRequest
 from learnloop.xapi.multipart import Attachment, unsent_attachments
 from learnloop.xapi.refs import statement_refs
+from learnloop.xapi.signatures import check_signatures
 from learnloop.xapi.validation import VOIDED_VERB, StatementInvalid, check_statement
 
 __all__ = ["STATEMENT_VERSION", "iso_time", "prepare_statements", "record_attachments",
@@ -127,7 +128,9 @@ def record_statements(session: Session, *, organisation_id: int, statements: lis
 def record_attachments(session: Session, *, organisation_id: int, statements: list[Any],
                        parts: list[Attachment]) -> None:
     """Keep the content of the statements' attachments sent as parts, in the caller's
-    transaction; BadXapiRequest when an attachment has neither a fileUrl nor a part."""
+    transaction; BadXapiRequest when an attachment has neither a fileUrl nor a part, or a
+    signature is malformed (Data 2.6)."""
     unsent_attachments(statements, parts)
+    check_signatures(statements, {part.sha2: part.content for part in parts})
     save_attachments(session, organisation_id=organisation_id,
                      attachments=[(part.sha2, part.content_type, part.content) for part in parts])
