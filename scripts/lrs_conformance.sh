@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs ADL's LRS conformance test suite (adlnet/lrs-conformance-test-suite, Node) against a
 # learnloop server started here on 127.0.0.1 with a fresh SQLite workspace, and prints the
-# suite's counts. Needs git, node and npm, and access to GitHub and the npm registry.
+# suite's counts. Needs node and npm (the suite's dependencies come from the npm registry), and
+# git with access to GitHub unless LRS_CONFORMANCE_SUITE names a local copy of the suite.
 #
 #   scripts/lrs_conformance.sh [--grep PATTERN]       (WORK=folder to keep the suite elsewhere)
+#   LRS_CONFORMANCE_SUITE=/path/to/lrs-conformance-test-suite scripts/lrs_conformance.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="${WORK:-$here/benchmarks/.work/conformance}"
 python="${PYTHON:-$here/.venv/bin/python}"
-suite="$work/lrs-conformance-test-suite"
+suite="${LRS_CONFORMANCE_SUITE:-$work/lrs-conformance-test-suite}"
 mkdir -p "$work"
 
 if [ ! -d "$suite/node_modules" ]; then
@@ -39,6 +41,6 @@ cd "$suite"
 node bin/console_runner.js -x 1.0.3 -e "http://127.0.0.1:$port/xapi" -a -u "$username" \
     -p "$password" "$@" 2>&1 | tee "$home/conformance.log" || true
 echo "---"
-echo "passing: $(grep -Eo '[0-9]+ passing' "$home/conformance.log" | tail -1)"
-echo "failing: $(grep -Eo '[0-9]+ failing' "$home/conformance.log" | tail -1)"
+summary="$(grep -E '^\{"total"' "$home/conformance.log" | tail -1)"
+echo "summary: ${summary:-none (see the log)}"
 echo "full log: $home/conformance.log (server log: $home/server.log)"

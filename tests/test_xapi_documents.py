@@ -116,3 +116,21 @@ def test_activities_and_agents_resources(setup) -> None:
     assert person == {"objectType": "Person", "name": ["Learner 1"],
                       "mbox": ["mailto:learner1@example.com"]}
     assert client.get("/xapi/agents", params={"agent": "{}"}, headers=headers).status_code == 400
+
+
+def test_the_activity_gathers_every_language_its_statements_gave(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00254): two statements, two languages."""
+    client, headers = setup
+    english = statement(activity=9)
+    english["object"]["definition"] = {"name": {"en-US": "meeting"},
+                                       "type": "http://adlnet.gov/expapi/activities/meeting"}
+    french = statement(activity=9, learner=2)
+    french["object"]["definition"] = {"name": {"fr-FR": "réunion"},
+                                      "description": {"fr-FR": "une réunion"}}
+    for body in (english, french):
+        assert client.post("/xapi/statements", json=body, headers=headers).status_code == 200
+    found = client.get("/xapi/activities", params={"activityId": activity_id(9)},
+                       headers=headers).json()
+    assert found["definition"] == {"name": {"en-US": "meeting", "fr-FR": "réunion"},
+                                   "type": "http://adlnet.gov/expapi/activities/meeting",
+                                   "description": {"fr-FR": "une réunion"}}

@@ -334,3 +334,113 @@ def test_attachments_sent_as_parts_are_kept_and_returned(setup) -> None:
     assert content in got.content and body["id"].encode() in got.content
     plain = client.get("/xapi/statements", params={"statementId": body["id"]}, headers=headers)
     assert plain.headers["content-type"] == "application/json"
+
+
+def test_refused_statement_reads_still_say_consistent_through(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00150/00151/00153): the header comes with 400s
+    and 404s of GET /statements too."""
+    client, headers, _ = setup
+    for params in ({"statementId": str(uuid.uuid4()), "verb": VERBS[0]},
+                   {"statementId": str(uuid.uuid4())}, {"limit": "-1"}):
+        response = client.get("/xapi/statements", params=params, headers=headers)
+        assert response.status_code in (400, 404), response.text
+        assert response.headers["X-Experience-API-Consistent-Through"].endswith("Z")
+
+
+def test_head_answers_like_get_without_a_body(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00125/00126): HEAD on every resource."""
+    client, headers, _ = setup
+    one = statement()
+    _post(client, headers, one)
+    person = json.dumps(one["actor"])
+    for path, params in (("/xapi/statements", {}), ("/xapi/activities",
+                         {"activityId": one["object"]["id"]}), ("/xapi/agents", {"agent": person}),
+                         ("/xapi/agents/profile", {"agent": person}),
+                         ("/xapi/activities/profile", {"activityId": one["object"]["id"]}),
+                         ("/xapi/activities/state", {"activityId": one["object"]["id"],
+                                                     "agent": person})):
+        response = client.head(path, params=params, headers=headers)
+        assert response.status_code == 200, (path, response.status_code)
+        assert response.content == b""
+        assert response.headers["X-Experience-API-Version"] == VERSION["X-Experience-API-Version"]
+
+
+def test_a_context_activity_sent_alone_is_returned_in_a_list(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00096), in a sub-statement too."""
+    client, headers, _ = setup
+    parent = {"objectType": "Activity", "id": activity_id(7)}
+    inner = statement(learner=5)
+    del inner["id"]
+    inner = {**inner, "objectType": "SubStatement",
+             "context": {"contextActivities": {"grouping": parent}}}
+    one = {**statement(), "context": {"contextActivities": {"parent": parent,
+                                                            "other": [parent]}},
+           "object": inner}
+    _post(client, headers, one)
+    _post(client, headers, one)  # the same statement again is no conflict
+    stored = client.get("/xapi/statements", params={"statementId": one["id"]},
+                        headers=headers).json()
+    assert stored["context"]["contextActivities"] == {"parent": [parent], "other": [parent]}
+    assert stored["object"]["context"]["contextActivities"] == {"grouping": [parent]}
+
+
+def test_format_ids_gives_an_activity_by_its_id_alone(setup) -> None:
+    """Regression (ADL conformance suite, XAPI-00171): in a sub-statement too."""
+    client, headers, _ = setup
+    inner = statement(learner=4)
+    del inner["id"]
+    inner["object"] = {"objectType": "Activity", "id": activity_id(3),
+                       "definition": {"name": {"en": "three"}}}
+    body = {**statement(), "object": {**inner, "objectType": "SubStatement"}}
+    _post(client, headers, body)
+    ids = client.get("/xapi/statements", params={"statementId": body["id"], "format": "ids"},
+                     headers=headers).json()
+    assert ids["object"]["objectType"] == "SubStatement"
+    assert ids["object"]["object"] == {"id": activity_id(3)}
+
+
+def test_the_alternate_request_syntax_puts_gets_and_refuses_extra_url_parameters(setup) -> None:
+    """Regression (ADL conformance suite, Communication 1.3, XAPI-00336 and XAPI-00148): a POST
+    with ?method= whose form carries headers, parameters and content."""
+    client, headers, _ = setup
+    one = statement()
+    form = {"statementId": one["id"], "content": json.dumps(one),
+            "Authorization": headers["Authorization"], "X-Experience-API-Version": "1.0.3",
+            "Content-Type": "application/json"}
+    put = client.post("/xapi/statements", params={"method": "PUT"}, data=form)
+    assert put.status_code == 204, put.text
+    got = client.post("/xapi/statements", params={"method": "GET"},
+                      data={"statementId": one["id"], **{key: form[key] for key in (
+                          "Authorization", "X-Experience-API-Version")}})
+    assert got.status_code == 200 and got.json()["id"] == one["id"]
+    assert got.headers["X-Experience-API-Consistent-Through"].endswith("Z")
+    extra = client.post("/xapi/statements", params={"method": "PUT", "statementId": one["id"]},
+                        data=form)
+    assert extra.status_code == 400
+    old = client.post("/xapi/statements", params={"method": "PUT"},
+                      data={**form, "X-Experience-API-Version": "0.8"})
+    assert old.status_code == 400
+
+
+def test_attachment_parts_must_be_binary_and_statements_with_attachments_json_or_mixed(
+        setup) -> None:
+    """Regression (ADL conformance suite, Data 2.4.11, XAPI-00135 and XAPI-00127)."""
+    client, headers, _ = setup
+    content = b"certificate"
+    body = statement(attachments=[{
+        "usageType": "http://adlnet.gov/expapi/attachments/certificate",
+        "display": {"en-US": "Certificate"}, "contentType": "text/plain",
+        "length": len(content), "sha2": hashlib.sha256(content).hexdigest()}])
+    sent, kind = _multipart([body], [content])
+    not_binary = sent.replace(b"Content-Transfer-Encoding: binary\r\n", b"")
+    answer = client.post("/xapi/statements", content=not_binary,
+                         headers={**headers, "Content-Type": kind})
+    assert answer.status_code == 400 and "binary" in answer.text
+    linked = statement(attachments=[{**body["attachments"][0],
+                                     "fileUrl": "https://example.com/c.txt"}])
+    as_form = client.post("/xapi/statements", content=json.dumps(linked),
+                          headers={**headers, "Content-Type": "multipart/form-data"})
+    assert as_form.status_code == 400 and "multipart/mixed" in as_form.text
+    assert client.get("/xapi/statements", params={"statementId": linked["id"]},
+                      headers=headers).status_code == 404
+    assert client.post("/xapi/statements", json=linked, headers=headers).status_code == 200

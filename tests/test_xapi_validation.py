@@ -377,3 +377,39 @@ def test_a_voiding_statement_must_point_at_a_statement(statement) -> None:
 def test_statement_level_properties(change, path) -> None:
     _refused({"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "https://v.example/v"},
               "object": {"id": "https://a.example/a"}, **change}, path)
+
+
+def _about(definition: dict[str, Any]) -> dict[str, Any]:
+    return {"actor": {"mbox": "mailto:a@example.com"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"id": "https://learnloop.example/q/1", "definition": definition}}
+
+
+def test_an_interaction_type_that_is_not_a_string_or_a_missing_one_is_refused() -> None:
+    """Regression (ADL conformance suite, XAPI-00049 and XAPI-00064): an object as
+    interactionType was a server error; correctResponsesPattern alone was accepted."""
+    for bad in ({"interactionType": {"kind": "choice"}}, {"interactionType": ["choice"]},
+                {"interactionType": "multiple-choice"},
+                {"correctResponsesPattern": ["true"]}):
+        _refused(_about(bad), "object.definition")
+    assert check_statement(_about({"interactionType": "true-false",
+                                   "correctResponsesPattern": ["true"]}))
+
+
+def test_an_identified_group_is_no_authority() -> None:
+    """Regression (ADL conformance suite, XAPI-00024 and XAPI-00100): only an anonymous pair."""
+    pair = [{"mbox": "mailto:app@example.com"}, {"mbox": "mailto:user@example.com"}]
+    statement = _about({})
+    for identifier in ({"mbox": "mailto:g@example.com"}, {"openid": "https://example.com/g"},
+                       {"account": {"homePage": "https://example.com", "name": "g"}}):
+        _refused({**statement, "authority": {"objectType": "Group", "member": pair,
+                                             **identifier}}, "authority")
+    assert check_statement({**statement, "authority": {"objectType": "Group", "member": pair}})
+
+
+def test_weeks_in_a_duration_stand_alone() -> None:
+    """Regression (ADL conformance suite, XAPI-00124): ISO 8601 has PnW or PnYnMnDTnHnMnS."""
+    for good in ("P4W", "P3D", "PT1M30S", "P1Y2M3DT4H5M6.5S"):
+        assert check_statement({**_about({}), "result": {"duration": good}})
+    for bad in ("P4W1D", "P1Y4W", "P4WT1H", "P", "PT"):
+        _refused({**_about({}), "result": {"duration": bad}}, "result.duration")

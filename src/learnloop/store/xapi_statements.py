@@ -20,7 +20,7 @@ from learnloop.store.tables import XapiStatement, XapiStatementRef
 __all__ = ["NewStatement", "StatementFilter", "count_after", "find_statements",
            "insert_statements",
            "last_seq", "mark_voided", "statement_document", "stored_documents",
-           "statements_after", "latest_document_naming"]
+           "statements_after", "documents_naming"]
 
 _STATEMENTS = XapiStatement.__table__
 _REFS = XapiStatementRef.__table__
@@ -198,17 +198,17 @@ def statements_after(session: Session, *, organisation_id: int, after_seq: int,
         .order_by(s.seq).limit(limit))]
 
 
-def latest_document_naming(session: Session, *, organisation_id: int,
-                           key: str) -> str | None:
-    """The newest statement whose actor or object is `key` (an activity or agent key)."""
+def documents_naming(session: Session, *, organisation_id: int, key: str,
+                     limit: int) -> list[str]:
+    """The newest `limit` statements whose actor or object is `key`, newest first."""
     s = _STATEMENTS.c
     ref = _REFS.c
-    return session.scalar(
+    return list(session.scalars(
         select(cast(s.document, Text))
         .join(_REFS, and_(ref.statement_seq == s.seq, ref.organisation_id == organisation_id,
                           ref.ref == key, ref.direct.is_(True)))
         .where(s.organisation_id == organisation_id)
-        .order_by(ref.statement_seq.desc()).limit(1))
+        .order_by(ref.statement_seq.desc()).limit(limit)))
 
 
 def count_after(session: Session, *, organisation_id: int, after_seq: int) -> int:

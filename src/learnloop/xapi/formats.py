@@ -22,7 +22,8 @@ def _agent_ids(agent: dict[str, Any]) -> dict[str, Any]:
 
 
 def _activity_ids(activity: dict[str, Any]) -> dict[str, Any]:
-    return {key: activity[key] for key in ("objectType", "id") if key in activity}
+    """The id alone: "Activity" is an object's default objectType (Communication 2.1.3)."""
+    return {"id": activity["id"]}
 
 
 def _ids(statement: dict[str, Any]) -> dict[str, Any]:

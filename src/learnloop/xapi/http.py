@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from email.utils import format_datetime
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from learnloop.domain.events import utcnow
 from learnloop.serving.deps import SessionDep
 from learnloop.store import Session
+from learnloop.xapi.alternate import rewrite
 from learnloop.xapi.clients import Client, authenticate_basic
 from learnloop.xapi.documents import (
     ACTIVITY_PROFILE,
@@ -50,7 +52,9 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 class XapiVersionHeader:
-    """Adds `X-Experience-API-Version` to every answer under /xapi/, errors included."""
+    """Adds `X-Experience-API-Version` to every answer under /xapi/, errors included; gives every
+    GET of the Statements resource `X-Experience-API-Consistent-Through`, refusals included
+    (Communication 2.1.3.s2.b5); and answers HEAD as GET without the body (Communication 1.1)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -59,14 +63,78 @@ class XapiVersionHeader:
         if scope["type"] != "http" or not scope["path"].startswith(PREFIX + "/"):
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "POST" and _asks_alternate(scope["query_string"]):
+            body = await _whole_body(receive)
+            try:
+                wanted = rewrite(query_string=scope["query_string"], headers=scope["headers"],
+                                 body=body)
+            except BadXapiRequest as error:
+                await _refuse(send, str(error))
+                return
+            scope = {**scope, "method": wanted.method, "query_string": wanted.query_string,
+                     "headers": wanted.headers}
+            receive = _replay(wanted.body)
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+        reading_statements = (scope["method"] == "GET"
+                              and scope["path"].rstrip("/") == PREFIX + "/statements")
 
         async def sending(message: dict) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-experience-api-version", LRS_VERSION.encode())]
+                headers = [*message.get("headers", []),
+                           (b"x-experience-api-version", LRS_VERSION.encode())]
+                if reading_statements and not any(
+                        name.lower() == _CONSISTENT for name, _ in headers):
+                    headers.append((_CONSISTENT, iso_time(utcnow()).encode()))
+                message["headers"] = headers
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+_CONSISTENT = b"x-experience-api-consistent-through"
+
+
+def _asks_alternate(query_string: bytes) -> bool:
+    return any(name == "method" for name, _ in
+               parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+
+
+async def _whole_body(receive: Any) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Any:
+    """An ASGI receive giving `body` once, then waiting as a drained request does."""
+    sent = False
+
+    async def receive() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _refuse(send: Any, message: str) -> None:
+    """A 400 in the API's error shape, from the middleware (no route has run)."""
+    content = orjson.dumps({"error": {"type": "bad_xapi_request", "message": message,
+                                      "problems": []}})
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(content)).encode()),
+                            (b"x-experience-api-version", LRS_VERSION.encode())]})
+    await send({"type": "http.response.body", "body": content})
 
 
 def _client(request: Request, session: Session) -> Client:
@@ -85,13 +153,21 @@ def _json_body(request: Request, raw: bytes) -> tuple[Any, list[Attachment]]:
     """The request's statements (parsed JSON) and attachment parts, read once the caller is
     known (401 before 400)."""
     content_type = request.headers.get("content-type", _JSON)
+    media_type = content_type.split(";")[0].strip().lower()
     parts: list[Attachment] = []
-    if content_type.split(";")[0].strip().lower() == "multipart/mixed":
+    if media_type == "multipart/mixed":
         raw, parts = read_multipart(raw, boundary=boundary_of(content_type))
     try:
-        return orjson.loads(raw), parts
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise BadXapiRequest("the body is not JSON") from None
+    if media_type not in (_JSON, "multipart/mixed") and any(
+            isinstance(item, dict) and "attachments" in item
+            for item in (body if isinstance(body, list) else [body])):
+        # Data 2.4.11: statements with attachments come as application/json or multipart/mixed
+        raise BadXapiRequest("statements with attachments are sent as application/json or "
+                             f"multipart/mixed, not {media_type}")
+    return body, parts
 
 
 async def _raw_body(request: Request) -> bytes:

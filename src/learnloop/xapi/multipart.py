@@ -62,6 +62,9 @@ def read_multipart(body: bytes, *, boundary: str) -> tuple[bytes, list[Attachmen
                              "as application/json")
     attachments = []
     for headers, content in parts[1:]:
+        if headers.get("content-transfer-encoding", "").lower() != "binary":
+            # Data 2.4.11: every attachment part says Content-Transfer-Encoding: binary
+            raise BadXapiRequest("each attachment part needs Content-Transfer-Encoding: binary")
         sha2 = headers.get(_HASH_HEADER)
         if not sha2:
             raise BadXapiRequest("each attachment part needs X-Experience-API-Hash")

@@ -22,6 +22,7 @@ from learnloop.store.xapi_statements import NewStatement
 from learnloop.xapi.errors import BadXapiRequest
 from learnloop.xapi.multipart import Attachment, unsent_attachments
 from learnloop.xapi.refs import statement_refs
+from learnloop.xapi.signatures import check_signatures
 from learnloop.xapi.validation import VOIDED_VERB, StatementInvalid, check_statement
 
 __all__ = ["STATEMENT_VERSION", "iso_time", "prepare_statements", "record_attachments",
@@ -45,6 +46,20 @@ def _essence(statement: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in statement.items() if key not in _SET_BY_LRS}
 
 
+def _context_activities_as_lists(statement: dict[str, Any]) -> dict[str, Any]:
+    """The statement with each context activity given alone turned into a one-item list, in its
+    sub-statement too: an LRS returns them as lists (Data 2.4.6.2.s4.b3)."""
+    context = statement.get("context")
+    if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+        activities = {key: item if isinstance(item, list) else [item]
+                      for key, item in context["contextActivities"].items()}
+        statement = {**statement, "context": {**context, "contextActivities": activities}}
+    target = statement.get("object")
+    if isinstance(target, dict) and target.get("objectType") == "SubStatement":
+        statement = {**statement, "object": _context_activities_as_lists(target)}
+    return statement
+
+
 def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
                        stored: datetime) -> list[NewStatement]:
     """Check every statement and stamp it; BadXapiRequest (400) naming the first bad one."""
@@ -56,6 +71,7 @@ def prepare_statements(statements: list[Any], *, authority: dict[str, Any],
         except StatementInvalid as error:
             where = f"statement {index}: " if len(statements) > 1 else ""
             raise BadXapiRequest(f"{where}{error}") from None
+        statement = _context_activities_as_lists(statement)
         statement_id = statement.get("id") or str(uuid.uuid4())
         document = {**statement, "id": statement_id, "stored": stamp, "authority": authority,
                     "version": statement.get("version", STATEMENT_VERSION),
@@ -112,7 +128,9 @@ def record_statements(session: Session, *, organisation_id: int, statements: lis
 def record_attachments(session: Session, *, organisation_id: int, statements: list[Any],
                        parts: list[Attachment]) -> None:
     """Keep the content of the statements' attachments sent as parts, in the caller's
-    transaction; BadXapiRequest when an attachment has neither a fileUrl nor a part."""
+    transaction; BadXapiRequest when an attachment has neither a fileUrl nor a part, or a
+    signature is malformed (Data 2.6)."""
     unsent_attachments(statements, parts)
+    check_signatures(statements, {part.sha2: part.content for part in parts})
     save_attachments(session, organisation_id=organisation_id,
                      attachments=[(part.sha2, part.content_type, part.content) for part in parts])

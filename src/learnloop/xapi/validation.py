@@ -41,8 +41,9 @@ _LANGUAGE = re.compile(
     r"(?:-[\dA-WY-Za-wy-z](?:-[A-Za-z\d]{2,8})+)*(?:-[xX](?:-[A-Za-z\d]{1,8})+)?"
     r"|[xX](?:-[A-Za-z\d]{1,8})+|[iI]-[A-Za-z]{2,8}|[A-Za-z]{2}-[A-Za-z]{2,3}-[A-Za-z]{2,8})$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$")
-_DURATION = re.compile(r"^P(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?"
-                       r"(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?"
+# ISO 8601:2004 4.4.3.2: PnYnMnDTnHnMnS, or weeks alone (PnW): weeks mix with nothing
+_DURATION = re.compile(r"^P(?:\d+(?:[.,]\d+)?W$|(?=\d|T\d))(?:\d+(?:[.,]\d+)?Y)?"
+                       r"(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
                        r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?"
                        r"(?:\d+(?:[.,]\d+)?S)?)?$")
 
@@ -276,13 +277,15 @@ def _definition(value: Any, path: str) -> None:
     if "extensions" in definition:
         _extensions(definition["extensions"], f"{path}.extensions")
     kind = definition.get("interactionType")
-    if kind is not None and kind not in INTERACTION_TYPES:
+    if kind is not None and (not isinstance(kind, str) or kind not in INTERACTION_TYPES):
         raise StatementInvalid(f"{path}.interactionType",
                                f"must be one of {', '.join(sorted(INTERACTION_TYPES))}")
     if "correctResponsesPattern" in definition:
         pattern = definition["correctResponsesPattern"]
         if not isinstance(pattern, list) or not all(isinstance(item, str) for item in pattern):
             raise StatementInvalid(f"{path}.correctResponsesPattern", "must be a list of strings")
+        if kind is None:  # Data 2.4.4.1.s8: these properties belong to an interaction
+            raise StatementInvalid(path, "correctResponsesPattern needs an interactionType")
     present = _COMPONENT_LISTS & set(definition)
     if present:
         if kind is None:
@@ -456,7 +459,9 @@ def check_statement(value: Any) -> dict[str, Any]:
     if "authority" in statement:
         authority = statement["authority"]
         check_agent(authority, "authority")
-        if authority.get("objectType") == "Group" and len(authority.get("member", [])) != 2:
-            raise StatementInvalid("authority", "a Group authority is an OAuth pair: exactly "
-                                                "two members")
+        # Data 2.4.9.s3.b3: a Group authority is an anonymous OAuth pair (client, user)
+        if authority.get("objectType") == "Group" and (
+                len(authority.get("member", [])) != 2 or _ifis(authority, "authority")):
+            raise StatementInvalid("authority", "a Group authority is an OAuth pair: an "
+                                                "anonymous Group of exactly two members")
     return statement
