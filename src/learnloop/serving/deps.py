@@ -29,7 +29,8 @@ from learnloop.workspace import Workspace
 
 __all__ = [
     "LARGEST_ID", "LARGEST_NUMBER", "JobsDep", "OrganisationDep", "PrincipalDep",
-    "ReadablePersonDep", "RoleDocumentedRoute", "SessionDep", "WorkspaceDep", "require_roles",
+    "ReadablePersonDep", "RoleDocumentedRoute", "SessionDep", "StaffDep", "WorkspaceDep",
+    "require_roles",
 ]
 
 # the largest integer both databases hold (a signed 64-bit BIGINT): every numeric parameter
@@ -98,6 +99,10 @@ def require_roles(*roles: AccessRole) -> Any:
 
     check.admitted_roles = admitted  # type: ignore[attr-defined]
     return Depends(check)
+
+
+# admin and ld only: the routes and pages where L&D steers the loop
+StaffDep = Annotated[Principal, require_roles(AccessRole.ADMIN, AccessRole.LD)]
 
 
 def _organisation(session: SessionDep, principal: PrincipalDep) -> Organisation:

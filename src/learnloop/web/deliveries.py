@@ -25,6 +25,7 @@ from learnloop.serving.deps import (
     OrganisationDep,
     RoleDocumentedRoute,
     SessionDep,
+    StaffDep,
     WorkspaceDep,
     require_roles,
 )
@@ -39,7 +40,7 @@ router = APIRouter(include_in_schema=False, route_class=RoleDocumentedRoute)
 
 A = AccessRole
 Person = Annotated[Principal, require_roles(A.LEARNER, A.MANAGER)]
-Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
+Staff = StaffDep
 Number = Annotated[int, Path(ge=1, le=LARGEST_NUMBER)]
 
 

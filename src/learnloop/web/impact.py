@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.csv_export import csv_text
-from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.access import AccessRole
 from learnloop.reports.fairness import fairness_audit
 from learnloop.reports.impact import IMPACT_COLUMNS, impact_of, impact_rows, summary_of
 from learnloop.reports.pdf import impact_pdf
@@ -19,8 +19,8 @@ from learnloop.serving.deps import (
     OrganisationDep,
     RoleDocumentedRoute,
     SessionDep,
+    StaffDep,
     WorkspaceDep,
-    require_roles,
 )
 from learnloop.web.impact_charts import effects_figure, weekly_figure
 from learnloop.web.rendering import page
@@ -30,7 +30,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False, route_class=RoleDocumentedRoute)
 
 A = AccessRole
-Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
+Staff = StaffDep
 InterventionId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
 
 

@@ -21,7 +21,7 @@ from learnloop.serving.deps import (
     OrganisationDep,
     RoleDocumentedRoute,
     SessionDep,
-    require_roles,
+    StaffDep,
 )
 from learnloop.serving.scopes import require_scope
 from learnloop.steering import (
@@ -44,7 +44,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False, route_class=RoleDocumentedRoute)
 
 A = AccessRole
-Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
+Staff = StaffDep
 NeedId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
 
 

@@ -40,6 +40,7 @@ from learnloop.serving.deps import (
     JobsDep,
     RoleDocumentedRoute,
     SessionDep,
+    StaffDep,
     WorkspaceDep,
     require_roles,
 )
@@ -58,7 +59,7 @@ router = APIRouter(prefix="/api", tags=["delivery"], route_class=RoleDocumentedR
 
 A = AccessRole
 Person = Annotated[Principal, require_roles(A.LEARNER, A.MANAGER)]
-Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
+Staff = StaffDep
 DeliveryId = Annotated[int, Path(ge=1, le=LARGEST_NUMBER)]
 # routes whose body names something (a need, a delivery) that may not exist answer 404 for it
 NAMES_IN_BODY = {404: error_responses(authenticated=True, has_path_parameters=True,

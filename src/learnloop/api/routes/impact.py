@@ -9,22 +9,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from learnloop.domain.access import AccessRole, Principal
+from learnloop.domain.access import AccessRole
 from learnloop.reports.fairness import fairness_audit, fairness_fields
 from learnloop.reports.impact import impact_of, summary_of
 from learnloop.serving.deps import (
     LARGEST_ID,
     RoleDocumentedRoute,
     SessionDep,
+    StaffDep,
     WorkspaceDep,
-    require_roles,
 )
 from learnloop.store.interventions import intervention_list
 
 router = APIRouter(prefix="/api", tags=["analytics"], route_class=RoleDocumentedRoute)
 
 A = AccessRole
-Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
+Staff = StaffDep
 
 
 @router.get("/interventions", response_model=list[dict[str, Any]])

@@ -18,7 +18,7 @@ from learnloop.api.need_schemas import (
 )
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.scopes import NEEDS_WRITE, PRIORITIES_WRITE
-from learnloop.serving.deps import LARGEST_ID, RoleDocumentedRoute, SessionDep, require_roles
+from learnloop.serving.deps import LARGEST_ID, RoleDocumentedRoute, SessionDep, StaffDep
 from learnloop.serving.scopes import require_scope
 from learnloop.steering import (
     change_need_status,
@@ -34,7 +34,7 @@ from learnloop.store.needs import need, needs
 router = APIRouter(tags=["needs"], route_class=RoleDocumentedRoute)
 
 A = AccessRole
-Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
+Staff = StaffDep
 NeedId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
 
 

@@ -23,6 +23,7 @@ from learnloop.serving.deps import (
     LARGEST_ID,
     RoleDocumentedRoute,
     SessionDep,
+    StaffDep,
     WorkspaceDep,
     require_roles,
 )
@@ -33,7 +34,7 @@ router = APIRouter(prefix="/api/reviews", tags=["reviews"], route_class=RoleDocu
 A = AccessRole
 ComponentId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
 Reviewer = Annotated[Principal, require_roles(A.ADMIN, A.LD, A.REVIEWER)]
-Staff = Annotated[Principal, require_roles(A.ADMIN, A.LD)]
+Staff = StaffDep
 Scoped = Annotated[Principal, require_scope(REVIEWS_WRITE)]
 
 
