@@ -298,3 +298,43 @@ def test_erasing_a_person_removes_their_deliveries_reviews_and_practice(workspac
         groups = [plan.assignment["groups"] for plan in session.scalars(
             select(tables.DeliveryPlan))]
         assert all("leo" not in found for found in groups)
+
+
+def test_a_plan_carries_only_published_components(workspace) -> None:
+    from content_support import add_sample_pack
+    from learnloop.delivery.reinforcement import due_for
+    from learnloop.demo.reviews import publish_for_delivery
+    from learnloop.store.content import pack
+
+    _need(workspace)
+    pack_id = add_sample_pack(workspace)
+    with workspace.session() as session:
+        org = _org(workspace, session)
+        components = pack(session, organisation_id=org, pack_id=pack_id).components
+        parts = {item.kind: item.id for item in components}
+        cards = len(next(item.body["cards"] for item in components if item.kind == "flashcards"))
+        carried = [parts["role_play"], parts["flashcards"]]
+        with pytest.raises(ConflictError, match="only published components reach learners"):
+            make_plan(session, organisation_id=org, settings=workspace.settings,
+                      need_key="renewals-gap", key="early", components=carried, actor="t")
+        assert publish_for_delivery(session, organisation_id=org, settings=workspace.settings,
+                                    component_ids=carried) == carried
+        publish_for_delivery(session, organisation_id=org, settings=workspace.settings,
+                             component_ids=[parts["summary"]])
+        with pytest.raises(InputError, match="summary"):
+            make_plan(session, organisation_id=org, settings=workspace.settings,
+                      need_key="renewals-gap", key="summary", components=[parts["summary"]],
+                      actor="t")
+        plan = make_plan(session, organisation_id=org, settings=workspace.settings,
+                         need_key="renewals-gap", key="published", holdout_fraction=0.5,
+                         seed=3, start=MONDAY_9, components=carried, actor="t")
+        assert plan.message.practice is not None
+        assert plan.message.practice["kind"] == "role_play"
+        assert plan.settings["components"] == carried
+        approve_plan(session, organisation_id=org, key="published", actor="t")
+        send_plan(session, organisation_id=org, settings=workspace.settings, key="published",
+                  actor="t")
+        for person, group in plan.groups.items():
+            pid = person_id_by_key(session, organisation_id=org, key=person)
+            assert len(due_for(session, organisation_id=org, person_id=pid)) == (
+                cards if group == "treated" else 0)
