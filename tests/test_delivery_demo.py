@@ -12,6 +12,7 @@ from cli_support import succeeded
 from learnloop.config import Settings
 from learnloop.store.deliveries import deliveries
 from learnloop.store.delivery_plans import delivery_plan
+from learnloop.store.reviews import published_ids
 from learnloop.workspace import Workspace
 
 
@@ -30,6 +31,10 @@ def test_the_demo_plans_the_top_need_and_delivers_by_email_and_in_app(tmp_path,
             org = workspace.organisation(session).id
             plan = delivery_plan(session, organisation_id=org, key="demo-top-need")
             sent = deliveries(session, organisation_id=org, plan_key="demo-top-need")
+            published = set(published_ids(session, organisation_id=org).values())
+        # what the plan carries went through the review gates before it reached anyone
+        assert plan.settings["components"]
+        assert set(plan.settings["components"]) <= published
         held = {key for key, group in plan.groups.items() if group == "holdout"}
         treated = set(plan.groups) - held
         assert held and treated and plan.intervention_id is not None

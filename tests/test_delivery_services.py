@@ -298,3 +298,73 @@ def test_erasing_a_person_removes_their_deliveries_reviews_and_practice(workspac
         groups = [plan.assignment["groups"] for plan in session.scalars(
             select(tables.DeliveryPlan))]
         assert all("leo" not in found for found in groups)
+
+
+def test_a_plan_carries_only_published_components(workspace) -> None:
+    from content_support import add_sample_pack
+    from learnloop.delivery.reinforcement import due_for
+    from learnloop.demo.reviews import publish_for_delivery
+    from learnloop.store.content import pack
+
+    _need(workspace)
+    pack_id = add_sample_pack(workspace)
+    with workspace.session() as session:
+        org = _org(workspace, session)
+        components = pack(session, organisation_id=org, pack_id=pack_id).components
+        parts = {item.kind: item.id for item in components}
+        cards = len(next(item.body["cards"] for item in components if item.kind == "flashcards"))
+        carried = [parts["role_play"], parts["flashcards"]]
+        with pytest.raises(ConflictError, match="only published components reach learners"):
+            make_plan(session, organisation_id=org, settings=workspace.settings,
+                      need_key="renewals-gap", key="early", components=carried, actor="t")
+        assert publish_for_delivery(session, organisation_id=org, settings=workspace.settings,
+                                    component_ids=carried) == carried
+        publish_for_delivery(session, organisation_id=org, settings=workspace.settings,
+                             component_ids=[parts["summary"]])
+        with pytest.raises(InputError, match="summary"):
+            make_plan(session, organisation_id=org, settings=workspace.settings,
+                      need_key="renewals-gap", key="summary", components=[parts["summary"]],
+                      actor="t")
+        plan = make_plan(session, organisation_id=org, settings=workspace.settings,
+                         need_key="renewals-gap", key="published", holdout_fraction=0.5,
+                         seed=3, start=MONDAY_9, components=carried, actor="t")
+        assert plan.message.practice is not None
+        assert plan.message.practice["kind"] == "role_play"
+        assert plan.settings["components"] == carried
+        approve_plan(session, organisation_id=org, key="published", actor="t")
+        send_plan(session, organisation_id=org, settings=workspace.settings, key="published",
+                  actor="t")
+        for person, group in plan.groups.items():
+            pid = person_id_by_key(session, organisation_id=org, key=person)
+            assert len(due_for(session, organisation_id=org, person_id=pid)) == (
+                cards if group == "treated" else 0)
+
+
+def test_inbox_ratings_of_a_plans_deliveries_are_its_level_1_reaction(workspace) -> None:
+    from learnloop.agents.analytics import MeasureSettings, measure_intervention
+    from learnloop.store.interventions import intervention
+
+    _need(workspace)
+    with workspace.session() as session:
+        org = _org(workspace, session)
+        make_plan(session, organisation_id=org, settings=workspace.settings,
+                  need_key="renewals-gap", key="rated", holdout_fraction=0.5, seed=3,
+                  start=MONDAY_9, actor="t")
+        plan = approve_plan(session, organisation_id=org, key="rated", actor="t")
+        queued = send_plan(session, organisation_id=org, settings=workspace.settings,
+                           key="rated", actor="t")
+    JobQueue(workspace).deliver([delivery_id for delivery_id, _ in queued])
+    with workspace.session() as session:
+        sent = deliveries(session, organisation_id=org, plan_key="rated")
+        for found, rating in zip(sent, (5, 3, 4), strict=False):
+            interact(session, organisation_id=org, delivery_id=found.id,
+                     action=Interaction.RATE, actor="t", public_url="http://x",
+                     answer=Answer(rating=rating, comment="clear" if rating == 5 else None))
+        item = intervention(session, organisation_id=org, intervention_id=plan.intervention_id)
+        level1 = measure_intervention(session, organisation_id=org, item=item,
+                                      settings=MeasureSettings())["levels"]["1"]
+    rated = min(len(sent), 3)
+    assert level1["sources"] == ["inbox"]
+    assert level1["responses"] == rated and level1["treated"] == len(sent)
+    assert level1["mean_rating"] == pytest.approx(sum((5, 3, 4)[:rated]) / rated, abs=1e-3)
+    assert level1["comments"] == 1

@@ -10,10 +10,12 @@ import pytest
 
 from api_support import api_client, bearer, secret_for, sign_in
 from cli_support import learnloop, succeeded
+from content_support import add_sample_pack
 from delivery_peers import SmtpPeer
 from delivery_support import delivery_workspace, queue, status_of, wait_for
 from learnloop.domain.needs import draft_need
 from learnloop.jobs import JobQueue, start_in_process, stop_in_process
+from learnloop.store.content import pack
 from learnloop.store.deliveries import deliveries
 from learnloop.store.needs import save_needs
 
@@ -144,6 +146,14 @@ def test_ld_previews_adjusts_and_approves_a_plan_in_the_console(tmp_path) -> Non
                        reason="Renewals fell in Sales.")])
     client = api_client(workspace)
     ld = bearer(secret_for(workspace, "ld"))
+    draft_pack = add_sample_pack(workspace)
+    with workspace.session() as session:
+        draft = pack(session, organisation_id=workspace.organisation(session).id,
+                     pack_id=draft_pack).components[0]
+    refused = client.post("/api/delivery-plans", headers=ld,
+                          json={"need": "renewals", "key": "c0", "components": [draft.id]})
+    assert refused.status_code == 409, refused.text
+    assert "only published components reach learners" in refused.text
     assert client.post("/api/delivery-plans", headers=ld,
                        json={"need": "renewals", "key": "c1"}).status_code == 201
     browser = api_client(workspace)

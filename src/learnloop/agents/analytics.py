@@ -34,6 +34,8 @@ from learnloop.domain.signals import SubjectType
 from learnloop.errors import InputError
 from learnloop.store import Session
 from learnloop.store.catalogue import objective_list
+from learnloop.store.deliveries import plan_ratings
+from learnloop.store.delivery_plans import delivery_plans
 from learnloop.store.event_log import EventLog
 from learnloop.store.evidence import evidence_columns
 from learnloop.store.impact import link_need, save_impact
@@ -250,6 +252,8 @@ def _checks(checks: dict[str, list[tuple[date, float]]], *, item: Intervention,
 
 def _level1(session: Session, *, organisation_id: int, item: Intervention,
             groups: dict[str, str], metric: str, confidence: float) -> dict[str, Any]:
+    """Reactions of the treated: the `metric` signal (a survey tool's 1-5 ratings) and, for an
+    intervention a delivery plan made, the ratings learners gave in their inbox."""
     treated = [key for key, group in groups.items() if group == Group.TREATED]
     person, _, values = _person_days(
         signal_columns(session, organisation_id=organisation_id, metric=metric,
@@ -258,14 +262,26 @@ def _level1(session: Session, *, organisation_id: int, item: Intervention,
     ratings: dict[str, list[float]] = {}
     for key, value in zip(person, values.tolist(), strict=True):
         ratings.setdefault(key, []).append(value)
+    sources = [f"signal:{metric}"] if ratings else []
+    plans = [plan.key for plan in delivery_plans(session, organisation_id=organisation_id)
+             if plan.intervention_id == item.id]
+    in_inbox = [(key, rating, comment) for key, rating, comment in plan_ratings(
+        session, organisation_id=organisation_id, plan_keys=plans) if key in set(treated)]
+    for key, rating, _comment in in_inbox:
+        ratings.setdefault(key, []).append(float(rating))
+    if in_inbox:
+        sources.append("inbox")
+    comments = sum(1 for *_, comment in in_inbox if comment and comment.strip())
     # each respondent counts once, with the mean of their own ratings
     try:
         found = reaction([float(np.mean(items)) for items in ratings.values()],
-                         invited=len(treated), confidence=confidence)
+                         invited=len(treated), comments=comments, confidence=confidence)
     except InputError as error:
-        return {"metric": metric, "responses": len(ratings), "treated": len(treated),
+        return {"metric": metric, "sources": sources, "responses": len(ratings),
+                "treated": len(treated),
                 "note": f"{metric} values are not ratings on a 1-5 scale: {error.message}"}
-    return {"metric": metric, "responses": found.responses, "treated": len(treated),
+    return {"metric": metric, "sources": sources, "responses": found.responses,
+            "treated": len(treated),
             "response_rate": plain(found.response_rate.rate),
             "response_rate_lower": plain(found.response_rate.lower),
             "response_rate_upper": plain(found.response_rate.upper),

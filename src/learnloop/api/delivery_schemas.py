@@ -4,7 +4,7 @@ deliveries as staff see them, channel health, plans and rules."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -124,7 +124,10 @@ class PlanIn(BaseModel):
     start: datetime | None = None
     steps: int = Field(1, ge=1, le=20)
     spacing_days: int = Field(7, ge=1, le=90)
-    practice: dict[str, Any] | None = None  # a role_play component's body
+    # ids of published components: a role_play to practise, flashcards / knowledge checks
+    components: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        default_factory=list, max_length=20)
+    practice: dict[str, Any] | None = None  # a role_play body the planner wrote themselves
     reviews: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
 
 

@@ -60,6 +60,9 @@ def _show(plan: Any, *, json_output: bool) -> None:
 def plan_command(
     target: Annotated[str, typer.Argument(help="The need's key (or, with --adjust, a plan's).")],
     pack: Annotated[str | None, typer.Option("--pack", help="The pack that answers it.")] = None,
+    component: Annotated[list[int] | None, typer.Option(
+        "--component", help="A published component's id the learners get: a role_play to "
+        "practise, flashcards or a knowledge check to review (repeatable).")] = None,
     key: Annotated[str | None, typer.Option("--key", help="The plan's key.")] = None,
     holdout: Annotated[float | None, typer.Option(
         "--holdout", help="Share held out (default LEARNLOOP_DELIVERY_HOLDOUT_FRACTION).")] = None,
@@ -90,7 +93,8 @@ def plan_command(
                              settings=workspace.settings, need_key=target, pack_key=pack,
                              key=key, holdout_fraction=holdout, seed=seed or 0,
                              start=_time(start), steps=steps or 1,
-                             spacing_days=spacing_days or 7, actor=ACTOR)
+                             spacing_days=spacing_days or 7,
+                             components=tuple(component or ()), actor=ACTOR)
         _show(plan, json_output=json_output)
 
 

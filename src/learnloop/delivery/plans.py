@@ -6,6 +6,7 @@ adjusts and approves; sending queues the deliveries. Every step is an event.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,12 +25,14 @@ from learnloop.domain.events import utcnow
 from learnloop.domain.interventions import InterventionSource, assign_holdout, check_holdout
 from learnloop.errors import ConflictError, InputError, NotFoundError
 from learnloop.store import Session
+from learnloop.store.content import components_by_id
 from learnloop.store.deliveries import deliveries, sent_times
 from learnloop.store.delivery_plans import delivery_plan, save_plan
 from learnloop.store.event_log import EventLog
 from learnloop.store.interventions import create_intervention, people_teams
 from learnloop.store.needs import need_by_key
 from learnloop.store.preferences import reach_of
+from learnloop.store.reviews import published_ids
 
 __all__ = ["PLAN_EVENTS", "adjust_plan", "approve_plan", "make_plan", "plan_status", "send_plan"]
 
@@ -56,6 +59,44 @@ def _review_body(body: dict[str, Any]) -> FlashcardsBody | KnowledgeCheckBody:
         return model.model_validate(body)
     except ValidationError as error:
         raise InputError(f"reviews: not a {kind} body: {error.errors()[0]['msg']}") from None
+
+
+_PRACTICE_KINDS = ("role_play",)
+_REVIEW_KINDS = ("flashcards", "knowledge_check")
+
+
+def _published_parts(session: Session, *, organisation_id: int, component_ids: Sequence[int],
+                     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The practice body and the review bodies of the components a plan carries. Only a
+    version the review gates published may reach learners: a draft, a version in review or a
+    retired one is refused, naming it."""
+    wanted = list(dict.fromkeys(component_ids))
+    found = {item.id: item for item in components_by_id(
+        session, organisation_id=organisation_id, component_ids=wanted)}
+    missing = [str(number) for number in wanted if number not in found]
+    if missing:
+        raise NotFoundError(f"components: no component {', '.join(missing)}")
+    published = set(published_ids(session, organisation_id=organisation_id).values())
+    unpublished = [f"{found[number].key} v{found[number].version} (id {number})"
+                   for number in wanted if number not in published]
+    if unpublished:
+        raise ConflictError(
+            "components: only published components reach learners; not published: "
+            + ", ".join(unpublished))
+    practice: dict[str, Any] | None = None
+    reviews: list[dict[str, Any]] = []
+    for number in wanted:
+        item = found[number]
+        if item.kind in _PRACTICE_KINDS and practice is None:
+            practice = {**item.body, "kind": item.kind}
+        elif item.kind in _REVIEW_KINDS:
+            reviews.append({**item.body, "kind": item.kind})
+        else:
+            carried = "one role_play" if item.kind in _PRACTICE_KINDS else \
+                "a role_play, flashcards or knowledge_check"
+            raise InputError(f"components: a plan carries {carried}; {item.key} is "
+                             f"{item.kind}")
+    return practice, reviews
 
 
 def _population(session: Session, *, organisation_id: int, need: Any) -> dict[str, str]:
@@ -104,11 +145,15 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
               holdout_fraction: float | None = None, seed: int = 0,
               start: datetime | None = None, steps: int = 1, spacing_days: int = 7,
               practice: dict[str, Any] | None = None,
-              reviews: list[dict[str, Any]] | None = None, actor: str) -> DeliveryPlan:
-    """A draft plan for the need (with `practice`, a role-play component's body the learners
-    can play in their inbox; with `reviews`, flashcards or knowledge-check bodies that become
-    each treated person's review items when the plan is sent); recorded as
-    `delivery.plan_created`."""
+              reviews: list[dict[str, Any]] | None = None, components: Sequence[int] = (),
+              actor: str) -> DeliveryPlan:
+    """A draft plan for the need, recorded as `delivery.plan_created`.
+
+    `components` are ids of published components from the content library: a role-play the
+    learners can play in their inbox, flashcards and knowledge checks that become each treated
+    person's review items when the plan is sent. `practice` and `reviews` take such bodies
+    written by the planner themselves (their own words, so no review gate applies); generated
+    components always come by id, so a draft never reaches a learner."""
     need = need_by_key(session, organisation_id=organisation_id, key=need_key)
     if need is None:
         raise NotFoundError(f"no need with key {need_key!r}")
@@ -123,6 +168,13 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
     groups = assign_holdout(list(teams), strata=teams, fraction=fraction, seed=seed)
     start = start or utcnow()
     message = _message_for(need.title, pack_key, need.skill_key)
+    if components:
+        carried, carried_reviews = _published_parts(
+            session, organisation_id=organisation_id, component_ids=components)
+        if carried is not None and practice is not None:
+            raise InputError("practice: give one role-play, as a component or as a body")
+        practice = carried if carried is not None else practice
+        reviews = [*carried_reviews, *(reviews or ())]
     if practice is not None:
         try:
             checked = RolePlayBody.model_validate(practice)
@@ -139,7 +191,8 @@ def make_plan(session: Session, *, organisation_id: int, settings: Settings, nee
                           groups=groups, teams=teams, start=start, steps=steps,
                           spacing_days=spacing_days),
         settings={"start": start.isoformat(), "steps": steps, "spacing_days": spacing_days,
-                  "reviews": review_bodies},
+                  "reviews": review_bodies,
+                  "components": list(dict.fromkeys(components))},
         created_at=utcnow(), approved_at=None, approved_by=None, intervention_id=None)
     saved = save_plan(session, organisation_id=organisation_id, plan=plan)
     EventLog(session, organisation_id).record(

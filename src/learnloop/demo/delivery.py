@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 
 from learnloop.config import Settings
 from learnloop.delivery.plans import approve_plan, make_plan, send_plan
+from learnloop.demo.reviews import publish_for_delivery
 from learnloop.domain.needs import NeedKind
 from learnloop.store import Session
 from learnloop.store.content import pack, packs
@@ -48,31 +49,31 @@ def plan_top_need(session: Session, *, organisation_id: int,
         return None
     top = ranked[0]
     settings = settings.model_copy(update={"delivery_quiet_hours": "0-0"})
-    practice, reviews, pack_key = _pack_parts(session, organisation_id=organisation_id,
-                                              need_key=top.key)
+    parts, pack_key = _pack_parts(session, organisation_id=organisation_id, need_key=top.key)
+    components = publish_for_delivery(session, organisation_id=organisation_id,
+                                      settings=settings, component_ids=parts)
     plan = make_plan(session, organisation_id=organisation_id, settings=settings,
                      need_key=top.key, key=DEMO_PLAN, seed=7, pack_key=pack_key,
-                     practice=practice, reviews=reviews, actor=ACTOR)
+                     components=components, actor=ACTOR)
     approve_plan(session, organisation_id=organisation_id, key=plan.key, actor=ACTOR)
     queued = send_plan(session, organisation_id=organisation_id, settings=settings,
                        key=plan.key, actor=ACTOR)
     return DemoPlan(top.key, top.title, plan.treated, plan.held_out, queued)
 
 
-def _pack_parts(session: Session, *, organisation_id: int, need_key: str,
-                ) -> tuple[dict[str, Any] | None, list[dict[str, Any]], str | None]:
-    """The content agent's newest pack for the need: its role-play (played in the inbox), its
-    flashcards and knowledge check (scheduled for review), and its title for the message."""
+def _pack_parts(session: Session, *, organisation_id: int,
+                need_key: str) -> tuple[list[int], str | None]:
+    """The content agent's newest pack for the need: the ids of its role-play (played in the
+    inbox) and its flashcards and knowledge check (scheduled for review), and its title."""
     found = next((item for item in packs(session, organisation_id=organisation_id)
                   if item.need_key == need_key), None)
     if found is None:
-        return None, [], None
+        return [], None
     whole = pack(session, organisation_id=organisation_id, pack_id=found.id)
-    practice = next(({**item.body, "kind": item.kind} for item in whole.components
-                     if item.kind == "role_play"), None)
-    reviews = [{**item.body, "kind": item.kind} for item in whole.components
+    role_plays = [item.id for item in whole.components if item.kind == "role_play"][:1]
+    reviews = [item.id for item in whole.components
                if item.kind in ("flashcards", "knowledge_check")]
-    return practice, reviews, whole.title
+    return [*role_plays, *reviews], whole.title
 
 
 class _Keeper:

@@ -22,7 +22,7 @@ from learnloop.store import Session
 from learnloop.store.content import current_sources
 from learnloop.store.content import packs as stored_packs
 
-__all__ = ["DESIGNER", "REVIEWERS", "DemoReviews", "run_demo_reviews"]
+__all__ = ["DESIGNER", "REVIEWERS", "DemoReviews", "publish_for_delivery", "run_demo_reviews"]
 
 DESIGNER = "demo:lena.park (learning designer)"
 # who reviews what: legal and the subject-matter expert review, L&D signs off and publishes
@@ -67,6 +67,25 @@ def run_demo_reviews(session: Session, *, organisation_id: int, settings: Settin
             published += outcome == ReviewState.PUBLISHED
             waiting += outcome in (ReviewState.IN_REVIEW, ReviewState.CHANGES_REQUESTED)
     return DemoReviews(packs=packs, published=published, waiting=waiting)
+
+
+def publish_for_delivery(session: Session, *, organisation_id: int, settings: Settings,
+                         component_ids: list[int], seed: int = 7,
+                         now: datetime | None = None) -> list[int]:
+    """The demo's reviewers take the components a delivery will carry through their gate over
+    the last five days (submitted, approved by whom the tier asks, published by L&D), as people
+    would before anything reaches learners; returns the ids that are published."""
+    rng = random.Random(seed)
+    now = now or utcnow()
+    policy = load_policy(settings)
+    published = []
+    for component_id in component_ids:
+        clock = _Clock(now - timedelta(days=5), rng, now=now)
+        state = _review(session, organisation_id=organisation_id, component_id=component_id,
+                        policy=policy, clock=clock, leave_open=False, send_back=False)
+        if state == ReviewState.PUBLISHED:
+            published.append(component_id)
+    return published
 
 
 class _Clock:

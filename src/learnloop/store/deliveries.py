@@ -26,6 +26,7 @@ from learnloop.errors import ConflictError, NotFoundError
 from learnloop.store import tables
 
 __all__ = [
+    "plan_ratings",
     "Claim", "NewDelivery", "add_deliveries", "channel_health", "claim_attempt",
     "dead_letter", "deliveries", "delivery", "delivery_by_key", "due_deliveries",
     "finish_attempt", "inbox", "replay", "sent_times", "unfinished_attempts",
@@ -164,6 +165,19 @@ def due_deliveries(session: Session, *, now: datetime | None = None,
         .where(D.status.in_(list(_CLAIMABLE)), D.next_attempt_at <= (now or utcnow()))
         .order_by(D.next_attempt_at).limit(limit))
     return [(key, delivery_id) for key, delivery_id in rows]
+
+
+def plan_ratings(session: Session, *, organisation_id: int, plan_keys: Sequence[str],
+                 ) -> list[tuple[str, int, str | None]]:
+    """(person key, rating 1-5, comment) for every inbox rating of the plans' deliveries."""
+    D = tables.Delivery
+    if not plan_keys:
+        return []
+    return [(key, rating, comment) for key, rating, comment in session.execute(
+        select(tables.Person.key, D.rating, D.comment)
+        .join(tables.Person, tables.Person.id == D.person_id)
+        .where(D.organisation_id == organisation_id, D.plan_key.in_(list(plan_keys)),
+               D.rating.is_not(None)).order_by(D.id))]
 
 
 def _records(session: Session, query: Any) -> list[DeliveryRecord]:

@@ -243,7 +243,8 @@ def create_plan(body: PlanIn, session: SessionDep, workspace: WorkspaceDep, prin
         session, organisation_id=principal.organisation_id, settings=workspace.settings,
         need_key=body.need, pack_key=body.pack, key=body.key, holdout_fraction=body.holdout,
         seed=body.seed, start=body.start, steps=body.steps, spacing_days=body.spacing_days,
-        practice=body.practice, reviews=body.reviews, actor=principal.actor))
+        practice=body.practice, reviews=body.reviews, components=body.components,
+        actor=principal.actor))
 
 
 @router.get("/delivery-plans/{key}", response_model=PlanOut)
