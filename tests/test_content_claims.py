@@ -38,6 +38,11 @@ Billing corrections are not counted against approval limits.
 | Minor | product released | 15% of line-haul |
 | Major | product released | 50% of line-haul |
 
+## Quality decision
+
+The customer's QA decides: released (the product can be used) or rejected (it is destroyed).
+An excursion is major with more than 2 °C outside the band for 2 hours, or any reading below 0 °C.
+
 ## Times
 
 The logger records in UTC. Track shows the chart in the local time of the origin.
@@ -68,6 +73,13 @@ def policy(embedder: WordLlamaEmbedder) -> PassageIndex:
     ("A major excursion with the product released earns 15% of line-haul.", "contradicted"),
     ("The logger records in the local time of the origin and Track shows the chart in UTC.",
      "contradicted"),
+    # a negation of the clause's verb alone: "can not be used" against "can be used"
+    ("The customer's QA decides: released (the product can be used) or rejected.", "supported"),
+    ("The customer's QA decides: released (the product can not be used) or rejected.",
+     "contradicted"),
+    # a number said more often than the passage says it ("below 2 °C" for "below 0 °C")
+    ("An excursion is major with more than 2 °C outside the band for 2 hours, or any reading "
+     "below 2 °C.", "contradicted"),
     # an invented step
     ("Before a credit note, agents email the customer's bank details to Finance.",
      "not_supported"),
@@ -139,12 +151,12 @@ def test_measured_quality_on_statements_written_after_the_checker(
 def test_measured_quality_on_seeded_mechanical_changes(embedder: WordLlamaEmbedder,
                                                        seeds: range) -> None:
     """Every demo source's sentences as written, with one number changed and with a negation
-    flipped (simulation/claims.py). Thresholds: ≥ 0.99 of sentences as written supported, ≥ 0.97
-    of changed numbers and ≥ 0.9 of flipped negations flagged. Measured over seeds 0-9: 1.0,
-    0.992, 0.960."""
+    flipped (simulation/claims.py). Thresholds: ≥ 0.99 of sentences as written supported, ≥ 0.98
+    of changed numbers and ≥ 0.98 of flipped negations flagged. Measured over seeds 0-9: 1.0,
+    0.997, 1.0."""
     result = measure_simulated(seeds, embedder=embedder)
     assert result.rate("true") >= 0.99, result.misses()
-    assert result.rate("number") >= 0.97 and result.rate("negation") >= 0.9, result.misses()
+    assert result.rate("number") >= 0.98 and result.rate("negation") >= 0.98, result.misses()
 
 
 def test_the_embedding_model_loads_from_its_package_without_the_network(

@@ -5,6 +5,8 @@ where the passage says another. Each rule returns the reason, or None.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from learnloop.domain.content.checks.passages import Passage
 from learnloop.domain.content.checks.text import LABEL, OPPOSITES, SentenceFacts
 
@@ -25,12 +27,27 @@ def conflict(claim: SentenceFacts, passage: Passage, *,
 
 def _number_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
     missing = sorted(claim.numbers - passage.facts.numbers - passage.context_facts.numbers)
-    if not missing:
-        return None
     said = sorted(passage.facts.numbers)
+    if not missing:
+        return _repeated_number(claim, passage)
     if said:
         return f"the passage says {', '.join(said[:5])}, not {', '.join(missing)}"
     return f"the passage does not say {', '.join(missing)}"
+
+
+def _repeated_number(claim: SentenceFacts, passage: Passage) -> str | None:
+    """A number the sentence says more often than the passage: "below 2 °C" where the passage
+    says "below 0 °C" beside two other 2s."""
+    ours = Counter(item for item in claim.sequence if item in claim.numbers)
+    theirs = Counter(item for item in passage.facts.sequence if item in passage.facts.numbers)
+    theirs.update(item for item in passage.context_facts.sequence
+                  if item in passage.context_facts.numbers)
+    for number, count in ours.items():
+        if count > theirs[number]:
+            times = "once" if theirs[number] == 1 else f"{theirs[number]} times"
+            return (f"the sentence says {number} {count} times; the passage {times} "
+                    f"(its numbers: {', '.join(sorted(passage.facts.numbers)[:5])})")
+    return None
 
 
 def _label_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
@@ -56,6 +73,10 @@ def _negation_conflict(claim: SentenceFacts, passage: Passage) -> str | None:
         # a sentence with negations of its own is compared on what it negates, above
         if not claim.negations and word in said.negated and word not in said.affirmed:
             return f"the passage negates {word!r}; the sentence affirms it"
+    # "(it can not be used)" against "(it can be used)": the negation governs the verb alone
+    if claim.bare_negations > said.bare_negations and claim.negations > said.negations \
+            and set(claim.content) <= set(said.content) | set(passage.context_facts.content):
+        return "the sentence negates what the passage affirms"
     return None
 
 

@@ -97,6 +97,7 @@ class SentenceFacts:
     negated_first: frozenset[str]  # the first content stem after each negation
     affirmed: frozenset[str]  # content stems used at least once outside a negation
     negations: int
+    bare_negations: int = 0  # negations with no content word after them in their clause
 
 
 def plain(text: str) -> str:
@@ -180,7 +181,8 @@ def facts(text: str) -> SentenceFacts:
                          clauses=tuple(clauses),
                          numbers=frozenset(numbers), negated=frozenset(negated),
                          negated_first=frozenset(first), affirmed=frozenset(affirmed),
-                         negations=tokens.count(NOT))
+                         negations=tokens.count(NOT),
+                         bare_negations=_bare_negations(tokens, content=set(content)))
 
 
 def _add_number(value: str, *, tokens: list[str], numbers: set[str], sequence: list[str]) -> None:
@@ -205,6 +207,22 @@ def _scopes(tokens: list[str], *, content: set[str], reach: int) -> tuple[set[st
         elif token in content:
             affirmed.add(token)
     return negated, affirmed
+
+
+def _bare_negations(tokens: list[str], *, content: set[str]) -> int:
+    """Negations that govern no content word: "(it can not be used)" negates its clause's verb,
+    which the stopwords hold."""
+    bare, open_negation = 0, False
+    for token in tokens:
+        if token == NOT:
+            bare += open_negation
+            open_negation = True
+        elif token == BREAK:
+            bare += open_negation
+            open_negation = False
+        elif token in content:
+            open_negation = False
+    return bare + open_negation
 
 
 def _beside_number(raw: list[str], index: int) -> bool:
