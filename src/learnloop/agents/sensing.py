@@ -16,6 +16,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from learnloop.agents.base import AgentContext, AgentReport
+from learnloop.agents.sensing_series import (
+    DETECTED,
+    people_who_moved,
+    sense_person_series,
+    sense_pulse_series,
+)
 from learnloop.domain.objectives import Direction
 from learnloop.domain.sensing import (
     ChangeEntry,
@@ -51,9 +57,6 @@ from learnloop.store.sensing import (
 
 __all__ = ["DETECTED", "MonitoredKpi", "SensingAgent", "SensingRun", "monitored_kpis", "sense",
            "sensing_settings"]
-
-DETECTED = "sensing.detected"
-
 
 @dataclass(frozen=True, slots=True)
 class MonitoredKpi:
@@ -173,6 +176,14 @@ def sense(session: Session, *, organisation_id: int, now: datetime,
         _sense_metric(session, organisation_id=organisation_id, metric=metric, run=run,
                       teams=None if only is None else sorted(only[kpi.metric]), now=now,
                       events=events, actor=actor, standing_cache=standing_cache)
+    if only is None:
+        # pulse questions and people's own series: agents/sensing_series.py
+        common = {"organisation_id": organisation_id, "now": now, "settings": settings,
+                  "changes": changes, "events": events, "actor": actor}
+        run.detections += sense_pulse_series(session, **common)
+        run.detections += sense_person_series(
+            session, kpis=monitored_kpis(session, organisation_id=organisation_id),
+            standing_cache=standing_cache, **common)
     return run
 
 
@@ -281,14 +292,19 @@ def _store(session: Session, *, organisation_id: int, detection: Any, metric: _M
     diagnosis = diagnose_from_standing(standings, nearby_changes=nearby)
     named = next((s for s in standings if s.skill == diagnosis.skill), None)
     evidence = {
-        "series": {"subject_type": "team", "team": team, "metric": metric.kpi.metric,
+        "series": {"kind": "team_metric", "subject_type": "team", "team": team,
+                   "metric": metric.kpi.metric,
                    "kpi_direction": metric.kpi.direction.value,
                    "objectives": list(metric.kpi.objectives)},
         "linked_skills": list(skills),
         "affected_people": {
             "skill": diagnosis.skill,
             "below_required": list(named.below) if named else [],
-            "at_required": list(named.at_level) if named else []},
+            "at_required": list(named.at_level) if named else [],
+            # who moved and who did not, when the team's people report their own values
+            **people_who_moved(session, organisation_id=organisation_id, detection=detection,
+                               sign=metric.sign, changes=metric.team_changes(team),
+                               baseline_weeks=metric.settings.baseline_weeks)},
         "standing": [{"skill": s.skill, "below": len(s.below), "at_level": len(s.at_level),
                       "unknown": len(s.unknown)} for s in standings],
         "nearby_changes": [_change_dict(c) for c in nearby],
