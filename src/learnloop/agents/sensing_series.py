@@ -36,7 +36,8 @@ from learnloop.store.sensing_series import (
 )
 from learnloop.store.series import pulse_series
 
-__all__ = ["DETECTED", "change_dict", "people_who_moved", "sense_person_series", "sense_pulse_series"]
+__all__ = ["DETECTED", "change_dict", "people_who_moved", "sense_person_series",
+           "sense_pulse_series"]
 
 DETECTED = "sensing.detected"  # the event every detection is appended as
 

@@ -47,8 +47,9 @@ def _table(records: list[DetectionRecord], *, title: str) -> Table:
         row = export_row(record)
         series = row["person"] or row["series_kind"].replace("_", " ")
         table.add_row(row["detected_at"], row["team"], series, row["metric"],
-                      row["change_start"], row["direction"], f"{row['effect']:+.3g}", f"{row['effect_sd']:.1f}",
-                      f"{row['confidence']:.0%}", row["cause"], row["skill"])
+                      row["change_start"], row["direction"], f"{row['effect']:+.3g}",
+                      f"{row['effect_sd']:.1f}", f"{row['confidence']:.0%}", row["cause"],
+                      row["skill"])
     return table
 
 
