@@ -78,7 +78,8 @@ class PersonScore:
     false_alarms: int = 0        # stand-alone detections of people with no dip, quiet teams
     watched_years: float = 0.0   # person-years watched among those people
     team_dips: int = 0
-    leaked: int = 0              # stand-alone person detections in teams with a team dip
+    leaked: int = 0              # stand-alone person detections of a team dip: starting within
+                                 # `longest_run` weeks of it
     attached: int = 0            # person dips raised as evidence of a team change instead
 
     def __add__(self, other: PersonScore) -> PersonScore:
@@ -110,7 +111,10 @@ class PersonScore:
 
 
 def score_people(planted: PlantedOrganisation, findings: list[PersonFinding], *,
-                 rules: PersonRules | None = None, horizon: int = 8) -> PersonScore:
+                 rules: PersonRules | None = None, horizon: int = 8,
+                 longest_run: int = DetectorSettings().longest_run) -> PersonScore:
+    """Delay = detected week - planted start, for stand-alone person detections only; false
+    alarms on people of teams without a team dip and without a planted dip of their own."""
     org = planted.organisation
     rules = rules or PersonRules()
     dip_team = np.array([t.dip for t in org.truth])
@@ -122,9 +126,10 @@ def score_people(planted: PlantedOrganisation, findings: list[PersonFinding], *,
             result.attached += 1
             continue
         standalone.setdefault(finding.person, []).append(finding.detection.detected_week)
-        team = int(org.person_team[finding.person])
-        if dip_team[team]:
-            result.leaked += 1
+        truth = org.truth[int(org.person_team[finding.person])]
+        if truth.dip:
+            start = truth.start_week or 0
+            result.leaked += abs(finding.detection.change_week - start) <= longest_run
         elif finding.person not in planted_at:
             result.false_alarms += 1
     for dip in planted.dips:
