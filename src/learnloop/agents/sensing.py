@@ -18,6 +18,7 @@ import numpy as np
 from learnloop.agents.base import AgentContext, AgentReport
 from learnloop.agents.sensing_series import (
     DETECTED,
+    PersonPass,
     people_who_moved,
     sense_person_series,
     sense_pulse_series,
@@ -74,6 +75,7 @@ class SensingRun:
     advanced: int = 0       # series moved on from their stored state
     recomputed: int = 0     # series rebuilt from their first week
     weeks: int = 0          # series-weeks evaluated
+    people: PersonPass | None = None  # people's own series (agents/sensing_series.py)
 
 
 class _WeekDates:
@@ -156,12 +158,15 @@ class _Metric:
 def sense(session: Session, *, organisation_id: int, now: datetime,
           settings: DetectorSettings | None = None, events: EventLog | None = None,
           actor: str = "agent:sensing",
-          only: Mapping[str, Collection[str]] | None = None) -> SensingRun:
+          only: Mapping[str, Collection[str]] | None = None,
+          person_series_limit: int = 20_000) -> SensingRun:
     """Evaluate every complete week not yet evaluated, for every team's series of every KPI, from
     values observed before `now`'s week; store and log each new detection with its evidence.
 
     `only` (metric → team keys) evaluates just those series, as when one signal arrives: each
-    against its stored state, without reading the rest of the organisation.
+    against its stored state, without reading the rest of the organisation. A full run also
+    senses pulse scores and people's own series (agents/sensing_series.py; at most
+    `person_series_limit` people).
     """
     settings = settings or DetectorSettings()
     detector = calibrated_detector(settings)
@@ -181,9 +186,10 @@ def sense(session: Session, *, organisation_id: int, now: datetime,
         common = {"organisation_id": organisation_id, "now": now, "settings": settings,
                   "changes": changes, "events": events, "actor": actor}
         run.detections += sense_pulse_series(session, **common)
-        run.detections += sense_person_series(
+        run.people = sense_person_series(
             session, kpis=monitored_kpis(session, organisation_id=organisation_id),
-            standing_cache=standing_cache, **common)
+            series_limit=person_series_limit, standing_cache=standing_cache, **common)
+        run.detections += run.people.detections
     return run
 
 
@@ -337,7 +343,8 @@ class SensingAgent:
             drop_states(context.session, organisation_id=context.organisation_id)
         run = sense(context.session, organisation_id=context.organisation_id, now=now,
                     settings=sensing_settings(options), events=context.events,
-                    actor=context.actor)
+                    actor=context.actor,
+                    person_series_limit=int(options.get("person_series_limit", 20_000)))
         newest = context.events.recent(limit=1)
         found = ", ".join(f"{r.team} {r.metric} ({r.cause.value})" for r in run.detections)
         summary = (f"{len(run.detections)} new detection{'s' if len(run.detections) != 1 else ''}"
@@ -348,5 +355,8 @@ class SensingAgent:
                            events_written=len(run.detections),
                            details={"detections": [r.id for r in run.detections],
                                     "series_weeks": run.weeks, "resumed": run.advanced,
-                                    "rebuilt": run.recomputed},
+                                    "rebuilt": run.recomputed,
+                                    **({"person_series": {"evaluated": run.people.evaluated,
+                                                          "skipped": run.people.skipped}}
+                                       if run.people else {})},
                            cursor=newest[0].id if newest else None)

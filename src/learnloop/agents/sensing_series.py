@@ -9,8 +9,9 @@ own: it is listed among the people who moved, in the team detection's evidence.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,13 +31,16 @@ from learnloop.store.detections import add_detection
 from learnloop.store.event_log import EventLog
 from learnloop.store.sensing import metric_weeks, skill_standing
 from learnloop.store.sensing_series import (
+    people_count,
+    people_mark,
     person_weeks,
+    save_people_mark,
     series_detections,
     team_detection_weeks,
 )
 from learnloop.store.series import pulse_series
 
-__all__ = ["DETECTED", "change_dict", "people_who_moved", "sense_person_series",
+__all__ = ["DETECTED", "PersonPass", "change_dict", "people_who_moved", "sense_person_series",
            "sense_pulse_series"]
 
 DETECTED = "sensing.detected"  # the event every detection is appended as
@@ -105,27 +109,59 @@ def sense_pulse_series(session: Session, *, organisation_id: int, now: datetime,
     return stored
 
 
+@dataclass
+class PersonPass:
+    """What the person pass did in one run: new detections, the metrics it evaluated, and why
+    it left any alone (`skipped`: metric → reason)."""
+
+    detections: list[DetectionRecord] = field(default_factory=list)
+    evaluated: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def _inputs(settings: DetectorSettings, changes: Sequence[ChangeEntry]) -> str:
+    """What a person pass was built on: the settings and the change log."""
+    words = [repr(settings)] + [f"{c.kind.value}|{c.starts}|{c.ends}|{c.team}" for c in changes]
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()[:32]
+
+
 def sense_person_series(session: Session, *, organisation_id: int, now: datetime,
                         settings: DetectorSettings, kpis: Sequence[Any],
                         changes: Sequence[ChangeEntry], events: EventLog | None = None,
-                        actor: str = "agent:sensing",
+                        actor: str = "agent:sensing", series_limit: int = 20_000,
                         standing_cache: dict[Any, Mapping[str, list[SkillStanding]]] | None = None
-                        ) -> list[DetectionRecord]:
+                        ) -> PersonPass:
     """People's own dips in each monitored KPI reported per person, raised only where the rest
-    of their team held steady and no team detection covers them (see `domain.sensing.people`)."""
+    of their team held steady and no team detection covers them (see `domain.sensing.people`).
+
+    A metric's person series are recomputed when a new week (or a change in the settings or the
+    change log) arrives, and left alone when the organisation has more than `series_limit`
+    people: the pass costs about 1.6 ms per person-series-year of weekly data."""
     end_limit = complete_weeks_before(now)
     standing_cache = {} if standing_cache is None else standing_cache
-    stored: list[DetectionRecord] = []
+    done = PersonPass()
+    headcount = people_count(session, organisation_id=organisation_id)
+    inputs = _inputs(settings, changes)
     for kpi in kpis:
+        if headcount > series_limit:
+            done.skipped[kpi.metric] = (f"{headcount} people, over the limit of {series_limit} "
+                                        "person series")
+            continue
         span = metric_weeks(session, organisation_id=organisation_id, metric=kpi.metric,
                             end=end_limit)
         if span is None:
             continue
         first, end = span[0], span[1] + 1
+        if people_mark(session, organisation_id=organisation_id,
+                       metric=kpi.metric) == (end, inputs):
+            continue
         weeks = person_weeks(session, organisation_id=organisation_id, metric=kpi.metric,
                              first_week=first, end_week=end)
+        save_people_mark(session, organisation_id=organisation_id, metric=kpi.metric,
+                         next_week=end, inputs=inputs)
         if not weeks.people:
             continue
+        done.evaluated.append(kpi.metric)
         teams = sorted(set(weeks.teams))
         index = {team: i for i, team in enumerate(teams)}
         team_of = np.array([index[team] for team in weeks.teams])
@@ -169,10 +205,11 @@ def sense_person_series(session: Session, *, organisation_id: int, now: datetime
                 "cause": diagnosis.cause.value, "reason": diagnosis.reason,
                 "skill": diagnosis.skill,
             }
-            stored.append(_save(session, organisation_id=organisation_id, detection=detection,
-                                diagnosis=diagnosis, evidence=evidence, now=now, events=events,
-                                actor=actor, subject_type="person", subject_id=person))
-    return stored
+            done.detections.append(_save(
+                session, organisation_id=organisation_id, detection=detection,
+                diagnosis=diagnosis, evidence=evidence, now=now, events=events, actor=actor,
+                subject_type="person", subject_id=person))
+    return done
 
 
 def people_who_moved(session: Session, *, organisation_id: int, detection: Detection,

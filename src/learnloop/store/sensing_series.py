@@ -23,8 +23,9 @@ from learnloop.store.detections import detection_record_of
 from learnloop.store.sensing import TeamWeeks, _week_of, team_weeks
 from learnloop.store.series import pulse_series
 
-__all__ = ["PersonWeeks", "delete_person_detections", "person_detections", "person_weeks",
-           "series_detections", "series_of_detection", "team_detection_weeks"]
+__all__ = ["PersonWeeks", "delete_person_detections", "people_count", "people_mark",
+           "person_detections", "person_weeks", "save_people_mark", "series_detections",
+           "series_of_detection", "team_detection_weeks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +151,42 @@ def team_detection_weeks(session: Session, *, organisation_id: int,
             table.subject_type == SubjectType.TEAM.value)):
         found.setdefault(key, []).append((week_number(start), week_number(detected)))
     return found
+
+
+# --- how far people's series of a metric were evaluated --------------------------------------
+# one `sensing_states` row per metric, named `people:<metric>`, subject `*`, with no state: the
+# person pass recomputes from the first week, so it needs only the week it reached and what it
+# was built on (drop_states forgets it with the teams' states)
+
+_PEOPLE_SUBJECT = "*"
+
+
+def _people_metric(metric: str) -> str:
+    return f"people:{metric}"[:128]
+
+
+def people_mark(session: Session, *, organisation_id: int, metric: str) -> tuple[int, str] | None:
+    """(next week, inputs) the person series of `metric` were last evaluated up to, if ever."""
+    table = tables.SensingState
+    row = session.execute(select(table.next_week, table.inputs).where(
+        table.organisation_id == organisation_id, table.metric == _people_metric(metric),
+        table.subject_key == _PEOPLE_SUBJECT)).first()
+    return None if row is None else (week_number(row[0]), row[1])
+
+
+def save_people_mark(session: Session, *, organisation_id: int, metric: str, next_week: int,
+                     inputs: str) -> None:
+    table = tables.SensingState
+    session.execute(delete(table).where(
+        table.organisation_id == organisation_id, table.metric == _people_metric(metric),
+        table.subject_key == _PEOPLE_SUBJECT))
+    session.execute(table.__table__.insert(), [{
+        "organisation_id": organisation_id, "metric": _people_metric(metric),
+        "subject_key": _PEOPLE_SUBJECT, "next_week": week_start(next_week), "inputs": inputs,
+        "state": b""}])
+
+
+def people_count(session: Session, *, organisation_id: int) -> int:
+    """How many people the organisation holds (a bound on its person series per metric)."""
+    return int(session.scalar(select(func.count()).select_from(tables.Person).where(
+        tables.Person.organisation_id == organisation_id)) or 0)
