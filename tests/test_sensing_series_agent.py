@@ -86,3 +86,21 @@ def test_a_backtest_gives_the_pulse_and_person_detections_of_a_weekly_run(
                             start=monday(20), end=monday(WEEKS - 1))
     assert {(r.series_kind, r.metric, r.detection.subject_key, r.detection.change_start,
              r.detection.detected_at) for r in replayed} == stored
+
+
+def test_people_are_left_alone_above_the_person_series_limit(sqlite_workspace: Workspace,
+                                                            tmp_path) -> None:
+    build_scenario(sqlite_workspace, tmp_path)
+    report = sense_as_of(sqlite_workspace, _end(), person_series_limit=39)
+    assert report.details["person_series"]["evaluated"] == []
+    assert "over the limit of 39" in report.details["person_series"]["skipped"]["win_rate"]
+    kinds = {r.series_kind for r in _detections(sqlite_workspace)}
+    assert kinds == {SeriesKind.TEAM_METRIC, SeriesKind.PULSE_QUESTION}
+
+
+def test_the_person_pass_waits_for_a_new_week(sqlite_workspace: Workspace, tmp_path) -> None:
+    build_scenario(sqlite_workspace, tmp_path)
+    first = sense_as_of(sqlite_workspace, _end())
+    assert first.details["person_series"]["evaluated"] == ["win_rate"]
+    again = sense_as_of(sqlite_workspace, _end())
+    assert again.details["person_series"] == {"evaluated": [], "skipped": {}}
