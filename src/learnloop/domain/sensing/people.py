@@ -18,7 +18,7 @@ from datetime import date
 import numpy as np
 
 from learnloop.domain.sensing.calibration import calibrated_detector
-from learnloop.domain.sensing.diagnosis import Cause, Diagnosis, diagnose
+from learnloop.domain.sensing.diagnosis import Cause, Diagnosis, diagnose, verdict
 from learnloop.domain.sensing.series import ChangeEntry, excluded_weeks
 from learnloop.domain.sensing.settings import DetectorSettings
 from learnloop.domain.sensing.teams import Detection, detections_from
@@ -174,17 +174,12 @@ def diagnose_person(detection: Detection, *, name: str, below_skills: Sequence[s
             f"{detection.observed_level:.3g} ({detection.effect_sd:.1f} of their weekly SDs) "
             "while the rest of the team held steady")
 
-    def result(cause: Cause, reason: str, skill: str | None = None) -> Diagnosis:
-        return Diagnosis(cause=cause, reason=reason, skill=skill, moved=(), steady=(),
-                         dip_below=float("nan"), dip_proficient=float("nan"),
-                         split_z=float("nan"))
-
     if below_skills:
-        return result(Cause.SKILL, (
+        return verdict(Cause.SKILL, (
             f"{fell}; they are below the required level of {below_skills[0]}, a skill the "
             "KPI's objective links to it."), below_skills[0])
     at = (f"they are at the required level of {', '.join(linked_skills)}" if linked_skills
           else "no linked skill could be compared")
-    return result(Cause.UNKNOWN, (
+    return verdict(Cause.UNKNOWN, (
         f"{fell}; {at}, so the reason is likely their own (workload, absence, a new "
         "portfolio): a conversation first, not a course."))

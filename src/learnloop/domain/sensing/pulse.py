@@ -14,7 +14,7 @@ import numpy as np
 
 from learnloop.domain.sensing.calibration import calibrated_detector, quantile_of
 from learnloop.domain.sensing.detection import Detector
-from learnloop.domain.sensing.diagnosis import Cause, Diagnosis
+from learnloop.domain.sensing.diagnosis import Cause, Diagnosis, verdict
 from learnloop.domain.sensing.kinds import pulse_metric
 from learnloop.domain.sensing.series import (
     ChangeEntry,
@@ -73,17 +73,12 @@ def diagnose_pulse(detection: Detection, *, question: str,
             f"{detection.baseline_level:.3g} to {detection.observed_level:.3g} "
             f"({detection.effect_sd:.1f} SD)")
 
-    def result(cause: Cause, reason: str) -> Diagnosis:
-        return Diagnosis(cause=cause, reason=reason, skill=None, moved=(), steady=(),
-                         dip_below=float("nan"), dip_proficient=float("nan"),
-                         split_z=float("nan"))
-
     if nearby_changes:
-        return result(Cause.PROCESS, (
+        return verdict(Cause.PROCESS, (
             f"{fell}, starting with the {_words(nearby_changes[0])}. A pulse dip is an "
             "engagement need: look at how the change landed with the team; training may not "
             "fix it."))
-    return result(Cause.UNKNOWN, (
+    return verdict(Cause.UNKNOWN, (
         f"{fell}, and no change was logged near its start. A pulse dip is an engagement need, "
         "not a skill gap: ask the team what changed before planning any training."))
 
