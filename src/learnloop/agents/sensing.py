@@ -173,7 +173,8 @@ def sense(session: Session, *, organisation_id: int, now: datetime,
     changes = change_log(session, organisation_id=organisation_id)
     run = SensingRun()
     standing_cache: dict[Any, dict[str, list[SkillStanding]]] = {}
-    for kpi in monitored_kpis(session, organisation_id=organisation_id):
+    kpis = monitored_kpis(session, organisation_id=organisation_id)
+    for kpi in kpis:
         if only is not None and kpi.metric not in only:
             continue
         metric = _Metric(kpi=kpi, detector=detector, changes=changes, settings=settings,
@@ -186,9 +187,8 @@ def sense(session: Session, *, organisation_id: int, now: datetime,
         common = {"organisation_id": organisation_id, "now": now, "settings": settings,
                   "changes": changes, "events": events, "actor": actor}
         run.detections += sense_pulse_series(session, **common)
-        run.people = sense_person_series(
-            session, kpis=monitored_kpis(session, organisation_id=organisation_id),
-            series_limit=person_series_limit, standing_cache=standing_cache, **common)
+        run.people = sense_person_series(session, kpis=kpis, series_limit=person_series_limit,
+                                         standing_cache=standing_cache, **common)
         run.detections += run.people.detections
     return run
 
