@@ -78,7 +78,35 @@ def demo_with_a_person_held_everywhere(workspace: Workspace) -> Held:
                             source="external", seed=1)
         revoke_token(session, organisation_id=organisation.id, token_id=issued.id,
                      actor="token:demo console")
+        add_person_detection(session, organisation_id=organisation.id, person_key=held.key)
     return held
+
+
+def add_person_detection(session, *, organisation_id: int, person_key: str,
+                         team: str = "ops") -> int:
+    """A detection in one person's own series of `calls` (a stand-alone dip of theirs)."""
+    from datetime import UTC, datetime
+
+    from learnloop.domain.sensing import Cause, Diagnosis
+    from learnloop.domain.sensing.teams import Detection
+    from learnloop.domain.signals import SubjectType
+    from learnloop.store.detections import add_detection
+
+    detection = Detection(
+        subject_type=SubjectType.PERSON, subject_key=person_key, metric="calls",
+        direction="dip", baseline_level=30.0, baseline_sd=3.0, baseline_from=date(2025, 1, 6),
+        baseline_to=date(2025, 3, 31), observed_level=20.0, effect=-10.0, effect_sd=3.3,
+        confidence=0.99, change_start=date(2025, 4, 7), detected_at=date(2025, 4, 14),
+        statistic=5.0, change_week=0, detected_week=1)
+    diagnosis = Diagnosis(cause=Cause.UNKNOWN, reason="Their own calls fell; the team held.",
+                          skill=None, moved=(), steady=(), dip_below=float("nan"),
+                          dip_proficient=float("nan"), split_z=float("nan"))
+    record = add_detection(session, organisation_id=organisation_id, detection=detection,
+                           diagnosis=diagnosis, evidence={"series": {
+                               "kind": "person", "subject_type": "person", "person": person_key,
+                               "team": team, "metric": "calls"}},
+                           created_at=datetime(2025, 4, 15, tzinfo=UTC))
+    return record.id
 
 
 def database_dump(workspace: Workspace) -> str:

@@ -67,6 +67,7 @@ def test_an_erased_person_appears_nowhere_in_the_database(workspace: Workspace) 
     assert "TW9999" in dump  # someone else named beside them is untouched
     assert erased["removed"] == {"evidence": erased["removed"]["evidence"], "signals": 3,
                                  "tokens": 1, "reports_unlinked": held.reports,
+                                 "detections": 1,
                                  "demographics": 1,
                                  "intervention_groups": erased["removed"]["intervention_groups"]}
     assert erased["removed"]["intervention_groups"] >= 1
@@ -105,6 +106,8 @@ def test_export_holds_everything_about_the_person_and_no_secret(workspace: Works
         (f"manager:{held.key}", "manager")]
     assert token.secret_hash not in str(document)
     assert document["demographics"] == {"age_band": "45-54"}
+    [detection] = document["detections"]  # the dip in their own series goes with their data
+    assert (detection["series_kind"], detection["person"]) == ("person", held.key)
     assert {"intervention", "group"} == set(document["interventions"][-1])
     kinds = {event["kind"] for event in document["events"]}
     assert {"token.created", "token.revoked", "signals.received", "needs.detected"} <= kinds

@@ -95,7 +95,13 @@ class Settings(BaseSettings):
     )
     sensing_false_alarms_per_year: float = Field(
         0.05, gt=0, le=1,
-        description="The sensing agent's false-alarm budget per team KPI per year of weekly data.",
+        description="The sensing agent's false-alarm budget per monitored series (a team's KPI, "
+                    "a team's pulse question, a person's own KPI) per year of weekly data.",
+    )
+    sensing_person_series_limit: int = Field(
+        20_000, ge=0, le=10_000_000,
+        description="The most people whose own KPI series the sensing agent watches; above it "
+                    "only team and pulse series are sensed (0: never people's own).",
     )
     content_link_domains: str = Field(
         "", description="Comma-separated domains a pack may link to besides the source's own."
@@ -310,6 +316,7 @@ class Settings(BaseSettings):
             "LEARNLOOP_WAITING_REQUESTS": str(self.waiting_requests),
             "LEARNLOOP_WAIT_SECONDS": f"{self.wait_seconds:g}",
             "LEARNLOOP_SENSING_FALSE_ALARMS_PER_YEAR": f"{self.sensing_false_alarms_per_year:g}",
+            "LEARNLOOP_SENSING_PERSON_SERIES_LIMIT": str(self.sensing_person_series_limit),
             "LEARNLOOP_LLM_ENGINE": self.llm_engine,
             "LEARNLOOP_LLM_BASE_URL": mask_url(self.llm_base_url) if self.llm_base_url
             else "(unset: the engine's public API)",

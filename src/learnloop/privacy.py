@@ -1,7 +1,8 @@
 """A person's data rights as a service: export everything held about them, or erase it.
 
 Used by `learnloop person …` and the admin API; both run inside the caller's transaction.
-Erasure deletes what is about the person (their row, evidence, own signals and tokens), unlinks
+Erasure deletes what is about the person (their row, evidence, own signals, the detections in
+their own KPI series, and tokens), unlinks
 what is someone else's (their reports' manager), and rewrites every remaining mention of their
 key, name or email to "[erased]" — in the event log too, through its one audited scrub path —
 so counts and aggregates survive while the person does not. The erasure is itself an event,
@@ -14,10 +15,12 @@ from datetime import date, datetime
 from typing import Any
 
 from learnloop.domain.events import EventKind
+from learnloop.domain.sensing.records import export_row
 from learnloop.errors import NotFoundError
 from learnloop.store import Session, tables
 from learnloop.store import personal_data as store
 from learnloop.store.event_log import EventLog
+from learnloop.store.sensing_series import delete_person_detections, person_detections
 
 __all__ = ["erase_person", "export_person"]
 
@@ -58,6 +61,7 @@ def export_person(session: Session, *, organisation_id: int, key: str) -> dict[s
                            key=person.key)
     events = store.rows_mentioning(session, tables.Event.__table__,
                                    organisation_id=organisation_id, mention=mention)
+    detections = person_detections(session, organisation_id=organisation_id, person_key=key)
     return _plain({
         "person": {
             "key": person.key, "name": person.name, "email": person.email,
@@ -83,6 +87,10 @@ def export_person(session: Session, *, organisation_id: int, key: str) -> dict[s
             {"key": row["key"], "metric": row["metric"], "observed_at": row["observed_at"],
              "value": row["value"], "source": row["source"]}
             for row in signals
+        ],
+        "detections": [
+            {"id": record.id, **export_row(record), "evidence": record.evidence}
+            for record in detections
         ],
         "demographics": store.demographics_of(session, person_id=person.id),
         "interventions": [{"intervention": intervention_id, "group": group} for
@@ -113,6 +121,8 @@ def erase_person(session: Session, *, organisation_id: int, key: str,
         signals = store.delete_person_signals(session, organisation_id=organisation_id,
                                               person_id=person_id, mention=mention)
         references = store.clear_person_references(session, person_id=person_id)
+        detections = delete_person_detections(session, organisation_id=organisation_id,
+                                              person_key=person.key)
         store.delete_person(session, person)
         rewritten = store.scrub_mentions(session, organisation_id=organisation_id,
                                          mention=mention)
@@ -120,6 +130,7 @@ def erase_person(session: Session, *, organisation_id: int, key: str,
             "person_id": person_id,
             "removed": {"evidence": references.get("skill_evidence.person_id", 0),
                         "signals": signals, "tokens": references.get("api_tokens.person_id", 0),
+                        "detections": detections,
                         "reports_unlinked": references.get("people.manager_id", 0),
                         "demographics": references.get("demographics.person_id", 0),
                         "intervention_groups": references.get(

@@ -66,7 +66,8 @@ def registered_agents() -> list[Agent]:
 
 def agent_options(settings: Settings) -> dict[str, dict[str, Any]]:
     """Each built-in agent's options from the deployment's settings (run_loop's `options`)."""
-    return {"sensing": {"false_alarms_per_year": settings.sensing_false_alarms_per_year},
+    return {"sensing": {"false_alarms_per_year": settings.sensing_false_alarms_per_year,
+                        "person_series_limit": settings.sensing_person_series_limit},
             # the engine (LEARNLOOP_LLM_ENGINE), the checks' model and the link allow-list
             "content": {"settings": settings},
             "analytics": {"manual_baseline_hours": settings.analytics_manual_baseline_hours,

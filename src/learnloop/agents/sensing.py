@@ -16,6 +16,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from learnloop.agents.base import AgentContext, AgentReport
+from learnloop.agents.sensing_series import (
+    DETECTED,
+    PersonPass,
+    people_who_moved,
+    sense_person_series,
+    sense_pulse_series,
+)
 from learnloop.domain.objectives import Direction
 from learnloop.domain.sensing import (
     ChangeEntry,
@@ -52,9 +59,6 @@ from learnloop.store.sensing import (
 __all__ = ["DETECTED", "MonitoredKpi", "SensingAgent", "SensingRun", "monitored_kpis", "sense",
            "sensing_settings"]
 
-DETECTED = "sensing.detected"
-
-
 @dataclass(frozen=True, slots=True)
 class MonitoredKpi:
     """A metric some objective names as a KPI: which way is better and the skills it needs."""
@@ -71,6 +75,7 @@ class SensingRun:
     advanced: int = 0       # series moved on from their stored state
     recomputed: int = 0     # series rebuilt from their first week
     weeks: int = 0          # series-weeks evaluated
+    people: PersonPass | None = None  # people's own series (agents/sensing_series.py)
 
 
 class _WeekDates:
@@ -153,19 +158,23 @@ class _Metric:
 def sense(session: Session, *, organisation_id: int, now: datetime,
           settings: DetectorSettings | None = None, events: EventLog | None = None,
           actor: str = "agent:sensing",
-          only: Mapping[str, Collection[str]] | None = None) -> SensingRun:
+          only: Mapping[str, Collection[str]] | None = None,
+          person_series_limit: int = 20_000) -> SensingRun:
     """Evaluate every complete week not yet evaluated, for every team's series of every KPI, from
     values observed before `now`'s week; store and log each new detection with its evidence.
 
     `only` (metric → team keys) evaluates just those series, as when one signal arrives: each
-    against its stored state, without reading the rest of the organisation.
+    against its stored state, without reading the rest of the organisation. A full run also
+    senses pulse scores and people's own series (agents/sensing_series.py; at most
+    `person_series_limit` people).
     """
     settings = settings or DetectorSettings()
     detector = calibrated_detector(settings)
     changes = change_log(session, organisation_id=organisation_id)
     run = SensingRun()
     standing_cache: dict[Any, dict[str, list[SkillStanding]]] = {}
-    for kpi in monitored_kpis(session, organisation_id=organisation_id):
+    kpis = monitored_kpis(session, organisation_id=organisation_id)
+    for kpi in kpis:
         if only is not None and kpi.metric not in only:
             continue
         metric = _Metric(kpi=kpi, detector=detector, changes=changes, settings=settings,
@@ -173,6 +182,14 @@ def sense(session: Session, *, organisation_id: int, now: datetime,
         _sense_metric(session, organisation_id=organisation_id, metric=metric, run=run,
                       teams=None if only is None else sorted(only[kpi.metric]), now=now,
                       events=events, actor=actor, standing_cache=standing_cache)
+    if only is None:
+        # pulse questions and people's own series: agents/sensing_series.py
+        common = {"organisation_id": organisation_id, "now": now, "settings": settings,
+                  "changes": changes, "events": events, "actor": actor}
+        run.detections += sense_pulse_series(session, **common)
+        run.people = sense_person_series(session, kpis=kpis, series_limit=person_series_limit,
+                                         standing_cache=standing_cache, **common)
+        run.detections += run.people.detections
     return run
 
 
@@ -281,14 +298,19 @@ def _store(session: Session, *, organisation_id: int, detection: Any, metric: _M
     diagnosis = diagnose_from_standing(standings, nearby_changes=nearby)
     named = next((s for s in standings if s.skill == diagnosis.skill), None)
     evidence = {
-        "series": {"subject_type": "team", "team": team, "metric": metric.kpi.metric,
+        "series": {"kind": "team_metric", "subject_type": "team", "team": team,
+                   "metric": metric.kpi.metric,
                    "kpi_direction": metric.kpi.direction.value,
                    "objectives": list(metric.kpi.objectives)},
         "linked_skills": list(skills),
         "affected_people": {
             "skill": diagnosis.skill,
             "below_required": list(named.below) if named else [],
-            "at_required": list(named.at_level) if named else []},
+            "at_required": list(named.at_level) if named else [],
+            # who moved and who did not, when the team's people report their own values
+            **people_who_moved(session, organisation_id=organisation_id, detection=detection,
+                               sign=metric.sign, changes=metric.team_changes(team),
+                               baseline_weeks=metric.settings.baseline_weeks)},
         "standing": [{"skill": s.skill, "below": len(s.below), "at_level": len(s.at_level),
                       "unknown": len(s.unknown)} for s in standings],
         "nearby_changes": [_change_dict(c) for c in nearby],
@@ -321,7 +343,8 @@ class SensingAgent:
             drop_states(context.session, organisation_id=context.organisation_id)
         run = sense(context.session, organisation_id=context.organisation_id, now=now,
                     settings=sensing_settings(options), events=context.events,
-                    actor=context.actor)
+                    actor=context.actor,
+                    person_series_limit=int(options.get("person_series_limit", 20_000)))
         newest = context.events.recent(limit=1)
         found = ", ".join(f"{r.team} {r.metric} ({r.cause.value})" for r in run.detections)
         summary = (f"{len(run.detections)} new detection{'s' if len(run.detections) != 1 else ''}"
@@ -332,5 +355,8 @@ class SensingAgent:
                            events_written=len(run.detections),
                            details={"detections": [r.id for r in run.detections],
                                     "series_weeks": run.weeks, "resumed": run.advanced,
-                                    "rebuilt": run.recomputed},
+                                    "rebuilt": run.recomputed,
+                                    **({"person_series": {"evaluated": run.people.evaluated,
+                                                          "skipped": run.people.skipped}}
+                                       if run.people else {})},
                            cursor=newest[0].id if newest else None)

@@ -215,11 +215,15 @@ class TokenOut(BaseModel):
 
 
 class DetectionOut(BaseModel):
-    """A sustained change the sensing agent found in a team's KPI, and its cause."""
+    """A sustained change the sensing agent found in a team's KPI, a team's pulse score or a
+    person's own KPI, and its cause."""
 
     id: int
-    team: str
-    metric: str
+    team: str = Field(description="The team; for a person's own series, the person's team")
+    metric: str = Field(description="The KPI, or `pulse:` and the question for a pulse score")
+    series_kind: str = Field(description="`team_metric`, `pulse_question` or `person`")
+    person: str | None = Field(description="The person, for a detection in their own series")
+    question: str | None = Field(description="The pulse question, for a pulse detection")
     direction: str = Field(description="`dip` or `rise`, in the KPI's sense (a rise in handle "
                                        "time is a dip)")
     change_start: date = Field(description="Estimated first week of the change (its Monday)")
@@ -237,8 +241,9 @@ class DetectionOut(BaseModel):
     @classmethod
     def from_record(cls, record: DetectionRecord) -> DetectionOut:
         d = record.detection
-        return cls(id=record.id, team=d.subject_key or "", metric=d.metric,
-                   direction=d.direction, change_start=d.change_start,
+        return cls(id=record.id, team=record.team or "", metric=d.metric,
+                   series_kind=record.series_kind.value, person=record.person,
+                   question=record.question, direction=d.direction, change_start=d.change_start,
                    detected_at=d.detected_at, baseline_level=d.baseline_level,
                    observed_level=d.observed_level, effect=d.effect, effect_sd=d.effect_sd,
                    confidence=d.confidence, cause=record.cause.value, skill=record.skill,

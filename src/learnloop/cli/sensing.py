@@ -40,14 +40,16 @@ def _table(records: list[DetectionRecord], *, title: str) -> Table:
     from learnloop.domain.sensing.records import export_row
 
     table = Table(title=title)
-    for column in ("detected", "team", "metric", "change start", "direction", "effect",
-                   "SD", "confidence", "cause", "skill"):
+    for column in ("detected", "team", "series", "metric", "change start", "direction",
+                   "effect", "SD", "confidence", "cause", "skill"):
         table.add_column(column)
     for record in records:
         row = export_row(record)
-        table.add_row(row["detected_at"], row["team"], row["metric"], row["change_start"],
-                      row["direction"], f"{row['effect']:+.3g}", f"{row['effect_sd']:.1f}",
-                      f"{row['confidence']:.0%}", row["cause"], row["skill"])
+        series = row["person"] or row["series_kind"].replace("_", " ")
+        table.add_row(row["detected_at"], row["team"], series, row["metric"],
+                      row["change_start"], row["direction"], f"{row['effect']:+.3g}",
+                      f"{row['effect_sd']:.1f}", f"{row['confidence']:.0%}", row["cause"],
+                      row["skill"])
     return table
 
 
@@ -109,7 +111,7 @@ def detections_export(
     org: OrgOption = None,
 ) -> None:
     """Write every detection to a CSV file (team, metric, change_start, detected_at, direction,
-    effect, effect_sd, confidence, cause, skill, reason)."""
+    effect, effect_sd, confidence, cause, skill, reason, series_kind, person, question)."""
     from learnloop.domain.sensing.records import EXPORT_COLUMNS, export_row
     from learnloop.store.detections import detection_list
 

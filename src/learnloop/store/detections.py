@@ -83,3 +83,7 @@ def drop_detections(session: Session, *, organisation_id: int) -> None:
     """Delete every detection (a backtest does so inside a savepoint it rolls back)."""
     table = tables.Detection
     session.execute(delete(table).where(table.organisation_id == organisation_id))
+
+
+# a stored row as its record, for the other sensing reads (store/sensing_series.py)
+detection_record_of = _record

@@ -87,7 +87,9 @@ PERSON_REFERENCES: dict[str, Policy] = {
 }
 
 # A row whose own identifying key names the person is about them: deleted, not rewritten
-# (a person-level signal's derived key reads like `crm|metric|p:TW1002|…`).
+# (a person-level signal's derived key reads like `crm|metric|p:TW1002|…`). The detections in a
+# person's own series go by their subject (store/sensing_series.delete_person_detections);
+# a team detection that names them among who moved is rewritten like any other mention.
 _DELETED_WHEN_NAMED = {"signals": "key"}
 
 # Never searched: hashed secrets, and closed vocabularies (a person keyed `admin` must not turn

@@ -22,7 +22,7 @@ from learnloop.serving.deps import (
 from learnloop.store import Session
 from learnloop.store.detections import detection_list, detection_record
 from learnloop.store.imports.changes import change_log
-from learnloop.store.sensing import team_weeks
+from learnloop.store.sensing_series import series_of_detection
 from learnloop.web.charts import detection_figure
 from learnloop.web.rendering import page
 
@@ -61,13 +61,12 @@ def detection(
 
 def detection_chart(session: Session, *, organisation_id: int,
                     record: DetectionRecord) -> dict[str, Any]:
-    """The team's series around a detection, with the change-log entries about the team."""
+    """The series around a detection (a team's KPI, its pulse score or a person's own KPI), with
+    the change-log entries about the team."""
     org = organisation_id
     found = record.detection
     first = week_number(found.baseline_from) - _WEEKS_BEFORE
-    series = team_weeks(session, organisation_id=org, metric=found.metric, first_week=first,
-                        end_week=week_number(found.detected_at) + 1 + _WEEKS_AFTER,
-                        team_keys=[found.subject_key or ""])
-    changes = [c for c in change_log(session, organisation_id=org)
-               if c.concerns(found.subject_key)]
+    series = series_of_detection(session, organisation_id=org, record=record, first_week=first,
+                                 end_week=week_number(found.detected_at) + 1 + _WEEKS_AFTER)
+    changes = [c for c in change_log(session, organisation_id=org) if c.concerns(record.team)]
     return detection_figure(record, series=series, changes=changes)

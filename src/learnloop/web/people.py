@@ -23,6 +23,7 @@ from learnloop.serving.deps import (
     require_roles,
 )
 from learnloop.store.people import person_key, person_page, person_record, requirements_of
+from learnloop.store.sensing_series import person_detections
 from learnloop.web.rendering import page
 
 __all__ = ["router"]
@@ -102,4 +103,6 @@ def person(
         standings=standings,
         kinds=list(EvidenceKind),
         is_self=person_id == principal.person_id,
+        detections=person_detections(session, organisation_id=org_id,
+                                     person_key=record.person.key),
     )

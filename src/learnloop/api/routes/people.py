@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from learnloop.api.schemas import PersonDetail, PersonPage, PersonSummary
+from learnloop.api.schemas import DetectionOut, PersonDetail, PersonPage, PersonSummary
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.serving.deps import (
     LARGEST_NUMBER,
@@ -18,7 +18,8 @@ from learnloop.serving.deps import (
     SessionDep,
     require_roles,
 )
-from learnloop.store.people import person_page, person_record
+from learnloop.store.people import person_key, person_page, person_record
+from learnloop.store.sensing_series import person_detections
 
 router = APIRouter(prefix="/api/people", tags=["people"], route_class=RoleDocumentedRoute)
 
@@ -51,3 +52,17 @@ def get_person(
     themself and their reports."""
     return PersonDetail.from_record(
         person_record(session, organisation_id=principal.organisation_id, person_id=person_id))
+
+
+@router.get("/{key}/detections", response_model=list[DetectionOut])
+def get_person_detections(
+    session: SessionDep,
+    principal: Annotated[Principal, require_roles(A.ADMIN, A.LD, A.MANAGER, A.LEARNER)],
+    person_id: ReadablePersonDep,
+) -> list[DetectionOut]:
+    """The sustained dips the sensing agent found in this person's own KPI series (raised only
+    when the rest of their team held steady), newest first. Who may read the person may read
+    these: learners themself, managers themself and their reports."""
+    key = person_key(session, organisation_id=principal.organisation_id, person_id=person_id)
+    return [DetectionOut.from_record(record) for record in person_detections(
+        session, organisation_id=principal.organisation_id, person_key=key or "")]

@@ -12,7 +12,7 @@ import numpy as np
 from learnloop.domain.sensing.detection import Detector
 from learnloop.domain.sensing.settings import DetectorSettings
 
-__all__ = ["calibrated_detector", "null_years"]
+__all__ = ["calibrated_detector", "null_years", "quantile_of"]
 
 WEEKS_PER_YEAR = 52
 
@@ -47,14 +47,14 @@ def calibrated_detector(settings: DetectorSettings | None = None) -> Detector:
     maxima = np.sort(np.max([week.statistic for week in weeks], axis=0))
     logged_maxima = np.sort(np.max([week.logged_statistic for week in weeks], axis=0))
     return Detector(settings=settings,
-                    threshold=_quantile(maxima, settings.false_alarms_per_year),
+                    threshold=quantile_of(maxima, settings.false_alarms_per_year),
                     null_maxima=maxima,
-                    logged_threshold=_quantile(logged_maxima,
+                    logged_threshold=quantile_of(logged_maxima,
                                                settings.false_alarms_per_logged_change),
                     logged_null_maxima=logged_maxima)
 
 
-def _quantile(maxima: np.ndarray, budget: float) -> float:
+def quantile_of(maxima: np.ndarray, budget: float) -> float:
     """The level that `budget` of the maxima exceed (every one, for a budget of 1 or more)."""
     share = min(max(budget, 1.0 / len(maxima)), 1.0)
     return float(np.quantile(maxima, 1.0 - share))

@@ -13,7 +13,7 @@ import numpy as np
 
 from learnloop.domain.sensing.series import ChangeEntry
 
-__all__ = ["Cause", "Diagnosis", "diagnose"]
+__all__ = ["Cause", "Diagnosis", "diagnose", "verdict"]
 
 # how much better (in log-likelihood, ~ a factor e) one explanation must fit than the other
 _MARGIN = 2.0
@@ -35,6 +35,12 @@ class Diagnosis:
     dip_below: float                # mean change of people below the required level (natural)
     dip_proficient: float           # mean change of people at or above it
     split_z: float                  # how clearly the dip concentrates below the level
+
+
+def verdict(cause: Cause, reason: str, skill: str | None = None) -> Diagnosis:
+    """A diagnosis reached without comparing people's own moves (pulse scores, one person)."""
+    return Diagnosis(cause=cause, reason=reason, skill=skill, moved=(), steady=(),
+                     dip_below=float("nan"), dip_proficient=float("nan"), split_z=float("nan"))
 
 
 @dataclass(frozen=True, slots=True)

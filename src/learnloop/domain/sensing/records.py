@@ -10,15 +10,19 @@ from datetime import date, datetime
 from typing import Any
 
 from learnloop.domain.sensing.diagnosis import Cause
+from learnloop.domain.sensing.kinds import SeriesKind
 from learnloop.domain.sensing.teams import Detection
 from learnloop.domain.signals import SubjectType
 
 __all__ = ["EXPORT_COLUMNS", "DetectionRecord", "detection_evidence", "detection_from_evidence",
            "export_row"]
 
-# the columns of `learnloop detections export` and of a backtest's listing
+# the columns of `learnloop detections export` and of a backtest's listing; `series_kind` says
+# which series it was found in (`team_metric`, `pulse_question`, `person`), `person` and
+# `question` name the person or the pulse question (blank otherwise)
 EXPORT_COLUMNS = ("team", "metric", "change_start", "detected_at", "direction", "effect",
-                  "effect_sd", "confidence", "cause", "skill", "reason")
+                  "effect_sd", "confidence", "cause", "skill", "reason", "series_kind", "person",
+                  "question")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +36,27 @@ class DetectionRecord:
     created_at: datetime
 
     @property
+    def _series(self) -> dict[str, Any]:
+        series = self.evidence.get("series")
+        return series if isinstance(series, dict) else {}
+
+    @property
+    def series_kind(self) -> SeriesKind:
+        """Which series the detection was found in (a team's KPI unless the evidence says)."""
+        return SeriesKind(self._series.get("kind", SeriesKind.TEAM_METRIC.value))
+
+    @property
     def team(self) -> str | None:
-        return self.detection.subject_key
+        """The team: the subject of a team's KPI or pulse detection, a person's own team."""
+        return self._series.get("team", self.detection.subject_key)
+
+    @property
+    def person(self) -> str | None:
+        return self.detection.subject_key if self.series_kind is SeriesKind.PERSON else None
+
+    @property
+    def question(self) -> str | None:
+        return self._series.get("question")
 
     @property
     def metric(self) -> str:
@@ -64,8 +87,10 @@ def detection_from_evidence(evidence: dict[str, Any]) -> Detection:
 def export_row(record: DetectionRecord) -> dict[str, Any]:
     """One detection as the flat row of an export (EXPORT_COLUMNS), dates as ISO text."""
     d = record.detection
-    return {"team": d.subject_key, "metric": d.metric,
+    return {"team": record.team or "", "metric": d.metric,
             "change_start": d.change_start.isoformat(), "detected_at": d.detected_at.isoformat(),
             "direction": d.direction, "effect": round(d.effect, 6),
             "effect_sd": round(d.effect_sd, 3), "confidence": round(d.confidence, 4),
-            "cause": record.cause.value, "skill": record.skill or "", "reason": record.reason}
+            "cause": record.cause.value, "skill": record.skill or "", "reason": record.reason,
+            "series_kind": record.series_kind.value, "person": record.person or "",
+            "question": record.question or ""}

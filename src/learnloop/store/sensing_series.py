@@ -1,0 +1,192 @@
+"""Reads for the sensing agent's pulse and person series: person-weeks of a KPI (aggregated in
+SQL), the stored detections a run must not raise twice, a person's own detections, and one
+detection's series for its chart, whatever its kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy import Float, cast, delete, func, select
+from sqlalchemy.orm import Session
+
+from learnloop.domain.sensing.kinds import SeriesKind
+from learnloop.domain.sensing.pulse import pulse_weeks
+from learnloop.domain.sensing.records import DetectionRecord
+from learnloop.domain.sensing.weeks import week_number, week_start, week_time
+from learnloop.domain.signals import SubjectType
+from learnloop.store import tables
+from learnloop.store.detections import detection_record_of
+from learnloop.store.sensing import TeamWeeks, _week_of, team_weeks
+from learnloop.store.series import pulse_series
+
+__all__ = ["PersonWeeks", "delete_person_detections", "people_count", "people_mark",
+           "person_detections", "person_weeks", "save_people_mark", "series_detections",
+           "series_of_detection", "team_detection_weeks"]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonWeeks:
+    """One metric's values per person and week: values and volumes are (people, weeks), NaN
+    where a person-week has no data; `teams[i]` is person i's team key."""
+
+    metric: str
+    people: tuple[str, ...]
+    teams: tuple[str, ...]
+    first_week: int
+    values: np.ndarray
+    volumes: np.ndarray
+
+
+def person_weeks(session: Session, *, organisation_id: int, metric: str, first_week: int,
+                 end_week: int, team_keys: Collection[str] | None = None,
+                 person_keys: Collection[str] | None = None) -> PersonWeeks:
+    """Weeks first_week .. end_week - 1 of `metric` per person with values (of every team, or
+    `team_keys`, or just `person_keys`), from values observed before `end_week`; several values
+    of one person in one week are averaged by volume."""
+    signal, person, team = tables.Signal, tables.Person, tables.Team
+    weight = func.coalesce(signal.volume, 1.0)
+    week = _week_of(session, signal.observed_at).label("week")
+    query = (select(person.key, team.key, week, func.sum(cast(signal.value, Float) * weight),
+                    func.sum(weight), func.sum(signal.volume))
+             .join(person, person.id == signal.subject_id)
+             .join(team, team.id == person.team_id)
+             .where(signal.organisation_id == organisation_id, signal.metric == metric,
+                    signal.subject_type == SubjectType.PERSON.value,
+                    person.organisation_id == organisation_id,
+                    signal.observed_at >= week_time(first_week),
+                    signal.observed_at < week_time(end_week))
+             .group_by(person.key, team.key, week))
+    if team_keys is not None:
+        query = query.where(team.key.in_(sorted(team_keys)))
+    if person_keys is not None:
+        query = query.where(person.key.in_(sorted(person_keys)))
+    rows = session.execute(query).all()
+    people = tuple(sorted({row[0] for row in rows}))
+    row_of = {key: i for i, key in enumerate(people)}
+    team_of: dict[str, str] = {}
+    span = max(end_week - first_week, 0)
+    values = np.full((len(people), span), np.nan)
+    volumes = np.full((len(people), span), np.nan)
+    for key, team_key, number, weighted, total, volume in rows:
+        column = int(number) - first_week
+        if 0 <= column < span and total:
+            values[row_of[key], column] = weighted / total
+            volumes[row_of[key], column] = volume if volume is not None else np.nan
+        team_of[key] = team_key
+    return PersonWeeks(metric=metric, people=people, teams=tuple(team_of[p] for p in people),
+                       first_week=first_week, values=values, volumes=volumes)
+
+
+def series_detections(session: Session, *, organisation_id: int, subject_type: SubjectType,
+                      metrics: Collection[str] | None = None) -> set[tuple[str, str, date]]:
+    """(metric, subject key, change start) of the stored detections about one subject type."""
+    table = tables.Detection
+    query = select(table.metric, table.subject_key, table.change_start).where(
+        table.organisation_id == organisation_id, table.subject_type == subject_type.value)
+    if metrics is not None:
+        query = query.where(table.metric.in_(sorted(metrics)))
+    return {(metric, key, start) for metric, key, start in session.execute(query)}
+
+
+def person_detections(session: Session, *, organisation_id: int,
+                      person_key: str) -> list[DetectionRecord]:
+    """The detections in one person's own series, newest detected first."""
+    table = tables.Detection
+    rows = session.scalars(select(table).where(
+        table.organisation_id == organisation_id,
+        table.subject_type == SubjectType.PERSON.value, table.subject_key == person_key,
+    ).order_by(table.detected_at.desc(), table.metric))
+    return [detection_record_of(row) for row in rows]
+
+
+def delete_person_detections(session: Session, *, organisation_id: int,
+                             person_key: str) -> int:
+    """Delete the detections in one person's own series (their data goes with them)."""
+    table = tables.Detection
+    result = session.execute(delete(table).where(
+        table.organisation_id == organisation_id,
+        table.subject_type == SubjectType.PERSON.value, table.subject_key == person_key))
+    return int(result.rowcount or 0)
+
+
+def series_of_detection(session: Session, *, organisation_id: int, record: DetectionRecord,
+                        first_week: int, end_week: int) -> TeamWeeks:
+    """The series a detection was found in, weeks first_week .. end_week - 1, as one row."""
+    found = record.detection
+    if record.series_kind is SeriesKind.PULSE_QUESTION:
+        series = [one for one in pulse_series(
+            session, organisation_id=organisation_id, team_keys=[record.team or ""],
+            questions=[record.question or ""], start=week_start(first_week),
+            end=week_start(end_week))]
+        values, volumes = pulse_weeks(series, first_week=first_week, end_week=end_week)
+        if not series:
+            values = volumes = np.full((0, max(end_week - first_week, 0)), np.nan)
+        return TeamWeeks(metric=found.metric, teams=tuple(s.team_key for s in series),
+                         first_week=first_week, values=values, volumes=volumes)
+    if record.series_kind is SeriesKind.PERSON:
+        weeks = person_weeks(session, organisation_id=organisation_id, metric=found.metric,
+                             first_week=first_week, end_week=end_week,
+                             person_keys=[record.person or ""])
+        return TeamWeeks(metric=found.metric, teams=weeks.people, first_week=first_week,
+                         values=weeks.values, volumes=weeks.volumes)
+    return team_weeks(session, organisation_id=organisation_id, metric=found.metric,
+                      first_week=first_week, end_week=end_week,
+                      team_keys=[found.subject_key or ""])
+
+
+
+
+def team_detection_weeks(session: Session, *, organisation_id: int,
+                         metric: str) -> dict[str, list[tuple[int, int]]]:
+    """Team key → (change week, detected week) of each stored detection of a team's `metric`."""
+    table = tables.Detection
+    found: dict[str, list[tuple[int, int]]] = {}
+    for key, start, detected in session.execute(select(
+            table.subject_key, table.change_start, table.detected_at).where(
+            table.organisation_id == organisation_id, table.metric == metric,
+            table.subject_type == SubjectType.TEAM.value)):
+        found.setdefault(key, []).append((week_number(start), week_number(detected)))
+    return found
+
+
+# --- how far people's series of a metric were evaluated --------------------------------------
+# one `sensing_states` row per metric, named `people:<metric>`, subject `*`, with no state: the
+# person pass recomputes from the first week, so it needs only the week it reached and what it
+# was built on (drop_states forgets it with the teams' states)
+
+_PEOPLE_SUBJECT = "*"
+
+
+def _people_metric(metric: str) -> str:
+    return f"people:{metric}"[:128]
+
+
+def people_mark(session: Session, *, organisation_id: int, metric: str) -> tuple[int, str] | None:
+    """(next week, inputs) the person series of `metric` were last evaluated up to, if ever."""
+    table = tables.SensingState
+    row = session.execute(select(table.next_week, table.inputs).where(
+        table.organisation_id == organisation_id, table.metric == _people_metric(metric),
+        table.subject_key == _PEOPLE_SUBJECT)).first()
+    return None if row is None else (week_number(row[0]), row[1])
+
+
+def save_people_mark(session: Session, *, organisation_id: int, metric: str, next_week: int,
+                     inputs: str) -> None:
+    table = tables.SensingState
+    session.execute(delete(table).where(
+        table.organisation_id == organisation_id, table.metric == _people_metric(metric),
+        table.subject_key == _PEOPLE_SUBJECT))
+    session.execute(table.__table__.insert(), [{
+        "organisation_id": organisation_id, "metric": _people_metric(metric),
+        "subject_key": _PEOPLE_SUBJECT, "next_week": week_start(next_week), "inputs": inputs,
+        "state": b""}])
+
+
+def people_count(session: Session, *, organisation_id: int) -> int:
+    """How many people the organisation holds (a bound on its person series per metric)."""
+    return int(session.scalar(select(func.count()).select_from(tables.Person).where(
+        tables.Person.organisation_id == organisation_id)) or 0)
