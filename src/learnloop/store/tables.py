@@ -632,6 +632,9 @@ class XapiStatement(Base):
         Index("ix_xapi_statements_verb", "organisation_id", "verb_id", "seq"),
         Index("ix_xapi_statements_registration", "organisation_id", "registration", "seq"),
         Index("ix_xapi_statements_stored", "organisation_id", "stored"),
+        # the statements whose object is a StatementRef, by their target: what the
+        # StatementRef filter rule (Communication 2.1.3) walks from a matching statement
+        Index("ix_xapi_statements_statement_ref", "organisation_id", "statement_ref"),
     )
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -645,6 +648,8 @@ class XapiStatement(Base):
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     stored: Mapped[datetime]
     document: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    # the id of the statement this one's object refers to (objectType StatementRef), else NULL
+    statement_ref: Mapped[str | None] = mapped_column(String(36))
 
 
 class XapiAttachment(Base):

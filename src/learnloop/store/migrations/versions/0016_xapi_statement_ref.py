@@ -1,0 +1,39 @@
+"""xAPI statements keep the id their StatementRef object targets (`statement_ref`, indexed), so
+a filtered read also returns the statements that target a matching one (Communication 2.1.3);
+statements stored before are backfilled from their documents.
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-11-30 09:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0016'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+_BACKFILL = {
+    "sqlite": "UPDATE xapi_statements SET statement_ref = json_extract(document, '$.object.id') "
+              "WHERE json_extract(document, '$.object.objectType') = 'StatementRef'",
+    "postgresql": "UPDATE xapi_statements SET statement_ref = document->'object'->>'id' "
+                  "WHERE document->'object'->>'objectType' = 'StatementRef'",
+}
+
+
+def upgrade() -> None:
+    op.add_column('xapi_statements', sa.Column('statement_ref', sa.String(length=36),
+                                               nullable=True))
+    op.execute(_BACKFILL[op.get_bind().dialect.name])
+    op.create_index('ix_xapi_statements_statement_ref', 'xapi_statements',
+                    ['organisation_id', 'statement_ref'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_xapi_statements_statement_ref', table_name='xapi_statements')
+    with op.batch_alter_table('xapi_statements', schema=None) as batch_op:
+        batch_op.drop_column('statement_ref')
