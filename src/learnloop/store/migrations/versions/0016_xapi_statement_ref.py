@@ -35,5 +35,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_xapi_statements_statement_ref', table_name='xapi_statements')
-    with op.batch_alter_table('xapi_statements', schema=None) as batch_op:
-        batch_op.drop_column('statement_ref')
+    # ALTER TABLE … DROP COLUMN in place (SQLite 3.35+): a batch copy would drop the table and
+    # with it, through ON DELETE CASCADE, every row of xapi_statement_refs
+    op.drop_column('xapi_statements', 'statement_ref')
