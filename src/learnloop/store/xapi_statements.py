@@ -253,8 +253,13 @@ def find_statements(session: Session, *, organisation_id: int, where: StatementF
     than time, as every statement matches otherwise)."""
     s = _STATEMENTS.c
     seqs = _seq_range(where)
+    organisation = s.organisation_id
+    if not _has_content_filter(where) and where.since is None and where.until is None:
+        # walk the primary key newest (or oldest) first: left to itself, SQLite would read the
+        # whole organisation through another index and sort it (a second at 200,000)
+        organisation = organisation + 0
     query, order = _content_conditions(
-        select(s.seq, cast(s.document, Text)).where(s.organisation_id == organisation_id),
+        select(s.seq, cast(s.document, Text)).where(organisation == organisation_id),
         _STATEMENTS, organisation_id=organisation_id, where=where)
     query = _returned_conditions(query, order, where=where, seqs=seqs).order_by(
         order.asc() if where.ascending else order.desc()).limit(limit)
