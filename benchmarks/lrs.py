@@ -96,9 +96,11 @@ def _poster(url: str, headers: dict, batch: int, seconds: float,
 
 
 def _getter(url: str, headers: dict, params: list[dict], seed: int) -> list[float]:
-    """One client process: the GETs given, each timed (seconds)."""
+    """One client process: the GETs given, each timed (seconds), after one untimed GET that
+    opens the connection (and warms the server's query cache for this filter)."""
     timings = []
     with httpx.Client(timeout=60, headers=headers) as client:
+        client.get(url, params={**params[0], "limit": 1}).raise_for_status()
         for query in params:
             started = time.perf_counter()
             response = client.get(url, params=query)

@@ -669,7 +669,8 @@ class XapiStatementRef(Base):
 
     __tablename__ = "xapi_statement_refs"
     __table_args__ = (
-        Index("ix_xapi_statement_refs_ref", "organisation_id", "ref", "statement_seq"),
+        # `direct` in the index too: the agent and activity filters read no table row of refs
+        Index("ix_xapi_statement_refs_ref", "organisation_id", "ref", "statement_seq", "direct"),
     )
     statement_seq: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"),

@@ -232,6 +232,11 @@ def _targeting(session: Session, *, organisation_id: int, where: StatementFilter
     the filter, by id. It costs what the targeting statements number, never what the filter
     matches (50,000 statements for one verb at a million)."""
     s = _STATEMENTS.c
+    probe = _returned_conditions(
+        select(s.seq).where(s.organisation_id == organisation_id, s.statement_ref.is_not(None)),
+        s.seq, where=where, seqs=seqs).limit(1)
+    if session.scalar(probe) is None:  # the usual answer, and cheaper to ask than the walk
+        return []
     chain = _returned_conditions(
         select(s.seq.label("seq"), s.statement_ref.label("target"))
         .where(s.organisation_id == organisation_id, s.statement_ref.is_not(None)),
