@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -632,9 +633,12 @@ class XapiStatement(Base):
         Index("ix_xapi_statements_verb", "organisation_id", "verb_id", "seq"),
         Index("ix_xapi_statements_registration", "organisation_id", "registration", "seq"),
         Index("ix_xapi_statements_stored", "organisation_id", "stored"),
-        # the statements whose object is a StatementRef, by their target: what the
-        # StatementRef filter rule (Communication 2.1.3) walks from a matching statement
-        Index("ix_xapi_statements_statement_ref", "organisation_id", "statement_ref"),
+        # only the statements whose object is a StatementRef, in seq order: where the
+        # StatementRef filter rule (Communication 2.1.3) starts its walk, an empty probe when
+        # there are none (a full index would make some planners prefer other indexes)
+        Index("ix_xapi_statements_targeting", "organisation_id", "seq", "statement_ref",
+              sqlite_where=text("statement_ref IS NOT NULL"),
+              postgresql_where=text("statement_ref IS NOT NULL")),
     )
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     organisation_id: Mapped[int] = mapped_column(

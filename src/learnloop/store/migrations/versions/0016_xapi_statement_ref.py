@@ -1,6 +1,7 @@
-"""xAPI statements keep the id their StatementRef object targets (`statement_ref`, indexed), so
-a filtered read also returns the statements that target a matching one (Communication 2.1.3);
-statements stored before are backfilled from their documents. The refs index also holds
+"""xAPI statements keep the id their StatementRef object targets (`statement_ref`, with a
+partial index of those that have one), so a filtered read also returns the statements that
+target a matching one (Communication 2.1.3); statements stored before are backfilled from their
+documents. The refs index also holds
 `direct`, so the agent and activity filters are read from the index alone.
 
 Revision ID: 0016
@@ -30,8 +31,10 @@ def upgrade() -> None:
     op.add_column('xapi_statements', sa.Column('statement_ref', sa.String(length=36),
                                                nullable=True))
     op.execute(_BACKFILL[op.get_bind().dialect.name])
-    op.create_index('ix_xapi_statements_statement_ref', 'xapi_statements',
-                    ['organisation_id', 'statement_ref'], unique=False)
+    op.create_index('ix_xapi_statements_targeting', 'xapi_statements',
+                    ['organisation_id', 'seq', 'statement_ref'], unique=False,
+                    sqlite_where=sa.text('statement_ref IS NOT NULL'),
+                    postgresql_where=sa.text('statement_ref IS NOT NULL'))
     op.drop_index('ix_xapi_statement_refs_ref', table_name='xapi_statement_refs')
     op.create_index('ix_xapi_statement_refs_ref', 'xapi_statement_refs',
                     ['organisation_id', 'ref', 'statement_seq', 'direct'], unique=False)
@@ -41,7 +44,7 @@ def downgrade() -> None:
     op.drop_index('ix_xapi_statement_refs_ref', table_name='xapi_statement_refs')
     op.create_index('ix_xapi_statement_refs_ref', 'xapi_statement_refs',
                     ['organisation_id', 'ref', 'statement_seq'], unique=False)
-    op.drop_index('ix_xapi_statements_statement_ref', table_name='xapi_statements')
+    op.drop_index('ix_xapi_statements_targeting', table_name='xapi_statements')
     # ALTER TABLE … DROP COLUMN in place (SQLite 3.35+): a batch copy would drop the table and
     # with it, through ON DELETE CASCADE, every row of xapi_statement_refs
     op.drop_column('xapi_statements', 'statement_ref')
