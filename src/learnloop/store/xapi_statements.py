@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, Text, and_, cast, func, select, update
+from sqlalchemy import Select, Text, and_, cast, func, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.store.tables import XapiStatement, XapiStatementRef
@@ -218,6 +218,12 @@ def _has_content_filter(where: StatementFilter) -> bool:
 
 # statement ids per IN list when checking targets
 _IDS_PER_QUERY = 500
+_NO_SEQ_ABOVE = 2**62
+# whether any statement in a seq range targets another (the partial index
+# ix_xapi_statements_targeting); a constant text, so no query is built per request
+_ANY_TARGETING = text(
+    "SELECT 1 FROM xapi_statements WHERE organisation_id = :organisation_id"
+    " AND statement_ref IS NOT NULL AND seq > :above AND seq <= :up_to LIMIT 1")
 
 
 def _targeting(session: Session, *, organisation_id: int, where: StatementFilter,
@@ -232,11 +238,11 @@ def _targeting(session: Session, *, organisation_id: int, where: StatementFilter
     the filter, by id. It costs what the targeting statements number, never what the filter
     matches (50,000 statements for one verb at a million)."""
     s = _STATEMENTS.c
-    probe = _returned_conditions(
-        select(s.seq).where(s.organisation_id == organisation_id, s.statement_ref.is_not(None)),
-        s.seq, where=where, seqs=seqs).limit(1)
-    if session.scalar(probe) is None:  # the usual answer, and cheaper to ask than the walk
-        return []
+    above, up_to = seqs
+    if session.scalar(_ANY_TARGETING, {
+            "organisation_id": organisation_id, "above": -1 if above is None else above,
+            "up_to": _NO_SEQ_ABOVE if up_to is None else up_to}) is None:
+        return []  # the usual answer: one probe of an empty partial index
     chain = _returned_conditions(
         select(s.seq.label("seq"), s.statement_ref.label("target"))
         .where(s.organisation_id == organisation_id, s.statement_ref.is_not(None)),
