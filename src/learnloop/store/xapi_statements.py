@@ -1,7 +1,8 @@
 """xAPI statements in the database: written in bulk, read by id or through the filter indexes.
 
 One multi-row INSERT per batch (ON CONFLICT DO NOTHING, RETURNING the new `seq`s) and one for the
-agents and activities each names; a filtered read walks one index newest (or oldest) first.
+agents and activities each names; a filtered read walks one index newest (or oldest) first, then
+adds the statements that target a match through a StatementRef (Communication 2.1.3).
 """
 
 from __future__ import annotations
@@ -232,8 +233,8 @@ def _targeting(session: Session, *, organisation_id: int, where: StatementFilter
     a statement matching `where`'s agent, verb, activity and registration, a voided one
     included (Communication 2.1.3 and 2.1.4).
 
-    The walk starts from the statements in the seq range that target another (the
-    statement_ref index: none, usually, so one empty index probe) and follows their targets
+    The walk starts from the statements in the seq range that target another (the partial
+    index ix_xapi_statements_targeting: none, usually, so one empty probe) and follows their targets
     (UNION ends a cycle of references); only then are the statements reached checked against
     the filter, by id. It costs what the targeting statements number, never what the filter
     matches (50,000 statements for one verb at a million)."""
