@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 
+from learnloop.xapi.multipart import boundary_of, read_multipart
 from learnloop.xapi.validation import VOIDED_VERB
 from xapi_support import (
     VERBS,
@@ -334,6 +335,30 @@ def test_attachments_sent_as_parts_are_kept_and_returned(setup) -> None:
     assert content in got.content and body["id"].encode() in got.content
     plain = client.get("/xapi/statements", params={"statementId": body["id"]}, headers=headers)
     assert plain.headers["content-type"] == "application/json"
+
+
+def test_more_pages_of_a_query_with_attachments_carry_the_attachments_too(setup) -> None:
+    client, headers, _ = setup
+    contents = [b"first certificate", b"second certificate"]
+    bodies = [statement(attachments=[{
+        "usageType": "http://adlnet.gov/expapi/attachments/certificate",
+        "display": {"en-US": "Certificate"}, "contentType": "text/plain",
+        "length": len(content), "sha2": hashlib.sha256(content).hexdigest()}])
+        for content in contents]
+    sent, kind = _multipart(bodies, contents)
+    answer = client.post("/xapi/statements", content=sent,
+                         headers={**headers, "Content-Type": kind})
+    assert answer.status_code == 200, answer.text
+    first = client.get("/xapi/statements", params={"limit": 1, "attachments": "true"},
+                       headers=headers)
+    assert first.headers["content-type"].startswith("multipart/mixed")
+    page, _ = read_multipart(first.content, boundary=boundary_of(first.headers["content-type"]))
+    more = json.loads(page)["more"]
+    assert more
+    second = client.get(more, headers=headers)
+    assert second.status_code == 200
+    assert second.headers["content-type"].startswith("multipart/mixed")
+    assert contents[0] in second.content and bodies[0]["id"].encode() in second.content
 
 
 def test_refused_statement_reads_still_say_consistent_through(setup) -> None:

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 
 from learnloop.store.database import Database
 
-__all__ = ["current_revision", "head_revision", "known_revisions", "upgrade"]
+__all__ = ["current_revision", "downgrade", "head_revision", "known_revisions", "upgrade"]
 
 _SCRIPTS = Path(__file__).parent / "migrations"
 
@@ -48,4 +48,13 @@ def upgrade(database: Database, revision: str = "head") -> str | None:
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+    return current_revision(database)
+
+
+def downgrade(database: Database, revision: str) -> str | None:
+    """Undo migrations down to `revision` (tests check a migration's backfill this way)."""
+    config = _config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
     return current_revision(database)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -632,6 +633,12 @@ class XapiStatement(Base):
         Index("ix_xapi_statements_verb", "organisation_id", "verb_id", "seq"),
         Index("ix_xapi_statements_registration", "organisation_id", "registration", "seq"),
         Index("ix_xapi_statements_stored", "organisation_id", "stored"),
+        # only the statements whose object is a StatementRef, in seq order: where the
+        # StatementRef filter rule (Communication 2.1.3) starts its walk, an empty probe when
+        # there are none (a full index would make some planners prefer other indexes)
+        Index("ix_xapi_statements_targeting", "organisation_id", "seq", "statement_ref",
+              sqlite_where=text("statement_ref IS NOT NULL"),
+              postgresql_where=text("statement_ref IS NOT NULL")),
     )
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -645,6 +652,8 @@ class XapiStatement(Base):
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     stored: Mapped[datetime]
     document: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    # the id of the statement this one's object refers to (objectType StatementRef), else NULL
+    statement_ref: Mapped[str | None] = mapped_column(String(36))
 
 
 class XapiAttachment(Base):
@@ -664,7 +673,8 @@ class XapiStatementRef(Base):
 
     __tablename__ = "xapi_statement_refs"
     __table_args__ = (
-        Index("ix_xapi_statement_refs_ref", "organisation_id", "ref", "statement_seq"),
+        # `direct` in the index too: the agent and activity filters read no table row of refs
+        Index("ix_xapi_statement_refs_ref", "organisation_id", "ref", "statement_seq", "direct"),
     )
     statement_seq: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"),

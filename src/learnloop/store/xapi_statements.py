@@ -1,7 +1,8 @@
 """xAPI statements in the database: written in bulk, read by id or through the filter indexes.
 
 One multi-row INSERT per batch (ON CONFLICT DO NOTHING, RETURNING the new `seq`s) and one for the
-agents and activities each names; a filtered read walks one index newest (or oldest) first.
+agents and activities each names; a filtered read walks one index newest (or oldest) first, then
+adds the statements that target a match through a StatementRef (Communication 2.1.3).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, and_, cast, func, select, update
+from sqlalchemy import Select, Text, and_, cast, func, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.store.tables import XapiStatement, XapiStatementRef
@@ -69,10 +70,16 @@ def stored_documents(session: Session, *, organisation_id: int,
     return {statement_id: text for statement_id, text in rows}
 
 
-# rows per multi-row INSERT: 9 parameters each, well under SQLite's 32,766
+# rows per multi-row INSERT: 10 parameters each, well under SQLite's 32,766
 _ROWS_PER_INSERT = 500
 _COLUMNS = ("organisation_id", "statement_id", "client_id", "verb_id", "registration", "voids",
-            "voided", "stored", "document")
+            "voided", "stored", "statement_ref", "document")
+
+
+def statement_ref_of(document: dict[str, Any]) -> str | None:
+    """The id of the statement this one targets: its object's, when that is a StatementRef."""
+    target = document["object"]
+    return target["id"] if target.get("objectType") == "StatementRef" else None
 
 
 def _stored_value(moment: datetime, *, sqlite: bool) -> Any:
@@ -105,6 +112,7 @@ def insert_statements(session: Session, *, organisation_id: int, client_id: int 
             values.extend((organisation_id, item.statement_id, client_id, item.verb_id,
                            item.registration, item.voids, False,
                            _stored_value(item.stored, sqlite=sqlite),
+                           statement_ref_of(item.document),
                            orjson.dumps(item.document).decode()))
         sql = (f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
                + ", ".join([row_marks] * len(chunk))
@@ -148,43 +156,157 @@ def last_seq(session: Session) -> int:
     return session.scalar(select(func.coalesce(func.max(_STATEMENTS.c.seq), 0))) or 0
 
 
-def find_statements(session: Session, *, organisation_id: int, where: StatementFilter,
-                    limit: int) -> list[tuple[int, str]]:
-    """Up to `limit` (seq, JSON text) of live statements matching `where`, in its order."""
-    s = _STATEMENTS.c
-    query = select(s.seq, cast(s.document, Text)).where(s.organisation_id == organisation_id,
-                                                        s.voided.is_(False))
-    order = s.seq
+def _content_conditions(query: Select, statements: Any, *, organisation_id: int,
+                        where: StatementFilter) -> tuple[Select, Any]:
+    """The query narrowed to statements matching `where`'s agent, verb, activity and
+    registration, and the column to order by: the refs index's seq when one is joined, so the
+    database walks that index instead of looking at statements that name others."""
+    order = statements.c.seq
     for key, related in ((where.agent, where.related_agents),
                          (where.activity, where.related_activities)):
         if key is None:
             continue
         ref = _REFS.alias()
-        condition = and_(ref.c.statement_seq == s.seq, ref.c.organisation_id == organisation_id,
-                         ref.c.ref == key)
+        condition = and_(ref.c.statement_seq == statements.c.seq,
+                         ref.c.organisation_id == organisation_id, ref.c.ref == key)
         if not related:
             condition = and_(condition, ref.c.direct.is_(True))
         query = query.join(ref, condition)
-        # walk the refs index: the database need not look at statements that name others
-        if order is s.seq:
+        if order is statements.c.seq:
             order = ref.c.statement_seq
     if where.verb is not None:
-        query = query.where(s.verb_id == where.verb)
+        query = query.where(statements.c.verb_id == where.verb)
     if where.registration is not None:
-        query = query.where(s.registration == where.registration)
+        query = query.where(statements.c.registration == where.registration)
+    return query, order
+
+
+def _seq_range(where: StatementFilter) -> tuple[int | None, int | None]:
+    """The seqs a page may hold, (above, up to): after the previous page in the order asked,
+    and nothing stored after the first page was read."""
+    if where.ascending:
+        return where.after_seq, where.bound_seq
+    high = where.bound_seq
+    if where.after_seq is not None:
+        high = where.after_seq - 1 if high is None else min(high, where.after_seq - 1)
+    return None, high
+
+
+def _returned_conditions(query: Select, seq: Any, *, where: StatementFilter,
+                         seqs: tuple[int | None, int | None]) -> Select:
+    """What applies to a statement returned whatever matched: live, stored in the time asked,
+    the client's own (statements/read/mine), its seq in the range (above, up to]."""
+    s = _STATEMENTS.c
+    query = query.where(s.voided.is_(False))
     if where.since is not None:
         query = query.where(s.stored > where.since)
     if where.until is not None:
         query = query.where(s.stored <= where.until)
     if where.client_id is not None:
         query = query.where(s.client_id == where.client_id)
-    if where.bound_seq is not None:
-        query = query.where(order <= where.bound_seq)
-    if where.after_seq is not None:
-        query = query.where(order > where.after_seq if where.ascending
-                            else order < where.after_seq)
-    query = query.order_by(order.asc() if where.ascending else order.desc()).limit(limit)
-    return [(seq, text) for seq, text in session.execute(query)]
+    above, up_to = seqs
+    if above is not None:
+        query = query.where(seq > above)
+    if up_to is not None:
+        query = query.where(seq <= up_to)
+    return query
+
+
+def _has_content_filter(where: StatementFilter) -> bool:
+    return any(value is not None for value in (where.agent, where.verb, where.activity,
+                                               where.registration))
+
+
+# statement ids per IN list when checking targets
+_IDS_PER_QUERY = 500
+_NO_SEQ_ABOVE = 2**62
+# whether any statement in a seq range targets another (the partial index
+# ix_xapi_statements_targeting); a constant text, so no query is built per request
+_ANY_TARGETING = text(
+    "SELECT 1 FROM xapi_statements WHERE organisation_id = :organisation_id"
+    " AND statement_ref IS NOT NULL AND seq > :above AND seq <= :up_to LIMIT 1")
+
+
+def _targeting(session: Session, *, organisation_id: int, where: StatementFilter,
+               seqs: tuple[int | None, int | None], limit: int) -> list[tuple[int, str]]:
+    """Statements whose StatementRef object targets (directly or through other StatementRefs)
+    a statement matching `where`'s agent, verb, activity and registration, a voided one
+    included (Communication 2.1.3 and 2.1.4).
+
+    The walk starts from the statements in the seq range that target another (the partial
+    index ix_xapi_statements_targeting: none, usually, so one empty probe) and follows their targets
+    (UNION ends a cycle of references); only then are the statements reached checked against
+    the filter, by id. It costs what the targeting statements number, never what the filter
+    matches (50,000 statements for one verb at a million)."""
+    s = _STATEMENTS.c
+    above, up_to = seqs
+    if session.scalar(_ANY_TARGETING, {
+            "organisation_id": organisation_id, "above": -1 if above is None else above,
+            "up_to": _NO_SEQ_ABOVE if up_to is None else up_to}) is None:
+        return []  # the usual answer: one probe of an empty partial index
+    chain = _returned_conditions(
+        select(s.seq.label("seq"), s.statement_ref.label("target"))
+        .where(s.organisation_id == organisation_id, s.statement_ref.is_not(None)),
+        s.seq, where=where, seqs=seqs).cte("chain", recursive=True)
+    hop = _STATEMENTS.alias("hop")
+    chain = chain.union(
+        select(chain.c.seq, hop.c.statement_ref)
+        .join(hop, and_(hop.c.organisation_id == organisation_id,
+                        hop.c.statement_id == chain.c.target))
+        .where(hop.c.statement_ref.is_not(None)))
+    pairs = session.execute(select(chain.c.seq, chain.c.target)).all()
+    if not pairs:
+        return []
+    targets = sorted({target for _, target in pairs})
+    targeted = _STATEMENTS.alias("targeted")
+    matching: set[str] = set()
+    for start in range(0, len(targets), _IDS_PER_QUERY):
+        query, _ = _content_conditions(
+            select(targeted.c.statement_id).where(
+                targeted.c.organisation_id == organisation_id,
+                targeted.c.statement_id.in_(targets[start:start + _IDS_PER_QUERY])),
+            targeted, organisation_id=organisation_id, where=where)
+        matching.update(session.scalars(query))
+    found = sorted({seq for seq, target in pairs if target in matching},
+                   reverse=not where.ascending)[:limit]
+    if not found:
+        return []
+    return [(seq, text) for seq, text in session.execute(
+        select(s.seq, cast(s.document, Text)).where(s.seq.in_(found))
+        .order_by(s.seq.asc() if where.ascending else s.seq.desc()))]
+
+
+def find_statements(session: Session, *, organisation_id: int, where: StatementFilter,
+                    limit: int) -> list[tuple[int, str]]:
+    """Up to `limit` (seq, JSON text) of live statements matching `where`, in its order: those
+    that match themselves (one index range scan), merged with those that target a matching
+    statement through a StatementRef (Communication 2.1.3; only when the query filters on more
+    than time, as every statement matches otherwise)."""
+    s = _STATEMENTS.c
+    seqs = _seq_range(where)
+    organisation = s.organisation_id
+    if not _has_content_filter(where) and where.since is None and where.until is None:
+        # walk the primary key newest (or oldest) first: left to itself, SQLite would read the
+        # whole organisation through another index and sort it (a second at 200,000)
+        organisation = organisation + 0
+    query, order = _content_conditions(
+        select(s.seq, cast(s.document, Text)).where(organisation == organisation_id),
+        _STATEMENTS, organisation_id=organisation_id, where=where)
+    query = _returned_conditions(query, order, where=where, seqs=seqs).order_by(
+        order.asc() if where.ascending else order.desc()).limit(limit)
+    rows = [(seq, text) for seq, text in session.execute(query)]
+    if not _has_content_filter(where):
+        return rows
+    if len(rows) == limit:  # a targeting statement past the last direct match is not needed
+        above, up_to = seqs
+        last = rows[-1][0]
+        seqs = (above, last - 1) if where.ascending else (last, up_to)
+    extra = _targeting(session, organisation_id=organisation_id, where=where, seqs=seqs,
+                       limit=limit)
+    if not extra:
+        return rows
+    merged = dict(rows) | dict(extra)
+    return sorted(merged.items(), reverse=not where.ascending)[:limit]
 
 
 def statements_after(session: Session, *, organisation_id: int, after_seq: int,

@@ -234,19 +234,22 @@ def get_statements(request: Request, session: SessionDep) -> Response:
     if "statementId" in params or "voidedStatementId" in params:
         text = read_statement(session, organisation_id=client.organisation_id, params=params,
                               client_id=mine, languages=_languages(request))
-        return _statements_answer(session, client, params, body=text, texts=[text],
-                                  consistent_through=iso_time(utcnow()))
+        return _statements_answer(session, client, body=text, texts=[text],
+                                  consistent_through=iso_time(utcnow()),
+                                  attachments=params.get("attachments") == "true")
     page = read_statements(session, organisation_id=client.organisation_id, params=params,
                            client_id=mine, languages=_languages(request))
-    return _statements_answer(session, client, params, body=page.body, texts=page.statements,
-                              consistent_through=page.consistent_through)
+    # a `more` link's page answers as its first page was asked (attachments=true included)
+    return _statements_answer(session, client, body=page.body, texts=page.statements,
+                              consistent_through=page.consistent_through,
+                              attachments=page.attachments)
 
 
-def _statements_answer(session: Session, client: Client, params: dict[str, str], *, body: str,
-                       texts: list[str], consistent_through: str) -> Response:
+def _statements_answer(session: Session, client: Client, *, body: str, texts: list[str],
+                       consistent_through: str, attachments: bool) -> Response:
     """JSON, or with attachments=true multipart/mixed: the JSON, then each attachment."""
     headers = {"X-Experience-API-Consistent-Through": consistent_through}
-    if params.get("attachments") != "true":
+    if not attachments:
         return Response(body, media_type=_JSON, headers=headers)
     content, content_type = multipart_body(body.encode(), attachments_of(
         session, organisation_id=client.organisation_id, texts=texts))

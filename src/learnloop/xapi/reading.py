@@ -45,11 +45,13 @@ _SINGLE = frozenset({"statementId", "voidedStatementId", "format", "attachments"
 
 @dataclass(frozen=True, slots=True)
 class StatementPage:
-    """A StatementResult as JSON text, and when every statement stored before was readable."""
+    """A StatementResult as JSON text, when every statement stored before was readable, and
+    whether the query (or the query a `more` link continues) asked for the attachments."""
 
     body: str
     consistent_through: str
     statements: list[str]
+    attachments: bool = False
 
 
 def _flag(params: Mapping[str, str], name: str) -> bool:
@@ -132,7 +134,7 @@ def read_statements(session: Session, *, organisation_id: int, params: Mapping[s
     where = replace(_filter(params), client_id=client_id, after_seq=after, bound_seq=bound)
     limit = _limit(params)
     chosen = _format(params)
-    _flag(params, "attachments")
+    attachments = _flag(params, "attachments")
     rows = store.find_statements(session, organisation_id=organisation_id, where=where,
                                  limit=limit + 1)
     more = ""
@@ -141,7 +143,8 @@ def read_statements(session: Session, *, organisation_id: int, params: Mapping[s
         more = MORE_PATH + _more_token(params, after=rows[-1][0], bound=bound)
     texts = [formatted(text, chosen, languages=languages) for _, text in rows]
     body = '{"statements":[' + ",".join(texts) + '],"more":' + json.dumps(more) + "}"
-    return StatementPage(body=body, consistent_through=consistent_through, statements=texts)
+    return StatementPage(body=body, consistent_through=consistent_through, statements=texts,
+                         attachments=attachments)
 
 
 def read_statement(session: Session, *, organisation_id: int, params: Mapping[str, str],
