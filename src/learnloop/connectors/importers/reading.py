@@ -10,7 +10,8 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
+from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,7 +21,8 @@ from learnloop.connectors.importers.cells import Cells, did_you_mean
 from learnloop.domain.imports import Problems
 
 __all__ = [
-    "MAX_YAML_VALUES", "CsvRow", "Fingerprint", "count_lines", "csv_rows", "json_value",
+    "MAX_YAML_VALUES", "CsvBatch", "CsvRow", "Fingerprint", "count_lines", "csv_batches",
+    "csv_rows", "json_value",
     "read_json", "read_yaml", "yaml_cells",
 ]
 
@@ -32,6 +34,7 @@ MAX_YAML_VALUES = 1_000_000
 # read after a CSV file's last line: a quoted cell still open at the end of the file swallows it,
 # which is how an unclosed quote is told apart from a short row; blank to the reader otherwise
 _END = "\x1e\x1f\n"
+_END_ROW = [_END[:-1]]
 
 
 class Fingerprint:
@@ -125,6 +128,58 @@ def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
     columns or holding unknown ones yields no columns and no rows at all, since every row would
     repeat the same problem.
     """
+    columns, batches = csv_batches(handle, problems, required=required, optional=optional)
+    return columns, chain.from_iterable(batch.each() for batch in batches)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvBatch:
+    """Up to a batch's worth of a CSV file's data rows, in file order.
+
+    A clean batch (`cells` holds every row, each as wide as the header, no NUL) is ready for a
+    check of whole columns; `each()` yields (row number, cells) of any batch, reporting what a
+    row of an unclean one cannot be read as when the stream reaches that row, exactly where the
+    row-by-row reading always reported it.
+    """
+
+    first_row: int
+    cells: list[list[str]]  # what the CSV reader returned, header-wide or not
+    names: list[str]
+    problems: Problems
+    clean: bool
+    error: Exception | None = None  # what stopped the reading after `cells`
+
+    @property
+    def rows(self) -> range:
+        return range(self.first_row, self.first_row + len(self.cells))
+
+    def each(self) -> Iterator[CsvRow]:
+        if self.clean:
+            yield from zip(self.rows, self.cells, strict=True)
+            return
+        names, width, problems = self.names, len(self.names), self.problems
+        row = self.first_row - 1
+        for cells in self.cells:
+            row += 1
+            if cells and cells[-1].endswith(_END):
+                problems.add(_UNCLOSED, row=row)
+            elif len(cells) == width:
+                if "\x00" in "".join(cells):  # one search per row, not one per cell
+                    # no database text holds one (PostgreSQL refuses it): name the cell, once
+                    name = next(names[at] for at, cell in enumerate(cells) if "\x00" in cell)
+                    problems.add(NUL_IN_TEXT, row=row, field=name)
+                    continue
+                yield row, cells
+            elif cells and any(cell.strip() for cell in cells):
+                problems.add(f"has {len(cells)} cells, the header has {width}", row=row)
+        if self.error is not None:
+            problems.add(f"cannot read further: {_reading_error(self.error)}", row=row + 1)
+
+
+def csv_batches(handle: IO[str], problems: Problems, *, required: Iterable[str],
+                optional: Iterable[str] = (), size: int = 5000,
+                ) -> tuple[dict[str, int], Iterator[CsvBatch]]:
+    """Like `csv_rows`, the data rows read `size` at a time (see CsvBatch)."""
     required, optional = list(required), list(optional)
     reader = csv.reader(chain(handle, (_END,)))
     try:
@@ -157,28 +212,31 @@ def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
     if not header or missing or unknown or duplicated:
         handle.close()
         return {}, iter(())
-    return columns, _data_rows(reader, handle, problems, names=header)
+    return columns, _batches(reader, handle, problems, names=header, size=size)
 
 
-def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
-               names: list[str]) -> Iterator[CsvRow]:
-    row, width = 1, len(names)
+def _batches(reader: Any, handle: IO[str], problems: Problems, *, names: list[str],
+             size: int) -> Iterator[CsvBatch]:
+    row, wide = 1, {len(names)}
     try:
-        for cells in reader:
-            row += 1
-            if cells and cells[-1].endswith(_END):
-                problems.add(_UNCLOSED, row=row)
-            elif len(cells) == width:
-                if "\x00" in "".join(cells):  # one search per row, not one per cell
-                    # no database text holds one (PostgreSQL refuses it): name the cell, once
-                    name = next(names[at] for at, cell in enumerate(cells) if "\x00" in cell)
-                    problems.add(NUL_IN_TEXT, row=row, field=name)
-                    continue
-                yield row, cells
-            elif cells and any(cell.strip() for cell in cells):
-                problems.add(f"has {len(cells)} cells, the header has {width}", row=row)
-    except (UnicodeDecodeError, csv.Error) as error:
-        problems.add(f"cannot read further: {_reading_error(error)}", row=row + 1)
+        while True:
+            records: list[list[str]] = []
+            error = None
+            try:
+                records.extend(islice(reader, size))  # kept up to a row the reader refused
+            except (UnicodeDecodeError, csv.Error) as refused:
+                error = refused
+            if records and records[-1] == _END_ROW:
+                records.pop()  # the end marker, read as a blank row anyway
+            if not records and error is None:
+                return
+            clean = (error is None and set(map(len, records)) == wide
+                     and not records[-1][-1].endswith(_END)
+                     and "\x00" not in "".join(chain.from_iterable(records)))
+            yield CsvBatch(row + 1, records, names, problems, clean, error)
+            row += len(records)
+            if error is not None:
+                return
     finally:
         handle.close()
 
