@@ -9,9 +9,8 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from itertools import chain, islice
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -132,26 +131,48 @@ def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
     return columns, chain.from_iterable(batch.each() for batch in batches)
 
 
-@dataclass(frozen=True, slots=True)
 class CsvBatch:
     """Up to a batch's worth of a CSV file's data rows, in file order.
 
-    A clean batch (`cells` holds every row, each as wide as the header, no NUL) is ready for a
-    check of whole columns; `each()` yields (row number, cells) of any batch, reporting what a
-    row of an unclean one cannot be read as when the stream reaches that row, exactly where the
-    row-by-row reading always reported it.
+    A clean batch (every row as wide as the header, no NUL) is ready for a check of whole
+    `columns`; `each()` yields (row number, cells) of any batch, reporting what a row of an
+    unclean one cannot be read as when the stream reaches that row, exactly where the
+    row-by-row reading always reported it. `error`: what stopped the reading after these rows.
     """
 
-    first_row: int
-    cells: list[list[str]]  # what the CSV reader returned, header-wide or not
-    names: list[str]
-    problems: Problems
-    clean: bool
-    error: Exception | None = None  # what stopped the reading after `cells`
+    __slots__ = ("_cells", "_columns", "clean", "count", "error", "first_row", "names",
+                 "problems")
+
+    def __init__(self, first_row: int, *, names: list[str], problems: Problems,
+                 cells: list[list[str]] | None = None,
+                 columns: list[list[str]] | None = None, clean: bool = True,
+                 error: Exception | None = None) -> None:
+        self.first_row = first_row
+        self.names = names
+        self.problems = problems
+        self._cells = cells
+        self._columns = columns
+        self.count = len(cells) if cells is not None else len(columns[0]) if columns else 0
+        self.clean = clean
+        self.error = error
+
+    @property
+    def cells(self) -> list[list[str]]:
+        """Each row's cells, as the CSV reader returned them (header-wide or not)."""
+        if self._cells is None:
+            self._cells = list(map(list, zip(*self._columns or (), strict=True)))
+        return self._cells
+
+    @property
+    def columns(self) -> Sequence[Sequence[str]]:
+        """A clean batch's cells column by column, in the header's order."""
+        if self._columns is None:
+            return list(zip(*self.cells, strict=True))
+        return self._columns
 
     @property
     def rows(self) -> range:
-        return range(self.first_row, self.first_row + len(self.cells))
+        return range(self.first_row, self.first_row + self.count)
 
     def each(self) -> Iterator[CsvRow]:
         if self.clean:
@@ -217,8 +238,27 @@ def csv_batches(handle: IO[str], problems: Problems, *, required: Iterable[str],
 
 def _batches(reader: Any, handle: IO[str], problems: Problems, *, names: list[str],
              size: int) -> Iterator[CsvBatch]:
+    """Batches of data rows. While the file's lines are plain (no quote, no carriage return),
+    a batch of lines is split on its commas in C, column by column; from the first line that is
+    not, the CSV reader reads the rest, from that batch's first line on."""
     row, wide = 1, {len(names)}
+    plain = len(names) > 1  # a one-column file's blank line is no row; let the reader say so
     try:
+        while plain:
+            lines: list[str] = []
+            try:
+                lines.extend(islice(handle, size))  # kept up to a line that cannot be decoded
+            except UnicodeDecodeError as error:
+                reader = csv.reader(chain(lines, _raising(error)))
+                break
+            if not lines:
+                return
+            columns = _plain_columns(lines, len(names))
+            if columns is None:
+                reader = csv.reader(chain(lines, handle, (_END,)))
+                break
+            yield CsvBatch(row + 1, names=names, problems=problems, columns=columns)
+            row += len(lines)
         while True:
             records: list[list[str]] = []
             error = None
@@ -233,12 +273,32 @@ def _batches(reader: Any, handle: IO[str], problems: Problems, *, names: list[st
             clean = (error is None and set(map(len, records)) == wide
                      and not records[-1][-1].endswith(_END)
                      and "\x00" not in "".join(chain.from_iterable(records)))
-            yield CsvBatch(row + 1, records, names, problems, clean, error)
+            yield CsvBatch(row + 1, names=names, problems=problems, cells=records, clean=clean,
+                           error=error)
             row += len(records)
             if error is not None:
                 return
     finally:
         handle.close()
+
+
+def _plain_columns(lines: list[str], width: int) -> list[list[str]] | None:
+    """The cells of `lines` column by column when each is a plain CSV line of `width` cells
+    (no quote, carriage return or NUL: the CSV reader would split it on its commas too)."""
+    text = "".join(lines)
+    if '"' in text or "\r" in text or "\x00" in text:
+        return None
+    body = text[:-1] if text.endswith("\n") else text
+    split = body.split("\n")
+    if len(split) != len(lines) or set(map(str.count, split, repeat(","))) != {width - 1}:
+        return None  # a blank line, or a row of another width: the reader words it
+    cells = body.replace("\n", ",").split(",")
+    return [cells[at::width] for at in range(width)]
+
+
+def _raising(error: Exception) -> Iterator[str]:
+    raise error
+    yield ""  # a generator: raises when the reader asks for the line after the last one read
 
 
 NUL_IN_TEXT = "holds a NUL character, which text cannot hold (is this a binary file?)"

@@ -32,7 +32,7 @@ Checked = tuple[str, tuple[Any, ...]]  # the signal's id and its values, in SIGN
 SignalCheck = Callable[[int, Sequence[str], Problems | None], Checked | None]
 # a batch's ids and its values as columns (SIGNAL_COLUMNS order), or None if any row fails
 CheckedBatch = tuple[list[str], list[Sequence[Any]]]
-SignalBatchCheck = Callable[[Sequence[Sequence[str]]], CheckedBatch | None]
+SignalBatchCheck = Callable[[Sequence[Sequence[str]]], CheckedBatch | None]  # given columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +47,10 @@ def signal_checks(*, people: Mapping[str, int], teams: Mapping[str, int],
                   columns: Mapping[str, int]) -> SignalChecks:
     """`signal_check`, and the same rules applied to a batch of rows column by column.
 
-    `batch(cells)` returns every row's id and values, as `row` would, or None when any row of
-    the batch fails a rule: the caller then asks `row` of each row, which words the problems, so
-    a file's messages do not depend on which way its rows were checked. Each column is checked
+    `batch(columns)` (a batch of rows' cells, column by column) returns every row's id and
+    values, as `row` would, or None when any row of the batch fails a rule: the caller then
+    asks `row` of each row, which words the problems, so a file's messages do not depend on
+    which way its rows were checked. Each column is checked
     in C where it can be (`map`, `set`): a rule runs once per distinct metric, source, subject
     kind and time, a number is read by `float` and tested by `isfinite`, a subject is looked up.
     """
@@ -59,10 +60,10 @@ def signal_checks(*, people: Mapping[str, int], teams: Mapping[str, int],
     at = [columns[name] for name in REQUIRED]
     id_at, volume_at = columns.get("id"), columns.get("volume")
 
-    def batch(cells: Sequence[Sequence[str]]) -> CheckedBatch | None:
-        if not cells:
+    def batch(table: Sequence[Sequence[str]]) -> CheckedBatch | None:
+        count = len(table[0]) if table else 0
+        if not count:
             return [], [[] for _ in range(7)]
-        table = list(zip(*cells, strict=True))
         metric, subject_type, subject, observed_at, value, source = (table[i] for i in at)
         metrics, sources = _each_distinct(metric, _name), _each_distinct(source, _name)
         kinds = _each_distinct(subject_type, lambda text: _kind(text, subjects))
@@ -85,7 +86,7 @@ def signal_checks(*, people: Mapping[str, int], teams: Mapping[str, int],
             return None
         if not all(map(isfinite, numbers)):  # as _number: NaN or infinity refused
             return None
-        volumes = _volumes(table[volume_at], len(cells)) if volume_at is not None else None
+        volumes = _volumes(table[volume_at], count) if volume_at is not None else None
         if volumes is None and volume_at is not None:
             return None
         initial = {kind: kind[0] for kind in present}
@@ -99,7 +100,7 @@ def signal_checks(*, people: Mapping[str, int], teams: Mapping[str, int],
         if max(map(len, keys)) > MAX_SIGNAL_ID:
             return None
         return keys, [metrics, kinds, ids, [moment[0] for moment in moments], numbers, sources,
-                      volumes or [None] * len(cells)]
+                      volumes or [None] * count]
 
     return SignalChecks(batch=batch, row=row)
 

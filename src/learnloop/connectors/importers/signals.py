@@ -75,7 +75,7 @@ class SignalsImporter(Importer):
                     self._add_each(checks, stream, self._reporting(rows, total))
                 while batch := list(islice(rows, step)):
                     numbers, cells = zip(*batch, strict=True)
-                    self._add(checks, stream, numbers, cells, batch)
+                    self._add(checks, stream, numbers, list(zip(*cells, strict=True)), batch)
                     self.context.report(numbers[-1], total)
             counts = stream.finish()
         self.context.report(counts.rows, counts.rows)
@@ -98,16 +98,16 @@ class SignalsImporter(Importer):
         checks = self._checks(columns)
         for batch in batches:
             if batch.clean:
-                self._add(checks, stream, batch.rows, batch.cells, batch.each())
+                self._add(checks, stream, batch.rows, batch.columns, batch.each())
             else:
                 self._add_each(checks, stream, batch.each())
-            if batch.cells:
-                self.context.report(batch.first_row + len(batch.cells) - 1, total)
+            if batch.count:
+                self.context.report(batch.first_row + batch.count - 1, total)
 
     def _add(self, checks: SignalChecks, stream: KeyedStream, numbers: Sequence[int],
-             cells: Sequence[Sequence[str]], each: Iterable[CsvRow]) -> None:
+             columns: Sequence[Sequence[str]], each: Iterable[CsvRow]) -> None:
         """A batch checked column by column, or row by row (`each`) if some row fails."""
-        checked = checks.batch(cells)
+        checked = checks.batch(columns)
         if checked is None:
             self._add_each(checks, stream, each)
         else:
