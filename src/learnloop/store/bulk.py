@@ -6,7 +6,6 @@ PostgreSQL binary COPY into a temporary table and one statement per set), never 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -305,7 +304,7 @@ class KeyedStream:
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
         # SQLite binds every value holding the GIL, so a writer thread only adds switching
-        threaded = background and (not self._sqlite or os.environ.get("ISP_T") == "1")
+        threaded = background and not self._sqlite
         self._writer = ThreadPoolExecutor(1, "learnloop-writer") if threaded else None
         self._writing: Future[list[tuple[str, int]]] | None = None
         self.counts = Counts()
