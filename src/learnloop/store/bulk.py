@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, text, update
@@ -139,9 +140,11 @@ def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any
             defaults = {column.name: column.default.arg for column in table.c
                         if column.name not in names and column.default is not None
                         and column.default.is_scalar}
+            pick, extra = itemgetter(*names), tuple(defaults.values())  # organisation, key, …
             names += list(defaults)
-            staged = _stage(cursor, table, dialect, names, [
-                (*(row[name] for name in inserts[0]), *defaults.values()) for row in inserts])
+            staged = _stage(cursor, table, dialect, names,
+                            [pick(row) + extra for row in inserts] if extra
+                            else map(pick, inserts))
             listed = ", ".join(names)
             width = len(key_columns)
             cursor.execute(f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staged} "
