@@ -73,10 +73,11 @@ class SignalsImporter(Importer):
                 checks, rows = self._checks(_IN_ORDER), iter(records)
                 if not batched:
                     self._add_each(checks, stream, self._reporting(rows, total))
-                while batch := list(islice(rows, step)):
-                    numbers, cells = zip(*batch, strict=True)
-                    self._add(checks, stream, numbers, list(zip(*cells, strict=True)), batch)
-                    self.context.report(numbers[-1], total)
+                else:
+                    while batch := list(islice(rows, step)):
+                        numbers, cells = zip(*batch, strict=True)
+                        self._add(checks, stream, numbers, list(zip(*cells, strict=True)), batch)
+                        self.context.report(numbers[-1], total)
             counts = stream.finish()
         self.context.report(counts.rows, counts.rows)
         return counts
