@@ -50,9 +50,9 @@ def signal_checks(*, people: Mapping[str, int], teams: Mapping[str, int],
     `batch(columns)` (a batch of rows' cells, column by column) returns every row's id and
     values, as `row` would, or None when any row of the batch fails a rule: the caller then
     asks `row` of each row, which words the problems, so a file's messages do not depend on
-    which way its rows were checked. Each column is checked
-    in C where it can be (`map`, `set`): a rule runs once per distinct metric, source, subject
-    kind and time, a number is read by `float` and tested by `isfinite`, a subject is looked up.
+    which way its rows were checked. Each column is checked in C where it can be (`map`, `set`):
+    a rule runs once per distinct metric, source, subject kind and time, numbers are read by
+    `float` and tested by `isfinite` (the rule of `_number`), subjects are looked up by `map`.
     """
     times: dict[str, tuple[datetime, str]] = {}
     subjects = _subjects(people, teams)
