@@ -6,13 +6,18 @@ They arrive by file or webhook and are what the sensing agent watches for change
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 __all__ = [
-    "Signal", "SubjectType", "compact_time", "derived_signal_key", "signal_key",
+    "Signal", "SubjectType", "compact_time", "derived_signal_key", "derived_signal_keys",
+    "signal_key",
 ]
+
+# source|metric|subject kind's initial:subject key (or -)|compact time
+_KEY = "{}|{}|{}:{}|{}"
 
 
 class SubjectType(StrEnum):
@@ -44,7 +49,17 @@ def derived_signal_key(*, source: str, metric: str, subject_type: str, subject_k
                        moment: str) -> str:
     """signal_key with the time already in compact form: importers work it out once per time."""
     # one letter tells person, team and organisation apart; short keys keep the index small
-    return f"{source}|{metric}|{subject_type[0]}:{subject_key or '-'}|{moment}"
+    return _KEY.format(source, metric, subject_type[0], subject_key or "-", moment)
+
+
+def derived_signal_keys(*, sources: Iterable[str], metrics: Iterable[str],
+                        initials: Iterable[str], subject_keys: Sequence[str | None],
+                        moments: Iterable[str]) -> list[str]:
+    """derived_signal_key of whole columns at once, a subject kind given by its initial: built
+    in C by one `map`, for an import's batch of thousands of rows."""
+    if "" in subject_keys or None in subject_keys:
+        subject_keys = [key or "-" for key in subject_keys]
+    return list(map(_KEY.format, sources, metrics, initials, subject_keys, moments))
 
 
 def compact_time(moment: datetime) -> str:

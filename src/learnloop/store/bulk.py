@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, text, update
@@ -116,9 +117,11 @@ def reserve_ids(session: Session, model: Any, *, count: int) -> list[int] | None
         return None
     if not count:
         return []
+    # one array in one row: fetching a hundred thousand one-value rows costs more than taking them
     return list(session.execute(
-        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-        {"table": model.__table__.name, "n": count}).scalars())
+        text("SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id'))) "
+             "FROM generate_series(1, :n)"),
+        {"table": model.__table__.name, "n": count}).scalar_one())
 
 
 def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any]],
@@ -137,9 +140,11 @@ def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any
             defaults = {column.name: column.default.arg for column in table.c
                         if column.name not in names and column.default is not None
                         and column.default.is_scalar}
+            pick, extra = itemgetter(*names), tuple(defaults.values())  # organisation, key, …
             names += list(defaults)
-            staged = _stage(cursor, table, dialect, names, [
-                (*(row[name] for name in inserts[0]), *defaults.values()) for row in inserts])
+            staged = _stage(cursor, table, dialect, names,
+                            [pick(row) + extra for row in inserts] if extra
+                            else map(pick, inserts))
             listed = ", ".join(names)
             width = len(key_columns)
             cursor.execute(f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staged} "
@@ -330,18 +335,41 @@ class KeyedStream:
         if len(self._pending) >= self._batch_size:
             self.flush()
 
+    def add_batch(self, rows: Sequence[int], keys: Sequence[str],
+                  columns: Sequence[Sequence[Any]]) -> None:
+        """Rows at `rows` with ids `keys` and values as whole `columns` (in COLUMNS order): as
+        `add` of each row, written as one batch of its own when no row is pending and no key
+        repeats within it (else row by row, so repeats are reported as `add` reports them)."""
+        if self._pending or len(set(keys)) != len(keys):
+            for row, key, values in zip(rows, keys, zip(*columns, strict=True), strict=True):
+                self.add(row, key, values)
+            return
+        if not keys:
+            return
+        self.counts.rows += len(keys)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        width = len(self._columns) + 2
+        flat: list[Any] = [self._organisation_id] * (len(keys) * width)
+        flat[1::width] = map(keys.__getitem__, order)
+        for index, column in enumerate(columns):
+            flat[2 + index::width] = map(column.__getitem__, order)
+        self._send(dict(zip(keys, rows, strict=True)), self._bind(flat))
+
     def flush(self) -> None:
         """Write the pending rows; in the background, once the previous batch is written."""
         if not self._pending:
             return
         pending, self._pending = self._pending, {}
+        self._send({key: entry[0] for key, entry in pending.items()}, self._flatten(pending))
+
+    def _send(self, row_of: dict[str, int], flat: list[Any]) -> None:
+        """Write one batch (`flat`: sorted and bound, see `_flatten`; `row_of`: key → row)."""
         if self._writer is None:
-            self._report(self._write(pending, self._flatten(pending)))
+            self._report(self._write(row_of, flat))
             return
-        # sorted and bound here, so the writer holds the GIL only to hand rows to the driver
-        flat = self._flatten(pending)
+        # sorted and bound by now, so the writer holds the GIL only to hand rows to the driver
         self._wait()  # one batch in flight at most: memory stays bounded
-        self._writing = self._writer.submit(self._write, pending, flat)
+        self._writing = self._writer.submit(self._write, row_of, flat)
 
     def _wait(self) -> None:
         if self._writing is not None:
@@ -355,19 +383,23 @@ class KeyedStream:
 
     def _flatten(self, pending: dict[str, tuple[int, tuple[Any, ...]]]) -> list[Any]:
         """org, key, values… per row, in key order; each bound column converted in one pass."""
-        org, width = self._organisation_id, len(self._columns) + 2
-        flat = list(chain.from_iterable((org, key, *pending[key][1]) for key in sorted(pending)))
+        org = self._organisation_id
+        return self._bind(list(chain.from_iterable(
+            (org, key, *pending[key][1]) for key in sorted(pending))))
+
+    def _bind(self, flat: list[Any]) -> list[Any]:
+        """Each bound column of `flat` converted in one pass, in place."""
+        width = len(self._columns) + 2
         for index, memo in self._binders:
             flat[2 + index::width] = map(memo.__getitem__, flat[2 + index::width])
         return flat
 
-    def _write(self, pending: dict[str, tuple[int, tuple[Any, ...]]],
-               flat: list[Any]) -> list[tuple[str, int]]:
+    def _write(self, row_of: dict[str, int], flat: list[Any]) -> list[tuple[str, int]]:
         """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
-        if inserted == len(pending):
+        if inserted == len(row_of):
             return []
         width = len(self._columns) + 2
         wanted = {flat[start + 1]: tuple(flat[start + 2:start + width])
@@ -378,7 +410,7 @@ class KeyedStream:
             if row_id > before:
                 continue  # written just now
             if row_id > self._first_id or self._seen(row_id):
-                repeated.append((key, pending[key][0]))
+                repeated.append((key, row_of[key]))
             elif same:
                 self.counts.unchanged += 1
             else:

@@ -9,8 +9,8 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,7 +20,8 @@ from learnloop.connectors.importers.cells import Cells, did_you_mean
 from learnloop.domain.imports import Problems
 
 __all__ = [
-    "MAX_YAML_VALUES", "CsvRow", "Fingerprint", "count_lines", "csv_rows", "json_value",
+    "MAX_YAML_VALUES", "CsvBatch", "CsvRow", "Fingerprint", "count_lines", "csv_batches",
+    "csv_rows", "json_value",
     "read_json", "read_yaml", "yaml_cells",
 ]
 
@@ -32,6 +33,7 @@ MAX_YAML_VALUES = 1_000_000
 # read after a CSV file's last line: a quoted cell still open at the end of the file swallows it,
 # which is how an unclosed quote is told apart from a short row; blank to the reader otherwise
 _END = "\x1e\x1f\n"
+_END_ROW = [_END[:-1]]
 
 
 class Fingerprint:
@@ -125,6 +127,80 @@ def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
     columns or holding unknown ones yields no columns and no rows at all, since every row would
     repeat the same problem.
     """
+    columns, batches = csv_batches(handle, problems, required=required, optional=optional)
+    return columns, chain.from_iterable(batch.each() for batch in batches)
+
+
+class CsvBatch:
+    """Up to a batch's worth of a CSV file's data rows, in file order.
+
+    A clean batch (every row as wide as the header, no NUL) is ready for a check of whole
+    `columns`; `each()` yields (row number, cells) of any batch, reporting what a row of an
+    unclean one cannot be read as when the stream reaches that row, exactly where the
+    row-by-row reading always reported it. `error`: what stopped the reading after these rows.
+    """
+
+    __slots__ = ("_cells", "_columns", "clean", "count", "error", "first_row", "names",
+                 "problems")
+
+    def __init__(self, first_row: int, *, names: list[str], problems: Problems,
+                 cells: list[list[str]] | None = None,
+                 columns: list[list[str]] | None = None, clean: bool = True,
+                 error: Exception | None = None) -> None:
+        self.first_row = first_row
+        self.names = names
+        self.problems = problems
+        self._cells = cells
+        self._columns = columns
+        self.count = len(cells) if cells is not None else len(columns[0]) if columns else 0
+        self.clean = clean
+        self.error = error
+
+    @property
+    def cells(self) -> list[list[str]]:
+        """Each row's cells, as the CSV reader returned them (header-wide or not)."""
+        if self._cells is None:
+            self._cells = list(map(list, zip(*self._columns or (), strict=True)))
+        return self._cells
+
+    @property
+    def columns(self) -> Sequence[Sequence[str]]:
+        """A clean batch's cells column by column, in the header's order."""
+        if self._columns is None:
+            return list(zip(*self.cells, strict=True))
+        return self._columns
+
+    @property
+    def rows(self) -> range:
+        return range(self.first_row, self.first_row + self.count)
+
+    def each(self) -> Iterator[CsvRow]:
+        if self.clean:
+            yield from zip(self.rows, self.cells, strict=True)
+            return
+        names, width, problems = self.names, len(self.names), self.problems
+        row = self.first_row - 1
+        for cells in self.cells:
+            row += 1
+            if cells and cells[-1].endswith(_END):
+                problems.add(_UNCLOSED, row=row)
+            elif len(cells) == width:
+                if "\x00" in "".join(cells):  # one search per row, not one per cell
+                    # no database text holds one (PostgreSQL refuses it): name the cell, once
+                    name = next(names[at] for at, cell in enumerate(cells) if "\x00" in cell)
+                    problems.add(NUL_IN_TEXT, row=row, field=name)
+                    continue
+                yield row, cells
+            elif cells and any(cell.strip() for cell in cells):
+                problems.add(f"has {len(cells)} cells, the header has {width}", row=row)
+        if self.error is not None:
+            problems.add(f"cannot read further: {_reading_error(self.error)}", row=row + 1)
+
+
+def csv_batches(handle: IO[str], problems: Problems, *, required: Iterable[str],
+                optional: Iterable[str] = (), size: int = 5000,
+                ) -> tuple[dict[str, int], Iterator[CsvBatch]]:
+    """Like `csv_rows`, the data rows read `size` at a time (see CsvBatch)."""
     required, optional = list(required), list(optional)
     reader = csv.reader(chain(handle, (_END,)))
     try:
@@ -157,30 +233,72 @@ def csv_rows(handle: IO[str], problems: Problems, *, required: Iterable[str],
     if not header or missing or unknown or duplicated:
         handle.close()
         return {}, iter(())
-    return columns, _data_rows(reader, handle, problems, names=header)
+    return columns, _batches(reader, handle, problems, names=header, size=size)
 
 
-def _data_rows(reader: Any, handle: IO[str], problems: Problems, *,
-               names: list[str]) -> Iterator[CsvRow]:
-    row, width = 1, len(names)
+def _batches(reader: Any, handle: IO[str], problems: Problems, *, names: list[str],
+             size: int) -> Iterator[CsvBatch]:
+    """Batches of data rows. While the file's lines are plain (no quote, no carriage return),
+    a batch of lines is split on its commas in C, column by column; from the first line that is
+    not, the CSV reader reads the rest, from that batch's first line on."""
+    row, wide = 1, {len(names)}
+    plain = len(names) > 1  # a one-column file's blank line is no row; let the reader say so
     try:
-        for cells in reader:
-            row += 1
-            if cells and cells[-1].endswith(_END):
-                problems.add(_UNCLOSED, row=row)
-            elif len(cells) == width:
-                if "\x00" in "".join(cells):  # one search per row, not one per cell
-                    # no database text holds one (PostgreSQL refuses it): name the cell, once
-                    name = next(names[at] for at, cell in enumerate(cells) if "\x00" in cell)
-                    problems.add(NUL_IN_TEXT, row=row, field=name)
-                    continue
-                yield row, cells
-            elif cells and any(cell.strip() for cell in cells):
-                problems.add(f"has {len(cells)} cells, the header has {width}", row=row)
-    except (UnicodeDecodeError, csv.Error) as error:
-        problems.add(f"cannot read further: {_reading_error(error)}", row=row + 1)
+        while plain:
+            lines: list[str] = []
+            try:
+                lines.extend(islice(handle, size))  # kept up to a line that cannot be decoded
+            except UnicodeDecodeError as error:
+                reader = csv.reader(chain(lines, _raising(error)))
+                break
+            if not lines:
+                return
+            columns = _plain_columns(lines, len(names))
+            if columns is None:
+                reader = csv.reader(chain(lines, handle, (_END,)))
+                break
+            yield CsvBatch(row + 1, names=names, problems=problems, columns=columns)
+            row += len(lines)
+        while True:
+            records: list[list[str]] = []
+            error = None
+            try:
+                records.extend(islice(reader, size))  # kept up to a row the reader refused
+            except (UnicodeDecodeError, csv.Error) as refused:
+                error = refused
+            if records and records[-1] == _END_ROW:
+                records.pop()  # the end marker, read as a blank row anyway
+            if not records and error is None:
+                return
+            clean = (error is None and set(map(len, records)) == wide
+                     and not records[-1][-1].endswith(_END)
+                     and "\x00" not in "".join(chain.from_iterable(records)))
+            yield CsvBatch(row + 1, names=names, problems=problems, cells=records, clean=clean,
+                           error=error)
+            row += len(records)
+            if error is not None:
+                return
     finally:
         handle.close()
+
+
+def _plain_columns(lines: list[str], width: int) -> list[list[str]] | None:
+    """The cells of `lines` column by column when each is a plain CSV line of `width` cells
+    (no quote, carriage return or NUL: the CSV reader would split it on its commas too)."""
+    text = "".join(lines)
+    if '"' in text or "\r" in text or "\x00" in text:
+        return None
+    body = text[:-1] if text.endswith("\n") else text
+    split = body.split("\n")
+    if len(split) != len(lines) or set(map(str.count, split, repeat(","))) != {width - 1}:
+        return None  # a blank line, or a row of another width: the reader words it
+    cells = body.replace("\n", ",").split(",")
+    return [cells[at::width] for at in range(width)]
+
+
+def _raising(error: Exception) -> Iterator[str]:
+    raise error
+    yield ""  # a generator: raises when the reader asks for the line after the last one read
 
 
 NUL_IN_TEXT = "holds a NUL character, which text cannot hold (is this a binary file?)"

@@ -1,23 +1,25 @@
 """Imports signals (KPI values, work observations) from CSV, JSON or JSON Lines, streamed.
 
-The hot path of learnloop's imports: millions of rows, checked by signal_check, not Cells.
+The hot path of learnloop's imports: millions of rows, checked a batch at a time column by
+column (see `signal_checks`), and row by row only in a batch where some row fails.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from learnloop.connectors.importers.cells import did_you_mean
 from learnloop.connectors.importers.importer import Importer
-from learnloop.connectors.importers.reading import csv_rows, json_value, read_json
+from learnloop.connectors.importers.reading import CsvRow, csv_batches, json_value, read_json
 from learnloop.connectors.importers.signal_rules import (
     FIELDS,
     REQUIRED,
-    SignalCheck,
-    signal_check,
+    SignalChecks,
+    signal_checks,
 )
 from learnloop.domain.imports import Counts
 from learnloop.store import tables
@@ -43,7 +45,8 @@ class SignalsImporter(Importer):
             return self._write(None, max(self.context.line_total(path) - 1, 0), path)
         if suffix == ".json":
             return self._write(*self._json(path))
-        return self._write(self._json_lines(path), self.context.line_total(path))
+        # row by row: a line's JSON problems are reported in turn with the rows' own
+        return self._write(self._json_lines(path), self.context.line_total(path), batched=False)
 
     def run_records(self, records: Sequence[Any]) -> Counts:
         self._prepare()
@@ -54,11 +57,11 @@ class SignalsImporter(Importer):
         self._people = key_ids(session, tables.Person, organisation_id=org)
         self._teams = key_ids(session, tables.Team, organisation_id=org)
 
-    def _check(self, columns: Mapping[str, int]) -> SignalCheck:
-        return signal_check(people=self._people, teams=self._teams, columns=columns)
+    def _checks(self, columns: Mapping[str, int]) -> SignalChecks:
+        return signal_checks(people=self._people, teams=self._teams, columns=columns)
 
-    def _write(self, records: Iterable[tuple[int, tuple[Any, ...]]] | None, total: int,
-               path: Path | None = None) -> Counts:
+    def _write(self, records: Iterable[CsvRow] | None, total: int,
+               path: Path | None = None, *, batched: bool = True) -> Counts:
         """Check each record (or stream the CSV at `path`) and hand it to the bulk writer."""
         step = self.context.batch_size
         with signal_stream(self.context.session, organisation_id=self.context.organisation_id,
@@ -67,34 +70,61 @@ class SignalsImporter(Importer):
                 assert path is not None
                 self._stream_csv(path, stream, total)
             else:
-                check, problems = self._check(_IN_ORDER), self.problems
-                for row, fields in records:
-                    checked = check(row, fields, problems)
-                    if checked is not None:
-                        stream.add(row, *checked)
-                    if row % step == 0:
-                        self.context.report(row, total)
+                checks, rows = self._checks(_IN_ORDER), iter(records)
+                if not batched:
+                    self._add_each(checks, stream, self._reporting(rows, total))
+                else:
+                    while batch := list(islice(rows, step)):
+                        numbers, cells = zip(*batch, strict=True)
+                        self._add(checks, stream, numbers, list(zip(*cells, strict=True)), batch)
+                        self.context.report(numbers[-1], total)
             counts = stream.finish()
         self.context.report(counts.rows, counts.rows)
         return counts
 
-    def _stream_csv(self, path: Path, stream: KeyedStream, total: int) -> None:
-        """Each CSV row checked and handed to `stream`: asked quietly first, and only a row that
-        fails is asked again to word its problems (see `signal_check`)."""
-        columns, rows = csv_rows(self.context.open_text(path, newline=""), self.problems,
-                                 required=REQUIRED, optional=("id", "volume"))
-        if not columns:
-            return  # the header was refused: its problems are reported, there are no rows
-        check, problems, add = self._check(columns), self.problems, stream.add
+    def _reporting(self, records: Iterable[CsvRow], total: int) -> Iterator[CsvRow]:
         report, step = self.context.report, self.context.batch_size
-        for row, cells in rows:
-            checked = check(row, cells) or check(row, cells, problems)
-            if checked is not None:
-                add(row, checked[0], checked[1])
+        for row, cells in records:
+            yield row, cells
             if row % step == 0:
                 report(row, total)
 
-    def _json(self, path: Path) -> tuple[list[tuple[int, tuple[Any, ...]]], int]:
+    def _stream_csv(self, path: Path, stream: KeyedStream, total: int) -> None:
+        """The CSV's rows checked and handed to `stream` a batch at a time."""
+        step = self.context.batch_size
+        columns, batches = csv_batches(self.context.open_text(path, newline=""), self.problems,
+                                       required=REQUIRED, optional=("id", "volume"), size=step)
+        if not columns:
+            return  # the header was refused: its problems are reported, there are no rows
+        checks = self._checks(columns)
+        for batch in batches:
+            if batch.clean:
+                self._add(checks, stream, batch.rows, batch.columns, batch.each())
+            else:
+                self._add_each(checks, stream, batch.each())
+            if batch.count:
+                self.context.report(batch.first_row + batch.count - 1, total)
+
+    def _add(self, checks: SignalChecks, stream: KeyedStream, numbers: Sequence[int],
+             columns: Sequence[Sequence[str]], each: Iterable[CsvRow]) -> None:
+        """A batch checked column by column, or row by row (`each`) if some row fails."""
+        checked = checks.batch(columns)
+        if checked is None:
+            self._add_each(checks, stream, each)
+        else:
+            stream.add_batch(numbers, *checked)
+
+    def _add_each(self, checks: SignalChecks, stream: KeyedStream,
+                  each: Iterable[CsvRow]) -> None:
+        """Each row asked quietly first; only a row that fails is asked again to word its
+        problems (see `signal_check`)."""
+        check, problems, add = checks.row, self.problems, stream.add
+        for row, cells in each:
+            checked = check(row, cells) or check(row, cells, problems)
+            if checked is not None:
+                add(row, checked[0], checked[1])
+
+    def _json(self, path: Path) -> tuple[list[tuple[int, tuple[str, ...]]], int]:
         document = read_json(self.context.open_text(path), self.problems)
         if isinstance(document, Mapping) and "signals" in document:
             document = document["signals"]
