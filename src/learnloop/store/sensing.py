@@ -1,5 +1,5 @@
-"""Reads and writes for the sensing agent: team-week KPI values (aggregated in SQL), the
-detector's per-series state, and people's standing against linked skills.
+"""Reads and writes for the sensing agent: team-week KPI values (from the team-week summary),
+the detector's per-series state, and people's standing against linked skills.
 
 Team-weeks come from team rows when a team reports the metric itself, else from its people's rows
 (volume-weighted); weeks are those of `domain.sensing.weeks`.
@@ -11,15 +11,16 @@ import io
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Float, Integer, and_, cast, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.evidence import EvidenceKind
 from learnloop.domain.sensing.detection import DetectorState
 from learnloop.domain.sensing.standing import SkillStanding
-from learnloop.domain.sensing.weeks import EPOCH_MONDAY, week_number, week_start, week_time
+from learnloop.domain.sensing.weeks import week_number, week_start
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
 from learnloop.store.evidence import evidence_columns
@@ -29,10 +30,6 @@ __all__ = [
     "StoredState", "TeamWeeks", "drop_states", "load_states", "metric_weeks", "save_states",
     "skill_standing", "slice_weeks", "team_weeks",
 ]
-
-_EPOCH_JULIAN = 2440587.5 + (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal())
-_EPOCH_SECONDS = (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal()) * 86400
-
 
 @dataclass(frozen=True, slots=True)
 class TeamWeeks:
@@ -46,90 +43,55 @@ class TeamWeeks:
     volumes: np.ndarray
 
 
-def _week_of(session: Session, column):  # noqa: ANN001, ANN202 - a SQL expression
-    """The week number of a time column, in the database's own date arithmetic."""
-    if session.get_bind().dialect.name == "sqlite":
-        return cast((func.julianday(column) - _EPOCH_JULIAN) / 7, Integer)
-    return cast(func.floor((func.extract("epoch", column) - _EPOCH_SECONDS) / 604800), Integer)
+def _team_ids(*, organisation_id: int, team_keys: Collection[str]) -> Any:
+    team = tables.Team
+    return select(team.id).where(team.organisation_id == organisation_id,
+                                 team.key.in_(sorted(team_keys)))
 
 
 def metric_weeks(session: Session, *, organisation_id: int, metric: str, end: int,
                  team_keys: Collection[str] | None = None) -> tuple[int, int] | None:
     """The first and last week with values of `metric` before week `end` (None: no values), in
     team and person rows; with `team_keys`, only those teams' own rows and their people's."""
-    signal, person, team = tables.Signal, tables.Person, tables.Team
-    window = and_(signal.organisation_id == organisation_id, signal.metric == metric,
-                  signal.observed_at < week_time(end))
-    # a min and a max of their own: each walks ix_signals_metric_time from one end and stops
-    if team_keys is None:
-        where = [and_(window, signal.subject_type != SubjectType.ORGANISATION.value)]
-    else:
-        ids = select(team.id).where(team.organisation_id == organisation_id,
-                                    team.key.in_(sorted(team_keys)))
-        members = select(person.id).where(person.team_id.in_(ids))
-        where = [and_(window, signal.subject_type == SubjectType.TEAM.value,
-                      signal.subject_id.in_(ids)),
-                 and_(window, signal.subject_type == SubjectType.PERSON.value,
-                      signal.subject_id.in_(members))]
-    firsts = [session.scalar(select(func.min(signal.observed_at)).where(w)) for w in where]
-    found = [moment for moment in firsts if moment is not None]
-    if not found:
-        return None
-    lasts = [session.scalar(select(func.max(signal.observed_at)).where(w)) for w in where]
-    return (week_number(min(found)),
-            week_number(max(moment for moment in lasts if moment is not None)))
+    summary = tables.TeamWeek
+    query = select(func.min(summary.week), func.max(summary.week)).where(
+        summary.organisation_id == organisation_id, summary.metric == metric, summary.week < end)
+    if team_keys is not None:
+        query = query.where(summary.team_id.in_(_team_ids(organisation_id=organisation_id,
+                                                          team_keys=team_keys)))
+    first, last = session.execute(query).one()
+    return None if first is None else (int(first), int(last))
 
 
 def team_weeks(session: Session, *, organisation_id: int, metric: str, first_week: int,
                end_week: int, team_keys: Collection[str] | None = None) -> TeamWeeks:
     """Weeks first_week .. end_week - 1 of `metric` per team (all teams with values, or
-    `team_keys`), from values observed before the start of `end_week`."""
-    signal, person, team = tables.Signal, tables.Person, tables.Team
-    weight = func.coalesce(signal.volume, 1.0)
-    week = _week_of(session, signal.observed_at).label("week")
-    window = and_(signal.organisation_id == organisation_id, signal.metric == metric,
-                  signal.observed_at >= week_time(first_week),
-                  signal.observed_at < week_time(end_week))
-    sums = (func.sum(cast(signal.value, Float) * weight), func.sum(weight),
-            func.sum(signal.volume))
-    own = (select(signal.subject_id, week, *sums)
-           .where(window, signal.subject_type == SubjectType.TEAM.value)
-           .group_by(signal.subject_id, week))
-    from_people = (select(person.team_id, week, *sums)
-                   .join(person, person.id == signal.subject_id)
-                   .where(window, signal.subject_type == SubjectType.PERSON.value)
-                   .group_by(person.team_id, week))
-    teams_query = select(team.id, team.key).where(team.organisation_id == organisation_id)
+    `team_keys`), from the team-week summary (`store/team_weeks.py`)."""
+    summary, team = tables.TeamWeek, tables.Team
+    query = (select(team.key, summary.subject_type, summary.week, summary.weighted,
+                    summary.weight, summary.volume)
+             .join(team, team.id == summary.team_id)
+             .where(summary.organisation_id == organisation_id, summary.metric == metric,
+                    summary.week >= first_week, summary.week < end_week))
     if team_keys is not None:
-        teams_query = teams_query.where(team.key.in_(sorted(team_keys)))
-        ids = sorted(session.scalars(select(team.id).where(
-            team.organisation_id == organisation_id, team.key.in_(sorted(team_keys)))))
-        members = select(person.id).where(person.team_id.in_(ids))
-        own = own.where(signal.subject_id.in_(ids))
-        from_people = from_people.where(signal.subject_id.in_(members))
-    keys = dict(session.execute(teams_query).all())
-    wanted = set(keys.values()) if team_keys is None else set(team_keys)
-    cells: dict[str, dict[int, tuple[float, float]]] = {}
-    reported: set[str] = set()
-    for rows, reports in ((session.execute(own), True), (session.execute(from_people), False)):
-        for team_id, number, weighted, total, volume in rows:
-            key = keys.get(team_id)
-            if key is None or key not in wanted or (not reports and key in reported):
-                continue
-            if reports:
-                reported.add(key)
-            value = weighted / total if total else np.nan
-            own_volume = (volume if volume is not None else np.nan) if reports else total
-            cells.setdefault(key, {})[int(number)] = (value, own_volume)
-    teams = tuple(sorted(cells if team_keys is None else wanted))
+        query = query.where(summary.team_id.in_(_team_ids(organisation_id=organisation_id,
+                                                          team_keys=team_keys)))
+    rows = session.execute(query).all()
+    # a team that reports the metric itself in these weeks is read from its own rows only
+    reported = {key for key, kind, *_ in rows if kind == SubjectType.TEAM.value}
+    teams = tuple(sorted({key for key, *_ in rows} if team_keys is None else set(team_keys)))
     span = max(end_week - first_week, 0)
     values = np.full((len(teams), span), np.nan)
     volumes = np.full((len(teams), span), np.nan)
-    for row, key in enumerate(teams):
-        for number, (value, volume) in cells.get(key, {}).items():
-            if 0 <= number - first_week < span:
-                values[row, number - first_week] = value
-                volumes[row, number - first_week] = volume
+    row_of = {key: row for row, key in enumerate(teams)}
+    for key, kind, number, weighted, total, volume in rows:
+        reports = kind == SubjectType.TEAM.value
+        if key not in row_of or (not reports and key in reported):
+            continue
+        column = number - first_week
+        values[row_of[key], column] = weighted / total if total else np.nan
+        volumes[row_of[key], column] = ((volume if volume is not None else np.nan)
+                                        if reports else total)
     return TeamWeeks(metric=metric, teams=teams, first_week=first_week, values=values,
                      volumes=volumes)
 
