@@ -8,7 +8,7 @@ Team-weeks come from team rows when a team reports the metric itself, else from 
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -27,8 +27,8 @@ from learnloop.store.evidence import evidence_columns
 from learnloop.store.people import people, requirements_by_person
 
 __all__ = [
-    "StoredState", "TeamWeeks", "drop_states", "load_states", "metric_weeks", "save_states",
-    "skill_standing", "slice_weeks", "team_weeks",
+    "StoredState", "TeamWeeks", "arriving_series", "drop_states", "load_states", "metric_weeks",
+    "save_states", "skill_standing", "slice_weeks", "team_weeks",
 ]
 
 @dataclass(frozen=True, slots=True)
@@ -209,3 +209,27 @@ def skill_standing(session: Session, *, organisation_id: int, skills: Sequence[s
                                  unknown=tuple(u))
                    for skill, (b, a, u) in sorted(standing.items())]
             for team, standing in by_team.items()}
+
+
+# --- which series arriving signals belong to ----------------------------------------------
+
+def arriving_series(session: Session, *, organisation_id: int,
+                    subjects: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
+    """Metric → team keys of the team series that signals about (metric, subject_type, subject
+    key) count in: a team's own, or its people's team's. The organisation's rows feed none."""
+    person, team = tables.Person, tables.Team
+    wanted = {(metric, kind, key) for metric, kind, key in subjects
+              if kind in (SubjectType.PERSON.value, SubjectType.TEAM.value)}
+    person_keys = sorted({key for _, kind, key in wanted if kind == SubjectType.PERSON.value})
+    team_of: dict[str, str] = {}
+    for start in range(0, len(person_keys), 500):
+        team_of.update(session.execute(
+            select(person.key, team.key).join(team, team.id == person.team_id)
+            .where(person.organisation_id == organisation_id,
+                   person.key.in_(person_keys[start:start + 500]))).all())
+    series: dict[str, set[str]] = {}
+    for metric, kind, key in wanted:
+        found = key if kind == SubjectType.TEAM.value else team_of.get(key)
+        if found is not None:
+            series.setdefault(metric, set()).add(found)
+    return series

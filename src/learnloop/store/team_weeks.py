@@ -35,8 +35,9 @@ from learnloop.domain.sensing.weeks import EPOCH_MONDAY, week_time
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
 
-__all__ = ["Cell", "TeamWeekChanges", "add_rows", "cells_of_rows", "rebuild_team_weeks",
-           "recompute_cells", "recompute_teams", "week_of"]
+__all__ = ["Cell", "TeamWeekChanges", "add_rows", "cells_of_rows", "follow_moves",
+           "people_teams", "rebuild_team_weeks", "recompute_cells", "recompute_teams",
+           "week_of"]
 
 Cell = tuple[str, int, int]  # metric, team id, week number
 
@@ -221,3 +222,31 @@ class TeamWeekChanges:
         if stale:
             recompute_cells(self._session, organisation_id=self._organisation_id, cells=stale)
         self._stale, self._replaced = set(), []
+
+
+def people_teams(session: Session, *, organisation_id: int) -> dict[int, int]:
+    """Person id → team id, taken before people may move; empty when the summary holds no
+    person rows for the organisation (nothing to keep up to date)."""
+    summary, person = tables.TeamWeek, tables.Person
+    if session.scalar(select(summary.team_id).where(
+            summary.organisation_id == organisation_id,
+            summary.subject_type == SubjectType.PERSON.value).limit(1)) is None:
+        return {}
+    return dict(session.execute(select(person.id, person.team_id).where(
+        person.organisation_id == organisation_id)).all())
+
+
+def follow_moves(session: Session, *, organisation_id: int, before: dict[int, int]) -> None:
+    """Recompute the teams people left or joined since `before` (from `people_teams`): a
+    person's rows count in the team they are in now."""
+    if not before:
+        return
+    person = tables.Person
+    moved: set[int] = set()
+    for person_id, team_id in session.execute(select(person.id, person.team_id).where(
+            person.organisation_id == organisation_id)):
+        old = before.get(person_id)
+        if old is not None and old != team_id:
+            moved |= {old, team_id}
+    if moved:
+        recompute_teams(session, organisation_id=organisation_id, team_ids=moved)
