@@ -16,7 +16,7 @@ from learnloop.agents.registry import agent_options
 from learnloop.agents.sensing_arrivals import sense_arrivals, signal_subjects
 from learnloop.api.routes.jobs import accepted
 from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
-from learnloop.delivery.moments import signals_tripped
+from learnloop.delivery.moments import detections_tripped, signals_tripped
 from learnloop.domain.access import AccessRole, Principal
 from learnloop.domain.events import EventKind, utcnow
 from learnloop.domain.scopes import SIGNALS_WRITE
@@ -87,11 +87,14 @@ def receive_signals(
                             event_kind=EventKind.SIGNALS_RECEIVED, actor=principal.actor,
                             limits=ImportLimits.from_settings(workspace.settings))
     # the series these signals count in, evaluated now against their stored state
-    sense_arrivals(session, organisation_id=organisation.id,
-                   subjects=signal_subjects(batch.signals), now=utcnow(),
-                   options=agent_options(workspace.settings)["sensing"])
-    jobs.enqueue_deliveries(session, signals_tripped(
-        session, organisation_id=organisation.id, settings=workspace.settings,
-        signals=batch.signals))
+    sensed = sense_arrivals(session, organisation_id=organisation.id,
+                            subjects=signal_subjects(batch.signals), now=utcnow(),
+                            options=agent_options(workspace.settings)["sensing"])
+    deliveries = signals_tripped(session, organisation_id=organisation.id,
+                                 settings=workspace.settings, signals=batch.signals)
+    if sensed.detections:  # as after a loop run: a new detection may trip a detection rule
+        deliveries += detections_tripped(session, organisation_id=organisation.id,
+                                         settings=workspace.settings)
+    jobs.enqueue_deliveries(session, deliveries)
     return SignalsResult(received=result.rows, created=result.created, updated=result.updated,
                          unchanged=result.unchanged)
