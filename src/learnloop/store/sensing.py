@@ -8,9 +8,11 @@ Team-weeks come from team rows when a team reports the metric itself, else from 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
 from learnloop.store.evidence import evidence_columns
 from learnloop.store.people import people, requirements_by_person
+from learnloop.store.reading import raw_batches
 
 __all__ = [
     "StoredState", "TeamWeeks", "arriving_series", "drop_states", "load_states", "metric_weeks",
@@ -76,22 +79,32 @@ def team_weeks(session: Session, *, organisation_id: int, metric: str, first_wee
     if team_keys is not None:
         query = query.where(summary.team_id.in_(_team_ids(organisation_id=organisation_id,
                                                           team_keys=team_keys)))
-    rows = session.execute(query).all()
-    # a team that reports the metric itself in these weeks is read from its own rows only
-    reported = {key for key, kind, *_ in rows if kind == SubjectType.TEAM.value}
-    teams = tuple(sorted({key for key, *_ in rows} if team_keys is None else set(team_keys)))
+    rows = [row for batch in raw_batches(session, query) for row in batch]
+    keys, kinds, numbers, weighted, total, volume = (
+        zip(*rows, strict=True) if rows else ((),) * 6)
+    if team_keys is None:
+        found, at = np.unique(np.array(keys, dtype=str), return_inverse=True)
+        teams = tuple(found.tolist())
+    else:
+        teams = tuple(sorted(set(team_keys)))
+        at = np.searchsorted(np.array(teams, dtype=str), np.array(keys, dtype=str))
     span = max(end_week - first_week, 0)
     values = np.full((len(teams), span), np.nan)
     volumes = np.full((len(teams), span), np.nan)
-    row_of = {key: row for row, key in enumerate(teams)}
-    for key, kind, number, weighted, total, volume in rows:
-        reports = kind == SubjectType.TEAM.value
-        if key not in row_of or (not reports and key in reported):
-            continue
-        column = number - first_week
-        values[row_of[key], column] = weighted / total if total else np.nan
-        volumes[row_of[key], column] = ((volume if volume is not None else np.nan)
-                                        if reports else total)
+    if not rows:
+        return TeamWeeks(metric=metric, teams=teams, first_week=first_week, values=values,
+                         volumes=volumes)
+    own = np.array(kinds) == SubjectType.TEAM.value
+    # a team that reports the metric itself in these weeks is read from its own rows only
+    reports = np.zeros(len(teams), dtype=bool)
+    reports[at[own]] = True
+    kept = own | ~reports[at]
+    column = np.array(numbers)[kept] - first_week
+    weight = np.array(total, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.where(weight != 0, np.array(weighted, dtype=float) / weight, np.nan)
+    values[at[kept], column] = level[kept]
+    volumes[at[kept], column] = np.where(own, np.array(volume, dtype=float), weight)[kept]
     return TeamWeeks(metric=metric, teams=teams, first_week=first_week, values=values,
                      volumes=volumes)
 
@@ -120,15 +133,42 @@ class StoredState:
     state: DetectorState            # one series
 
 
+_STATE_FORMAT = b"learnloop detector state 1\n"
+_FIELDS = tuple(f.name for f in fields(DetectorState))
+
+
 def _pack(state: DetectorState) -> bytes:
-    buffer = io.BytesIO()
-    np.savez(buffer, **{f.name: getattr(state, f.name) for f in fields(state)})
-    return buffer.getvalue()
+    """The arrays' raw bytes after a small JSON header (names, dtypes, shapes): an `.npz` costs
+    10 ms a state (a zip entry per array), which was most of a full recompute's time."""
+    arrays = [np.ascontiguousarray(getattr(state, name)) for name in _FIELDS]
+    header = json.dumps([[name, array.dtype.str, array.shape]
+                         for name, array in zip(_FIELDS, arrays, strict=True)]).encode()
+    return b"".join([_STATE_FORMAT, len(header).to_bytes(4, "little"), header,
+                     *(array.tobytes() for array in arrays)])
 
 
 def _unpack(blob: bytes) -> DetectorState:
-    with np.load(io.BytesIO(blob)) as arrays:
-        return DetectorState(**{f.name: arrays[f.name] for f in fields(DetectorState)})
+    if not blob.startswith(_STATE_FORMAT):  # stored before: an .npz
+        with np.load(io.BytesIO(blob)) as arrays:
+            return DetectorState(**{name: arrays[name] for name in _FIELDS})
+    start = len(_STATE_FORMAT) + 4
+    end = start + int.from_bytes(blob[start - 4:start], "little")
+    arrays: dict[str, np.ndarray] = {}
+    for name, dtype, shape, count, size in _layout(blob[start:end]):
+        arrays[name] = np.frombuffer(blob, dtype=dtype, count=count,
+                                     offset=end).reshape(shape).copy()
+        end += size
+    return DetectorState(**arrays)
+
+
+@lru_cache(maxsize=64)
+def _layout(header: bytes) -> list[tuple[str, np.dtype, tuple[int, ...], int, int]]:
+    """Each array's name, dtype, shape, length and bytes: states of one detector share one."""
+    layout = []
+    for name, dtype, shape in json.loads(header):
+        kind, count = np.dtype(dtype), int(np.prod(shape))
+        layout.append((name, kind, tuple(shape), count, count * kind.itemsize))
+    return layout
 
 
 def load_states(session: Session, *, organisation_id: int, metric: str,
