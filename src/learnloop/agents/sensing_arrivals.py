@@ -1,6 +1,5 @@
-"""Sensing as signals arrive: the team series a webhook call or an import wrote to are evaluated
-at once against their stored state, in the caller's transaction, without the rest of the
-organisation.
+"""Sensing as signals arrive: the team series a webhook call wrote to are evaluated at once
+against their stored state, in the caller's transaction, without the rest of the organisation.
 
 What this raises is what the next full run would have raised: the same detector, state and
 weeks (`sense(only=...)`); a week is evaluated once it is over, whichever path gets there first.
