@@ -52,7 +52,9 @@ def week_of(dialect: str, column: Any) -> Any:
     if dialect == "sqlite":
         return cast((func.julianday(column) - literal_column(repr(_EPOCH_JULIAN)))
                     / literal_column("7.0"), Integer)
-    return cast(func.floor((func.extract("epoch", column) - literal_column(str(_EPOCH_SECONDS)))
+    # in double precision: PostgreSQL's extract() gives a numeric, many times slower per row
+    seconds = cast(func.extract("epoch", column), Float(precision=53))
+    return cast(func.floor((seconds - literal_column(str(_EPOCH_SECONDS)))
                            / literal_column("604800")), Integer)
 
 
@@ -74,13 +76,31 @@ def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = 
     signal, person, team = tables.Signal, tables.Person, tables.Team
     week = week_of(_dialect(session), signal.observed_at).label("week")
     common = (signal.organisation_id == organisation_id, *rows)
-    from_people = (select(literal(organisation_id).label("organisation_id"), signal.metric,
-                          person.team_id.label("team_id"),
-                          literal(SubjectType.PERSON.value).label("subject_type"), week,
-                          *_sums(signal))
-                   .join(person, person.id == signal.subject_id)
-                   .where(*common, signal.subject_type == SubjectType.PERSON.value, *people)
-                   .group_by(signal.metric, person.team_id, week))
+    person_rows = (*common, signal.subject_type == SubjectType.PERSON.value)
+    labels = (literal(organisation_id).label("organisation_id"), signal.metric)
+    if people:  # a few teams: from their people, through the series index
+        from_people = (select(*labels, person.team_id.label("team_id"),
+                              literal(SubjectType.PERSON.value).label("subject_type"), week,
+                              *_sums(signal))
+                       .join(person, person.id == signal.subject_id)
+                       .where(*person_rows, *people)
+                       .group_by(signal.metric, person.team_id, week))
+    else:
+        # many rows: summed per person first, so the join to people meets a row per
+        # person-week (the planner may not know how many rows an import just wrote, and a
+        # nested loop over each of them costs the import a quarter of its time)
+        each = (select(signal.metric, signal.subject_id, week, *_sums(signal))
+                .where(*person_rows).group_by(signal.metric, signal.subject_id, week)
+                .subquery())
+        from_people = (select(literal(organisation_id).label("organisation_id"), each.c.metric,
+                              person.team_id.label("team_id"),
+                              literal(SubjectType.PERSON.value).label("subject_type"),
+                              each.c.week, func.sum(each.c.weighted).label("weighted"),
+                              func.sum(each.c.weight).label("weight"),
+                              func.sum(each.c.volume).label("volume"),
+                              func.sum(each.c.row_count).label("row_count"))
+                       .join(person, person.id == each.c.subject_id)
+                       .group_by(each.c.metric, person.team_id, each.c.week))
     own = (select(literal(organisation_id).label("organisation_id"), signal.metric,
                   signal.subject_id.label("team_id"),
                   literal(SubjectType.TEAM.value).label("subject_type"), week, *_sums(signal))

@@ -20,8 +20,8 @@ depends_on = None
 _EPOCH_DAYS = 4
 _WEEK = {
     'sqlite': f"CAST((julianday(s.observed_at) - {2440587.5 + _EPOCH_DAYS}) / 7 AS INTEGER)",
-    'postgresql': (f"CAST(floor((extract(epoch FROM s.observed_at) - {_EPOCH_DAYS * 86400})"
-                   f" / 604800) AS INTEGER)"),
+    'postgresql': (f"CAST(floor((CAST(extract(epoch FROM s.observed_at) AS double precision)"
+                   f" - {_EPOCH_DAYS * 86400}) / 604800) AS INTEGER)"),
 }
 _SUMS = ("SUM(s.value * COALESCE(s.volume, 1.0)), SUM(COALESCE(s.volume, 1.0)), "
          "SUM(s.volume), COUNT(*)")
