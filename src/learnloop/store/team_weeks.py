@@ -70,12 +70,17 @@ def _sums(signal: Any) -> tuple[Any, ...]:
 
 
 def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = (),
-               people: Sequence[Any] = (), teams: Sequence[Any] = ()) -> Select:
+               people: Sequence[Any] = (), teams: Sequence[Any] = (),
+               by_id: bool = False) -> Select:
     """Cells summed from the signals matching `rows`, person rows also `people` (conditions on
     `tables.Person`), team rows also `teams` (conditions on the signal's subject_id)."""
     signal, person, team = tables.Signal, tables.Person, tables.Team
     week = week_of(_dialect(session), signal.observed_at).label("week")
-    common = (signal.organisation_id == organisation_id, *rows)
+    # by_id: rows found by their ids (`rows`) alone, the organisation checked on each; the
+    # planner may not yet know how many rows an import just wrote, and would walk an index of
+    # the whole organisation's rows instead of the ids' range
+    owner = (signal.organisation_id + 0) if by_id else signal.organisation_id
+    common = (owner == organisation_id, *rows)
     person_rows = (*common, signal.subject_type == SubjectType.PERSON.value)
     labels = (literal(organisation_id).label("organisation_id"), signal.metric)
     if people:  # a few teams: from their people, through the series index
@@ -139,7 +144,7 @@ def add_rows(session: Session, *, organisation_id: int, after_id: int) -> None:
     cells. Rows a write updated are not covered: recompute their cells (`recompute_cells`)."""
     signal = tables.Signal
     _insert(session, _aggregate(session, organisation_id=organisation_id,
-                                rows=[signal.id > after_id]), add=True)
+                                rows=[signal.id > after_id], by_id=True), add=True)
 
 
 def cells_of_rows(session: Session, *, organisation_id: int,
