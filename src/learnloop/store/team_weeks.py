@@ -92,8 +92,8 @@ def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = 
                        .group_by(signal.metric, person.team_id, week))
     else:
         # many rows: summed per person first, so the join to people meets a row per
-        # person-week (the planner may not know how many rows an import just wrote, and a
-        # nested loop over each of them costs the import a quarter of its time)
+        # person-week, not per row (the planner, not knowing how many rows an import just
+        # wrote, joins them by a nested loop)
         each = (select(signal.metric, signal.subject_id, week, *_sums(signal))
                 .where(*person_rows).group_by(signal.metric, signal.subject_id, week)
                 .subquery())
