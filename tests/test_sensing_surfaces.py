@@ -103,7 +103,8 @@ def test_the_api_and_console_show_a_detection_with_its_chart(
     secret = secret_for(sqlite_workspace, "ld")
     with TestClient(create_app(sqlite_workspace)) as client:
         listed = client.get("/api/detections", headers=bearer(secret)).json()
-        by_team = {item["team"]: item for item in listed}
+        assert listed["next_cursor"] is None and listed["limit"] == 100
+        by_team = {item["team"]: item for item in listed["items"]}
         dip = by_team[truth["dip"]["team"]]
         assert dip["cause"] == "skill" and dip["skill"] in truth["dip"]["skills"]
         detail = client.get(f"/api/detections/{dip['id']}", headers=bearer(secret)).json()

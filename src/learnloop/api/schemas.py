@@ -250,6 +250,15 @@ class DetectionOut(BaseModel):
                    reason=record.reason, created_at=record.created_at)
 
 
+class DetectionPageOut(BaseModel):
+    """One page of detections, newest detected first."""
+
+    items: list[DetectionOut]
+    limit: int
+    next_cursor: str | None = Field(description="Pass back as `cursor` for the next page; null "
+                                                "on the last page")
+
+
 class DetectionDetail(DetectionOut):
     evidence: dict[str, Any] = Field(description="Everything the `sensing.detected` event "
                                                  "carries: baseline window, affected people, "

@@ -11,14 +11,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain.imports import Counts, Problems
 
-__all__ = ["KeyedStream", "Synced", "replace_children", "reserve_ids", "sync_rows"]
+__all__ = ["KeyedStream", "RowChanges", "Synced", "replace_children", "reserve_ids", "sync_rows"]
 
 SQLITE_CACHE_KIB = 262_144  # 256 MB of page cache while streaming: the indexes' hot pages stay
 _SQLITE_PARAMETERS = 32_766  # the most one SQLite statement takes (since 3.32)
@@ -214,6 +214,16 @@ def replace_children(session: Session, model: Any, *, parent_column: str,
     return set(changed)
 
 
+class RowChanges(Protocol):
+    """Told what a KeyedStream writes, in its transaction: what a summary of the table needs."""
+
+    def replacing(self, row_ids: Sequence[int]) -> None:
+        """Stored rows (by id) about to be overwritten with new values; called before."""
+
+    def written(self) -> None:
+        """Every row is written (new rows have ids above the table's maximum before)."""
+
+
 class KeyedStream:
     """Streams rows keyed by `key` into a large table (signals, evidence) in bounded memory.
 
@@ -232,11 +242,15 @@ class KeyedStream:
     caller checks the next batch (the driver releases the GIL while the server works); SQLite
     always writes on the calling thread. Use it as a context manager so the writer has stopped
     before the transaction ends, whichever way it ends.
+
+    `changes` is told of stored rows before they are overwritten and of the end of the writes
+    (`RowChanges`): the signals keep their team-week summary that way (`store/team_weeks.py`).
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,
                  columns: Sequence[str], problems: Problems, batch_size: int,
-                 noun: str = "id", background: bool = False) -> None:
+                 noun: str = "id", background: bool = False,
+                 changes: RowChanges | None = None) -> None:
         table = model.__table__
         connection = session.connection()
         dialect = connection.dialect
@@ -248,6 +262,7 @@ class KeyedStream:
         self._problems = problems
         self._batch_size = batch_size
         self._noun = noun
+        self._changes = changes
         self._pending: dict[str, tuple[int, tuple[Any, ...]]] = {}
         self._binders = [(index, _Remembered(bind)) for index, name in enumerate(self._columns)
                          if (bind := table.c[name].type.dialect_impl(dialect)
@@ -416,6 +431,8 @@ class KeyedStream:
             else:
                 self.counts.updated += 1
                 changed.append((row_id, key))
+        if changed and self._changes is not None:
+            self._changes.replacing([row_id for row_id, _key in changed])
         if changed and self._sqlite:
             self._cursor.executemany(self._update_sql,
                                      [(*wanted[key], row_id) for row_id, key in changed])
@@ -506,6 +523,8 @@ class KeyedStream:
         """Write what is pending, wait for the writer and return the counts."""
         self.flush()
         self.close()
+        if self._changes is not None:
+            self._changes.written()
         return self.counts
 
     def close(self, *, quiet: bool = False) -> None:

@@ -5,10 +5,11 @@ A detection is keyed by its series (subject and metric) and the week its change 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.sensing.diagnosis import Cause, Diagnosis
@@ -21,8 +22,8 @@ from learnloop.domain.sensing.teams import Detection
 from learnloop.errors import NotFoundError
 from learnloop.store import tables
 
-__all__ = ["add_detection", "detection_list", "detection_record", "drop_detections",
-           "known_detections"]
+__all__ = ["DetectionPage", "DetectionPlace", "add_detection", "detection_list",
+           "detection_page", "detection_record", "drop_detections", "known_detections"]
 
 
 def known_detections(session: Session, *, organisation_id: int,
@@ -65,8 +66,50 @@ def detection_list(session: Session, *, organisation_id: int,
     query = select(table).where(table.organisation_id == organisation_id)
     if team_keys is not None:
         query = query.where(table.subject_key.in_(sorted(team_keys)))
-    query = query.order_by(table.detected_at.desc(), table.subject_key, table.metric)
+    query = query.order_by(table.detected_at.desc(), table.subject_key, table.metric, table.id)
     return [_record(row) for row in session.scalars(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionPage:
+    """One page of detections in list order; `next_after` is where the next page starts (None:
+    this was the last)."""
+
+    records: list[DetectionRecord]
+    next_after: DetectionPlace | None
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionPlace:
+    """A detection's place in list order: newest detected first, then team, metric and id."""
+
+    detected_at: date
+    subject_key: str
+    metric: str
+    id: int
+
+
+def detection_page(session: Session, *, organisation_id: int, limit: int,
+                   after: DetectionPlace | None = None) -> DetectionPage:
+    """Up to `limit` detections in `detection_list`'s order, from just after `after`: a place
+    in the order rather than an offset, so detections raised meanwhile never shift a page."""
+    table = tables.Detection
+    query = select(table).where(table.organisation_id == organisation_id)
+    if after is not None:
+        later_key = or_(table.subject_key > after.subject_key, and_(
+            table.subject_key == after.subject_key,
+            or_(table.metric > after.metric,
+                and_(table.metric == after.metric, table.id > after.id))))
+        query = query.where(or_(table.detected_at < after.detected_at,
+                                and_(table.detected_at == after.detected_at, later_key)))
+    query = query.order_by(table.detected_at.desc(), table.subject_key, table.metric,
+                           table.id).limit(limit + 1)
+    rows = list(session.scalars(query))
+    more, rows = len(rows) > limit, rows[:limit]
+    last = rows[-1] if rows else None
+    place = (DetectionPlace(detected_at=last.detected_at, subject_key=last.subject_key,
+                            metric=last.metric, id=last.id) if more and last else None)
+    return DetectionPage(records=[_record(row) for row in rows], next_after=place)
 
 
 def detection_record(session: Session, *, organisation_id: int,

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from learnloop.store import tables
+from learnloop.store.team_weeks import cells_of_rows, recompute_cells
 
 __all__ = [
     "PERSON_REFERENCES",
@@ -324,8 +325,10 @@ def delete_person_signals(session: Session, *, organisation_id: int, person_id: 
                           mention: Mention) -> int:
     ids = [row["id"] for row in person_signal_rows(
         session, organisation_id=organisation_id, person_id=person_id, mention=mention)]
+    cells = cells_of_rows(session, organisation_id=organisation_id, signal_ids=ids)
     for start in range(0, len(ids), 500):
         session.execute(delete(tables.Signal).where(tables.Signal.id.in_(ids[start:start + 500])))
+    recompute_cells(session, organisation_id=organisation_id, cells=cells)
     return len(ids)
 
 

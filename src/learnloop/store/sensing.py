@@ -1,5 +1,5 @@
-"""Reads and writes for the sensing agent: team-week KPI values (aggregated in SQL), the
-detector's per-series state, and people's standing against linked skills.
+"""Reads and writes for the sensing agent: team-week KPI values (from the team-week summary),
+the detector's per-series state, and people's standing against linked skills.
 
 Team-weeks come from team rows when a team reports the metric itself, else from its people's rows
 (volume-weighted); weeks are those of `domain.sensing.weeks`.
@@ -8,31 +8,31 @@ Team-weeks come from team rows when a team reports the metric itself, else from 
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Mapping, Sequence
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Float, Integer, and_, cast, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.evidence import EvidenceKind
 from learnloop.domain.sensing.detection import DetectorState
 from learnloop.domain.sensing.standing import SkillStanding
-from learnloop.domain.sensing.weeks import EPOCH_MONDAY, week_number, week_start, week_time
+from learnloop.domain.sensing.weeks import week_number, week_start
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
 from learnloop.store.evidence import evidence_columns
 from learnloop.store.people import people, requirements_by_person
+from learnloop.store.reading import raw_batches
 
 __all__ = [
-    "StoredState", "TeamWeeks", "drop_states", "load_states", "metric_weeks", "save_states",
-    "skill_standing", "slice_weeks", "team_weeks",
+    "StoredState", "TeamWeeks", "arriving_series", "drop_states", "load_states", "metric_weeks",
+    "save_states", "skill_standing", "slice_weeks", "team_weeks",
 ]
-
-_EPOCH_JULIAN = 2440587.5 + (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal())
-_EPOCH_SECONDS = (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal()) * 86400
-
 
 @dataclass(frozen=True, slots=True)
 class TeamWeeks:
@@ -46,90 +46,65 @@ class TeamWeeks:
     volumes: np.ndarray
 
 
-def _week_of(session: Session, column):  # noqa: ANN001, ANN202 - a SQL expression
-    """The week number of a time column, in the database's own date arithmetic."""
-    if session.get_bind().dialect.name == "sqlite":
-        return cast((func.julianday(column) - _EPOCH_JULIAN) / 7, Integer)
-    return cast(func.floor((func.extract("epoch", column) - _EPOCH_SECONDS) / 604800), Integer)
+def _team_ids(*, organisation_id: int, team_keys: Collection[str]) -> Any:
+    team = tables.Team
+    return select(team.id).where(team.organisation_id == organisation_id,
+                                 team.key.in_(sorted(team_keys)))
 
 
 def metric_weeks(session: Session, *, organisation_id: int, metric: str, end: int,
                  team_keys: Collection[str] | None = None) -> tuple[int, int] | None:
     """The first and last week with values of `metric` before week `end` (None: no values), in
     team and person rows; with `team_keys`, only those teams' own rows and their people's."""
-    signal, person, team = tables.Signal, tables.Person, tables.Team
-    window = and_(signal.organisation_id == organisation_id, signal.metric == metric,
-                  signal.observed_at < week_time(end))
-    # a min and a max of their own: each walks ix_signals_metric_time from one end and stops
-    if team_keys is None:
-        where = [and_(window, signal.subject_type != SubjectType.ORGANISATION.value)]
-    else:
-        ids = select(team.id).where(team.organisation_id == organisation_id,
-                                    team.key.in_(sorted(team_keys)))
-        members = select(person.id).where(person.team_id.in_(ids))
-        where = [and_(window, signal.subject_type == SubjectType.TEAM.value,
-                      signal.subject_id.in_(ids)),
-                 and_(window, signal.subject_type == SubjectType.PERSON.value,
-                      signal.subject_id.in_(members))]
-    firsts = [session.scalar(select(func.min(signal.observed_at)).where(w)) for w in where]
-    found = [moment for moment in firsts if moment is not None]
-    if not found:
-        return None
-    lasts = [session.scalar(select(func.max(signal.observed_at)).where(w)) for w in where]
-    return (week_number(min(found)),
-            week_number(max(moment for moment in lasts if moment is not None)))
+    summary = tables.TeamWeek
+    query = select(func.min(summary.week), func.max(summary.week)).where(
+        summary.organisation_id == organisation_id, summary.metric == metric, summary.week < end)
+    if team_keys is not None:
+        query = query.where(summary.team_id.in_(_team_ids(organisation_id=organisation_id,
+                                                          team_keys=team_keys)))
+    first, last = session.execute(query).one()
+    return None if first is None else (int(first), int(last))
 
 
 def team_weeks(session: Session, *, organisation_id: int, metric: str, first_week: int,
                end_week: int, team_keys: Collection[str] | None = None) -> TeamWeeks:
     """Weeks first_week .. end_week - 1 of `metric` per team (all teams with values, or
-    `team_keys`), from values observed before the start of `end_week`."""
-    signal, person, team = tables.Signal, tables.Person, tables.Team
-    weight = func.coalesce(signal.volume, 1.0)
-    week = _week_of(session, signal.observed_at).label("week")
-    window = and_(signal.organisation_id == organisation_id, signal.metric == metric,
-                  signal.observed_at >= week_time(first_week),
-                  signal.observed_at < week_time(end_week))
-    sums = (func.sum(cast(signal.value, Float) * weight), func.sum(weight),
-            func.sum(signal.volume))
-    own = (select(signal.subject_id, week, *sums)
-           .where(window, signal.subject_type == SubjectType.TEAM.value)
-           .group_by(signal.subject_id, week))
-    from_people = (select(person.team_id, week, *sums)
-                   .join(person, person.id == signal.subject_id)
-                   .where(window, signal.subject_type == SubjectType.PERSON.value)
-                   .group_by(person.team_id, week))
-    teams_query = select(team.id, team.key).where(team.organisation_id == organisation_id)
+    `team_keys`), from the team-week summary (`store/team_weeks.py`)."""
+    summary, team = tables.TeamWeek, tables.Team
+    query = (select(team.key, summary.subject_type, summary.week, summary.weighted,
+                    summary.weight, summary.volume)
+             .join(team, team.id == summary.team_id)
+             .where(summary.organisation_id == organisation_id, summary.metric == metric,
+                    summary.week >= first_week, summary.week < end_week))
     if team_keys is not None:
-        teams_query = teams_query.where(team.key.in_(sorted(team_keys)))
-        ids = sorted(session.scalars(select(team.id).where(
-            team.organisation_id == organisation_id, team.key.in_(sorted(team_keys)))))
-        members = select(person.id).where(person.team_id.in_(ids))
-        own = own.where(signal.subject_id.in_(ids))
-        from_people = from_people.where(signal.subject_id.in_(members))
-    keys = dict(session.execute(teams_query).all())
-    wanted = set(keys.values()) if team_keys is None else set(team_keys)
-    cells: dict[str, dict[int, tuple[float, float]]] = {}
-    reported: set[str] = set()
-    for rows, reports in ((session.execute(own), True), (session.execute(from_people), False)):
-        for team_id, number, weighted, total, volume in rows:
-            key = keys.get(team_id)
-            if key is None or key not in wanted or (not reports and key in reported):
-                continue
-            if reports:
-                reported.add(key)
-            value = weighted / total if total else np.nan
-            own_volume = (volume if volume is not None else np.nan) if reports else total
-            cells.setdefault(key, {})[int(number)] = (value, own_volume)
-    teams = tuple(sorted(cells if team_keys is None else wanted))
+        query = query.where(summary.team_id.in_(_team_ids(organisation_id=organisation_id,
+                                                          team_keys=team_keys)))
+    rows = [row for batch in raw_batches(session, query) for row in batch]
+    keys, kinds, numbers, weighted, total, volume = (
+        zip(*rows, strict=True) if rows else ((),) * 6)
+    if team_keys is None:
+        found, at = np.unique(np.array(keys, dtype=str), return_inverse=True)
+        teams = tuple(found.tolist())
+    else:
+        teams = tuple(sorted(set(team_keys)))
+        at = np.searchsorted(np.array(teams, dtype=str), np.array(keys, dtype=str))
     span = max(end_week - first_week, 0)
     values = np.full((len(teams), span), np.nan)
     volumes = np.full((len(teams), span), np.nan)
-    for row, key in enumerate(teams):
-        for number, (value, volume) in cells.get(key, {}).items():
-            if 0 <= number - first_week < span:
-                values[row, number - first_week] = value
-                volumes[row, number - first_week] = volume
+    if not rows:
+        return TeamWeeks(metric=metric, teams=teams, first_week=first_week, values=values,
+                         volumes=volumes)
+    own = np.array(kinds) == SubjectType.TEAM.value
+    # a team that reports the metric itself in these weeks is read from its own rows only
+    reports = np.zeros(len(teams), dtype=bool)
+    reports[at[own]] = True
+    kept = own | ~reports[at]
+    column = np.array(numbers)[kept] - first_week
+    weight = np.array(total, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.where(weight != 0, np.array(weighted, dtype=float) / weight, np.nan)
+    values[at[kept], column] = level[kept]
+    volumes[at[kept], column] = np.where(own, np.array(volume, dtype=float), weight)[kept]
     return TeamWeeks(metric=metric, teams=teams, first_week=first_week, values=values,
                      volumes=volumes)
 
@@ -158,15 +133,42 @@ class StoredState:
     state: DetectorState            # one series
 
 
+_STATE_FORMAT = b"learnloop detector state 1\n"
+_FIELDS = tuple(f.name for f in fields(DetectorState))
+
+
 def _pack(state: DetectorState) -> bytes:
-    buffer = io.BytesIO()
-    np.savez(buffer, **{f.name: getattr(state, f.name) for f in fields(state)})
-    return buffer.getvalue()
+    """The arrays' raw bytes after a small JSON header (names, dtypes, shapes): an `.npz` costs
+    10 ms a state (a zip entry per array), which was most of a full recompute's time."""
+    arrays = [np.ascontiguousarray(getattr(state, name)) for name in _FIELDS]
+    header = json.dumps([[name, array.dtype.str, array.shape]
+                         for name, array in zip(_FIELDS, arrays, strict=True)]).encode()
+    return b"".join([_STATE_FORMAT, len(header).to_bytes(4, "little"), header,
+                     *(array.tobytes() for array in arrays)])
 
 
 def _unpack(blob: bytes) -> DetectorState:
-    with np.load(io.BytesIO(blob)) as arrays:
-        return DetectorState(**{f.name: arrays[f.name] for f in fields(DetectorState)})
+    if not blob.startswith(_STATE_FORMAT):  # stored before: an .npz
+        with np.load(io.BytesIO(blob)) as arrays:
+            return DetectorState(**{name: arrays[name] for name in _FIELDS})
+    start = len(_STATE_FORMAT) + 4
+    end = start + int.from_bytes(blob[start - 4:start], "little")
+    arrays: dict[str, np.ndarray] = {}
+    for name, dtype, shape, count, size in _layout(blob[start:end]):
+        arrays[name] = np.frombuffer(blob, dtype=dtype, count=count,
+                                     offset=end).reshape(shape).copy()
+        end += size
+    return DetectorState(**arrays)
+
+
+@lru_cache(maxsize=64)
+def _layout(header: bytes) -> list[tuple[str, np.dtype, tuple[int, ...], int, int]]:
+    """Each array's name, dtype, shape, length and bytes: states of one detector share one."""
+    layout = []
+    for name, dtype, shape in json.loads(header):
+        kind, count = np.dtype(dtype), int(np.prod(shape))
+        layout.append((name, kind, tuple(shape), count, count * kind.itemsize))
+    return layout
 
 
 def load_states(session: Session, *, organisation_id: int, metric: str,
@@ -247,3 +249,27 @@ def skill_standing(session: Session, *, organisation_id: int, skills: Sequence[s
                                  unknown=tuple(u))
                    for skill, (b, a, u) in sorted(standing.items())]
             for team, standing in by_team.items()}
+
+
+# --- which series arriving signals belong to ----------------------------------------------
+
+def arriving_series(session: Session, *, organisation_id: int,
+                    subjects: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
+    """Metric → team keys of the team series that signals about (metric, subject_type, subject
+    key) count in: a team's own, or its people's team's. The organisation's rows feed none."""
+    person, team = tables.Person, tables.Team
+    wanted = {(metric, kind, key) for metric, kind, key in subjects
+              if kind in (SubjectType.PERSON.value, SubjectType.TEAM.value)}
+    person_keys = sorted({key for _, kind, key in wanted if kind == SubjectType.PERSON.value})
+    team_of: dict[str, str] = {}
+    for start in range(0, len(person_keys), 500):
+        team_of.update(session.execute(
+            select(person.key, team.key).join(team, team.id == person.team_id)
+            .where(person.organisation_id == organisation_id,
+                   person.key.in_(person_keys[start:start + 500]))).all())
+    series: dict[str, set[str]] = {}
+    for metric, kind, key in wanted:
+        found = key if kind == SubjectType.TEAM.value else team_of.get(key)
+        if found is not None:
+            series.setdefault(metric, set()).add(found)
+    return series

@@ -244,6 +244,27 @@ class Signal(Base):
     volume: Mapped[float | None] = mapped_column(Float)
 
 
+class TeamWeek(Base):
+    """One team's week of one metric, summed from its signals (`store/team_weeks.py`): kept by
+    the signals writer as rows arrive, so the sensing agent reads a team-week, not its rows.
+
+    `subject_type` says whose rows: the team's own (`team`) or its people's (`person`, by the
+    team they are in now). Week numbers are `domain.sensing.weeks`'."""
+
+    __tablename__ = "team_weeks"
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(128), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)
+    weighted: Mapped[float] = mapped_column(Float)      # sum of value x weight
+    weight: Mapped[float] = mapped_column(Float)        # sum of volume, 1 where it is missing
+    volume: Mapped[float | None] = mapped_column(Float)  # sum of the volumes given (NULL: none)
+    row_count: Mapped[int] = mapped_column(Integer)
+
+
 class SkillEvidence(Base):
     __tablename__ = "skill_evidence"
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)

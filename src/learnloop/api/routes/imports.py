@@ -12,11 +12,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
+from learnloop.agents.registry import agent_options
+from learnloop.agents.sensing_arrivals import sense_arrivals, signal_subjects
 from learnloop.api.routes.jobs import accepted
 from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
-from learnloop.delivery.moments import signals_tripped
+from learnloop.delivery.moments import detections_tripped, signals_tripped
 from learnloop.domain.access import AccessRole, Principal
-from learnloop.domain.events import EventKind
+from learnloop.domain.events import EventKind, utcnow
 from learnloop.domain.scopes import SIGNALS_WRITE
 from learnloop.importing import ImportLimits, import_file, import_records
 from learnloop.jobs import save_upload
@@ -78,13 +80,21 @@ def receive_signals(
     """Webhook for KPI values and work signals: `{"signals": [...]}` in the signals JSON format.
     Idempotent by id (re-sending creates nothing); all or nothing, problems name the 1-based
     position in the batch (`row`) and the field. Values that trip a moment-of-need rule queue
-    a delivery to the people concerned at once."""
+    a delivery to the people concerned at once, and the team series they count in are sensed
+    at once (each against its stored state: a new detection is stored with the signals)."""
     result = import_records(session, organisation_id=organisation.id, kind="signals",
                             records=batch.signals, origin=WEBHOOK_ORIGIN,
                             event_kind=EventKind.SIGNALS_RECEIVED, actor=principal.actor,
                             limits=ImportLimits.from_settings(workspace.settings))
-    jobs.enqueue_deliveries(session, signals_tripped(
-        session, organisation_id=organisation.id, settings=workspace.settings,
-        signals=batch.signals))
+    # the series these signals count in, evaluated now against their stored state
+    sensed = sense_arrivals(session, organisation_id=organisation.id,
+                            subjects=signal_subjects(batch.signals), now=utcnow(),
+                            options=agent_options(workspace.settings)["sensing"])
+    deliveries = signals_tripped(session, organisation_id=organisation.id,
+                                 settings=workspace.settings, signals=batch.signals)
+    if sensed.detections:  # as after a loop run: a new detection may trip a detection rule
+        deliveries += detections_tripped(session, organisation_id=organisation.id,
+                                         settings=workspace.settings)
+    jobs.enqueue_deliveries(session, deliveries)
     return SignalsResult(received=result.rows, created=result.created, updated=result.updated,
                          unchanged=result.unchanged)

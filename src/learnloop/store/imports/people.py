@@ -18,6 +18,7 @@ from learnloop.domain.imports import Counts
 from learnloop.store import tables
 from learnloop.store.bulk import reserve_ids, sync_rows
 from learnloop.store.keys import key_ids
+from learnloop.store.team_weeks import follow_moves, people_teams
 
 __all__ = ["OPTIONAL_FIELDS", "PERSON_FIELDS", "managers_by_key", "write_people"]
 
@@ -43,8 +44,20 @@ def write_people(session: Session, *, organisation_id: int,
     `manager` keys); a person whose only change is a new manager counts as updated.
 
     Of OPTIONAL_FIELDS only those in `given` (the file's columns) change existing people and
-    teams; the values of the others are what new people and teams get.
+    teams; the values of the others are what new people and teams get. The team-week summary
+    follows people who moved team.
     """
+    teams_before = people_teams(session, organisation_id=organisation_id)
+    counts = _write_people(session, organisation_id=organisation_id, teams=teams,
+                           people=people, rows=rows, batch_size=batch_size, given=given)
+    follow_moves(session, organisation_id=organisation_id, before=teams_before)
+    return counts
+
+
+def _write_people(session: Session, *, organisation_id: int,
+                  teams: Mapping[str, Mapping[str, str]],
+                  people: Mapping[str, Mapping[str, Any]], rows: int, batch_size: int,
+                  given: Collection[str]) -> Counts:
     team_compared = ("name", "department") if "team_name" in given else ("department",)
     team_ids = sync_rows(session, tables.Team, organisation_id=organisation_id,
                          batch_size=batch_size, rows=teams, compared=team_compared).ids

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from learnloop.domain.imports import Problems
 from learnloop.store import tables
 from learnloop.store.bulk import KeyedStream
+from learnloop.store.team_weeks import TeamWeekChanges
 
 __all__ = ["EVIDENCE_COLUMNS", "SIGNAL_COLUMNS", "evidence_stream", "signal_stream"]
 
@@ -20,10 +21,12 @@ EVIDENCE_COLUMNS = ("person_id", "skill_id", "kind", "level", "observed_on", "so
 
 def signal_stream(session: Session, *, organisation_id: int, problems: Problems,
                   batch_size: int) -> KeyedStream:
-    """A stream of (row, key, SIGNAL_COLUMNS values); written by a thread while rows are checked."""
+    """A stream of (row, key, SIGNAL_COLUMNS values); written by a thread while rows are checked.
+    The team-week summary follows its writes, in the same transaction."""
     return KeyedStream(session, tables.Signal, organisation_id=organisation_id,
                        columns=SIGNAL_COLUMNS, problems=problems, batch_size=batch_size,
-                       noun="signal id", background=True)
+                       noun="signal id", background=True,
+                       changes=TeamWeekChanges(session, organisation_id=organisation_id))
 
 
 def evidence_stream(session: Session, *, organisation_id: int, problems: Problems,
