@@ -57,7 +57,7 @@ def test_the_api_and_console_show_pulse_and_person_detections(sqlite_workspace: 
     staff = secret_for(sqlite_workspace, "ld")
     own, other = (secret_for(sqlite_workspace, "learner", person) for person in ("S05", "S06"))
     with TestClient(create_app(sqlite_workspace)) as client:
-        listed = client.get("/api/detections", headers=bearer(staff)).json()
+        listed = client.get("/api/detections", headers=bearer(staff)).json()["items"]
         kinds = {item["series_kind"]: item for item in listed}
         assert set(kinds) == {"team_metric", "pulse_question", "person"}
         assert (kinds["person"]["person"], kinds["person"]["team"]) == ("S05", "south")

@@ -20,8 +20,9 @@ from learnloop.domain.sensing.weeks import week_number, week_start, week_time
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
 from learnloop.store.detections import detection_record_of
-from learnloop.store.sensing import TeamWeeks, _week_of, team_weeks
+from learnloop.store.sensing import TeamWeeks, team_weeks
 from learnloop.store.series import pulse_series
+from learnloop.store.team_weeks import week_of
 
 __all__ = ["PersonWeeks", "delete_person_detections", "people_count", "people_mark",
            "person_detections", "person_weeks", "save_people_mark", "series_detections",
@@ -49,7 +50,7 @@ def person_weeks(session: Session, *, organisation_id: int, metric: str, first_w
     of one person in one week are averaged by volume."""
     signal, person, team = tables.Signal, tables.Person, tables.Team
     weight = func.coalesce(signal.volume, 1.0)
-    week = _week_of(session, signal.observed_at).label("week")
+    week = week_of(session.get_bind().dialect.name, signal.observed_at).label("week")
     query = (select(person.key, team.key, week, func.sum(cast(signal.value, Float) * weight),
                     func.sum(weight), func.sum(signal.volume))
              .join(person, person.id == signal.subject_id)
