@@ -18,16 +18,20 @@ _BOOKKEEPING = frozenset({EventKind.LOOP_STARTED, EventKind.LOOP_COMPLETED,
                           EventKind.AGENT_FAILED})
 
 
-def changes_since_cursor(context: AgentContext, *, unread_actors: Collection[str]) -> list[str]:
-    """The kinds of event after the agent's cursor that may have changed what it reads (sorted);
-    events by `unread_actors` (the agent itself, agents whose results it does not read) and the
-    loop's bookkeeping do not count. Before a first run (cursor 0) everything is a change."""
+def changes_since_cursor(context: AgentContext, *, reads_agents: Collection[str],
+                         unread_kinds: Collection[str] = ()) -> list[str]:
+    """The kinds of event after the agent's cursor that may have changed what it reads (sorted):
+    every event by a person, a token, an import or a job, and events by the agents named in
+    `reads_agents` (whose results it reads); not the loop's bookkeeping, not its own events nor
+    other agents', nor kinds in `unread_kinds` (steering it does not read). Before a first run
+    (cursor 0) everything is a change."""
     if not context.cursor:
         return ["first run"]
-    ignored = {context.actor, *unread_actors}
+    read = {f"agent:{name}" for name in reads_agents}
     return sorted({kind for kind, actor in actors_since(
         context.session, organisation_id=context.organisation_id, after=context.cursor)
-        if kind not in _BOOKKEEPING and actor not in ignored})
+        if kind not in _BOOKKEEPING and kind not in unread_kinds
+        and (not actor.startswith("agent:") or actor in read)})
 
 
 def newest_event(context: AgentContext) -> int | None:

@@ -26,6 +26,9 @@ from learnloop.store.skill_gaps import team_people, team_skill_gaps
 
 __all__ = ["NeedsAgent"]
 
+# the agents whose results it reads: detections, and proficiencies with skill health
+_READS = ("sensing", "skills")
+
 
 class NeedsAgent:
     name: ClassVar[str] = "needs"
@@ -41,7 +44,7 @@ class NeedsAgent:
         """
         session, organisation_id = context.session, context.organisation_id
         settings = _settings(context)
-        if not (changes_since_cursor(context, unread_actors=()) or
+        if not (changes_since_cursor(context, reads_agents=_READS) or
                 context.options.get("recompute")):
             return AgentReport(agent=self.name, cursor=newest_event(context),
                                summary=f"nothing new since event {context.cursor}: the "

@@ -15,6 +15,7 @@ import numpy as np
 
 from learnloop.agents.base import AgentContext, AgentReport
 from learnloop.agents.incremental import changes_since_cursor, newest_event
+from learnloop.domain.needs import NeedEvent
 from learnloop.domain.proficiencies import (
     Calibration,
     ProficiencyEstimates,
@@ -43,8 +44,10 @@ __all__ = ["SKILLS_ASSESSED", "SkillsAgent"]
 
 SKILLS_ASSESSED = "skills.assessed"
 TREND_DAYS = 90
-# whose events cannot change what this agent reads: the sensing and needs agents' results
-_UNREAD = ("agent:sensing", "agent:needs")
+# L&D's steering of needs and priorities: nothing the skills agent reads (KPI links use an
+# objective's skills and KPIs, not its weight)
+_UNREAD_KINDS = (NeedEvent.RAISED, NeedEvent.RESOLVED, NeedEvent.REOPENED,
+                 NeedEvent.STATUS_CHANGED, NeedEvent.RANKED, NeedEvent.PRIORITY_CHANGED)
 
 
 def _kpi_links(context: AgentContext, estimates: ProficiencyEstimates, *,
@@ -104,7 +107,7 @@ class SkillsAgent:
         (recompute even so)."""
         session, organisation_id = context.session, context.organisation_id
         as_of, trend_from = _dates(context)
-        changes = changes_since_cursor(context, unread_actors=_UNREAD)
+        changes = changes_since_cursor(context, reads_agents=(), unread_kinds=_UNREAD_KINDS)
         if not (changes or context.options.get("recompute")) and proficiencies_as_of(
                 session, organisation_id=organisation_id) == as_of:
             return AgentReport(agent=self.name, cursor=newest_event(context),
