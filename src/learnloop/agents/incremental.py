@@ -1,7 +1,9 @@
-"""When a decide-stage agent may skip a run: nothing it reads can have changed since its cursor.
+"""When a decide-stage agent may skip a run: no event since its cursor is of a kind that changes
+what it reads.
 
-Its inputs change only through events (imports, signals, L&D's steering, another agent's
-results); the loop's own bookkeeping and the outputs of agents it does not read change nothing.
+Everything the skills and needs agents read arrives through a recorded event: an import, signals,
+an erasure, L&D's steering, another agent's results. The content, review and delivery work the
+loop does after them records events too, but none of those changes their inputs.
 """
 
 from __future__ import annotations
@@ -12,26 +14,23 @@ from learnloop.agents.base import AgentContext
 from learnloop.domain.events import EventKind
 from learnloop.store.cursors import actors_since
 
-__all__ = ["changes_since_cursor", "newest_event"]
+__all__ = ["ORGANISATION_DATA", "changes_since_cursor", "newest_event"]
 
-_BOOKKEEPING = frozenset({EventKind.LOOP_STARTED, EventKind.LOOP_COMPLETED,
-                          EventKind.AGENT_FAILED})
+# what imports (files, the demo, the signals webhook) and erasure record: people, teams, roles,
+# requirements, skills, objectives, evidence and KPI values change only with one of these
+ORGANISATION_DATA = (EventKind.IMPORT_COMPLETED, EventKind.SIGNALS_RECEIVED,
+                     EventKind.PERSON_ERASED, EventKind.DEMO_GENERATED)
 
 
-def changes_since_cursor(context: AgentContext, *, reads_agents: Collection[str],
-                         unread_kinds: Collection[str] = ()) -> list[str]:
-    """The kinds of event after the agent's cursor that may have changed what it reads (sorted):
-    every event by a person, a token, an import or a job, and events by the agents named in
-    `reads_agents` (whose results it reads); not the loop's bookkeeping, not its own events nor
-    other agents', nor kinds in `unread_kinds` (steering it does not read). Before a first run
-    (cursor 0) everything is a change."""
+def changes_since_cursor(context: AgentContext, *, kinds: Collection[str]) -> list[str]:
+    """The kinds of event after the agent's cursor, among `kinds` (those that change what it
+    reads), sorted; its own events do not count. Before a first run (cursor 0) everything is a
+    change."""
     if not context.cursor:
         return ["first run"]
-    read = {f"agent:{name}" for name in reads_agents}
     return sorted({kind for kind, actor in actors_since(
         context.session, organisation_id=context.organisation_id, after=context.cursor)
-        if kind not in _BOOKKEEPING and kind not in unread_kinds
-        and (not actor.startswith("agent:") or actor in read)})
+        if kind in kinds and actor != context.actor})
 
 
 def newest_event(context: AgentContext) -> int | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from learnloop.agents.base import AgentContext, AgentReport
-from learnloop.agents.incremental import changes_since_cursor, newest_event
+from learnloop.agents.incremental import ORGANISATION_DATA, changes_since_cursor, newest_event
+from learnloop.agents.sensing import DETECTED
 from learnloop.agents.skills import SKILLS_ASSESSED
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
@@ -26,8 +27,10 @@ from learnloop.store.skill_gaps import team_people, team_skill_gaps
 
 __all__ = ["NeedsAgent"]
 
-# the agents whose results it reads: detections, and proficiencies with skill health
-_READS = ("sensing", "skills")
+# what changes its inputs: the organisation's data, the sensing agent's detections, the skills
+# agent's results, L&D's steering of needs and priorities
+_INPUTS = (*ORGANISATION_DATA, DETECTED, SKILLS_ASSESSED, NeedEvent.STATUS_CHANGED,
+           NeedEvent.PRIORITY_CHANGED)
 
 
 class NeedsAgent:
@@ -44,7 +47,7 @@ class NeedsAgent:
         """
         session, organisation_id = context.session, context.organisation_id
         settings = _settings(context)
-        if not (changes_since_cursor(context, reads_agents=_READS) or
+        if not (changes_since_cursor(context, kinds=_INPUTS) or
                 context.options.get("recompute")):
             return AgentReport(agent=self.name, cursor=newest_event(context),
                                summary=f"nothing new since event {context.cursor}: the "

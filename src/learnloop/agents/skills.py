@@ -14,8 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from learnloop.agents.base import AgentContext, AgentReport
-from learnloop.agents.incremental import changes_since_cursor, newest_event
-from learnloop.domain.needs import NeedEvent
+from learnloop.agents.incremental import ORGANISATION_DATA, changes_since_cursor, newest_event
 from learnloop.domain.proficiencies import (
     Calibration,
     ProficiencyEstimates,
@@ -44,10 +43,6 @@ __all__ = ["SKILLS_ASSESSED", "SkillsAgent"]
 
 SKILLS_ASSESSED = "skills.assessed"
 TREND_DAYS = 90
-# L&D's steering of needs and priorities: nothing the skills agent reads (KPI links use an
-# objective's skills and KPIs, not its weight)
-_UNREAD_KINDS = (NeedEvent.RAISED, NeedEvent.RESOLVED, NeedEvent.REOPENED,
-                 NeedEvent.STATUS_CHANGED, NeedEvent.RANKED, NeedEvent.PRIORITY_CHANGED)
 
 
 def _kpi_links(context: AgentContext, estimates: ProficiencyEstimates, *,
@@ -107,7 +102,7 @@ class SkillsAgent:
         (recompute even so)."""
         session, organisation_id = context.session, context.organisation_id
         as_of, trend_from = _dates(context)
-        changes = changes_since_cursor(context, reads_agents=(), unread_kinds=_UNREAD_KINDS)
+        changes = changes_since_cursor(context, kinds=ORGANISATION_DATA)
         if not (changes or context.options.get("recompute")) and proficiencies_as_of(
                 session, organisation_id=organisation_id) == as_of:
             return AgentReport(agent=self.name, cursor=newest_event(context),
