@@ -187,7 +187,8 @@ def measure(home: str, url: str | None, recompute: bool) -> dict:
     workspace.close()
     if not report.ok:
         raise SystemExit(f"loop failed: {report.failures}")
-    seconds = {name: later - at for (name, at), (_, later) in zip(marks, marks[1:])}
+    seconds = {name: later - at for (name, at), (_, later) in zip(marks[:-1], marks[1:],
+                                                                  strict=True)}
     return {"seconds": seconds, "total": end - start,
             "summaries": {r.agent: r.summary for r in report.reports},
             "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

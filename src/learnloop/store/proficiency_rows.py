@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.store import tables
-from learnloop.store.reading import chunks, raw_batches
+from learnloop.store.number_blocks import number_block
+from learnloop.store.reading import chunks
 
-__all__ = ["StoredProficiencies", "proficiencies_as_of", "stored_proficiencies",
+__all__ = ["REWRITE_SHARE", "StoredProficiencies", "proficiencies_as_of", "stored_proficiencies",
            "write_proficiencies"]
 
 # past this share of changed rows, deleting everything and writing it again is cheaper
-_REWRITE_SHARE = 0.25
+REWRITE_SHARE = 0.25
 _COLUMNS = ("organisation_id", "person_id", "skill_id", "level", "lower", "upper", "evidence",
             "as_of")
 _TYPES = ("int4", "int4", "int4", "float8", "float8", "float8", "int4", "date")
@@ -47,11 +47,6 @@ class StoredProficiencies:
         return self.person_id * width + self.skill_id
 
 
-def _block(session: Session, query: Any, width: int) -> np.ndarray:
-    blocks = [np.array(batch, dtype=np.float64) for batch in raw_batches(session, query)]
-    return np.concatenate(blocks) if blocks else np.empty((0, width))
-
-
 def _stored(block: np.ndarray, first: int) -> StoredProficiencies:
     return StoredProficiencies(
         person_id=block[:, first].astype(np.int64), skill_id=block[:, first + 1].astype(np.int64),
@@ -63,9 +58,9 @@ def stored_proficiencies(session: Session, *, organisation_id: int) -> StoredPro
     """Every stored proficiency of the organisation; all numbers, so each batch of rows becomes
     one float block with no per-row Python."""
     row = tables.Proficiency
-    return _stored(_block(session, select(
+    return _stored(number_block(session, select(
         row.person_id, row.skill_id, row.level, row.lower, row.upper, row.evidence)
-        .where(row.organisation_id == organisation_id), 6), 0)
+        .where(row.organisation_id == organisation_id)), 0)
 
 
 def proficiencies_as_of(session: Session, *, organisation_id: int) -> date | None:
@@ -80,16 +75,17 @@ def proficiencies_as_of(session: Session, *, organisation_id: int) -> date | Non
 
 
 def write_proficiencies(session: Session, *, organisation_id: int, rows: StoredProficiencies,
-                        as_of: date) -> int:
+                        as_of: date, rewrite_share: float = REWRITE_SHARE) -> int:
     """Make the organisation's proficiencies exactly `rows` as of `as_of`; returns how many rows
-    were written. Rows that hold the same values for the same day stay untouched."""
+    were written. Rows that hold the same values for the same day stay untouched, unless more
+    than `rewrite_share` of them changed (then all are rewritten: cheaper than many deletes)."""
     table = tables.Proficiency
     same_day = proficiencies_as_of(session, organisation_id=organisation_id) == as_of
     write = np.arange(len(rows))
     if same_day:
-        found = _block(session, select(
+        found = number_block(session, select(
             table.id, table.person_id, table.skill_id, table.level, table.lower, table.upper,
-            table.evidence).where(table.organisation_id == organisation_id), 7)
+            table.evidence).where(table.organisation_id == organisation_id))
         before = _stored(found, 1)
         width = int(max(before.skill_id.max(initial=0), rows.skill_id.max(initial=0))) + 1
         old_keys, new_keys = before.keys(width), rows.keys(width)
@@ -104,7 +100,7 @@ def write_proficiencies(session: Session, *, organisation_id: int, rows: StoredP
         kept[match[same]] = True
         write = np.flatnonzero(~same)
         stale = np.flatnonzero(~kept)
-        if len(write) + len(stale) <= _REWRITE_SHARE * max(len(rows), 1):
+        if len(write) + len(stale) <= rewrite_share * max(len(rows), 1):
             _delete_ids(session, found[stale, 0].astype(np.int64).tolist())
             return _insert(session, organisation_id, rows, write, as_of)
         write = np.arange(len(rows))

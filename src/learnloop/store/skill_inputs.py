@@ -13,13 +13,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, case, func, literal_column, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.proficiencies import KINDS, EvidenceArrays, RequirementArrays
 from learnloop.domain.proficiency import Criticality
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
+from learnloop.store.number_blocks import number_block
 from learnloop.store.reading import raw_batches
 
 __all__ = ["PeopleColumns", "evidence_arrays_of", "people_columns", "person_kpi_means",
@@ -41,12 +42,6 @@ class PeopleColumns:
 
     def __len__(self) -> int:
         return len(self.ids)
-
-
-def _float_block(session: Session, query: Select, width: int) -> np.ndarray:
-    """A query of numbers only, as one float64 array: each batch converts in C, not per row."""
-    blocks = [np.array(batch, dtype=np.float64) for batch in raw_batches(session, query)]
-    return np.concatenate(blocks) if blocks else np.empty((0, width))
 
 
 def people_columns(session: Session, *, organisation_id: int) -> PeopleColumns:
@@ -86,12 +81,12 @@ def requirement_arrays(session: Session, *, organisation_id: int, people: People
     """Each person's role requirements, one entry per (person, required skill), coded by
     `people` and `skill_ids`: each person repeats their role's rows, no loop per person."""
     need = tables.RoleRequirement
-    required = _float_block(session, select(
+    required = number_block(session, select(
         need.role_id, need.skill_id, need.level,
         case((need.criticality == Criticality.CRITICAL.value, 1), else_=0))
         .join(tables.Skill, tables.Skill.id == need.skill_id)
-        .where(tables.Skill.organisation_id == organisation_id)
-        .order_by(need.role_id, need.skill_id), 4)
+        .where(tables.Skill.organisation_id == organisation_id))
+    required = required[np.lexsort((required[:, 1], required[:, 0]))]  # by role, then skill
     role_of_row = required[:, 0].astype(np.int64)
     first = np.searchsorted(role_of_row, people.role_id, side="left")
     count = np.where(people.role >= 0,
@@ -125,7 +120,7 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
         evidence.organisation_id == organisation_id)
     if end is not None:
         query = query.where(evidence.observed_on < end)
-    block = _float_block(session, query, 6)
+    block = number_block(session, query)
     block = block[block[:, 3] >= 0]  # a kind the estimator does not know carries no weight
     person = np.searchsorted(people.ids, block[:, 1].astype(np.int64))
     skill = np.searchsorted(skill_ids, block[:, 2].astype(np.int64))
@@ -151,9 +146,9 @@ def person_kpi_means(session: Session, *, organisation_id: int, metric: str,
     """Each person's mean value of `metric` (NaN without one), averaged by the database: one
     row per person instead of one per person and week."""
     signal = tables.Signal
-    block = _float_block(session, select(signal.subject_id, func.avg(signal.value)).where(
+    block = number_block(session, select(signal.subject_id, func.avg(signal.value)).where(
         signal.organisation_id == organisation_id, signal.metric == metric,
-        signal.subject_type == SubjectType.PERSON.value).group_by(signal.subject_id), 2)
+        signal.subject_type == SubjectType.PERSON.value).group_by(signal.subject_id))
     means = np.full(len(people), np.nan)
     at = np.searchsorted(people.ids, block[:, 0].astype(np.int64))
     known = at < len(people)
