@@ -17,6 +17,7 @@ __all__ = ["number_block"]
 
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _HEADER = len(_SIGNATURE) + 8  # flags and header-extension length, both int32 (zero)
+_GATHER = 8 << 20
 
 
 def number_block(session: Session, query: Select) -> np.ndarray:
@@ -42,27 +43,36 @@ def _copied(session: Session, query: Select, width: int) -> np.ndarray:
         (f"length{i}", ">i4"), (f"value{i}", ">f8"))])
     cursor = session.connection().connection.driver_connection.cursor()
     blocks: list[np.ndarray] = []
-    pending = b""
+    data = bytearray()
     try:
         with cursor.copy(f"COPY ({compiled.string}) TO STDOUT (FORMAT BINARY)",
                          compiled.params) as copy:
-            first = True
+            # libpq hands COPY data over a row at a time: gather a few MB, then parse them
             for chunk in copy:
-                data = pending + bytes(chunk)
-                if first:
-                    if not data.startswith(_SIGNATURE):
-                        raise ValueError("not PostgreSQL's binary COPY format")
-                    data, first = data[_HEADER:], False
-                whole = len(data) // row.itemsize * row.itemsize
-                blocks.append(_values(np.frombuffer(data, dtype=row, count=whole // row.itemsize),
-                                      width))
-                pending = data[whole:]
+                data += chunk
+                if len(data) >= _GATHER:
+                    _parse(data, row, width, blocks)
+            _parse(data, row, width, blocks)
     finally:
         cursor.close()
-    if pending != b"\xff\xff":  # what is left must be the trailer alone
-        raise ValueError(f"binary COPY ended with {len(pending)} unparsed bytes: a NULL or a "
+    if bytes(data) != b"\xff\xff":  # what is left must be the trailer alone
+        raise ValueError(f"binary COPY ended with {len(data)} unparsed bytes: a NULL or a "
                          "column that is not a number")
     return np.concatenate(blocks) if blocks else np.empty((0, width))
+
+
+def _parse(data: bytearray, row: np.dtype, width: int, blocks: list[np.ndarray]) -> None:
+    """Parse the whole rows at the front of `data` into `blocks` and drop them from it (the
+    file header first, when it is still there)."""
+    if not blocks and data.startswith(_SIGNATURE[:len(data)]):
+        if len(data) < _HEADER:
+            return
+        del data[:_HEADER]
+        blocks.append(np.empty((0, width)))  # the header is gone
+    whole = len(data) // row.itemsize * row.itemsize
+    if whole:
+        blocks.append(_values(np.frombuffer(bytes(data[:whole]), dtype=row), width))
+        del data[:whole]
 
 
 def _values(rows: np.ndarray, width: int) -> np.ndarray:
