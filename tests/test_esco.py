@@ -156,3 +156,19 @@ def test_odd_files_in_the_folder_are_problems_not_crashes(sqlite_workspace, tmp_
     with pytest.raises(InputError) as refused:
         import_into(sqlite_workspace, kind="esco", path=folder)
     assert refused.value.problems
+
+
+def test_label_vectors_are_cached_per_model_and_label_list(tmp_path: Path) -> None:
+    concepts = [Concept(BUDGETS, "manage budgets", "control budgets"),
+                Concept(STAFF, "manage staff", "supervise staff")]
+    first = ConceptIndex(concepts, cache=tmp_path)
+    [kept] = list(tmp_path.glob("*.npy"))
+    # a second index reads the file: its vectors, not a fresh embedding, answer
+    np.save(kept, np.load(kept)[::-1].copy(), allow_pickle=False)
+    swapped = ConceptIndex(concepts, cache=tmp_path)
+    text = "You will plan and control the department's budget."
+    assert first.suggest(text, top=1)[0].uri == BUDGETS
+    assert swapped.suggest(text, top=1)[0].uri == STAFF
+    # another list of labels (a re-import that changed one) gets a file of its own
+    ConceptIndex([*concepts, Concept("http://x/bake", "bake bread")], cache=tmp_path)
+    assert len(list(tmp_path.glob("*.npy"))) == 2

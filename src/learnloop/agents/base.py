@@ -37,6 +37,9 @@ class AgentContext:
     options: Mapping[str, Any] = field(default_factory=dict)
     # who ran the loop (a token, the CLI, the demo): the author of what an agent writes
     requested_by: str = "loop"
+    # what agents that ran before this one in the same pass handed on (AgentReport.handoff), by
+    # agent name; only agents whose work stood are here
+    earlier: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def new_events(self, *, kinds: Sequence[str] | None = None, after: int | None = None,
                    limit: int = 1000) -> list[Event]:
@@ -55,6 +58,9 @@ class AgentReport:
     events_written: int = 0
     details: dict[str, Any] = field(default_factory=dict)
     cursor: int | None = None
+    # results a later agent of the same pass may use instead of reading them back from the
+    # database (e.g. the skills agent's proficiencies as arrays); never stored or shown
+    handoff: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @runtime_checkable

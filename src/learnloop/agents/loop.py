@@ -42,6 +42,7 @@ def run_loop(
     savepoint of its own, from its stored cursor, with `options[agent.name]`; `on_agent` is
     called before each (for progress)."""
     report = LoopReport()
+    handed: dict[str, Mapping[str, Any]] = {}
     log = EventLog(session, organisation_id)
     log.record(EventKind.LOOP_STARTED, actor=actor,
                payload={"agents": [agent.name for agent in agents]})
@@ -54,13 +55,16 @@ def run_loop(
             context = AgentContext(
                 organisation_id=organisation_id, session=session, events=log, now=utcnow(),
                 actor=f"agent:{agent.name}", cursor=cursor,
-                options=(options or {}).get(agent.name, {}), requested_by=actor)
+                options=(options or {}).get(agent.name, {}), requested_by=actor,
+                earlier=dict(handed))
             agent_report = agent.run(context)
             if agent_report.cursor is not None and agent_report.cursor != cursor:
                 advance_cursor(session, organisation_id=organisation_id, agent=agent.name,
                                last_event_id=agent_report.cursor)
             report.reports.append(agent_report)
             savepoint.commit()
+            if agent_report.handoff:
+                handed[agent.name] = agent_report.handoff
         except Exception as error:  # noqa: BLE001 - the loop records and carries on
             if savepoint.is_active:
                 savepoint.rollback()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from learnloop.agents.base import AgentContext, AgentReport
+from learnloop.agents.incremental import ORGANISATION_DATA, changes_since_cursor, newest_event
+from learnloop.agents.sensing import DETECTED
 from learnloop.agents.skills import SKILLS_ASSESSED
 from learnloop.domain.events import Event
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
@@ -25,6 +27,11 @@ from learnloop.store.skill_gaps import team_people, team_skill_gaps
 
 __all__ = ["NeedsAgent"]
 
+# what changes its inputs: the organisation's data, the sensing agent's detections, the skills
+# agent's results, L&D's steering of needs and priorities
+_INPUTS = (*ORGANISATION_DATA, DETECTED, SKILLS_ASSESSED, NeedEvent.STATUS_CHANGED,
+           NeedEvent.PRIORITY_CHANGED)
+
 
 class NeedsAgent:
     name: ClassVar[str] = "needs"
@@ -35,11 +42,20 @@ class NeedsAgent:
         "ones training will not fix.")
 
     def run(self, context: AgentContext) -> AgentReport:
-        """A full recompute over the stored detections and skill results; L&D's decisions stay."""
+        """A full recompute over the stored detections and skill results, unless nothing it
+        reads has changed since its cursor (option `recompute`: even so); L&D's decisions stay.
+        """
         session, organisation_id = context.session, context.organisation_id
         settings = _settings(context)
+        if not (changes_since_cursor(context, kinds=_INPUTS) or
+                context.options.get("recompute")):
+            return AgentReport(agent=self.name, cursor=newest_event(context),
+                               summary=f"nothing new since event {context.cursor}: the "
+                                       f"ranked needs stand", details={"skipped": True})
         objectives = objective_list(session, organisation_id=organisation_id)
-        gaps = team_skill_gaps(session, organisation_id=organisation_id)
+        gaps = team_skill_gaps(session, organisation_id=organisation_id,
+                               proficiencies=context.earlier.get("skills", {}).get(
+                                   "proficiencies"))
         found = candidate_needs(
             objectives=objectives,
             detections=detection_list(session, organisation_id=organisation_id),
@@ -79,7 +95,7 @@ class NeedsAgent:
                    f"{sum(c.what == 'reopened' for c in changes)} reopened")
         return AgentReport(agent=self.name, summary=summary, events_written=len(changes) + 1,
                            details={"needs": len(saved), "active": len(active),
-                                    "changes": len(changes)})
+                                    "changes": len(changes)}, cursor=newest_event(context))
 
 
 def _settings(context: AgentContext) -> NeedSettings:

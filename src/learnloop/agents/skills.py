@@ -14,30 +14,30 @@ from typing import Any, ClassVar
 import numpy as np
 
 from learnloop.agents.base import AgentContext, AgentReport
-from learnloop.domain.org import Person
+from learnloop.agents.incremental import ORGANISATION_DATA, changes_since_cursor, newest_event
 from learnloop.domain.proficiencies import (
     Calibration,
     ProficiencyEstimates,
-    RequirementArrays,
     SkillKpiLink,
     calibrate_sources,
     day_number,
     estimate_proficiencies,
-    evidence_arrays,
     health_trend,
-    person_means,
     skill_health,
     skill_kpi_links,
 )
-from learnloop.domain.proficiency import Criticality
-from learnloop.domain.signals import SubjectType
-from learnloop.domain.skills import Requirement
 from learnloop.errors import ConfigError
 from learnloop.store.catalogue import objective_list
-from learnloop.store.evidence import evidence_columns
-from learnloop.store.people import people, requirements_by_person
 from learnloop.store.proficiencies import replace_proficiencies, replace_skill_health
-from learnloop.store.series import signal_columns
+from learnloop.store.proficiency_rows import proficiencies_as_of
+from learnloop.store.skill_inputs import (
+    PeopleColumns,
+    evidence_arrays_of,
+    people_columns,
+    person_kpi_means,
+    requirement_arrays,
+    skill_codes,
+)
 
 __all__ = ["SKILLS_ASSESSED", "SkillsAgent"]
 
@@ -45,43 +45,19 @@ SKILLS_ASSESSED = "skills.assessed"
 TREND_DAYS = 90
 
 
-def _requirements(everyone: list[Person], required: dict[str, tuple[Requirement, ...]], *,
-                  person_code: dict[str, int], skill_code: dict[str, int]) -> RequirementArrays:
-    teams = tuple(sorted({person.team_key for person in everyone}))
-    roles = tuple(sorted({person.role_key for person in everyone if person.role_key}))
-    team_code = {key: i for i, key in enumerate(teams)}
-    role_code = {key: i for i, key in enumerate(roles)}
-    rows = [(person_code[person.key], team_code[person.team_key], role_code[person.role_key],
-             skill_code[need.skill_key], need.level, need.criticality is Criticality.CRITICAL)
-            for person in everyone if person.role_key
-            for need in required.get(person.key, ()) if need.skill_key in skill_code]
-    person, team, role, skill, level, critical = (
-        np.array(column) for column in zip(*rows, strict=True)) if rows else (
-        np.empty(0, dtype=np.int64),) * 5 + (np.empty(0, dtype=bool),)
-    return RequirementArrays(teams=teams, roles=roles, person=person.astype(np.int64),
-                             team=team.astype(np.int64), role=role.astype(np.int64),
-                             skill=skill.astype(np.int64), level=level.astype(float),
-                             critical=critical.astype(bool))
-
-
 def _kpi_links(context: AgentContext, estimates: ProficiencyEstimates, *,
-               person_code: dict[str, int], person_team: np.ndarray) -> list[SkillKpiLink]:
+               people: PeopleColumns) -> list[SkillKpiLink]:
     links: list[SkillKpiLink] = []
     for objective in objective_list(context.session, organisation_id=context.organisation_id):
         skills = tuple(key for key in objective.skill_keys if key in estimates.skills)
         for kpi in objective.kpis if skills else ():
-            values = signal_columns(context.session, organisation_id=context.organisation_id,
-                                    metric=kpi.metric, subject_type=SubjectType.PERSON)
-            if not len(values):
+            means = person_kpi_means(context.session, organisation_id=context.organisation_id,
+                                     metric=kpi.metric, people=people)
+            if np.isnan(means).all():
                 continue
-            codes = np.array([person_code.get(key, -1) for key in values.subjects])
-            subject = codes[np.asarray(values.subject_index, dtype=np.int64)]
-            known = subject >= 0
-            means = person_means(subject[known], np.asarray(values.values)[known],
-                                 people=len(person_team))
             links.extend(skill_kpi_links(
                 objective=objective.key, metric=kpi.metric, direction=kpi.direction,
-                skills=skills, kpi=means, person_team=person_team, estimates=estimates))
+                skills=skills, kpi=means, person_team=people.team, estimates=estimates))
     return links
 
 
@@ -120,17 +96,24 @@ class SkillsAgent:
         "evidence, and skill health per team, role and skill.")
 
     def run(self, context: AgentContext) -> AgentReport:
-        """A full recompute (certainty fades with time, so every run has something to say);
-        options: `as_of` (ISO date, default today), `trend_days` (default 90)."""
+        """A full recompute unless nothing it reads has changed since its cursor and the stored
+        results are for the same day (certainty fades with time, so a new day recomputes);
+        options: `as_of` (ISO date, default today), `trend_days` (default 90), `recompute`
+        (recompute even so)."""
         session, organisation_id = context.session, context.organisation_id
         as_of, trend_from = _dates(context)
-        evidence = evidence_arrays(evidence_columns(session, organisation_id=organisation_id))
+        changes = changes_since_cursor(context, kinds=ORGANISATION_DATA)
+        if not (changes or context.options.get("recompute")) and proficiencies_as_of(
+                session, organisation_id=organisation_id) == as_of:
+            return AgentReport(agent=self.name, cursor=newest_event(context),
+                               summary=f"nothing new since event {context.cursor}: the "
+                                       f"proficiencies and skill health of {as_of} stand",
+                               details={"skipped": True})
+        everyone = people_columns(session, organisation_id=organisation_id)
+        skill_ids, skill_keys = skill_codes(session, organisation_id=organisation_id)
+        evidence = evidence_arrays_of(session, organisation_id=organisation_id, people=everyone,
+                                      skill_ids=skill_ids, skill_keys=skill_keys)
         calibration = calibrate_sources(evidence, as_of=day_number(as_of))
-        everyone = people(session, organisation_id=organisation_id)
-        person_code = {key: i for i, key in enumerate(evidence.people)}
-        for person in everyone:
-            person_code.setdefault(person.key, len(person_code))
-        skill_code = {key: i for i, key in enumerate(evidence.skills)}
 
         def estimated(day: date) -> ProficiencyEstimates:
             return estimate_proficiencies(evidence, as_of=day_number(day),
@@ -138,26 +121,24 @@ class SkillsAgent:
                                           settings=calibration.settings)
 
         estimates = estimated(as_of)
-        requirements = _requirements(
-            everyone, requirements_by_person(session, organisation_id=organisation_id),
-            person_code=person_code, skill_code=skill_code)
+        requirements = requirement_arrays(session, organisation_id=organisation_id,
+                                          people=everyone, skill_ids=skill_ids)
         trend = health_trend(skill_health(requirements, estimated(trend_from)),
                              skill_health(requirements, estimates))
-        team_code = {key: i for i, key in enumerate(requirements.teams)}
-        person_team = np.zeros(len(person_code), dtype=np.int64)
-        for person in everyone:
-            person_team[person_code[person.key]] = team_code[person.team_key]
-        links = _kpi_links(context, estimates, person_code=person_code, person_team=person_team)
+        links = _kpi_links(context, estimates, people=everyone)
 
-        stored = replace_proficiencies(session, organisation_id=organisation_id,
-                                       estimates=estimates, as_of=as_of)
+        rows, written = replace_proficiencies(
+            session, organisation_id=organisation_id, estimates=estimates, as_of=as_of,
+            person_ids=everyone.ids, skill_ids=skill_ids)
+        stored = len(rows)
         health_rows = replace_skill_health(session, organisation_id=organisation_id,
                                            trend=trend, as_of=as_of, trend_from=trend_from)
         single_points = int(trend.after.single_point_of_failure.sum())
         flagged = [link for link in links if link.flagged]
         context.events.record(SKILLS_ASSESSED, actor=context.actor, payload={
             "as_of": as_of.isoformat(), "trend_from": trend_from.isoformat(),
-            "proficiencies": stored, "health_rows": health_rows,
+            "proficiencies": stored, "proficiencies_written": written,
+            "health_rows": health_rows, "since": changes,
             "single_points_of_failure": single_points, "calibration": _shown(calibration),
             "kpi_links": [{"objective": link.objective, "metric": link.metric,
                            "skill": link.skill, "people": link.people,
@@ -165,12 +146,13 @@ class SkillsAgent:
                            "upper": _rounded(link.upper), "verdict": link.verdict.value,
                            "flagged": link.flagged, "explanation": link.explanation}
                           for link in links]})
-        summary = (f"{stored} proficiencies, {health_rows} skill-health rows, "
-                   f"{single_points} single points of failure, "
+        summary = (f"{stored} proficiencies ({written} written), {health_rows} skill-health "
+                   f"rows, {single_points} single points of failure, "
                    f"{len(flagged)} of {len(links)} linked skills not shown to move their KPI")
         return AgentReport(agent=self.name, summary=summary, events_written=1,
                            details={"proficiencies": stored, "health_rows": health_rows,
-                                    "flagged_links": len(flagged)})
+                                    "flagged_links": len(flagged)},
+                           cursor=newest_event(context), handoff={"proficiencies": rows})
 
 
 def _rounded(value: float) -> float | None:

@@ -88,7 +88,7 @@ def map_text(
     with `learnloop import esco`."""
     import json
 
-    from learnloop.content.taxonomy_mapping import Concept, ConceptIndex
+    from learnloop.content.taxonomy_mapping import Concept, ConceptIndex, taxonomy_cache
     from learnloop.store.taxonomy import taxonomy_skills
 
     text = _text_of(file_or_text)
@@ -98,7 +98,8 @@ def map_text(
         raise InputError("no taxonomy skills yet: run `learnloop import esco FOLDER` first")
     index = ConceptIndex([Concept(uri=e.uri, label=e.label, alt_labels=e.alt_labels)
                           for e in entries],
-                         embedder_name=workspace.settings.content_embedding)
+                         embedder_name=workspace.settings.content_embedding,
+                         cache=taxonomy_cache(workspace.settings.workspace))
     suggestions = index.suggest(text, top=top)
     if json_output:
         out.print(json.dumps([{"uri": s.uri, "label": s.label, "score": round(s.score, 4),
@@ -122,7 +123,7 @@ def suggest(
     with `learnloop skills link SKILL ESCO_URI`; nothing is linked automatically."""
     import json
 
-    from learnloop.content.taxonomy_mapping import Concept, ConceptIndex
+    from learnloop.content.taxonomy_mapping import Concept, ConceptIndex, taxonomy_cache
     from learnloop.store.taxonomy import organisation_skills, taxonomy_skills
 
     with organisation_session(org) as (workspace, session, organisation):
@@ -132,7 +133,8 @@ def suggest(
         raise InputError("no taxonomy skills yet: run `learnloop import esco FOLDER` first")
     index = ConceptIndex([Concept(uri=e.uri, label=e.label, alt_labels=e.alt_labels)
                           for e in entries],
-                         embedder_name=workspace.settings.content_embedding)
+                         embedder_name=workspace.settings.content_embedding,
+                         cache=taxonomy_cache(workspace.settings.workspace))
     found = {key: index.suggest(text, top=top) for key, text in own}
     if json_output:
         out.print(json.dumps({key: [{"uri": s.uri, "label": s.label, "score": round(s.score, 4)}

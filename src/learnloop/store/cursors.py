@@ -12,7 +12,7 @@ from learnloop.domain.events import utcnow
 from learnloop.errors import ConflictError
 from learnloop.store import tables
 
-__all__ = ["advance_cursor", "agent_cursor"]
+__all__ = ["actors_since", "advance_cursor", "agent_cursor"]
 
 
 def agent_cursor(session: Session, *, organisation_id: int, agent: str) -> int:
@@ -41,3 +41,12 @@ def advance_cursor(session: Session, *, organisation_id: int, agent: str,
         row.last_event_id, row.updated_at = last_event_id, utcnow()
     session.flush()
     return last_event_id
+
+
+def actors_since(session: Session, *, organisation_id: int, after: int) -> set[tuple[str, str]]:
+    """The distinct (kind, actor) of the organisation's events after event `after`: enough for
+    an agent to tell whether anything it reads may have changed since its cursor."""
+    event = tables.Event
+    return {(kind, actor) for kind, actor in session.execute(
+        select(event.kind, event.actor).distinct().where(
+            event.organisation_id == organisation_id, event.id > after))}

@@ -21,6 +21,7 @@ from learnloop.domain.proficiencies import (
     SkillHealth,
 )
 from learnloop.store import tables
+from learnloop.store.proficiency_rows import StoredProficiencies, write_proficiencies
 from learnloop.store.reading import keys_by_id
 
 __all__ = ["proficiency_list", "replace_proficiencies", "replace_skill_health",
@@ -46,23 +47,27 @@ def _insert(session: Session, table: Any, rows: Iterator[dict[str, Any]]) -> int
 
 
 def replace_proficiencies(session: Session, *, organisation_id: int,
-                          estimates: ProficiencyEstimates, as_of: date) -> int:
-    """Replace the organisation's proficiencies with these estimates; returns rows written."""
-    people = _ids(session, tables.Person, organisation_id=organisation_id,
-                  keys=estimates.people)[estimates.person]
-    skills = _ids(session, tables.Skill, organisation_id=organisation_id,
-                  keys=estimates.skills)[estimates.skill]
+                          estimates: ProficiencyEstimates, as_of: date,
+                          person_ids: np.ndarray | None = None,
+                          skill_ids: np.ndarray | None = None
+                          ) -> tuple[StoredProficiencies, int]:
+    """Replace the organisation's proficiencies with these estimates (`person_ids` and
+    `skill_ids`: the row id of each of the estimates' people and skills, when the caller has
+    them); returns the rows as now stored and how many of them had to be written."""
+    if person_ids is None:
+        person_ids = _ids(session, tables.Person, organisation_id=organisation_id,
+                          keys=estimates.people)
+    if skill_ids is None:
+        skill_ids = _ids(session, tables.Skill, organisation_id=organisation_id,
+                         keys=estimates.skills)
+    people, skills = person_ids[estimates.person], skill_ids[estimates.skill]
     lower, upper = estimates.bounds()
     keep = (people >= 0) & (skills >= 0)
-    session.execute(delete(tables.Proficiency).where(
-        tables.Proficiency.organisation_id == organisation_id))
-    columns = zip(people[keep].tolist(), skills[keep].tolist(), estimates.level[keep].tolist(),
-                  lower[keep].tolist(), upper[keep].tolist(),
-                  estimates.evidence[keep].tolist(), strict=True)
-    return _insert(session, tables.Proficiency, (
-        {"organisation_id": organisation_id, "person_id": person, "skill_id": skill,
-         "level": level, "lower": low, "upper": high, "evidence": count, "as_of": as_of}
-        for person, skill, level, low, high, count in columns))
+    rows = StoredProficiencies(person_id=people[keep], skill_id=skills[keep],
+                               level=estimates.level[keep], lower=lower[keep],
+                               upper=upper[keep], evidence=estimates.evidence[keep])
+    return rows, write_proficiencies(session, organisation_id=organisation_id, rows=rows,
+                                     as_of=as_of)
 
 
 def _number(value: float) -> float | None:

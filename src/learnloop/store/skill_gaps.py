@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from learnloop.domain.needs_inputs import TeamSkillGap
 from learnloop.store import tables
 from learnloop.store.proficiencies import skill_health_list
+from learnloop.store.proficiency_rows import StoredProficiencies, stored_proficiencies
 from learnloop.store.reading import raw_batches
 
 __all__ = ["team_people", "team_skill_gaps"]
@@ -46,7 +47,8 @@ def _columns(rows: list[tuple[Any, ...]], count: int) -> list[np.ndarray]:
 class _Pairs:
     """Every (person, required skill) pair of the organisation, with the person's estimate."""
 
-    def __init__(self, session: Session, organisation_id: int) -> None:
+    def __init__(self, session: Session, organisation_id: int,
+                 proficiencies: StoredProficiencies | None) -> None:
         person, team, need = tables.Person, tables.Team, tables.RoleRequirement
         people = _rows(session, select(person.id, person.key, team.key, person.role_id)
                        .join(team, team.id == person.team_id)
@@ -75,19 +77,14 @@ class _Pairs:
         self.critical = (critical[row] == "critical") if len(row) else np.empty(0, bool)
         self.role_id = person_role[self.person]
         self.team = team_index[self.person] if len(self.person) else np.empty(0, np.int64)
-        self.estimate, self.sd = self._estimates(session, organisation_id,
-                                                 person_id[self.person])
+        self.estimate, self.sd = self._estimates(
+            proficiencies if proficiencies is not None else stored_proficiencies(
+                session, organisation_id=organisation_id), person_id[self.person])
 
-    def _estimates(self, session: Session, organisation_id: int,
+    def _estimates(self, stored_rows: StoredProficiencies,
                    person_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        proficiency = tables.Proficiency
-        query = (select(proficiency.person_id, proficiency.skill_id, proficiency.level,
-                        proficiency.lower, proficiency.upper)
-                 .where(proficiency.organisation_id == organisation_id))
-        # all five are numbers: each batch becomes one float block, no per-row Python
-        blocks = [np.array(batch, dtype=np.float64) for batch in raw_batches(session, query)]
-        table = np.concatenate(blocks) if blocks else np.empty((0, 5))
-        pid, sid, level, lower, upper = table.T
+        pid, sid = stored_rows.person_id, stored_rows.skill_id
+        level, lower, upper = stored_rows.level, stored_rows.lower, stored_rows.upper
         width = int(max(sid.max(initial=0), self.skill_id.max(initial=0))) + 1
         stored = pid.astype(np.int64) * width + sid.astype(np.int64)
         order = np.argsort(stored)
@@ -115,9 +112,12 @@ def _health(session: Session, organisation_id: int) -> dict[tuple[str, str], dic
     return health
 
 
-def team_skill_gaps(session: Session, *, organisation_id: int) -> list[TeamSkillGap]:
-    """One record per team and required skill (roles in the team pooled), by team then skill."""
-    pairs = _Pairs(session, organisation_id)
+def team_skill_gaps(session: Session, *, organisation_id: int,
+                    proficiencies: StoredProficiencies | None = None) -> list[TeamSkillGap]:
+    """One record per team and required skill (roles in the team pooled), by team then skill;
+    `proficiencies`: the stored proficiencies when the caller holds them already (the skills
+    agent's, handed on in the same loop pass), else they are read."""
+    pairs = _Pairs(session, organisation_id, proficiencies)
     if not len(pairs.person):
         return []
     skill_key = dict(session.execute(select(tables.Skill.id, tables.Skill.key).where(

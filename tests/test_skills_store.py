@@ -1,0 +1,129 @@
+"""The skills agent's bulk reads and writes on both databases: number blocks (binary COPY on
+PostgreSQL), evidence and requirements as arrays coded by id order, and proficiencies written only
+where they changed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from import_support import import_into
+from learnloop.domain.evidence import EvidenceKind
+from learnloop.domain.proficiencies import KINDS, day_number
+from learnloop.store import tables
+from learnloop.store.number_blocks import number_block
+from learnloop.store.proficiency_rows import (
+    StoredProficiencies,
+    proficiencies_as_of,
+    stored_proficiencies,
+    write_proficiencies,
+)
+from learnloop.store.skill_inputs import (
+    evidence_arrays_of,
+    people_columns,
+    requirement_arrays,
+    skill_codes,
+)
+from learnloop.workspace import Workspace
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+
+
+def _example(workspace: Workspace) -> None:
+    for kind, name in [("skills", "skills.yaml"), ("roles", "roles.yaml"),
+                       ("people", "people.csv"), ("objectives", "objectives.yaml"),
+                       ("evidence", "evidence.csv")]:
+        import_into(workspace, kind=kind, path=EXAMPLES / name)
+
+
+def test_a_number_block_reads_every_row_as_floats(workspace: Workspace) -> None:
+    _example(workspace)
+    with workspace.session() as session:
+        person = tables.Person
+        block = number_block(session, select(person.id, person.team_id, person.id * 0.5))
+        expected = session.execute(select(person.id, person.team_id)).all()
+    assert sorted(map(tuple, block[:, :2].tolist())) == sorted(
+        (float(a), float(b)) for a, b in expected)
+    assert np.allclose(block[:, 2], block[:, 0] / 2)
+
+
+def test_a_number_block_refuses_a_null(workspace: Workspace) -> None:
+    _example(workspace)
+    with workspace.session() as session:
+        query = select(tables.Person.id, tables.Person.manager_id)  # some have no manager
+        with pytest.raises(ValueError, match="NULL"):
+            number_block(session, query)
+
+
+def test_evidence_and_requirements_come_coded_by_id_order(workspace: Workspace) -> None:
+    _example(workspace)
+    with workspace.session() as session:
+        org = session.scalar(select(tables.Organisation.id))
+        people = people_columns(session, organisation_id=org)
+        skill_ids, skill_keys = skill_codes(session, organisation_id=org)
+        evidence = evidence_arrays_of(session, organisation_id=org, people=people,
+                                      skill_ids=skill_ids, skill_keys=skill_keys)
+        rows = session.execute(
+            select(tables.Person.key, tables.Skill.key, tables.SkillEvidence.kind,
+                   tables.SkillEvidence.level, tables.SkillEvidence.observed_on)
+            .join(tables.Person, tables.Person.id == tables.SkillEvidence.person_id)
+            .join(tables.Skill, tables.Skill.id == tables.SkillEvidence.skill_id)
+            .order_by(tables.SkillEvidence.person_id, tables.SkillEvidence.skill_id,
+                      tables.SkillEvidence.observed_on, tables.SkillEvidence.id)).all()
+        requirements = requirement_arrays(session, organisation_id=org, people=people,
+                                          skill_ids=skill_ids)
+        expected = set(session.execute(
+            select(tables.Person.key, tables.Skill.key)
+            .join(tables.RoleRequirement, tables.RoleRequirement.role_id == tables.Person.role_id)
+            .join(tables.Skill, tables.Skill.id == tables.RoleRequirement.skill_id)).all())
+    assert list(people.ids) == sorted(people.ids)
+    assert [(evidence.people[p], evidence.skills[s], KINDS[k], v, d) for p, s, k, v, d in zip(
+        evidence.person, evidence.skill, evidence.kind, evidence.level, evidence.day,
+        strict=True)] == [(p, s, EvidenceKind(k), v, day_number(d)) for p, s, k, v, d in rows]
+    assert {(people.keys[p], skill_keys[s]) for p, s in zip(
+        requirements.person, requirements.skill, strict=True)} == expected
+    assert all(people.teams[t] and people.roles[r] for t, r in zip(
+        requirements.team, requirements.role, strict=True))
+
+
+def test_proficiencies_are_written_only_where_they_changed(workspace: Workspace) -> None:
+    _example(workspace)
+    day = date(2025, 3, 1)
+    with workspace.session() as session:
+        org = session.scalar(select(tables.Organisation.id))
+        people = session.scalars(select(tables.Person.id).order_by(tables.Person.id)).all()
+        skills = session.scalars(select(tables.Skill.id).order_by(tables.Skill.id)).all()
+        pairs = [(p, s) for p in people for s in skills]
+        n = len(pairs)
+        assert n >= 3
+        rows = StoredProficiencies(
+            person_id=np.array([p for p, _ in pairs]), skill_id=np.array([s for _, s in pairs]),
+            level=np.linspace(0.5, 3.5, len(pairs)), lower=np.linspace(0, 3, len(pairs)),
+            upper=np.linspace(1, 4, len(pairs)), evidence=np.arange(len(pairs)) + 1)
+        assert write_proficiencies(session, organisation_id=org, rows=rows, as_of=day) == n
+        assert proficiencies_as_of(session, organisation_id=org) == day
+        assert write_proficiencies(session, organisation_id=org, rows=rows, as_of=day) == 0
+        moved = StoredProficiencies(
+            person_id=rows.person_id[1:], skill_id=rows.skill_id[1:],
+            level=np.r_[rows.level[1:-1], 3.9], lower=rows.lower[1:], upper=rows.upper[1:],
+            evidence=rows.evidence[1:])
+        # one row gone, one moved: one deleted, one rewritten, the rest untouched
+        row = tables.Proficiency
+        ids = {(p, s): i for p, s, i in session.execute(
+            select(row.person_id, row.skill_id, row.id))}
+        assert write_proficiencies(session, organisation_id=org, rows=moved, as_of=day,
+                                   rewrite_share=1.0) == 1
+        kept = {(p, s): i for p, s, i in session.execute(
+            select(row.person_id, row.skill_id, row.id))}
+        assert len(kept) == n - 1
+        assert all(kept[pair] == ids[pair] for pair in pairs[1:-1])  # the same rows, untouched
+        back = stored_proficiencies(session, organisation_id=org)
+        order = np.lexsort((back.skill_id, back.person_id))
+        assert np.allclose(back.level[order], moved.level)
+        # a new day rewrites everything: every interval has widened since
+        assert write_proficiencies(session, organisation_id=org, rows=moved,
+                                   as_of=date(2025, 3, 2)) == n - 1
