@@ -9,9 +9,11 @@ from datetime import date, timedelta
 import numpy as np
 
 from api_support import api_client, bearer, secret_for
+from conftest import make_settings
 from import_support import import_into
 from learnloop.agents.sensing import sense
 from learnloop.domain.events import utcnow
+from learnloop.importing import import_file
 from learnloop.store.detections import detection_list, drop_detections
 from learnloop.store.event_log import EventLog
 from learnloop.store.sensing import drop_states
@@ -105,3 +107,65 @@ def test_signals_about_no_monitored_series_are_only_stored(sqlite_workspace: Wor
     with sqlite_workspace.session() as session:
         organisation_id = sqlite_workspace.organisation(session).id
         assert EventLog(session, organisation_id).recent(limit=50, kinds=["agent.failed"]) == []
+
+
+def test_a_signals_file_import_raises_what_a_full_run_raises(workspace: Workspace,
+                                                             tmp_path) -> None:
+    _organisation(workspace, tmp_path)
+    rng = np.random.default_rng(5)
+    history = tmp_path / "history.jsonl"
+    history.write_text("".join(f"{json.dumps(item)}\n"
+                               for week in range(DIP_WEEK) for item in _week(week, rng)),
+                       encoding="utf-8")
+    import_into(workspace, kind="signals", path=history)
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session).id
+        assert sense(session, organisation_id=organisation_id, now=utcnow()).detections == []
+    dips = "".join(f"{json.dumps(item)}\n"
+                   for week in range(DIP_WEEK, DIP_WEEK + 6) for item in _week(week, rng))
+    secret = secret_for(workspace, "integration")
+    with api_client(workspace) as client:
+        checked = client.post("/api/imports/signals?dry_run=true", headers=bearer(secret),
+                              files={"file": ("dips.jsonl", dips.encode(), "text/plain")})
+        assert checked.status_code == 200, checked.text
+        with workspace.session() as session:  # a dry run writes nothing and senses nothing
+            assert detection_list(session, organisation_id=organisation_id) == []
+        answer = client.post("/api/imports/signals", headers=bearer(secret),
+                             files={"file": ("dips.jsonl", dips.encode(), "text/plain")})
+        assert answer.status_code == 200, answer.text
+    with workspace.session() as session:
+        arrived = detection_list(session, organisation_id=organisation_id)
+        savepoint = session.begin_nested()
+        drop_states(session, organisation_id=organisation_id)
+        drop_detections(session, organisation_id=organisation_id)
+        full = sense(session, organisation_id=organisation_id, now=utcnow()).detections
+        savepoint.rollback()
+    assert len(arrived) == 1 and arrived[0].detection.subject_key == "support"
+    assert _facts(arrived) == _facts(full)
+
+
+def test_a_large_signals_import_leaves_sensing_to_the_loop(tmp_path) -> None:
+    from learnloop.agents.sensing_arrivals import sense_after_import
+
+    workspace = Workspace.open(make_settings(tmp_path))
+    try:
+        _organisation(workspace, tmp_path)
+        rng = np.random.default_rng(5)
+        signals = tmp_path / "signals.jsonl"
+        signals.write_text("".join(f"{json.dumps(item)}\n" for week in range(DIP_WEEK + 6)
+                                   for item in _week(week, rng)), encoding="utf-8")
+        with workspace.session() as session:
+            organisation_id = workspace.organisation(session).id
+            result, sensed = sense_after_import(
+                session, organisation_id=organisation_id, kind="signals", dry_run=False,
+                run=lambda: import_file(session, organisation_id=organisation_id,
+                                        kind="signals", path=signals),
+                now=utcnow(), options={}, max_series=0)
+            assert result.created == PEOPLE * (DIP_WEEK + 6) and sensed is None
+            assert detection_list(session, organisation_id=organisation_id) == []
+            _, sensed = sense_after_import(
+                session, organisation_id=organisation_id, kind="people", dry_run=False,
+                run=lambda: None, now=utcnow(), options={}, max_series=10)
+            assert sensed is None  # only signals imports are sensed
+    finally:
+        workspace.close()

@@ -103,6 +103,12 @@ class Settings(BaseSettings):
         description="The most people whose own KPI series the sensing agent watches; above it "
                     "only team and pulse series are sensed (0: never people's own).",
     )
+    sensing_on_import_max_series: int = Field(
+        200, ge=0, le=1_000_000,
+        description="A signals file import senses the team series its new rows count in at "
+                    "once when they are at most this many; more are left to the next loop run "
+                    "(0: never on import).",
+    )
     content_link_domains: str = Field(
         "", description="Comma-separated domains a pack may link to besides the source's own."
     )
@@ -317,6 +323,7 @@ class Settings(BaseSettings):
             "LEARNLOOP_WAIT_SECONDS": f"{self.wait_seconds:g}",
             "LEARNLOOP_SENSING_FALSE_ALARMS_PER_YEAR": f"{self.sensing_false_alarms_per_year:g}",
             "LEARNLOOP_SENSING_PERSON_SERIES_LIMIT": str(self.sensing_person_series_limit),
+            "LEARNLOOP_SENSING_ON_IMPORT_MAX_SERIES": str(self.sensing_on_import_max_series),
             "LEARNLOOP_LLM_ENGINE": self.llm_engine,
             "LEARNLOOP_LLM_BASE_URL": mask_url(self.llm_base_url) if self.llm_base_url
             else "(unset: the engine's public API)",

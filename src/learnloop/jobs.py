@@ -234,14 +234,25 @@ class JobQueue:
 
     def _import_file(self, *, job_id: str, organisation_key: str, actor: str, kind: str,
                      path: str, dry_run: bool, display_name: str) -> None:
+        from learnloop.agents import agent_options
+        from learnloop.agents.sensing_arrivals import sense_after_import
+        from learnloop.delivery.moments import detections_tripped
         from learnloop.importing import ImportLimits, import_file
 
         def work() -> dict[str, Any]:
+            settings = self.workspace.settings
             with self._transaction(organisation_key) as (session, organisation_id):
-                result = import_file(
-                    session, organisation_id=organisation_id, kind=kind, path=Path(path),
-                    dry_run=dry_run, actor=actor, display_name=display_name,
-                    limits=ImportLimits.from_settings(self.workspace.settings))
+                result, sensed = sense_after_import(
+                    session, organisation_id=organisation_id, kind=kind, dry_run=dry_run,
+                    run=lambda: import_file(
+                        session, organisation_id=organisation_id, kind=kind, path=Path(path),
+                        dry_run=dry_run, actor=actor, display_name=display_name,
+                        limits=ImportLimits.from_settings(settings)),
+                    now=utcnow(), options=agent_options(settings)["sensing"],
+                    max_series=settings.sensing_on_import_max_series)
+                if sensed is not None and sensed.detections:
+                    self.enqueue_deliveries(session, detections_tripped(
+                        session, organisation_id=organisation_id, settings=settings))
             return {"result": result.summary()}
 
         try:

@@ -1,5 +1,6 @@
-"""Sensing as signals arrive: the team series a webhook call wrote to are evaluated at once
-against their stored state, in the caller's transaction, without the rest of the organisation.
+"""Sensing as signals arrive: the team series a webhook call or a signals file import wrote to
+are evaluated at once against their stored state, in the caller's transaction, without the rest
+of the organisation.
 
 What this raises is what the next full run would have raised: the same detector, state and
 weeks (`sense(only=...)`); a week is evaluated once it is over, whichever path gets there first.
@@ -8,20 +9,21 @@ weeks (`sense(only=...)`); a week is evaluated once it is over, whichever path g
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from learnloop.agents.sensing import SensingRun, sense, sensing_settings
 from learnloop.domain.events import EventKind
 from learnloop.store import Session
 from learnloop.store.event_log import EventLog
-from learnloop.store.sensing import arriving_series
+from learnloop.store.sensing import arriving_series, imported_series, newest_signal_id
 
-__all__ = ["ACTOR", "sense_arrivals", "signal_subjects"]
+__all__ = ["ACTOR", "sense_after_import", "sense_arrivals", "sense_imported", "signal_subjects"]
 
 ACTOR = "agent:sensing"
 _log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 
 def signal_subjects(signals: Iterable[Mapping[str, Any]]) -> list[tuple[str, str, str]]:
@@ -39,6 +41,40 @@ def sense_arrivals(session: Session, *, organisation_id: int,
     the agent's. In a savepoint: a failure is logged as `agent.failed` and undone alone, so the
     signals the caller wrote stand."""
     series = arriving_series(session, organisation_id=organisation_id, subjects=subjects)
+    return _sense_series(session, organisation_id=organisation_id, series=series, now=now,
+                         options=options)
+
+
+def sense_imported(session: Session, *, organisation_id: int, after_id: int, now: datetime,
+                   options: Mapping[str, Any], max_series: int) -> SensingRun | None:
+    """After a signals file import: the team series its new rows (ids after `after_id`, from
+    `newest_signal_id` before the import) count in, as `sense_arrivals` does; None, sensing
+    nothing, when they are more than `max_series` (the next loop run senses them)."""
+    if max_series <= 0:
+        return None
+    series = imported_series(session, organisation_id=organisation_id, after_id=after_id)
+    if sum(len(teams) for teams in series.values()) > max_series:
+        return None
+    return _sense_series(session, organisation_id=organisation_id, series=series, now=now,
+                         options=options)
+
+
+def sense_after_import(session: Session, *, organisation_id: int, kind: str, dry_run: bool,
+                       run: Callable[[], R], now: datetime, options: Mapping[str, Any],
+                       max_series: int) -> tuple[R, SensingRun | None]:
+    """`run()` (an import of `kind`, in the caller's transaction) and, for a signals import that
+    wrote, `sense_imported` over its new rows: (the import's result, what sensing raised or
+    None when nothing was sensed)."""
+    if kind != "signals" or dry_run or max_series <= 0:
+        return run(), None
+    after_id = newest_signal_id(session)
+    result = run()
+    return result, sense_imported(session, organisation_id=organisation_id, after_id=after_id,
+                                  now=now, options=options, max_series=max_series)
+
+
+def _sense_series(session: Session, *, organisation_id: int, series: dict[str, set[str]],
+                  now: datetime, options: Mapping[str, Any]) -> SensingRun:
     if not series:
         return SensingRun()
     events = EventLog(session, organisation_id)

@@ -32,27 +32,38 @@ def _import_command(kind: str) -> Callable[..., None]:
         ] = False,
         org: OrgOption = None,
     ) -> None:
+        from learnloop.agents import agent_options
+        from learnloop.agents.sensing_arrivals import sense_after_import
+        from learnloop.domain.events import utcnow
         from learnloop.importing import ImportLimits, import_file
 
         with organisation_session(org) as (workspace, session, organisation), \
                 progress_bar() as progress:
             task = progress.add_task(f"{'checking' if dry_run else 'importing'} {kind}", total=None)
-            result = import_file(
-                session,
-                organisation_id=organisation.id,
-                kind=kind,
-                path=path,
-                limits=ImportLimits.from_settings(workspace.settings),
-                dry_run=dry_run,
-                actor="cli",
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
-            )
+            result, sensed = sense_after_import(
+                session, organisation_id=organisation.id, kind=kind, dry_run=dry_run,
+                run=lambda: import_file(
+                    session,
+                    organisation_id=organisation.id,
+                    kind=kind,
+                    path=path,
+                    limits=ImportLimits.from_settings(workspace.settings),
+                    dry_run=dry_run,
+                    actor="cli",
+                    progress=lambda done, total: progress.update(task, completed=done,
+                                                                 total=total),
+                ),
+                now=utcnow(), options=agent_options(workspace.settings)["sensing"],
+                max_series=workspace.settings.sensing_on_import_max_series)
             stale = _stale_since(session, organisation.id, result.event_id)
         verb = "valid, nothing written" if dry_run else "imported"
         out.print(
             f"{kind}: {result.rows:,} rows {verb} — {result.created:,} new, "
             f"{result.updated:,} updated, {result.unchanged:,} unchanged"
         )
+        if sensed is not None and sensed.detections:
+            out.print(f"sensed on arrival: {len(sensed.detections)} new detection(s) "
+                      "(`learnloop detections`)")
         if stale:
             out.print(f"{stale} published component(s) cite passages this import changed: "
                       "marked stale and redrafted for review (`learnloop review list`)")

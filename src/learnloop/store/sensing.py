@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.evidence import EvidenceKind
@@ -30,8 +30,9 @@ from learnloop.store.people import people, requirements_by_person
 from learnloop.store.reading import raw_batches
 
 __all__ = [
-    "StoredState", "TeamWeeks", "arriving_series", "drop_states", "load_states", "metric_weeks",
-    "save_states", "skill_standing", "slice_weeks", "team_weeks",
+    "StoredState", "TeamWeeks", "arriving_series", "drop_states", "imported_series",
+    "load_states", "metric_weeks", "newest_signal_id", "save_states", "skill_standing",
+    "slice_weeks", "team_weeks",
 ]
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +253,30 @@ def skill_standing(session: Session, *, organisation_id: int, skills: Sequence[s
 
 
 # --- which series arriving signals belong to ----------------------------------------------
+
+def newest_signal_id(session: Session) -> int:
+    """The newest signal row's id (0: none): rows an import writes after it are its new ones."""
+    return int(session.scalar(select(func.max(tables.Signal.id))) or 0)
+
+
+def imported_series(session: Session, *, organisation_id: int,
+                    after_id: int) -> dict[str, set[str]]:
+    """Metric → team keys of the team series the organisation's signal rows newer than
+    `after_id` count in: a team's own rows, or its people's."""
+    signal, person, team = tables.Signal, tables.Person, tables.Team
+    new = and_(signal.organisation_id == organisation_id, signal.id > after_id)
+    people = (select(signal.metric, team.key)
+              .join(person, person.id == signal.subject_id)
+              .join(team, team.id == person.team_id)
+              .where(new, signal.subject_type == SubjectType.PERSON.value).distinct())
+    teams = (select(signal.metric, team.key).join(team, team.id == signal.subject_id)
+             .where(new, signal.subject_type == SubjectType.TEAM.value).distinct())
+    series: dict[str, set[str]] = {}
+    for query in (people, teams):
+        for metric, key in session.execute(query):
+            series.setdefault(metric, set()).add(key)
+    return series
+
 
 def arriving_series(session: Session, *, organisation_id: int,
                     subjects: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:

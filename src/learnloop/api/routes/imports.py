@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from learnloop.agents.registry import agent_options
-from learnloop.agents.sensing_arrivals import sense_arrivals, signal_subjects
+from learnloop.agents.sensing_arrivals import sense_after_import, sense_arrivals, signal_subjects
 from learnloop.api.routes.jobs import accepted
 from learnloop.api.schemas import ImportResult, JobAccepted, SignalBatch, SignalsResult
 from learnloop.delivery.moments import detections_tripped, signals_tripped
@@ -54,7 +54,9 @@ def upload_import(
     """Import an uploaded file (kinds: skills, roles, people, objectives, signals, evidence,
     pulse, sources). All or nothing: any problem answers 422 with every problem listed. The token
     needs the kind's scope even for a dry run or a job: people, roles, skills and objectives (the
-    org chart and catalogue) only `admin` and `ld` tokens may have."""
+    org chart and catalogue) only `admin` and `ld` tokens may have. A signals import that wrote
+    senses the team series its new rows count in at once (up to
+    LEARNLOOP_SENSING_ON_IMPORT_MAX_SERIES of them; more wait for the next loop run)."""
     filename = file.filename or f"{kind}-upload"
     if background:
         response.status_code = 202
@@ -64,9 +66,18 @@ def upload_import(
     with tempfile.TemporaryDirectory(prefix="learnloop-upload-") as folder:
         path = save_upload(file.file, folder=Path(folder), filename=filename,
                            max_bytes=workspace.settings.max_upload_bytes)
-        result = import_file(session, organisation_id=organisation.id, kind=kind, path=path,
-                             limits=ImportLimits.from_settings(workspace.settings),
-                             dry_run=dry_run, actor=principal.actor, display_name=filename)
+        result, sensed = sense_after_import(
+            session, organisation_id=organisation.id, kind=kind, dry_run=dry_run,
+            run=lambda: import_file(session, organisation_id=organisation.id, kind=kind,
+                                    path=path, limits=ImportLimits.from_settings(
+                                        workspace.settings),
+                                    dry_run=dry_run, actor=principal.actor,
+                                    display_name=filename),
+            now=utcnow(), options=agent_options(workspace.settings)["sensing"],
+            max_series=workspace.settings.sensing_on_import_max_series)
+    if sensed is not None and sensed.detections:  # a new detection may trip a detection rule
+        jobs.enqueue_deliveries(session, detections_tripped(
+            session, organisation_id=organisation.id, settings=workspace.settings))
     return ImportResult(**result.summary())
 
 
