@@ -69,7 +69,7 @@ def stored_documents(session: Session, *, organisation_id: int,
     return {statement_id: text for statement_id, text in rows}
 
 
-# rows per multi-row INSERT: 9 parameters each, well under SQLite's 32,766
+# rows per multi-row INSERT on PostgreSQL: 9 parameters each
 _ROWS_PER_INSERT = 500
 _COLUMNS = ("organisation_id", "statement_id", "client_id", "verb_id", "registration", "voids",
             "voided", "stored", "document")
@@ -80,13 +80,27 @@ def _stored_value(moment: datetime, *, sqlite: bool) -> Any:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
 
 
+def _statement_rows(statements: Sequence[NewStatement], *, organisation_id: int,
+                    client_id: int | None, sqlite: bool) -> list[tuple[Any, ...]]:
+    """Each statement's row, its values in _COLUMNS' order (the document as JSON text)."""
+    stored_values: dict[datetime, Any] = {}  # a batch shares one `stored`: formatted once
+    rows = []
+    for item in statements:
+        stored = stored_values.get(item.stored)
+        if stored is None:
+            stored = stored_values[item.stored] = _stored_value(item.stored, sqlite=sqlite)
+        rows.append((organisation_id, item.statement_id, client_id, item.verb_id,
+                     item.registration, item.voids, False, stored,
+                     orjson.dumps(item.document).decode()))
+    return rows
+
+
 def insert_statements(session: Session, *, organisation_id: int, client_id: int | None,
                       statements: Sequence[NewStatement]) -> set[str]:
     """Insert the statements and their refs; return the ids that were already stored (by a
     concurrent transaction that committed first), which were left as they were.
 
-    Like store/bulk.py, this writes through the driver (multi-row INSERT … ON CONFLICT DO
-    NOTHING RETURNING, then one executemany for the refs): per-row ORM or Core parameter
+    Like store/bulk.py, this writes through the driver: per-row ORM or Core parameter
     processing would cost more than the database's own work. exec_driver_sql still fires the
     engine's events, so SQLite's write gate and BEGIN IMMEDIATE hold.
     """
@@ -94,32 +108,81 @@ def insert_statements(session: Session, *, organisation_id: int, client_id: int 
         return set()
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
-    mark = "?" if sqlite else "%s"
-    document_mark = mark if sqlite else "%s::jsonb"
-    row_marks = "(" + ", ".join([mark] * (len(_COLUMNS) - 1) + [document_mark]) + ")"
-    seq_of: dict[str, int] = {}
-    for start in range(0, len(statements), _ROWS_PER_INSERT):
-        chunk = statements[start:start + _ROWS_PER_INSERT]
-        values: list[Any] = []
-        for item in chunk:
-            values.extend((organisation_id, item.statement_id, client_id, item.verb_id,
-                           item.registration, item.voids, False,
-                           _stored_value(item.stored, sqlite=sqlite),
-                           orjson.dumps(item.document).decode()))
-        sql = (f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
-               + ", ".join([row_marks] * len(chunk))
-               + " ON CONFLICT (organisation_id, statement_id) DO NOTHING"
-               " RETURNING seq, statement_id")
-        seq_of.update((statement_id, seq) for seq, statement_id
-                      in connection.exec_driver_sql(sql, tuple(values)))
-    refs = [(seq_of[item.statement_id], ref, organisation_id, direct)
-            for item in statements if item.statement_id in seq_of
-            for ref, direct in item.refs.items()]
-    if refs:
+    rows = _statement_rows(statements, organisation_id=organisation_id, client_id=client_id,
+                           sqlite=sqlite)
+    refs = [(item.statement_id, ref, direct)
+            for item in statements for ref, direct in item.refs.items()]
+    write = _insert_sqlite if sqlite else _insert_postgresql
+    stored = write(connection, organisation_id=organisation_id, rows=rows, refs=refs)
+    return {item.statement_id for item in statements} - stored
+
+
+def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
+                   refs: list[tuple[str, str, bool]]) -> set[str]:
+    """The rows and refs in three statements, each reading its rows from one JSON parameter
+    (json_each), and the ids stored by them.
+
+    Why not a multi-row INSERT … RETURNING and an executemany: SQLite's write gate is held from
+    the first INSERT to the commit, and Python's sqlite3 gives up the GIL at every row it steps
+    through (each RETURNING row, each executemany row). With other requests' threads busy,
+    winning the GIL back costs up to a switch interval each time, and the gate waits with it.
+    One step per statement keeps the gate's turn short.
+    """
+    picks = ", ".join(f"value ->> {index}" for index in range(len(_COLUMNS)))
+    connection.exec_driver_sql(
+        f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) SELECT {picks} "
+        "FROM json_each(?) WHERE true ON CONFLICT (organisation_id, statement_id) DO NOTHING",
+        (orjson.dumps(rows).decode(),))
+    # the write lock is held (BEGIN IMMEDIATE): the rows just inserted took the seqs right
+    # after the largest one before, in the order given
+    newest, inserted, last_id = connection.exec_driver_sql(
+        "SELECT seq, changes(), statement_id FROM xapi_statements "
+        "ORDER BY seq DESC LIMIT 1").first() or (0, 0, None)
+    first = newest - inserted + 1
+    if inserted == len(rows) and last_id == rows[-1][1]:
+        seq_of = {row[1]: first + index for index, row in enumerate(rows)}
+    else:  # some were stored already: ask which
+        seq_of = dict(connection.exec_driver_sql(
+            "SELECT statement_id, seq FROM xapi_statements WHERE seq >= ?", (first,)).all())
+    named = [(seq_of[statement_id], ref, organisation_id, direct)
+             for statement_id, ref, direct in refs if statement_id in seq_of]
+    if named:
         connection.exec_driver_sql(
             "INSERT INTO xapi_statement_refs (statement_seq, ref, organisation_id, direct) "
-            f"VALUES ({mark}, {mark}, {mark}, {mark})", refs)
-    return {item.statement_id for item in statements} - set(seq_of)
+            "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
+            (orjson.dumps(named).decode(),))
+    return set(seq_of)
+
+
+def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
+                       refs: list[tuple[str, str, bool]]) -> set[str]:
+    """The rows and their refs in one statement per 500 rows (a data-modifying WITH: the refs
+    join the seqs the INSERT returns), one round trip each; the ids stored by them."""
+    row_marks = "(" + ", ".join(["%s"] * (len(_COLUMNS) - 1) + ["%s::jsonb"]) + ")"
+    refs_of: dict[str, list[tuple[str, bool]]] = {}
+    for statement_id, ref, direct in refs:
+        refs_of.setdefault(statement_id, []).append((ref, direct))
+    stored: set[str] = set()
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        chunk_refs = [(row[1], ref, direct) for row in chunk
+                      for ref, direct in refs_of.get(row[1], ())]
+        sql = (f"WITH new AS (INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
+               + ", ".join([row_marks] * len(chunk))
+               + " ON CONFLICT (organisation_id, statement_id) DO NOTHING"
+               " RETURNING seq, statement_id), "
+               "named AS (INSERT INTO xapi_statement_refs "
+               "(statement_seq, ref, organisation_id, direct) "
+               "SELECT new.seq, r.ref, %s, r.direct FROM new JOIN unnest("
+               "%s::text[], %s::text[], %s::boolean[]) AS r(statement_id, ref, direct) "
+               "ON r.statement_id = new.statement_id) "
+               "SELECT statement_id FROM new")
+        parameters = [value for row in chunk for value in row]
+        parameters += [organisation_id, [item[0] for item in chunk_refs],
+                       [item[1] for item in chunk_refs], [item[2] for item in chunk_refs]]
+        stored.update(statement_id for (statement_id,)
+                      in connection.exec_driver_sql(sql, tuple(parameters)))
+    return stored
 
 
 def mark_voided(session: Session, *, organisation_id: int, statement_ids: Sequence[str]) -> None:
