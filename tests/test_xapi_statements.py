@@ -299,6 +299,38 @@ def test_record_statements_writes_learnloops_own_interactions_in_the_callers_tra
     assert ids == [body["id"]] and _ids(client, headers) == ids
 
 
+def test_a_batch_whose_ids_another_transaction_stored_first_writes_only_the_new_ones(
+        setup) -> None:
+    """What a race between two writers leaves: insert_statements skips the ids stored in the
+    meantime, says which they were, and gives refs only to the statements it wrote."""
+    from learnloop.domain.events import utcnow
+    from learnloop.store.xapi_statements import insert_statements
+    from learnloop.xapi.statements import prepare_statements
+
+    client, headers, workspace = setup
+    authority = {"objectType": "Agent", "name": "learnloop",
+                 "account": {"homePage": "https://learnloop.example", "name": "race"}}
+    first, second = ([statement(learner=n, activity=n) for n in (1, 2)],
+                     [statement(learner=n, activity=n) for n in (3, 4)])
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session).id
+        early = prepare_statements(first, authority=authority, stored=utcnow())
+        assert insert_statements(session, organisation_id=organisation_id, client_id=None,
+                                 statements=early) == set()
+    late = prepare_statements([first[1], *second, first[0]], authority=authority,
+                              stored=utcnow())
+    raced = {item["id"] for item in first}
+    # some stored already, then all of them
+    for batch in (late, [late[0], late[-1]]):
+        with workspace.session() as session:
+            assert insert_statements(session, organisation_id=organisation_id, client_id=None,
+                                     statements=batch) == raced
+    assert sorted(_ids(client, headers)) == sorted(item["id"] for item in first + second)
+    for n, item in enumerate(first + second, start=1):
+        assert _ids(client, headers, agent=json.dumps(agent(n))) == [item["id"]]
+        assert _ids(client, headers, activity=activity_id(n)) == [item["id"]]
+
+
 def _multipart(statements, parts: list[bytes]) -> tuple[bytes, str]:
     boundary = "learnloop-test-boundary"
     chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),

@@ -129,18 +129,18 @@ def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[An
     One step per statement keeps the gate's turn short.
     """
     picks = ", ".join(f"value ->> {index}" for index in range(len(_COLUMNS)))
-    connection.exec_driver_sql(
+    written = connection.exec_driver_sql(
         f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) SELECT {picks} "
         "FROM json_each(?) WHERE true ON CONFLICT (organisation_id, statement_id) DO NOTHING",
         (orjson.dumps(rows).decode(),))
-    # the write lock is held (BEGIN IMMEDIATE): the rows just inserted took the seqs right
-    # after the largest one before, in the order given
-    newest, inserted, last_id = connection.exec_driver_sql(
-        "SELECT seq, changes(), statement_id FROM xapi_statements "
-        "ORDER BY seq DESC LIMIT 1").first() or (0, 0, None)
-    first = newest - inserted + 1
-    if inserted == len(rows) and last_id == rows[-1][1]:
+    # the write lock is held (BEGIN IMMEDIATE): the rows inserted took the seqs after the
+    # largest one before, in the order given, the last being the last row id SQLite reports
+    inserted = written.rowcount
+    first = (written.lastrowid or 0) - inserted + 1
+    if inserted == len(rows):
         seq_of = {row[1]: first + index for index, row in enumerate(rows)}
+    elif inserted == 0:
+        seq_of = {}
     else:  # some were stored already: ask which
         seq_of = dict(connection.exec_driver_sql(
             "SELECT statement_id, seq FROM xapi_statements WHERE seq >= ?", (first,)).all())
