@@ -274,6 +274,23 @@ def test_wrong_or_revoked_credentials_are_refused(setup) -> None:
     assert client.get("/xapi/statements", headers=headers).status_code == 401
 
 
+def test_a_revoke_by_another_process_holds_once_the_remembered_header_expires(
+        setup, monkeypatch) -> None:
+    from learnloop.domain.events import utcnow
+    from learnloop.store.xapi_clients import mark_client_revoked
+    from learnloop.xapi import clients
+
+    client, headers, workspace = setup
+    assert client.get("/xapi/statements", headers=headers).status_code == 200
+    with workspace.session() as session:  # what `lrs client revoke` in another process does
+        mark_client_revoked(session, organisation_id=workspace.organisation(session).id,
+                            username=_username(headers), at=utcnow())
+    assert client.get("/xapi/statements", headers=headers).status_code == 200
+    later = clients._verified.clock() + clients.VERIFIED_SECONDS + 1
+    monkeypatch.setattr(clients._verified, "clock", lambda: later)
+    assert client.get("/xapi/statements", headers=headers).status_code == 401
+
+
 def _username(headers: dict[str, str]) -> str:
     import base64
 
