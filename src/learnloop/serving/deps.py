@@ -29,7 +29,8 @@ from learnloop.workspace import Workspace
 
 __all__ = [
     "LARGEST_ID", "LARGEST_NUMBER", "JobsDep", "OrganisationDep", "PrincipalDep",
-    "ReadablePersonDep", "RoleDocumentedRoute", "SessionDep", "StaffDep", "WorkspaceDep",
+    "ReadablePersonDep", "RoleDocumentedRoute", "SessionDep", "StaffDep", "TurnDep",
+    "WorkspaceDep",
     "require_roles",
 ]
 
@@ -63,6 +64,11 @@ async def _turn(request: Request) -> AsyncIterator[None]:
         yield
     finally:
         turns.give_back()
+
+
+# a turn at the database without a session: for a route that opens its transaction itself on
+# the one worker thread it runs on (xapi/http.py's statement writes)
+TurnDep = Annotated[None, Depends(_turn, scope="function")]
 
 
 def _session(workspace: WorkspaceDep,
