@@ -348,6 +348,26 @@ def test_a_batch_whose_ids_another_transaction_stored_first_writes_only_the_new_
         assert _ids(client, headers, activity=activity_id(n)) == [item["id"]]
 
 
+def test_a_conflicting_batch_leaves_nothing_even_for_a_caller_that_goes_on(setup) -> None:
+    from learnloop.errors import ConflictError
+    from learnloop.xapi.statements import record_statements
+
+    client, headers, workspace = setup
+    authority = {"objectType": "Agent", "name": "learnloop",
+                 "account": {"homePage": "https://learnloop.example", "name": "conflict"}}
+    kept = statement(learner=1)
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session).id
+        record_statements(session, organisation_id=organisation_id, statements=[kept],
+                          authority=authority)
+    with workspace.session() as session, pytest.raises(ConflictError):
+        record_statements(session, organisation_id=organisation_id, authority=authority,
+                          statements=[statement(learner=2), {**kept, "result": {
+                              "completion": True}}])
+    assert _ids(client, headers) == [kept["id"]]
+    assert _ids(client, headers, agent=json.dumps(agent(2))) == []
+
+
 def _multipart(statements, parts: list[bytes]) -> tuple[bytes, str]:
     boundary = "learnloop-test-boundary"
     chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from learnloop.store.tables import XapiStatement, XapiStatementRef
 
-__all__ = ["NewStatement", "StatementFilter", "count_after", "find_statements",
+__all__ = ["NewStatement", "StatementFilter", "count_after", "delete_statements",
+           "find_statements",
            "insert_statements",
            "last_seq", "mark_voided", "statement_document", "stored_documents",
            "statements_after", "documents_naming"]
@@ -183,6 +184,15 @@ def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tupl
         stored.update(statement_id for (statement_id,)
                       in connection.exec_driver_sql(sql, tuple(parameters)))
     return stored
+
+
+def delete_statements(session: Session, *, organisation_id: int,
+                      statement_ids: Sequence[str]) -> None:
+    """Remove these statements and their refs (a batch undone in its own transaction)."""
+    if statement_ids:
+        session.execute(_STATEMENTS.delete().where(
+            _STATEMENTS.c.organisation_id == organisation_id,
+            _STATEMENTS.c.statement_id.in_(list(statement_ids))))
 
 
 def mark_voided(session: Session, *, organisation_id: int, statement_ids: Sequence[str]) -> None:
