@@ -71,8 +71,7 @@ async def _turn(request: Request) -> AsyncIterator[None]:
 TurnDep = Annotated[None, Depends(_turn, scope="function")]
 
 
-def _session(workspace: WorkspaceDep,
-             _turn: Annotated[None, Depends(_turn, scope="function")]) -> Iterator[Session]:
+def _session(workspace: WorkspaceDep, _turn: TurnDep) -> Iterator[Session]:
     with workspace.session() as session:
         yield session
 

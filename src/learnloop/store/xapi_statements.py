@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from learnloop.store.tables import XapiStatement, XapiStatementRef
 
 __all__ = ["NewStatement", "StatementFilter", "count_after", "delete_statements",
-           "find_statements",
-           "insert_statements",
+           "find_statements", "insert_statements",
            "last_seq", "mark_voided", "statement_document", "stored_documents",
            "statements_after", "documents_naming"]
 
@@ -114,14 +113,14 @@ def insert_statements(session: Session, *, organisation_id: int, client_id: int 
     refs = [(item.statement_id, ref, direct)
             for item in statements for ref, direct in item.refs.items()]
     write = _insert_sqlite if sqlite else _insert_postgresql
-    stored = write(connection, organisation_id=organisation_id, rows=rows, refs=refs)
-    return {item.statement_id for item in statements} - stored
+    written = write(connection, organisation_id=organisation_id, rows=rows, refs=refs)
+    return {item.statement_id for item in statements} - written
 
 
 def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
                    refs: list[tuple[str, str, bool]]) -> set[str]:
-    """The rows and refs in three statements, each reading its rows from one JSON parameter
-    (json_each), and the ids stored by them.
+    """The rows, then their refs, each in one statement reading its rows from one JSON
+    parameter (json_each); the ids of the rows written (those already stored are skipped).
 
     Why not a multi-row INSERT … RETURNING and an executemany: SQLite's write gate is held from
     the first INSERT to the commit, and Python's sqlite3 gives up the GIL at every row it steps
@@ -158,12 +157,12 @@ def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[An
 def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
                        refs: list[tuple[str, str, bool]]) -> set[str]:
     """The rows and their refs in one statement per 500 rows (a data-modifying WITH: the refs
-    join the seqs the INSERT returns), one round trip each; the ids stored by them."""
+    join the seqs the INSERT returns), one round trip each; the ids of the rows written."""
     row_marks = "(" + ", ".join(["%s"] * (len(_COLUMNS) - 1) + ["%s::jsonb"]) + ")"
     refs_of: dict[str, list[tuple[str, bool]]] = {}
     for statement_id, ref, direct in refs:
         refs_of.setdefault(statement_id, []).append((ref, direct))
-    stored: set[str] = set()
+    written: set[str] = set()
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         chunk = rows[start:start + _ROWS_PER_INSERT]
         chunk_refs = [(row[1], ref, direct) for row in chunk
@@ -181,9 +180,9 @@ def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tupl
         parameters = [value for row in chunk for value in row]
         parameters += [organisation_id, [item[0] for item in chunk_refs],
                        [item[1] for item in chunk_refs], [item[2] for item in chunk_refs]]
-        stored.update(statement_id for (statement_id,)
-                      in connection.exec_driver_sql(sql, tuple(parameters)))
-    return stored
+        written.update(statement_id for (statement_id,)
+                       in connection.exec_driver_sql(sql, tuple(parameters)))
+    return written
 
 
 def delete_statements(session: Session, *, organisation_id: int,
