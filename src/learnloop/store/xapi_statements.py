@@ -69,8 +69,9 @@ def stored_documents(session: Session, *, organisation_id: int,
     return {statement_id: text for statement_id, text in rows}
 
 
-# rows per multi-row INSERT on PostgreSQL: 9 parameters each
+# rows per multi-row INSERT: 9 parameters each (refs: 4), well under SQLite's 32,766
 _ROWS_PER_INSERT = 500
+_REFS_PER_INSERT = 5000
 _COLUMNS = ("organisation_id", "statement_id", "client_id", "verb_id", "registration", "voids",
             "voided", "stored", "document")
 
@@ -119,38 +120,41 @@ def insert_statements(session: Session, *, organisation_id: int, client_id: int 
 
 def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
                    refs: list[tuple[str, str, bool]]) -> set[str]:
-    """The rows, then their refs, each in one statement reading its rows from one JSON
-    parameter (json_each); the ids of the rows written (those already stored are skipped).
+    """The rows (a multi-row INSERT per 500), then their refs (one per 5,000), each a single
+    step; the ids of the rows written (those already stored are skipped).
 
-    Why not a multi-row INSERT … RETURNING and an executemany: SQLite's write gate is held from
-    the first INSERT to the commit, and Python's sqlite3 gives up the GIL at every row it steps
-    through (each RETURNING row, each executemany row). With other requests' threads busy,
-    winning the GIL back costs up to a switch interval each time, and the gate waits with it.
-    One step per statement keeps the gate's turn short.
+    Why not INSERT … RETURNING and an executemany: SQLite's write gate is held from the first
+    INSERT to the commit, and Python's sqlite3 gives up the GIL at every row it steps through
+    (each RETURNING row, each executemany row). With other requests' threads busy, winning the
+    GIL back costs up to a switch interval each time, and the gate waits with it.
     """
-    picks = ", ".join(f"value ->> {index}" for index in range(len(_COLUMNS)))
-    written = connection.exec_driver_sql(
-        f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) SELECT {picks} "
-        "FROM json_each(?) WHERE true ON CONFLICT (organisation_id, statement_id) DO NOTHING",
-        (orjson.dumps(rows).decode(),))
-    # the write lock is held (BEGIN IMMEDIATE): the rows inserted took the seqs after the
-    # largest one before, in the order given, the last being the last row id SQLite reports
-    inserted = written.rowcount
-    first = (written.lastrowid or 0) - inserted + 1
-    if inserted == len(rows):
-        seq_of = {row[1]: first + index for index, row in enumerate(rows)}
-    elif inserted == 0:
-        seq_of = {}
-    else:  # some were stored already: ask which
-        seq_of = dict(connection.exec_driver_sql(
-            "SELECT statement_id, seq FROM xapi_statements WHERE seq >= ?", (first,)).all())
+    row_marks = "(" + ", ".join(["?"] * len(_COLUMNS)) + ")"
+    seq_of: dict[str, int] = {}
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        written = connection.exec_driver_sql(
+            f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
+            + ", ".join([row_marks] * len(chunk))
+            + " ON CONFLICT (organisation_id, statement_id) DO NOTHING",
+            tuple(value for row in chunk for value in row))
+        # the write lock is held (BEGIN IMMEDIATE): the rows inserted took the seqs after the
+        # largest one before, in the order given, the last being the last row id SQLite reports
+        inserted = written.rowcount
+        first = (written.lastrowid or 0) - inserted + 1
+        if inserted == len(chunk):
+            seq_of.update((row[1], first + index) for index, row in enumerate(chunk))
+        elif inserted:  # some were stored already: ask which
+            seq_of.update(connection.exec_driver_sql(
+                "SELECT statement_id, seq FROM xapi_statements WHERE seq >= ?",
+                (first,)).all())
     named = [(seq_of[statement_id], ref, organisation_id, direct)
              for statement_id, ref, direct in refs if statement_id in seq_of]
-    if named:
+    for start in range(0, len(named), _REFS_PER_INSERT):
+        chunk_refs = named[start:start + _REFS_PER_INSERT]
         connection.exec_driver_sql(
             "INSERT INTO xapi_statement_refs (statement_seq, ref, organisation_id, direct) "
-            "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
-            (orjson.dumps(named).decode(),))
+            "VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(chunk_refs)),
+            tuple(value for ref_row in chunk_refs for value in ref_row))
     return set(seq_of)
 
 
