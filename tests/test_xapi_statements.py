@@ -275,6 +275,23 @@ def test_wrong_or_revoked_credentials_are_refused(setup) -> None:
     assert client.get("/xapi/statements", headers=headers).status_code == 401
 
 
+def test_a_revoke_by_another_process_holds_once_the_remembered_header_expires(
+        setup, monkeypatch) -> None:
+    from learnloop.domain.events import utcnow
+    from learnloop.store.xapi_clients import mark_client_revoked
+    from learnloop.xapi import clients
+
+    client, headers, workspace = setup
+    assert client.get("/xapi/statements", headers=headers).status_code == 200
+    with workspace.session() as session:  # what `lrs client revoke` in another process does
+        mark_client_revoked(session, organisation_id=workspace.organisation(session).id,
+                            username=_username(headers), at=utcnow())
+    assert client.get("/xapi/statements", headers=headers).status_code == 200
+    later = clients._verified.clock() + clients.VERIFIED_SECONDS + 1
+    monkeypatch.setattr(clients._verified, "clock", lambda: later)
+    assert client.get("/xapi/statements", headers=headers).status_code == 401
+
+
 def _username(headers: dict[str, str]) -> str:
     import base64
 
@@ -298,6 +315,58 @@ def test_record_statements_writes_learnloops_own_interactions_in_the_callers_tra
         ids = record_statements(session, organisation_id=workspace.organisation(session).id,
                                 statements=[body], authority=authority)
     assert ids == [body["id"]] and _ids(client, headers) == ids
+
+
+def test_a_batch_whose_ids_another_transaction_stored_first_writes_only_the_new_ones(
+        setup) -> None:
+    """What a race between two writers leaves: insert_statements skips the ids stored in the
+    meantime, says which they were, and gives refs only to the statements it wrote."""
+    from learnloop.domain.events import utcnow
+    from learnloop.store.xapi_statements import insert_statements
+    from learnloop.xapi.statements import prepare_statements
+
+    client, headers, workspace = setup
+    authority = {"objectType": "Agent", "name": "learnloop",
+                 "account": {"homePage": "https://learnloop.example", "name": "race"}}
+    first, second = ([statement(learner=n, activity=n) for n in (1, 2)],
+                     [statement(learner=n, activity=n) for n in (3, 4)])
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session).id
+        early = prepare_statements(first, authority=authority, stored=utcnow())
+        assert insert_statements(session, organisation_id=organisation_id, client_id=None,
+                                 statements=early) == set()
+    late = prepare_statements([first[1], *second, first[0]], authority=authority,
+                              stored=utcnow())
+    raced = {item["id"] for item in first}
+    # some stored already, then all of them
+    for batch in (late, [late[0], late[-1]]):
+        with workspace.session() as session:
+            assert insert_statements(session, organisation_id=organisation_id, client_id=None,
+                                     statements=batch) == raced
+    assert sorted(_ids(client, headers)) == sorted(item["id"] for item in first + second)
+    for n, item in enumerate(first + second, start=1):
+        assert _ids(client, headers, agent=json.dumps(agent(n))) == [item["id"]]
+        assert _ids(client, headers, activity=activity_id(n)) == [item["id"]]
+
+
+def test_a_conflicting_batch_leaves_nothing_even_for_a_caller_that_goes_on(setup) -> None:
+    from learnloop.errors import ConflictError
+    from learnloop.xapi.statements import record_statements
+
+    client, headers, workspace = setup
+    authority = {"objectType": "Agent", "name": "learnloop",
+                 "account": {"homePage": "https://learnloop.example", "name": "conflict"}}
+    kept = statement(learner=1)
+    with workspace.session() as session:
+        organisation_id = workspace.organisation(session).id
+        record_statements(session, organisation_id=organisation_id, statements=[kept],
+                          authority=authority)
+    with workspace.session() as session, pytest.raises(ConflictError):
+        record_statements(session, organisation_id=organisation_id, authority=authority,
+                          statements=[statement(learner=2), {**kept, "result": {
+                              "completion": True}}])
+    assert _ids(client, headers) == [kept["id"]]
+    assert _ids(client, headers, agent=json.dumps(agent(2))) == []
 
 
 def _multipart(statements, parts: list[bytes]) -> tuple[bytes, str]:

@@ -7,6 +7,7 @@ They keep their workspace open until the process stops.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -49,8 +50,17 @@ def serve(
     )
 
 
+# how long a thread may keep the GIL while another waits for it (Python's default: 5 ms). A
+# request thread holding SQLite's write gate gives the GIL up at every database call and must win
+# it back from the threads busy parsing other requests; at 5 ms a turn, the gate's holder waited
+# longer for the GIL than for the database. Half a millisecond keeps the gate's turns short.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
 def _serve(workspace: Workspace, *, host: str, port: int, worker: bool) -> None:
     import uvicorn
+
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
     from learnloop.serving.app import create_app
 

@@ -29,7 +29,8 @@ from learnloop.workspace import Workspace
 
 __all__ = [
     "LARGEST_ID", "LARGEST_NUMBER", "JobsDep", "OrganisationDep", "PrincipalDep",
-    "ReadablePersonDep", "RoleDocumentedRoute", "SessionDep", "StaffDep", "WorkspaceDep",
+    "ReadablePersonDep", "RoleDocumentedRoute", "SessionDep", "StaffDep", "TurnDep",
+    "WorkspaceDep",
     "require_roles",
 ]
 
@@ -65,8 +66,12 @@ async def _turn(request: Request) -> AsyncIterator[None]:
         turns.give_back()
 
 
-def _session(workspace: WorkspaceDep,
-             _turn: Annotated[None, Depends(_turn, scope="function")]) -> Iterator[Session]:
+# a turn at the database without a session: for a route that opens its transaction itself on
+# the one worker thread it runs on (xapi/http.py's statement writes)
+TurnDep = Annotated[None, Depends(_turn, scope="function")]
+
+
+def _session(workspace: WorkspaceDep, _turn: TurnDep) -> Iterator[Session]:
     with workspace.session() as session:
         yield session
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from learnloop.store.tables import XapiStatement, XapiStatementRef
 
-__all__ = ["NewStatement", "StatementFilter", "count_after", "find_statements",
-           "insert_statements",
+__all__ = ["NewStatement", "StatementFilter", "count_after", "delete_statements",
+           "find_statements", "insert_statements",
            "last_seq", "mark_voided", "statement_document", "stored_documents",
            "statements_after", "documents_naming"]
 
@@ -70,8 +70,9 @@ def stored_documents(session: Session, *, organisation_id: int,
     return {statement_id: text for statement_id, text in rows}
 
 
-# rows per multi-row INSERT: 10 parameters each, well under SQLite's 32,766
+# rows per multi-row INSERT: 10 parameters each (refs: 4), well under SQLite's 32,766
 _ROWS_PER_INSERT = 500
+_REFS_PER_INSERT = 5000
 _COLUMNS = ("organisation_id", "statement_id", "client_id", "verb_id", "registration", "voids",
             "voided", "stored", "statement_ref", "document")
 
@@ -87,13 +88,27 @@ def _stored_value(moment: datetime, *, sqlite: bool) -> Any:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
 
 
+def _statement_rows(statements: Sequence[NewStatement], *, organisation_id: int,
+                    client_id: int | None, sqlite: bool) -> list[tuple[Any, ...]]:
+    """Each statement's row, its values in _COLUMNS' order (the document as JSON text)."""
+    stored_values: dict[datetime, Any] = {}  # a batch shares one `stored`: formatted once
+    rows = []
+    for item in statements:
+        stored = stored_values.get(item.stored)
+        if stored is None:
+            stored = stored_values[item.stored] = _stored_value(item.stored, sqlite=sqlite)
+        rows.append((organisation_id, item.statement_id, client_id, item.verb_id,
+                     item.registration, item.voids, False, stored,
+                     statement_ref_of(item.document), orjson.dumps(item.document).decode()))
+    return rows
+
+
 def insert_statements(session: Session, *, organisation_id: int, client_id: int | None,
                       statements: Sequence[NewStatement]) -> set[str]:
     """Insert the statements and their refs; return the ids that were already stored (by a
     concurrent transaction that committed first), which were left as they were.
 
-    Like store/bulk.py, this writes through the driver (multi-row INSERT … ON CONFLICT DO
-    NOTHING RETURNING, then one executemany for the refs): per-row ORM or Core parameter
+    Like store/bulk.py, this writes through the driver: per-row ORM or Core parameter
     processing would cost more than the database's own work. exec_driver_sql still fires the
     engine's events, so SQLite's write gate and BEGIN IMMEDIATE hold.
     """
@@ -101,33 +116,93 @@ def insert_statements(session: Session, *, organisation_id: int, client_id: int 
         return set()
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
-    mark = "?" if sqlite else "%s"
-    document_mark = mark if sqlite else "%s::jsonb"
-    row_marks = "(" + ", ".join([mark] * (len(_COLUMNS) - 1) + [document_mark]) + ")"
+    rows = _statement_rows(statements, organisation_id=organisation_id, client_id=client_id,
+                           sqlite=sqlite)
+    refs = [(item.statement_id, ref, direct)
+            for item in statements for ref, direct in item.refs.items()]
+    write = _insert_sqlite if sqlite else _insert_postgresql
+    written = write(connection, organisation_id=organisation_id, rows=rows, refs=refs)
+    return {item.statement_id for item in statements} - written
+
+
+def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
+                   refs: list[tuple[str, str, bool]]) -> set[str]:
+    """The rows (a multi-row INSERT per 500), then their refs (one per 5,000), each a single
+    step; the ids of the rows written (those already stored are skipped).
+
+    Why not INSERT … RETURNING and an executemany: SQLite's write gate is held from the first
+    INSERT to the commit, and Python's sqlite3 gives up the GIL at every row it steps through
+    (each RETURNING row, each executemany row). With other requests' threads busy, winning the
+    GIL back costs up to a switch interval each time, and the gate waits with it.
+    """
+    row_marks = "(" + ", ".join(["?"] * len(_COLUMNS)) + ")"
     seq_of: dict[str, int] = {}
-    for start in range(0, len(statements), _ROWS_PER_INSERT):
-        chunk = statements[start:start + _ROWS_PER_INSERT]
-        values: list[Any] = []
-        for item in chunk:
-            values.extend((organisation_id, item.statement_id, client_id, item.verb_id,
-                           item.registration, item.voids, False,
-                           _stored_value(item.stored, sqlite=sqlite),
-                           statement_ref_of(item.document),
-                           orjson.dumps(item.document).decode()))
-        sql = (f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
-               + ", ".join([row_marks] * len(chunk))
-               + " ON CONFLICT (organisation_id, statement_id) DO NOTHING"
-               " RETURNING seq, statement_id")
-        seq_of.update((statement_id, seq) for seq, statement_id
-                      in connection.exec_driver_sql(sql, tuple(values)))
-    refs = [(seq_of[item.statement_id], ref, organisation_id, direct)
-            for item in statements if item.statement_id in seq_of
-            for ref, direct in item.refs.items()]
-    if refs:
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        written = connection.exec_driver_sql(
+            f"INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
+            + ", ".join([row_marks] * len(chunk))
+            + " ON CONFLICT (organisation_id, statement_id) DO NOTHING",
+            tuple(value for row in chunk for value in row))
+        # the write lock is held (BEGIN IMMEDIATE): the rows inserted took the seqs after the
+        # largest one before, in the order given, the last being the last row id SQLite reports
+        inserted = written.rowcount
+        first = (written.lastrowid or 0) - inserted + 1
+        if inserted == len(chunk):
+            seq_of.update((row[1], first + index) for index, row in enumerate(chunk))
+        elif inserted:  # some were stored already: ask which
+            seq_of.update(connection.exec_driver_sql(
+                "SELECT statement_id, seq FROM xapi_statements WHERE seq >= ?",
+                (first,)).all())
+    named = [(seq_of[statement_id], ref, organisation_id, direct)
+             for statement_id, ref, direct in refs if statement_id in seq_of]
+    for start in range(0, len(named), _REFS_PER_INSERT):
+        chunk_refs = named[start:start + _REFS_PER_INSERT]
         connection.exec_driver_sql(
             "INSERT INTO xapi_statement_refs (statement_seq, ref, organisation_id, direct) "
-            f"VALUES ({mark}, {mark}, {mark}, {mark})", refs)
-    return {item.statement_id for item in statements} - set(seq_of)
+            "VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(chunk_refs)),
+            tuple(value for ref_row in chunk_refs for value in ref_row))
+    return set(seq_of)
+
+
+def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
+                       refs: list[tuple[str, str, bool]]) -> set[str]:
+    """The rows and their refs in one statement per 500 rows (a data-modifying WITH: the refs
+    join the seqs the INSERT returns), one round trip each; the ids of the rows written."""
+    row_marks = "(" + ", ".join(["%s"] * (len(_COLUMNS) - 1) + ["%s::jsonb"]) + ")"
+    refs_of: dict[str, list[tuple[str, bool]]] = {}
+    for statement_id, ref, direct in refs:
+        refs_of.setdefault(statement_id, []).append((ref, direct))
+    written: set[str] = set()
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        chunk_refs = [(row[1], ref, direct) for row in chunk
+                      for ref, direct in refs_of.get(row[1], ())]
+        sql = (f"WITH new AS (INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
+               + ", ".join([row_marks] * len(chunk))
+               + " ON CONFLICT (organisation_id, statement_id) DO NOTHING"
+               " RETURNING seq, statement_id), "
+               "named AS (INSERT INTO xapi_statement_refs "
+               "(statement_seq, ref, organisation_id, direct) "
+               "SELECT new.seq, r.ref, %s, r.direct FROM new JOIN unnest("
+               "%s::text[], %s::text[], %s::boolean[]) AS r(statement_id, ref, direct) "
+               "ON r.statement_id = new.statement_id) "
+               "SELECT statement_id FROM new")
+        parameters = [value for row in chunk for value in row]
+        parameters += [organisation_id, [item[0] for item in chunk_refs],
+                       [item[1] for item in chunk_refs], [item[2] for item in chunk_refs]]
+        written.update(statement_id for (statement_id,)
+                       in connection.exec_driver_sql(sql, tuple(parameters)))
+    return written
+
+
+def delete_statements(session: Session, *, organisation_id: int,
+                      statement_ids: Sequence[str]) -> None:
+    """Remove these statements and their refs (a batch undone in its own transaction)."""
+    if statement_ids:
+        session.execute(_STATEMENTS.delete().where(
+            _STATEMENTS.c.organisation_id == organisation_id,
+            _STATEMENTS.c.statement_id.in_(list(statement_ids))))
 
 
 def mark_voided(session: Session, *, organisation_id: int, statement_ids: Sequence[str]) -> None:

@@ -1,12 +1,22 @@
 """LRS clients: HTTP Basic credentials per client with xAPI scopes; create, list, revoke and
-authenticate. The password is shown once and stored only as its sha256."""
+authenticate. The password is shown once and stored only as its sha256.
+
+A header that authenticated is remembered for VERIFIED_SECONDS by the sha256 of the header (never
+the password itself), so a client posting many requests is not read from the database each time.
+A revoke in this process forgets the client at once; a revoke by another process (the CLI
+beside a running server) holds there within VERIFIED_SECONDS. Failures are never remembered.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -101,6 +111,45 @@ def revoke_client(session: Session, *, organisation_id: int, username: str) -> N
     if not store.mark_client_revoked(session, organisation_id=organisation_id, username=username,
                                      at=utcnow()):
         raise NotFoundError(f"no LRS client {username!r} in this organisation")
+    _verified.forget(username)
+
+
+# how long an authenticated header is believed without reading its client again
+VERIFIED_SECONDS = 5.0
+
+
+class _VerifiedHeaders:
+    """Authorization headers that authenticated lately, by their sha256, each with its Client
+    until it expires; at most `size` (the oldest go first)."""
+
+    def __init__(self, *, seconds: float, size: int = 1024,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.size = size
+        self.clock = clock
+        self._clients: dict[bytes, tuple[Client, float]] = {}
+        self._lock = threading.Lock()
+
+    def client(self, key: bytes) -> Client | None:
+        found = self._clients.get(key)
+        if found is None or found[1] < self.clock():
+            return None
+        return found[0]
+
+    def keep(self, key: bytes, client: Client) -> None:
+        with self._lock:
+            if len(self._clients) >= self.size:
+                del self._clients[next(iter(self._clients))]
+            self._clients[key] = (client, self.clock() + self.seconds)
+
+    def forget(self, username: str) -> None:
+        with self._lock:
+            for key, (client, _) in list(self._clients.items()):
+                if client.username == username:
+                    del self._clients[key]
+
+
+_verified = _VerifiedHeaders(seconds=VERIFIED_SECONDS)
 
 
 def authenticate_basic(session: Session, header: str | None) -> Client:
@@ -110,6 +159,12 @@ def authenticate_basic(session: Session, header: str | None) -> Client:
                                      "'Authorization: Basic base64(username:password)'")
     if not header:
         raise refused
+    # the digest of the whole header: equal digests mean equal headers, and a lookup's timing
+    # says nothing about the password
+    key = hashlib.sha256(header.encode("utf-8", "surrogateescape")).digest()
+    remembered = _verified.client(key)
+    if remembered is not None:
+        return remembered
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
         raise refused
@@ -122,4 +177,6 @@ def authenticate_basic(session: Session, header: str | None) -> Client:
     if (row is None or row.revoked_at is not None
             or not hmac.compare_digest(row.secret_hash, secret_hash(password))):
         raise refused
-    return _client(row)
+    client = _client(row)
+    _verified.keep(key, client)
+    return client

@@ -110,17 +110,20 @@ def record_statements(session: Session, *, organisation_id: int, statements: lis
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)
     prepared = prepare_statements(statements, authority=authority, stored=now)
     ids = [item.statement_id for item in prepared]
-    stored = store.stored_documents(session, organisation_id=organisation_id,
-                                    statement_ids=ids)
-    _conflicts(prepared, stored)
-    new = [item for item in prepared if item.statement_id not in stored]
-    raced = store.insert_statements(session, organisation_id=organisation_id,
-                                    client_id=client_id, statements=new)
-    if raced:  # stored by a transaction that committed while this one wrote
-        _conflicts(new, store.stored_documents(session, organisation_id=organisation_id,
-                                               statement_ids=sorted(raced)))
-    targets = [item.voids for item in new if item.voids is not None and item.statement_id
-               not in raced]
+    # no lookup first: the INSERT skips the ids stored already (earlier, or by a transaction
+    # that committed while this one wrote) and says which; only those are read and compared
+    held = store.insert_statements(session, organisation_id=organisation_id,
+                                   client_id=client_id, statements=prepared)
+    if held:
+        try:
+            _conflicts(prepared, store.stored_documents(session, organisation_id=organisation_id,
+                                                        statement_ids=sorted(held)))
+        except ConflictError:  # all or none, even for a caller that goes on after it
+            store.delete_statements(session, organisation_id=organisation_id, statement_ids=[
+                item.statement_id for item in prepared if item.statement_id not in held])
+            raise
+    targets = [item.voids for item in prepared if item.voids is not None and item.statement_id
+               not in held]
     store.mark_voided(session, organisation_id=organisation_id, statement_ids=targets)
     return ids
 
