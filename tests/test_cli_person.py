@@ -25,7 +25,7 @@ def test_person_export_prints_everything_held_as_json(tmp_path: Path) -> None:
     assert document["person"]["name"] == "Ben Okafor"
     assert document["person"]["manager"] == "E001"
     assert set(document) == {"person", "evidence", "signals", "tokens", "events", "proficiencies",
-                             "needs", "demographics", "interventions"}
+                             "needs", "demographics", "interventions", "detections"}
     succeeded("person", "export", "E002", "--out", str(tmp_path / "ben.json"))
     assert json.loads((tmp_path / "ben.json").read_text()) == document
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
+from learnloop.api.incoming import Incoming
 from learnloop.domain.delivery.plans import DeliveryPlan
 from learnloop.domain.delivery.records import DeliveryRecord
 from learnloop.domain.delivery.reviews import ReviewState
@@ -50,7 +51,7 @@ class InboxItem(BaseModel):
                               data_used=list(found.why.data_used)))
 
 
-class InteractionIn(BaseModel):
+class InteractionIn(Incoming):
     rating: int | None = Field(None, ge=1, le=5)
     comment: str | None = Field(None, max_length=2000)
     response: str | None = Field(None, max_length=2000)
@@ -72,7 +73,7 @@ class ReviewOut(BaseModel):
                    state=state.state)
 
 
-class PreferencesIn(BaseModel):
+class PreferencesIn(Incoming):
     channels: list[str] | None = Field(None, max_length=5)
     slack_user: str | None = Field(None, max_length=64, pattern=r"^[A-Z0-9]*$")
     weekly_cap: int | None = Field(None, ge=0, le=50)
@@ -86,7 +87,7 @@ class PreferencesOut(BaseModel):
     quiet_hours: str | None
 
 
-class ReviewAnswerIn(BaseModel):
+class ReviewAnswerIn(Incoming):
     answer: str = Field("", max_length=500)
     rating: str | None = Field(None, max_length=8)
 
@@ -115,7 +116,7 @@ class DeliveryOut(BaseModel):
                    sent_at=found.sent_at)
 
 
-class PlanIn(BaseModel):
+class PlanIn(Incoming):
     need: str = Field(min_length=1, max_length=128)
     pack: str | None = Field(None, max_length=128)
     key: str | None = Field(None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
@@ -131,11 +132,11 @@ class PlanIn(BaseModel):
     reviews: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
 
 
-class PracticeIn(BaseModel):
+class PracticeIn(Incoming):
     delivery_id: int = Field(ge=1, le=2**63 - 1)
 
 
-class TurnIn(BaseModel):
+class TurnIn(Incoming):
     text: str = Field(min_length=1, max_length=4000)
 
 
@@ -157,7 +158,7 @@ class PracticeOut(BaseModel):
                    points=sum(item["points"] for item in feedback) if feedback else None)
 
 
-class PlanAdjust(BaseModel):
+class PlanAdjust(Incoming):
     holdout: float | None = Field(None, gt=0, lt=1)
     seed: int | None = Field(None, ge=0, le=2**31 - 1)
     title: str | None = Field(None, min_length=1, max_length=300)
@@ -202,7 +203,7 @@ class PlanOut(BaseModel):
                              for p in plan.planned])
 
 
-class RuleIn(BaseModel):
+class RuleIn(Incoming):
     key: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
     metric: str = Field(min_length=1, max_length=128)
     trigger: str = Field(pattern=r"^(below|above|detection)$")

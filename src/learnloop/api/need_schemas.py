@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from learnloop.api.incoming import Incoming
 from learnloop.domain.needs import Need, need_json
 from learnloop.domain.needs_ranking import pushed
 
@@ -73,7 +74,7 @@ def _fields(need: Need, model: type[BaseModel]) -> dict[str, Any]:
     return {name: values[name] for name in model.model_fields}
 
 
-class NeedStatusChange(BaseModel):
+class NeedStatusChange(Incoming):
     model_config = ConfigDict(extra="forbid")
     status: str = Field(description="open, accepted, in_progress, resolved or dismissed")
     reason: str = Field(default="", max_length=2000,
@@ -92,7 +93,7 @@ class PriorityOut(BaseModel):
     kpis: list[str]
 
 
-class PriorityChange(BaseModel):
+class PriorityChange(Incoming):
     model_config = ConfigDict(extra="forbid")
     priority: bool | None = None
     weight: float | None = Field(default=None, description="0-1")

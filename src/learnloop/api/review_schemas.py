@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from learnloop.api.incoming import Incoming
 
 __all__ = ["AnchorIn", "CommentIn", "DecisionIn", "RetireIn"]
 
 
-class _In(BaseModel):
+class _In(Incoming):
     model_config = ConfigDict(extra="forbid")
 
 

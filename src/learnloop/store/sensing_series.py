@@ -61,10 +61,21 @@ def person_weeks(session: Session, *, organisation_id: int, metric: str, first_w
                     signal.observed_at >= week_time(first_week),
                     signal.observed_at < week_time(end_week))
              .group_by(person.key, team.key, week))
-    if team_keys is not None:
-        query = query.where(team.key.in_(sorted(team_keys)))
-    if person_keys is not None:
-        query = query.where(person.key.in_(sorted(person_keys)))
+    if team_keys is not None or person_keys is not None:
+        # a few people: their ids first, so the read walks each one's own series
+        # (ix_signals_series) instead of every person's rows of the metric in those weeks
+        chosen = select(person.id).join(team, team.id == person.team_id).where(
+            person.organisation_id == organisation_id)
+        if team_keys is not None:
+            chosen = chosen.where(team.key.in_(sorted(team_keys)))
+        if person_keys is not None:
+            chosen = chosen.where(person.key.in_(sorted(person_keys)))
+        ids = list(session.scalars(chosen))
+        if not ids:
+            return PersonWeeks(metric=metric, people=(), teams=(), first_week=first_week,
+                               values=np.full((0, max(end_week - first_week, 0)), np.nan),
+                               volumes=np.full((0, max(end_week - first_week, 0)), np.nan))
+        query = query.where(signal.subject_id.in_(ids))
     rows = session.execute(query).all()
     people = tuple(sorted({row[0] for row in rows}))
     row_of = {key: i for i, key in enumerate(people)}
