@@ -160,12 +160,13 @@ def test_a_large_signals_import_leaves_sensing_to_the_loop(tmp_path) -> None:
                 session, organisation_id=organisation_id, kind="signals", dry_run=False,
                 run=lambda: import_file(session, organisation_id=organisation_id,
                                         kind="signals", path=signals),
-                now=utcnow(), options={}, max_series=0)
+                settings=workspace.settings.model_copy(
+                    update={"sensing_on_import_max_series": 0}))
             assert result.created == PEOPLE * (DIP_WEEK + 6) and sensed is None
             assert detection_list(session, organisation_id=organisation_id) == []
             _, sensed = sense_after_import(
                 session, organisation_id=organisation_id, kind="people", dry_run=False,
-                run=lambda: None, now=utcnow(), options={}, max_series=10)
+                run=lambda: None, settings=workspace.settings)
             assert sensed is None  # only signals imports are sensed
     finally:
         workspace.close()

@@ -234,7 +234,6 @@ class JobQueue:
 
     def _import_file(self, *, job_id: str, organisation_key: str, actor: str, kind: str,
                      path: str, dry_run: bool, display_name: str) -> None:
-        from learnloop.agents import agent_options
         from learnloop.agents.sensing_arrivals import sense_after_import
         from learnloop.delivery.moments import detections_tripped
         from learnloop.importing import ImportLimits, import_file
@@ -248,8 +247,7 @@ class JobQueue:
                         session, organisation_id=organisation_id, kind=kind, path=Path(path),
                         dry_run=dry_run, actor=actor, display_name=display_name,
                         limits=ImportLimits.from_settings(settings)),
-                    now=utcnow(), options=agent_options(settings)["sensing"],
-                    max_series=settings.sensing_on_import_max_series)
+                    settings=settings)
                 if sensed is not None and sensed.detections:
                     self.enqueue_deliveries(session, detections_tripped(
                         session, organisation_id=organisation_id, settings=settings))

@@ -128,12 +128,6 @@ def _stack(states: Sequence[DetectorState]) -> DetectorState:
     return DetectorState(**merged)
 
 
-def _change_dict(change: ChangeEntry) -> dict[str, Any]:
-    return {"kind": change.kind.value, "starts": change.starts.isoformat(),
-            "ends": change.ends.isoformat(), "team": change.team,
-            "description": change.description}
-
-
 @dataclass
 class _Metric:
     """One metric's run: the inputs every team of it shares."""
@@ -313,7 +307,7 @@ def _store(session: Session, *, organisation_id: int, detection: Any, metric: _M
                                baseline_weeks=metric.settings.baseline_weeks)},
         "standing": [{"skill": s.skill, "below": len(s.below), "at_level": len(s.at_level),
                       "unknown": len(s.unknown)} for s in standings],
-        "nearby_changes": [_change_dict(c) for c in nearby],
+        "nearby_changes": [c.as_dict() for c in nearby],
         "cause": diagnosis.cause.value, "reason": diagnosis.reason, "skill": diagnosis.skill,
     }
     record = add_detection(session, organisation_id=organisation_id, detection=detection,

@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
+from learnloop.agents.registry import agent_options
 from learnloop.agents.sensing import SensingRun, sense, sensing_settings
-from learnloop.domain.events import EventKind
+from learnloop.config import Settings
+from learnloop.domain.events import EventKind, utcnow
 from learnloop.store import Session
 from learnloop.store.event_log import EventLog
 from learnloop.store.sensing import arriving_series, imported_series, newest_signal_id
@@ -60,17 +62,19 @@ def sense_imported(session: Session, *, organisation_id: int, after_id: int, now
 
 
 def sense_after_import(session: Session, *, organisation_id: int, kind: str, dry_run: bool,
-                       run: Callable[[], R], now: datetime, options: Mapping[str, Any],
-                       max_series: int) -> tuple[R, SensingRun | None]:
+                       run: Callable[[], R], settings: Settings) -> tuple[R, SensingRun | None]:
     """`run()` (an import of `kind`, in the caller's transaction) and, for a signals import that
-    wrote, `sense_imported` over its new rows: (the import's result, what sensing raised or
-    None when nothing was sensed)."""
+    wrote, `sense_imported` over its new rows with the deployment's sensing options and
+    LEARNLOOP_SENSING_ON_IMPORT_MAX_SERIES: (the import's result, what sensing raised or None
+    when nothing was sensed)."""
+    max_series = settings.sensing_on_import_max_series
     if kind != "signals" or dry_run or max_series <= 0:
         return run(), None
     after_id = newest_signal_id(session)
     result = run()
     return result, sense_imported(session, organisation_id=organisation_id, after_id=after_id,
-                                  now=now, options=options, max_series=max_series)
+                                  now=utcnow(), options=agent_options(settings)["sensing"],
+                                  max_series=max_series)
 
 
 def _sense_series(session: Session, *, organisation_id: int, series: dict[str, set[str]],

@@ -40,16 +40,10 @@ from learnloop.store.sensing_series import (
 )
 from learnloop.store.series import pulse_series
 
-__all__ = ["DETECTED", "PersonPass", "change_dict", "people_who_moved", "sense_person_series",
+__all__ = ["DETECTED", "PersonPass", "people_who_moved", "sense_person_series",
            "sense_pulse_series"]
 
 DETECTED = "sensing.detected"  # the event every detection is appended as
-
-
-def change_dict(change: ChangeEntry) -> dict[str, Any]:
-    return {"kind": change.kind.value, "starts": change.starts.isoformat(),
-            "ends": change.ends.isoformat(), "team": change.team,
-            "description": change.description}
 
 
 def _on_calendar(detection: Detection, first_week: int) -> Detection:
@@ -98,7 +92,7 @@ def sense_pulse_series(session: Session, *, organisation_id: int, now: datetime,
                        "team": finding.team, "metric": detection.metric,
                        "question": finding.question, "surveys": surveys,
                        "kpi_direction": "up"},
-            "nearby_changes": [change_dict(c) for c in finding.nearby_changes],
+            "nearby_changes": [c.as_dict() for c in finding.nearby_changes],
             "cause": finding.diagnosis.cause.value, "reason": finding.diagnosis.reason,
             "skill": None,
         }

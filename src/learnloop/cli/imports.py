@@ -32,9 +32,7 @@ def _import_command(kind: str) -> Callable[..., None]:
         ] = False,
         org: OrgOption = None,
     ) -> None:
-        from learnloop.agents import agent_options
         from learnloop.agents.sensing_arrivals import sense_after_import
-        from learnloop.domain.events import utcnow
         from learnloop.importing import ImportLimits, import_file
 
         with organisation_session(org) as (workspace, session, organisation), \
@@ -53,8 +51,7 @@ def _import_command(kind: str) -> Callable[..., None]:
                     progress=lambda done, total: progress.update(task, completed=done,
                                                                  total=total),
                 ),
-                now=utcnow(), options=agent_options(workspace.settings)["sensing"],
-                max_series=workspace.settings.sensing_on_import_max_series)
+                settings=workspace.settings)
             stale = _stale_since(session, organisation.id, result.event_id)
         verb = "valid, nothing written" if dry_run else "imported"
         out.print(

@@ -73,8 +73,7 @@ def upload_import(
                                         workspace.settings),
                                     dry_run=dry_run, actor=principal.actor,
                                     display_name=filename),
-            now=utcnow(), options=agent_options(workspace.settings)["sensing"],
-            max_series=workspace.settings.sensing_on_import_max_series)
+            settings=workspace.settings)
     if sensed is not None and sensed.detections:  # a new detection may trip a detection rule
         jobs.enqueue_deliveries(session, detections_tripped(
             session, organisation_id=organisation.id, settings=workspace.settings))

@@ -52,6 +52,12 @@ class ChangeEntry:
     def concerns(self, team: str | None) -> bool:
         return self.team is None or self.team == team
 
+    def as_dict(self) -> dict[str, str | None]:
+        """As a detection's evidence names it."""
+        return {"kind": self.kind.value, "starts": self.starts.isoformat(),
+                "ends": self.ends.isoformat(), "team": self.team,
+                "description": self.description}
+
 
 @dataclass(frozen=True, slots=True)
 class WeeklySeries:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from learnloop.domain.sensing.diagnosis import Cause, Diagnosis
+from learnloop.domain.sensing.diagnosis import Cause, Diagnosis, verdict
 from learnloop.domain.sensing.series import ChangeEntry
 
 __all__ = ["GAP_SHARE", "SkillStanding", "diagnose_from_standing"]
@@ -51,16 +51,11 @@ def diagnose_from_standing(standings: Sequence[SkillStanding], *,
     worst = max(gaps, key=lambda s: (s.share_below, len(s.below)), default=None)
     logged = list(nearby_changes)
 
-    def result(cause: Cause, reason: str, skill: str | None = None) -> Diagnosis:
-        return Diagnosis(cause=cause, reason=reason, skill=skill, moved=(), steady=(),
-                         dip_below=float("nan"), dip_proficient=float("nan"),
-                         split_z=float("nan"))
-
     if worst is not None:
         compared = len(worst.below) + len(worst.at_level)
         tail = (f" A {_logged_words(logged[0])} is nearby, but a gap this wide explains the dip "
                 "on its own." if logged else "")
-        return result(Cause.SKILL, (
+        return verdict(Cause.SKILL, (
             f"{len(worst.below)} of the {compared} people compared are below the required level "
             f"of {worst.skill}, a skill the KPI's objective links to it.{tail} Only team totals "
             "were reported, so who moved could not be checked person by person."), worst.skill)
@@ -68,8 +63,8 @@ def diagnose_from_standing(standings: Sequence[SkillStanding], *,
     at_requirement = (f"the team is at the required level of {compared}" if compared
                       else "no linked skill could be compared")
     if logged:
-        return result(Cause.PROCESS, (
+        return verdict(Cause.PROCESS, (
             f"The dip starts with the {_logged_words(logged[0])}, and {at_requirement}. "
             "Training will not fix this."))
-    return result(Cause.UNKNOWN, (
+    return verdict(Cause.UNKNOWN, (
         f"No change was logged near the start and {at_requirement}; the cause is not known."))
