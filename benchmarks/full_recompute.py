@@ -144,7 +144,8 @@ def fill(workspace: Workspace, args: argparse.Namespace) -> None:
         def rows(m=m, values=values, volumes=volumes):
             for week in range(52):
                 moment = WEEK_ONE + timedelta(weeks=week)
-                when = moment.replace(tzinfo=None) if sqlite else moment
+                # SQLite: the text SQLAlchemy stores, so time comparisons see the same values
+                when = moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
                 seen = ~np.isnan(values[:, week])
                 for n, pid, v, vol in zip(np.flatnonzero(seen).tolist(),
                                           person_ids[seen].tolist(),

@@ -81,7 +81,8 @@ def fill(workspace: Workspace, *, teams: int, size: int, weeks: int, metrics: in
             values, volumes, _, _ = organisation(m, teams=teams, size=size, weeks=weeks)
             for week in range(weeks):
                 moment = FIRST + timedelta(weeks=week)
-                when = moment.replace(tzinfo=None) if sqlite else moment
+                # SQLite: the text SQLAlchemy stores, so time comparisons see the same values
+                when = moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
                 stamp = f"{week}"
                 seen = ~np.isnan(values[:, week])
                 rows = [(org, f"m{m}|{n}|{stamp}", f"metric_{m}", "person", int(pid), when,

@@ -113,3 +113,40 @@ def test_an_unknown_detection_is_not_found(workspace) -> None:
 def test_weeks_are_numbered_from_a_fixed_monday() -> None:
     assert week_start(week_number(date(2025, 3, 9))) == MONDAY
     assert week_number(MONDAY) - week_number(date(2025, 1, 6)) == 8
+
+
+def test_person_weeks_average_by_volume_per_person_and_week(workspace, tmp_path) -> None:
+    from learnloop.store.sensing_series import person_weeks
+
+    organisation_id = _organisation(workspace)
+    first = week_number(MONDAY)
+    # E002 twice in one week (weighted), once without volume (weight one, no volume), once
+    # with volume zero alone (no weight: missing); E003 once; a row after the window ignored
+    _signals(workspace, tmp_path, "a,fcr,person,E002,2025-03-05T23:00:00Z,80,desk,30\n"
+                                  "b,fcr,person,E002,2025-03-09T12:00:00Z,60,desk,10\n"
+                                  "c,fcr,person,E002,2025-03-17,70,desk,\n"
+                                  "d,fcr,person,E002,2025-03-10,50,desk,0\n"
+                                  "e,fcr,person,E003,2025-03-11,40,desk,5\n"
+                                  "f,fcr,person,E003,2025-03-24,10,desk,5\n"
+                                  "g,aht,person,E003,2025-03-11,99,desk,5\n")
+    with workspace.session() as session:
+        every = person_weeks(session, organisation_id=organisation_id, metric="fcr",
+                             first_week=first, end_week=first + 3)
+        one_team = person_weeks(session, organisation_id=organisation_id, metric="fcr",
+                                first_week=first, end_week=first + 3, team_keys=["sales-emea"])
+        one = person_weeks(session, organisation_id=organisation_id, metric="fcr",
+                           first_week=first + 1, end_week=first + 3, person_keys=["E003"])
+        nobody = person_weeks(session, organisation_id=organisation_id, metric="fcr",
+                              first_week=first, end_week=first + 3, team_keys=["no-such"])
+    for weeks in (every, one_team):
+        assert weeks.people == ("E002", "E003")
+        assert weeks.teams == ("sales-emea", "sales-emea")
+        e002, e003 = weeks.values
+        assert e002[0] == pytest.approx((80 * 30 + 60 * 10) / 40)
+        assert weeks.volumes[0, 0] == 40
+        assert np.isnan(e002[1]) and np.isnan(weeks.volumes[0, 1])  # volume 0: no weight
+        assert e002[2] == 70 and np.isnan(weeks.volumes[0, 2])      # no volume reported
+        assert np.isnan(e003[0]) and e003[1] == 40 and np.isnan(e003[2])
+    assert one.people == ("E003",) and one.first_week == first + 1
+    np.testing.assert_array_equal(one.values, [[40.0, np.nan]])
+    assert nobody.people == () and nobody.values.shape == (0, 3)

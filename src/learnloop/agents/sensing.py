@@ -240,6 +240,7 @@ def _sense_metric(session: Session, *, organisation_id: int, metric: _Metric, ru
                                stored=stored, teams=teams, run=run)
     seen = known_detections(session, organisation_id=organisation_id, metric=kpi.metric)
     saved: dict[str, StoredState] = {}
+    found: list[Any] = []
     for (start, rebuild), members in sorted(groups.items()):
         if fresh is not None and start >= fresh.first_week:
             weeks = slice_weeks(fresh, first_week=start, team_keys=members)
@@ -268,18 +269,23 @@ def _sense_metric(session: Session, *, organisation_id: int, metric: _Metric, ru
                 if (detection.subject_key, detection.change_start) in seen:
                     continue
                 seen.add((detection.subject_key, detection.change_start))
-                run.detections.append(_store(
-                    session, organisation_id=organisation_id, detection=detection,
-                    metric=metric, now=now, events=events, actor=actor,
-                    standing_cache=standing_cache))
+                found.append(detection)
         for row, team in enumerate(members):
             saved[team] = StoredState(next_week=end, inputs=metric.fingerprint(team),
                                       state=state.select(row))
+    # who moved in each detected team: one read of those teams' person rows for them all
+    affected = people_who_moved(session, organisation_id=organisation_id, detections=found,
+                                sign=metric.sign, changes=metric.team_changes,
+                                baseline_weeks=metric.settings.baseline_weeks)
+    for detection, people in zip(found, affected, strict=True):
+        run.detections.append(_store(
+            session, organisation_id=organisation_id, detection=detection, metric=metric,
+            people=people, now=now, events=events, actor=actor, standing_cache=standing_cache))
     save_states(session, organisation_id=organisation_id, metric=kpi.metric, states=saved)
 
 
 def _store(session: Session, *, organisation_id: int, detection: Any, metric: _Metric,
-           now: datetime, events: EventLog | None, actor: str,
+           people: Mapping[str, list[str]], now: datetime, events: EventLog | None, actor: str,
            standing_cache: dict[Any, dict[str, list[SkillStanding]]]) -> DetectionRecord:
     """Diagnose one detection, store it and append it to the log with its evidence."""
     team, week, skills = detection.subject_key, detection.detected_week, metric.kpi.skills
@@ -302,9 +308,7 @@ def _store(session: Session, *, organisation_id: int, detection: Any, metric: _M
             "below_required": list(named.below) if named else [],
             "at_required": list(named.at_level) if named else [],
             # who moved and who did not, when the team's people report their own values
-            **people_who_moved(session, organisation_id=organisation_id, detection=detection,
-                               sign=metric.sign, changes=metric.team_changes(team),
-                               baseline_weeks=metric.settings.baseline_weeks)},
+            **people},
         "standing": [{"skill": s.skill, "below": len(s.below), "at_level": len(s.at_level),
                       "unknown": len(s.unknown)} for s in standings],
         "nearby_changes": [c.as_dict() for c in nearby],

@@ -10,7 +10,7 @@ own: it is listed among the people who moved, in the team detection's evidence.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -206,23 +206,38 @@ def sense_person_series(session: Session, *, organisation_id: int, now: datetime
     return done
 
 
-def people_who_moved(session: Session, *, organisation_id: int, detection: Detection,
-                     sign: int, changes: Sequence[ChangeEntry],
-                     baseline_weeks: int) -> dict[str, list[str]]:
-    """For a team detection, its people whose own level dipped and those who did not, from
-    their person rows up to the detection's week ({} when the team reports only totals)."""
-    team = detection.subject_key or ""
-    first = detection.change_week - baseline_weeks
-    end = detection.detected_week + 1
-    weeks = person_weeks(session, organisation_id=organisation_id, metric=detection.metric,
-                         first_week=first, end_week=end, team_keys=[team])
-    if not weeks.people:
-        return {}
-    excluded = excluded_weeks(list(changes), tuple(week_start(n) for n in range(first, end)),
-                              team=team)
-    moved, steady = who_moved(weeks.values, weeks.volumes, sign=sign,
-                              change_start=detection.change_week - first,
-                              detected_week=detection.detected_week - first,
-                              excluded=excluded, baseline_weeks=baseline_weeks)
-    return {"moved": [weeks.people[row] for row in moved],
-            "steady": [weeks.people[row] for row in steady]}
+def people_who_moved(session: Session, *, organisation_id: int, detections: Sequence[Detection],
+                     sign: int, changes: Callable[[str], Sequence[ChangeEntry]],
+                     baseline_weeks: int) -> list[dict[str, list[str]]]:
+    """For each team detection of one metric, its people whose own level dipped and those who
+    did not, from their person rows up to the detection's week ({} when the team reports only
+    totals). One read of the detected teams' person rows serves every detection."""
+    if not detections:
+        return []
+    first = min(d.change_week for d in detections) - baseline_weeks
+    end = max(d.detected_week for d in detections) + 1
+    weeks = person_weeks(session, organisation_id=organisation_id,
+                         metric=detections[0].metric, first_week=first, end_week=end,
+                         team_keys={d.subject_key or "" for d in detections})
+    members = np.array(weeks.teams, dtype=object)
+    found: list[dict[str, list[str]]] = []
+    for detection in detections:
+        team = detection.subject_key or ""
+        rows = np.flatnonzero(members == team)
+        start = detection.change_week - baseline_weeks
+        columns = slice(start - first, detection.detected_week + 1 - first)
+        values = weeks.values[rows, columns]
+        # people are those with a value in the detection's own weeks
+        rows, values = rows[~np.isnan(values).all(axis=1)], values[~np.isnan(values).all(axis=1)]
+        if not len(rows):
+            found.append({})
+            continue
+        excluded = excluded_weeks(list(changes(team)), tuple(
+            week_start(n) for n in range(start, detection.detected_week + 1)), team=team)
+        moved, steady = who_moved(values, weeks.volumes[rows, columns], sign=sign,
+                                  change_start=detection.change_week - start,
+                                  detected_week=detection.detected_week - start,
+                                  excluded=excluded, baseline_weeks=baseline_weeks)
+        found.append({"moved": [weeks.people[rows[i]] for i in moved],
+                      "steady": [weeks.people[rows[i]] for i in steady]})
+    return found

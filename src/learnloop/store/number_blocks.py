@@ -38,7 +38,9 @@ def _copied(session: Session, query: Select, width: int) -> np.ndarray:
     # then a length and 8 bytes per field), so whole blocks parse as one structured array
     # (a subquery's order is not kept: callers that need one sort the block)
     floats = select(*(cast(column, Float(53)) for column in query.subquery().c))
-    compiled = floats.compile(dialect=session.get_bind().dialect)
+    # IN lists expanded into the text, as COPY takes no expanding parameters
+    compiled = floats.compile(dialect=session.get_bind().dialect,
+                              compile_kwargs={"render_postcompile": True})
     row = np.dtype([("count", ">i2")] + [item for i in range(width) for item in (
         (f"length{i}", ">i4"), (f"value{i}", ">f8"))])
     cursor = session.connection().connection.driver_connection.cursor()
