@@ -2,7 +2,7 @@
 organisation (read, aggregate, detect, store), and the latency of evaluating one new signal.
 
 Run: .venv/bin/python benchmarks/sensing_agent.py [--teams 1000] [--size 100] [--weeks 52]
-     [--metrics 3] [--postgres]
+     [--metrics 3] [--postgres] [--home FOLDER]
 Defaults are full size: 100,000 people in 1,000 teams, 52 weeks of person-level values on 3
 metrics (15.6 million signal rows, written straight into the table: this measures sensing, not
 importing; their team-week summary is then built once, as migration 0017 does, and timed apart).
@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import postgres_database  # noqa: E402
@@ -104,21 +104,24 @@ def fill(workspace: Workspace, *, teams: int, size: int, weeks: int, metrics: in
         raw.close()
 
 
-def measure(url: str | None, *, teams: int, size: int, weeks: int, metrics: int) -> None:
+def measure(url: str | None, *, teams: int, size: int, weeks: int, metrics: int,
+            home: Path | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        workspace = Workspace.open(Settings(home=Path(folder), database_url=url))
+        kept = home is not None and (home / "filled").exists()
+        workspace = Workspace.open(Settings(home=home or Path(folder), database_url=url))
         name = workspace.database.engine.dialect.name
-        started = time.perf_counter()
-        fill(workspace, teams=teams, size=size, weeks=weeks, metrics=metrics)
-        print(f"{name}: wrote {teams * size:,} people x {weeks} weeks x {metrics} metrics in "
-              f"{time.perf_counter() - started:.1f} s")
-        # the rows went in behind the importer's back: build their team-week summary as
-        # migration 0017 does for signals stored before it (an import keeps it as it writes)
-        started = time.perf_counter()
-        with workspace.session() as session:
-            rebuild_team_weeks(session, organisation_id=workspace.organisation(session).id)
-        print(f"{name}: team-week summary built from every row in "
-              f"{time.perf_counter() - started:.1f} s (once; imports keep it up to date)")
+        if kept:
+            # a workspace filled by an earlier run: forget what that run found, keep the rows
+            with workspace.session() as session:
+                org = workspace.organisation(session).id
+                drop_states(session, organisation_id=org)
+                drop_detections(session, organisation_id=org)
+            print(f"{name}: reusing the rows written into {home} by an earlier run")
+        else:
+            _fill_and_summarise(workspace, name, teams=teams, size=size, weeks=weeks,
+                                metrics=metrics)
+            if home is not None:
+                (home / "filled").write_text(f"{teams} {size} {weeks} {metrics}\n")
         settings = DetectorSettings()
         calibrated_detector(settings)  # calibration is cached per process: not part of a run
         importers()  # so is loading the importer plugins
@@ -143,13 +146,17 @@ def measure(url: str | None, *, teams: int, size: int, weeks: int, metrics: int)
               f"{peak / 2**20:,.0f} MiB (a second, traced run), max RSS of the whole benchmark "
               f"{_rss():,.0f} MiB; {run.weeks:,} series-weeks, {len(run.detections)} detections")
 
-        # one new signal: one person's value for the next week, arriving as the webhook's do
-        week = FIRST + timedelta(weeks=weeks)
+        # one new signal: one person's value for the week after the newest stored (a rerun on
+        # kept rows goes a week further), arriving as the webhook's do
         with workspace.session() as session:
             person = session.scalar(select(tables.Person.key).join(
                 tables.Team, tables.Team.id == tables.Person.team_id).where(
                 tables.Team.key == "team-0000").order_by(tables.Person.key).limit(1))
-        record = {"id": "new", "metric": "metric_0", "subject_type": "person",
+            newest = session.scalar(select(func.max(tables.Signal.observed_at)).where(
+                tables.Signal.metric == "metric_0"))
+        newest = newest.astimezone(UTC) if newest.tzinfo else newest.replace(tzinfo=UTC)
+        week = newest + timedelta(weeks=1)
+        record = {"id": f"new-{time.time_ns()}", "metric": "metric_0", "subject_type": "person",
                   "subject": person, "observed_at": week.isoformat(), "value": 0.7,
                   "source": "bench", "volume": 12}
         with workspace.session() as session:
@@ -174,6 +181,21 @@ def measure(url: str | None, *, teams: int, size: int, weeks: int, metrics: int)
         workspace.close()
 
 
+def _fill_and_summarise(workspace: Workspace, name: str, *, teams: int, size: int, weeks: int,
+                        metrics: int) -> None:
+    started = time.perf_counter()
+    fill(workspace, teams=teams, size=size, weeks=weeks, metrics=metrics)
+    print(f"{name}: wrote {teams * size:,} people x {weeks} weeks x {metrics} metrics in "
+          f"{time.perf_counter() - started:.1f} s")
+    # the rows went in behind the importer's back: build their team-week summary as
+    # migration 0017 does for signals stored before it (an import keeps it as it writes)
+    started = time.perf_counter()
+    with workspace.session() as session:
+        rebuild_team_weeks(session, organisation_id=workspace.organisation(session).id)
+    print(f"{name}: team-week summary built from every row in "
+          f"{time.perf_counter() - started:.1f} s (once; imports keep it up to date)")
+
+
 def _rss() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -185,10 +207,15 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--metrics", type=int, default=3)
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
+    parser.add_argument("--home", type=Path, default=None,
+                        help="keep the SQLite workspace in this folder, and reuse its rows when "
+                             "an earlier run filled it (measure again without writing them)")
     args = parser.parse_args()
     sizes = {"teams": args.teams, "size": args.size, "weeks": args.weeks,
              "metrics": args.metrics}
-    measure(None, **sizes)
+    if args.home is not None:
+        args.home.mkdir(parents=True, exist_ok=True)
+    measure(None, home=args.home, **sizes)
     if args.postgres:
         found = postgres_database()
         if found is not None:
