@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain.imports import Counts, Problems
+from learnloop.store.foreign_keys import checked_as_a_set
 
 __all__ = ["KeyedStream", "RowChanges", "Synced", "replace_children", "reserve_ids", "sync_rows"]
 
@@ -25,6 +26,9 @@ _SQLITE_PARAMETERS = 32_766  # the most one SQLite statement takes (since 3.32)
 _MAX_IN = 10_000  # keys per IN (…): SQLite allows 32,766 parameters, PostgreSQL 65,535
 _REMEMBERED = 65_536  # distinct values a binder remembers before starting over
 _UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a key already stored
+# foreign keys a set-wise check leaves in place: dropping one locks the table it refers to
+# against readers, and every request reads `organisations`
+_KEPT_REFERENCES = ("organisations",)
 
 
 @dataclass
@@ -55,13 +59,18 @@ def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 
 def sync_rows(session: Session, model: Any, *, organisation_id: int,
               rows: Mapping[Hashable, dict[str, Any]], compared: Sequence[str],
-              key_columns: Sequence[str] = ("key",), batch_size: int = 5000) -> Synced:
+              key_columns: Sequence[str] = ("key",), batch_size: int = 5000,
+              set_checked_from: int | None = None) -> Synced:
     """Upsert one organisation's rows by key; only `compared` columns are updated on existing rows.
 
     Meant for tables of thousands to a few hundred thousand rows (people, roles, pulse): their
     existing keys fit in memory, so one SELECT replaces a round trip per row. On PostgreSQL the
     new and changed rows go in by binary COPY into a temporary table, then one INSERT … SELECT
     and one UPDATE … FROM: the server checks keys and indexes in sets, not row by row.
+    With `set_checked_from`, PostgreSQL writing at least that many rows (new and changed) drops
+    the table's foreign keys (but those to `organisations`) for the write and adds them back
+    after it, so each is checked in one pass over the table instead of one query per row; the
+    table and those it refers to stay locked against readers until the transaction ends.
     """
     table = model.__table__
     keys = [table.c[name] for name in key_columns]
@@ -92,8 +101,11 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
             updates.append({"_id": present[0], **{name: values[name] for name in compared}})
 
     if session.get_bind().dialect.name == "postgresql":
+        set_checked = (set_checked_from is not None
+                       and len(inserts) + len(updates) >= set_checked_from)
         synced.ids.update(_copy_and_write(session, table, inserts=inserts, updates=updates,
-                                          compared=compared, key_columns=key_columns))
+                                          compared=compared, key_columns=key_columns,
+                                          set_checked=set_checked))
         return synced
     for batch in _batches(inserts, batch_size):
         session.execute(insert(table), list(batch))
@@ -117,48 +129,64 @@ def reserve_ids(session: Session, model: Any, *, count: int) -> list[int] | None
         return None
     if not count:
         return []
-    # one array in one row: fetching a hundred thousand one-value rows costs more than taking them
+    sequence = session.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                               {"table": model.__table__.name}).scalar_one()
+    # one array in one row: fetching a hundred thousand one-value rows costs more than taking
+    # them; the sequence named once, as a regclass constant (by name, each row would look it up
+    # again: 6 times slower)
     return list(session.execute(
-        text("SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id'))) "
+        text("SELECT array_agg(nextval(CAST(:sequence AS regclass))) "
              "FROM generate_series(1, :n)"),
-        {"table": model.__table__.name, "n": count}).scalar_one())
+        {"sequence": sequence, "n": count}).scalar_one())
 
 
 def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any]],
                     updates: list[dict[str, Any]], compared: Sequence[str],
-                    key_columns: Sequence[str]) -> dict[Hashable, int]:
+                    key_columns: Sequence[str], set_checked: bool) -> dict[Hashable, int]:
     """PostgreSQL: new rows and changed rows each staged by binary COPY, then written in one
-    statement; returns the new rows' ids by key (from RETURNING, so no second look-up)."""
+    statement; returns the new rows' ids by key (from RETURNING, so no second look-up).
+    `set_checked`: the table's foreign keys checked once after the writes, not row by row."""
     connection = session.connection()
-    dialect = connection.dialect
     cursor = connection.connection.driver_connection.cursor()
-    ids: dict[Hashable, int] = {}
     try:
-        if inserts:
-            names = list(inserts[0])
-            # columns with a Python-side default the rows leave out (the ORM would fill them)
-            defaults = {column.name: column.default.arg for column in table.c
-                        if column.name not in names and column.default is not None
-                        and column.default.is_scalar}
-            pick, extra = itemgetter(*names), tuple(defaults.values())  # organisation, key, …
-            names += list(defaults)
-            staged = _stage(cursor, table, dialect, names,
-                            [pick(row) + extra for row in inserts] if extra
-                            else map(pick, inserts))
-            listed = ", ".join(names)
-            width = len(key_columns)
-            cursor.execute(f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staged} "
-                           f"RETURNING id, {', '.join(key_columns)}")
-            for found in cursor.fetchall():
-                ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
-        if updates:
-            staged = _stage(cursor, table, dialect, ["id", *compared],
-                            [(row["_id"], *(row[name] for name in compared)) for row in updates])
-            assignments = ", ".join(f"{name} = staged.{name}" for name in compared)
-            cursor.execute(f"UPDATE {table.name} SET {assignments} FROM {staged} AS staged "
-                           f"WHERE {table.name}.id = staged.id")
+        if not set_checked:
+            return _write_staged(cursor, table, connection.dialect, inserts=inserts,
+                                 updates=updates, compared=compared, key_columns=key_columns)
+        with checked_as_a_set(cursor, table.name, keep=_KEPT_REFERENCES):
+            return _write_staged(cursor, table, connection.dialect, inserts=inserts,
+                                 updates=updates, compared=compared, key_columns=key_columns)
     finally:
         cursor.close()
+
+
+def _write_staged(cursor: Any, table: Any, dialect: Any, *, inserts: list[dict[str, Any]],
+                  updates: list[dict[str, Any]], compared: Sequence[str],
+                  key_columns: Sequence[str]) -> dict[Hashable, int]:
+    """The writes of `_copy_and_write` on its cursor; the new rows' ids by key."""
+    ids: dict[Hashable, int] = {}
+    if inserts:
+        names = list(inserts[0])
+        # columns with a Python-side default the rows leave out (the ORM would fill them)
+        defaults = {column.name: column.default.arg for column in table.c
+                    if column.name not in names and column.default is not None
+                    and column.default.is_scalar}
+        pick, extra = itemgetter(*names), tuple(defaults.values())  # organisation, key, …
+        names += list(defaults)
+        staged = _stage(cursor, table, dialect, names,
+                        [pick(row) + extra for row in inserts] if extra
+                        else map(pick, inserts))
+        listed = ", ".join(names)
+        width = len(key_columns)
+        cursor.execute(f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staged} "
+                       f"RETURNING id, {', '.join(key_columns)}")
+        for found in cursor.fetchall():
+            ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
+    if updates:
+        staged = _stage(cursor, table, dialect, ["id", *compared],
+                        [(row["_id"], *(row[name] for name in compared)) for row in updates])
+        assignments = ", ".join(f"{name} = staged.{name}" for name in compared)
+        cursor.execute(f"UPDATE {table.name} SET {assignments} FROM {staged} AS staged "
+                       f"WHERE {table.name}.id = staged.id")
     return ids
 
 
