@@ -172,15 +172,22 @@ def _write_staged(cursor: Any, table: Any, dialect: Any, *, inserts: list[dict[s
                     and column.default.is_scalar}
         pick, extra = itemgetter(*names), tuple(defaults.values())  # organisation, key, …
         names += list(defaults)
-        staged = _stage(cursor, table, dialect, names,
-                        [pick(row) + extra for row in inserts] if extra
-                        else map(pick, inserts))
-        listed = ", ".join(names)
-        width = len(key_columns)
-        cursor.execute(f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staged} "
-                       f"RETURNING id, {', '.join(key_columns)}")
-        for found in cursor.fetchall():
-            ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
+        rows = [pick(row) + extra for row in inserts] if extra else map(pick, inserts)
+        if "id" in names:
+            # ids reserved ahead (`reserve_ids`): straight into the table, nothing to return
+            _copy(cursor, table, dialect, names, rows, into=table.name)
+            width = len(key_columns)
+            for row in inserts:
+                ids[row[key_columns[0]] if width == 1
+                    else tuple(row[name] for name in key_columns)] = row["id"]
+        else:
+            staged = _stage(cursor, table, dialect, names, rows)
+            listed = ", ".join(names)
+            width = len(key_columns)
+            cursor.execute(f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staged} "
+                           f"RETURNING id, {', '.join(key_columns)}")
+            for found in cursor.fetchall():
+                ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
     if updates:
         staged = _stage(cursor, table, dialect, ["id", *compared],
                         [(row["_id"], *(row[name] for name in compared)) for row in updates])
@@ -198,12 +205,21 @@ def _stage(cursor: Any, table: Any, dialect: Any, names: Sequence[str],
     cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staged}")
     cursor.execute(f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "
                    f"SELECT {listed} FROM {table.name} WITH NO DATA")
-    cursor.execute(f"SELECT {listed} FROM {staged} LIMIT 0")
+    _copy(cursor, table, dialect, names, rows, into=staged)
+    return staged
+
+
+def _copy(cursor: Any, table: Any, dialect: Any, names: Sequence[str],
+          rows: Iterable[Sequence[Any]], *, into: str) -> None:
+    """`rows` (values of `names` of `table`, bound by their SQLAlchemy types) by binary COPY
+    into `into`."""
+    listed = ", ".join(names)
+    cursor.execute(f"SELECT {listed} FROM {into} LIMIT 0")
     types = [column.type_code for column in cursor.description]
     binders = [(index, bind) for index, name in enumerate(names)
                if (bind := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
                is not None]
-    with cursor.copy(f"COPY {staged} ({listed}) FROM STDIN (FORMAT BINARY)") as copy:
+    with cursor.copy(f"COPY {into} ({listed}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         for row in rows:
             if binders:
@@ -211,7 +227,6 @@ def _stage(cursor: Any, table: Any, dialect: Any, names: Sequence[str],
                 for index, bind in binders:
                     row[index] = bind(row[index])
             copy.write_row(row)
-    return staged
 
 
 def _max_before(existing: Mapping[Hashable, tuple[int, Any]]) -> int:
