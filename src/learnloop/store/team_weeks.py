@@ -83,7 +83,10 @@ def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = 
     common = (owner == organisation_id, *rows)
     person_rows = (*common, signal.subject_type == SubjectType.PERSON.value)
     labels = (literal(organisation_id).label("organisation_id"), signal.metric)
-    if people:  # a few teams: from their people, through the series index
+    if people or _dialect(session) == "sqlite":
+        # a few teams: from their people, through the series index; or SQLite, whose GROUP BY
+        # sorts every row it is given: one sort of the rows joined to their people costs less
+        # than sorting them by person and then the person-weeks by team (2-3 times, measured)
         from_people = (select(*labels, person.team_id.label("team_id"),
                               literal(SubjectType.PERSON.value).label("subject_type"), week,
                               *_sums(signal))
@@ -91,8 +94,8 @@ def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = 
                        .where(*person_rows, *people)
                        .group_by(signal.metric, person.team_id, week))
     else:
-        # many rows: summed per person first, so the join to people meets a row per
-        # person-week, not per row (the planner, not knowing how many rows an import just
+        # many rows on PostgreSQL: summed per person first, so the join to people meets a row
+        # per person-week, not per row (the planner, not knowing how many rows an import just
         # wrote, joins them by a nested loop)
         each = (select(signal.metric, signal.subject_id, week, *_sums(signal))
                 .where(*person_rows).group_by(signal.metric, signal.subject_id, week)
