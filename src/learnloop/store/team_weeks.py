@@ -52,8 +52,10 @@ def week_of(dialect: str, column: Any) -> Any:
     if dialect == "sqlite":
         return cast((func.julianday(column) - literal_column(repr(_EPOCH_JULIAN)))
                     / literal_column("7.0"), Integer)
-    # in double precision: PostgreSQL's extract() gives a numeric, many times slower per row
-    seconds = cast(func.extract("epoch", column), Float(precision=53))
+    # in double precision: PostgreSQL's extract() gives a numeric, many times slower per row;
+    # date_part() computes the double itself, the same value as extract()'s numeric cast to
+    # double (both the nearest double to microseconds / 10^6), without the numeric
+    seconds = func.date_part(literal_column("'epoch'"), column, type_=Float(precision=53))
     return cast(func.floor((seconds - literal_column(str(_EPOCH_SECONDS)))
                            / literal_column("604800")), Integer)
 
