@@ -454,6 +454,10 @@ class KeyedStream:
 
     def _write(self, row_of: dict[str, int], flat: list[Any]) -> list[tuple[str, int]]:
         """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
+        if self._direct and self._copied_straight_in(flat):
+            self.counts.created += len(row_of)
+            return []
+        # only now: every row copied straight in needs no telling apart (a query per batch)
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
@@ -517,23 +521,26 @@ class KeyedStream:
             inserted += self._cursor.rowcount
         return inserted
 
+    def _copied_straight_in(self, flat: list[Any]) -> bool:
+        """PostgreSQL: the batch by COPY straight into the table, or False (and never again)."""
+        # until a key is found stored (a re-import, or a key repeated across batches), the
+        # batch goes by COPY straight into the table; the unique index refuses a stored key,
+        # and the savepoint takes the batch back so it goes the staged way instead
+        cursor = self._cursor
+        cursor.execute("SAVEPOINT learnloop_batch")
+        try:
+            self._copy_into(flat)
+        except Exception as error:
+            if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
+                raise
+            cursor.execute("ROLLBACK TO SAVEPOINT learnloop_batch")
+            self._direct = False
+            return False
+        cursor.execute("RELEASE SAVEPOINT learnloop_batch")
+        return True
+
     def _insert_postgres(self, flat: list[Any]) -> int:
         cursor, width = self._cursor, len(self._columns) + 2
-        if self._direct:
-            # until a key is found stored (a re-import, or a key repeated across batches), the
-            # batch goes by COPY straight into the table; the unique index refuses a stored key,
-            # and the savepoint takes the batch back so it goes the staged way instead
-            cursor.execute("SAVEPOINT learnloop_batch")
-            try:
-                self._copy_into(flat)
-            except Exception as error:
-                if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
-                    raise
-                cursor.execute("ROLLBACK TO SAVEPOINT learnloop_batch")
-                self._direct = False
-            else:
-                cursor.execute("RELEASE SAVEPOINT learnloop_batch")
-                return len(flat) // width
         cursor.execute(f"TRUNCATE {self._incoming}")
         with cursor.copy(self._copy_sql) as copy:
             copy.set_types(self._copy_types)
