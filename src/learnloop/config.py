@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     import_batch_size: int = Field(
         5000, ge=1, description="Rows written per database round trip by importers."
     )
+    import_set_check_min_rows: int = Field(
+        5000, ge=1,
+        description="Rows a people import writes from which PostgreSQL checks its foreign keys "
+                    "as a set (the constraints dropped and added back in the import's "
+                    "transaction), not row by row.",
+    )
     max_reported_problems: int = Field(
         1000, ge=1, description="Problems listed in full per rejected import; the rest are counted."
     )
@@ -310,6 +316,7 @@ class Settings(BaseSettings):
             "LEARNLOOP_HOST": self.host,
             "LEARNLOOP_PORT": str(self.port),
             "LEARNLOOP_IMPORT_BATCH_SIZE": str(self.import_batch_size),
+            "LEARNLOOP_IMPORT_SET_CHECK_MIN_ROWS": str(self.import_set_check_min_rows),
             "LEARNLOOP_MAX_REPORTED_PROBLEMS": str(self.max_reported_problems),
             "LEARNLOOP_MAX_UPLOAD_BYTES": str(self.max_upload_bytes),
             "LEARNLOOP_MAX_BODY_BYTES": str(self.max_body_bytes),

@@ -45,11 +45,13 @@ class ImportResult:
 
 @dataclass(frozen=True, slots=True)
 class ImportLimits:
-    """How an import batches its writes, how many problems it lists in full, how large a source
+    """How an import batches its writes, from how many written rows PostgreSQL checks a people
+    import's foreign keys as a set, how many problems it lists in full, how large a source
     document it reads, and how long it waits for its turn behind another import of the same kind
     (then ServiceUnavailableError)."""
 
     batch_size: int = 5000
+    set_check_min_rows: int = 5000
     listed_problems: int = 1000
     text: TextLimits = TextLimits()
     wait_seconds: float = 20.0
@@ -57,6 +59,7 @@ class ImportLimits:
     @classmethod
     def from_settings(cls, settings: Settings) -> ImportLimits:
         return cls(batch_size=settings.import_batch_size,
+                   set_check_min_rows=settings.import_set_check_min_rows,
                    listed_problems=settings.max_reported_problems,
                    text=TextLimits(document_bytes=settings.max_source_bytes,
                                    text_chars=settings.max_source_text_chars),
@@ -146,7 +149,8 @@ def _run(session: Session, importer: type[Importer], work: Callable[[Importer], 
                               wait_seconds=limits.wait_seconds)
         context = ImportContext(session=session, organisation_id=organisation_id,
                                 problems=problems, fingerprint=fingerprint,
-                                batch_size=limits.batch_size, progress=progress,
+                                batch_size=limits.batch_size,
+                                set_check_min_rows=limits.set_check_min_rows, progress=progress,
                                 text_limits=limits.text)
         try:
             counts = work(importer(context))

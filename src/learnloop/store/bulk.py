@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain.imports import Counts, Problems
+from learnloop.store.foreign_keys import checked_as_a_set
 
 __all__ = ["KeyedStream", "RowChanges", "Synced", "replace_children", "reserve_ids", "sync_rows"]
 
@@ -25,6 +26,9 @@ _SQLITE_PARAMETERS = 32_766  # the most one SQLite statement takes (since 3.32)
 _MAX_IN = 10_000  # keys per IN (…): SQLite allows 32,766 parameters, PostgreSQL 65,535
 _REMEMBERED = 65_536  # distinct values a binder remembers before starting over
 _UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a key already stored
+# foreign keys a set-wise check leaves in place: dropping one locks the table it refers to
+# against readers, and every request reads `organisations`
+_KEPT_REFERENCES = ("organisations",)
 
 
 @dataclass
@@ -55,13 +59,18 @@ def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 
 def sync_rows(session: Session, model: Any, *, organisation_id: int,
               rows: Mapping[Hashable, dict[str, Any]], compared: Sequence[str],
-              key_columns: Sequence[str] = ("key",), batch_size: int = 5000) -> Synced:
+              key_columns: Sequence[str] = ("key",), batch_size: int = 5000,
+              set_checked_from: int | None = None) -> Synced:
     """Upsert one organisation's rows by key; only `compared` columns are updated on existing rows.
 
     Meant for tables of thousands to a few hundred thousand rows (people, roles, pulse): their
     existing keys fit in memory, so one SELECT replaces a round trip per row. On PostgreSQL the
     new and changed rows go in by binary COPY into a temporary table, then one INSERT … SELECT
     and one UPDATE … FROM: the server checks keys and indexes in sets, not row by row.
+    With `set_checked_from`, PostgreSQL writing at least that many rows (new and changed) drops
+    the table's foreign keys (but those to `organisations`) for the write and adds them back
+    after it, so each is checked in one pass over the table instead of one query per row; the
+    table and those it refers to stay locked against readers until the transaction ends.
     """
     table = model.__table__
     keys = [table.c[name] for name in key_columns]
@@ -92,8 +101,11 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
             updates.append({"_id": present[0], **{name: values[name] for name in compared}})
 
     if session.get_bind().dialect.name == "postgresql":
+        set_checked = (set_checked_from is not None
+                       and len(inserts) + len(updates) >= set_checked_from)
         synced.ids.update(_copy_and_write(session, table, inserts=inserts, updates=updates,
-                                          compared=compared, key_columns=key_columns))
+                                          compared=compared, key_columns=key_columns,
+                                          set_checked=set_checked))
         return synced
     for batch in _batches(inserts, batch_size):
         session.execute(insert(table), list(batch))
@@ -117,48 +129,71 @@ def reserve_ids(session: Session, model: Any, *, count: int) -> list[int] | None
         return None
     if not count:
         return []
-    # one array in one row: fetching a hundred thousand one-value rows costs more than taking them
+    sequence = session.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                               {"table": model.__table__.name}).scalar_one()
+    # one array in one row: fetching a hundred thousand one-value rows costs more than taking
+    # them; the sequence named once, as a regclass constant (by name, each row would look it up
+    # again: 6 times slower)
     return list(session.execute(
-        text("SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id'))) "
+        text("SELECT array_agg(nextval(CAST(:sequence AS regclass))) "
              "FROM generate_series(1, :n)"),
-        {"table": model.__table__.name, "n": count}).scalar_one())
+        {"sequence": sequence, "n": count}).scalar_one())
 
 
 def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any]],
                     updates: list[dict[str, Any]], compared: Sequence[str],
-                    key_columns: Sequence[str]) -> dict[Hashable, int]:
+                    key_columns: Sequence[str], set_checked: bool) -> dict[Hashable, int]:
     """PostgreSQL: new rows and changed rows each staged by binary COPY, then written in one
-    statement; returns the new rows' ids by key (from RETURNING, so no second look-up)."""
+    statement; returns the new rows' ids by key (from RETURNING, so no second look-up).
+    `set_checked`: the table's foreign keys checked once after the writes, not row by row."""
     connection = session.connection()
-    dialect = connection.dialect
     cursor = connection.connection.driver_connection.cursor()
-    ids: dict[Hashable, int] = {}
     try:
-        if inserts:
-            names = list(inserts[0])
-            # columns with a Python-side default the rows leave out (the ORM would fill them)
-            defaults = {column.name: column.default.arg for column in table.c
-                        if column.name not in names and column.default is not None
-                        and column.default.is_scalar}
-            pick, extra = itemgetter(*names), tuple(defaults.values())  # organisation, key, …
-            names += list(defaults)
-            staged = _stage(cursor, table, dialect, names,
-                            [pick(row) + extra for row in inserts] if extra
-                            else map(pick, inserts))
+        if not set_checked:
+            return _write_staged(cursor, table, connection.dialect, inserts=inserts,
+                                 updates=updates, compared=compared, key_columns=key_columns)
+        with checked_as_a_set(cursor, table.name, keep=_KEPT_REFERENCES):
+            return _write_staged(cursor, table, connection.dialect, inserts=inserts,
+                                 updates=updates, compared=compared, key_columns=key_columns)
+    finally:
+        cursor.close()
+
+
+def _write_staged(cursor: Any, table: Any, dialect: Any, *, inserts: list[dict[str, Any]],
+                  updates: list[dict[str, Any]], compared: Sequence[str],
+                  key_columns: Sequence[str]) -> dict[Hashable, int]:
+    """The writes of `_copy_and_write` on its cursor; the new rows' ids by key."""
+    ids: dict[Hashable, int] = {}
+    if inserts:
+        names = list(inserts[0])
+        # columns with a Python-side default the rows leave out (the ORM would fill them)
+        defaults = {column.name: column.default.arg for column in table.c
+                    if column.name not in names and column.default is not None
+                    and column.default.is_scalar}
+        pick, extra = itemgetter(*names), tuple(defaults.values())  # organisation, key, …
+        names += list(defaults)
+        rows = [pick(row) + extra for row in inserts] if extra else map(pick, inserts)
+        if "id" in names:
+            # ids reserved ahead (`reserve_ids`): straight into the table, nothing to return
+            _copy(cursor, table, dialect, names, rows, into=table.name)
+            width = len(key_columns)
+            for row in inserts:
+                ids[row[key_columns[0]] if width == 1
+                    else tuple(row[name] for name in key_columns)] = row["id"]
+        else:
+            staged = _stage(cursor, table, dialect, names, rows)
             listed = ", ".join(names)
             width = len(key_columns)
             cursor.execute(f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {staged} "
                            f"RETURNING id, {', '.join(key_columns)}")
             for found in cursor.fetchall():
                 ids[found[1] if width == 1 else tuple(found[1:])] = found[0]
-        if updates:
-            staged = _stage(cursor, table, dialect, ["id", *compared],
-                            [(row["_id"], *(row[name] for name in compared)) for row in updates])
-            assignments = ", ".join(f"{name} = staged.{name}" for name in compared)
-            cursor.execute(f"UPDATE {table.name} SET {assignments} FROM {staged} AS staged "
-                           f"WHERE {table.name}.id = staged.id")
-    finally:
-        cursor.close()
+    if updates:
+        staged = _stage(cursor, table, dialect, ["id", *compared],
+                        [(row["_id"], *(row[name] for name in compared)) for row in updates])
+        assignments = ", ".join(f"{name} = staged.{name}" for name in compared)
+        cursor.execute(f"UPDATE {table.name} SET {assignments} FROM {staged} AS staged "
+                       f"WHERE {table.name}.id = staged.id")
     return ids
 
 
@@ -170,12 +205,21 @@ def _stage(cursor: Any, table: Any, dialect: Any, names: Sequence[str],
     cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staged}")
     cursor.execute(f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "
                    f"SELECT {listed} FROM {table.name} WITH NO DATA")
-    cursor.execute(f"SELECT {listed} FROM {staged} LIMIT 0")
+    _copy(cursor, table, dialect, names, rows, into=staged)
+    return staged
+
+
+def _copy(cursor: Any, table: Any, dialect: Any, names: Sequence[str],
+          rows: Iterable[Sequence[Any]], *, into: str) -> None:
+    """`rows` (values of `names` of `table`, bound by their SQLAlchemy types) by binary COPY
+    into `into`."""
+    listed = ", ".join(names)
+    cursor.execute(f"SELECT {listed} FROM {into} LIMIT 0")
     types = [column.type_code for column in cursor.description]
     binders = [(index, bind) for index, name in enumerate(names)
                if (bind := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
                is not None]
-    with cursor.copy(f"COPY {staged} ({listed}) FROM STDIN (FORMAT BINARY)") as copy:
+    with cursor.copy(f"COPY {into} ({listed}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         for row in rows:
             if binders:
@@ -183,7 +227,6 @@ def _stage(cursor: Any, table: Any, dialect: Any, names: Sequence[str],
                 for index, bind in binders:
                     row[index] = bind(row[index])
             copy.write_row(row)
-    return staged
 
 
 def _max_before(existing: Mapping[Hashable, tuple[int, Any]]) -> int:
@@ -411,6 +454,10 @@ class KeyedStream:
 
     def _write(self, row_of: dict[str, int], flat: list[Any]) -> list[tuple[str, int]]:
         """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
+        if self._direct and self._copied_straight_in(flat):
+            self.counts.created += len(row_of)
+            return []
+        # only now: every row copied straight in needs no telling apart (a query per batch)
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
@@ -474,23 +521,26 @@ class KeyedStream:
             inserted += self._cursor.rowcount
         return inserted
 
+    def _copied_straight_in(self, flat: list[Any]) -> bool:
+        """PostgreSQL: the batch by COPY straight into the table, or False (and never again)."""
+        # until a key is found stored (a re-import, or a key repeated across batches), the
+        # batch goes by COPY straight into the table; the unique index refuses a stored key,
+        # and the savepoint takes the batch back so it goes the staged way instead
+        cursor = self._cursor
+        cursor.execute("SAVEPOINT learnloop_batch")
+        try:
+            self._copy_into(flat)
+        except Exception as error:
+            if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
+                raise
+            cursor.execute("ROLLBACK TO SAVEPOINT learnloop_batch")
+            self._direct = False
+            return False
+        cursor.execute("RELEASE SAVEPOINT learnloop_batch")
+        return True
+
     def _insert_postgres(self, flat: list[Any]) -> int:
         cursor, width = self._cursor, len(self._columns) + 2
-        if self._direct:
-            # until a key is found stored (a re-import, or a key repeated across batches), the
-            # batch goes by COPY straight into the table; the unique index refuses a stored key,
-            # and the savepoint takes the batch back so it goes the staged way instead
-            cursor.execute("SAVEPOINT learnloop_batch")
-            try:
-                self._copy_into(flat)
-            except Exception as error:
-                if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
-                    raise
-                cursor.execute("ROLLBACK TO SAVEPOINT learnloop_batch")
-                self._direct = False
-            else:
-                cursor.execute("RELEASE SAVEPOINT learnloop_batch")
-                return len(flat) // width
         cursor.execute(f"TRUNCATE {self._incoming}")
         with cursor.copy(self._copy_sql) as copy:
             copy.set_types(self._copy_types)

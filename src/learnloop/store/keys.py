@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 __all__ = ["key_ids"]
@@ -15,5 +14,16 @@ __all__ = ["key_ids"]
 
 def key_ids(session: Session, model: Any, *, organisation_id: int) -> dict[str, int]:
     """The organisation's rows of `model` (a table with key and id), as key → id."""
-    return dict(session.execute(select(model.key, model.id).where(
-        model.organisation_id == organisation_id)).all())
+    session.flush()  # rows the session holds unwritten are read like the others
+    connection = session.connection()
+    table = model.__table__
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    # the driver's own cursor: for the hundred thousand people a signals import looks its
+    # subjects up in, SQLAlchemy's rows cost more than the query (0.6 s against 0.3 s)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(f"SELECT {table.c.key.name}, {table.c.id.name} FROM {table.name} "
+                       f"WHERE organisation_id = {mark}", (organisation_id,))
+        return dict(cursor.fetchall())
+    finally:
+        cursor.close()

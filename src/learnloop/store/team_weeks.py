@@ -52,8 +52,10 @@ def week_of(dialect: str, column: Any) -> Any:
     if dialect == "sqlite":
         return cast((func.julianday(column) - literal_column(repr(_EPOCH_JULIAN)))
                     / literal_column("7.0"), Integer)
-    # in double precision: PostgreSQL's extract() gives a numeric, many times slower per row
-    seconds = cast(func.extract("epoch", column), Float(precision=53))
+    # in double precision: PostgreSQL's extract() gives a numeric, many times slower per row;
+    # date_part() computes the double itself, the same value as extract()'s numeric cast to
+    # double (both the nearest double to microseconds / 10^6), without the numeric
+    seconds = func.date_part(literal_column("'epoch'"), column, type_=Float(precision=53))
     return cast(func.floor((seconds - literal_column(str(_EPOCH_SECONDS)))
                            / literal_column("604800")), Integer)
 
@@ -83,7 +85,10 @@ def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = 
     common = (owner == organisation_id, *rows)
     person_rows = (*common, signal.subject_type == SubjectType.PERSON.value)
     labels = (literal(organisation_id).label("organisation_id"), signal.metric)
-    if people:  # a few teams: from their people, through the series index
+    if people or _dialect(session) == "sqlite":
+        # a few teams: from their people, through the series index; or SQLite, whose GROUP BY
+        # sorts every row it is given: one sort of the rows joined to their people costs less
+        # than sorting them by person and then the person-weeks by team (2-3 times, measured)
         from_people = (select(*labels, person.team_id.label("team_id"),
                               literal(SubjectType.PERSON.value).label("subject_type"), week,
                               *_sums(signal))
@@ -91,8 +96,8 @@ def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = 
                        .where(*person_rows, *people)
                        .group_by(signal.metric, person.team_id, week))
     else:
-        # many rows: summed per person first, so the join to people meets a row per
-        # person-week, not per row (the planner, not knowing how many rows an import just
+        # many rows on PostgreSQL: summed per person first, so the join to people meets a row
+        # per person-week, not per row (the planner, not knowing how many rows an import just
         # wrote, joins them by a nested loop)
         each = (select(signal.metric, signal.subject_id, week, *_sums(signal))
                 .where(*person_rows).group_by(signal.metric, signal.subject_id, week)

@@ -33,6 +33,7 @@ class ImportContext:
     problems: Problems
     fingerprint: Fingerprint | None = None
     batch_size: int = 5000
+    set_check_min_rows: int = 5000  # rows from which PostgreSQL checks foreign keys as a set
     progress: Callable[[int, int], None] | None = None
     text_limits: TextLimits = TextLimits()
 

@@ -158,4 +158,4 @@ class PeopleImporter(Importer):
                             teams={team: {"name": name, "department": department}
                                    for team, (department, name, _row) in teams.items()},
                             people=people, rows=count, batch_size=self.context.batch_size,
-                            given=given)
+                            given=given, set_checked_from=self.context.set_check_min_rows)

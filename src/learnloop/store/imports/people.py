@@ -39,17 +39,21 @@ def managers_by_key(session: Session, *, organisation_id: int) -> dict[str, str 
 def write_people(session: Session, *, organisation_id: int,
                  teams: Mapping[str, Mapping[str, str]],
                  people: Mapping[str, Mapping[str, Any]], rows: int, batch_size: int,
-                 given: Collection[str] = OPTIONAL_FIELDS) -> Counts:
+                 given: Collection[str] = OPTIONAL_FIELDS,
+                 set_checked_from: int | None = None) -> Counts:
     """Upsert `teams` (key → name, department) and `people` (key → PERSON_FIELDS, `team` and
     `manager` keys); a person whose only change is a new manager counts as updated.
 
     Of OPTIONAL_FIELDS only those in `given` (the file's columns) change existing people and
     teams; the values of the others are what new people and teams get. The team-week summary
-    follows people who moved team.
+    follows people who moved team. From `set_checked_from` people written (new or changed),
+    PostgreSQL checks their references to teams, roles and managers as a set (`sync_rows`):
+    `people`, `teams` and `roles` are then locked against readers until the transaction ends.
     """
     teams_before = people_teams(session, organisation_id=organisation_id)
     counts = _write_people(session, organisation_id=organisation_id, teams=teams,
-                           people=people, rows=rows, batch_size=batch_size, given=given)
+                           people=people, rows=rows, batch_size=batch_size, given=given,
+                           set_checked_from=set_checked_from)
     follow_moves(session, organisation_id=organisation_id, before=teams_before)
     return counts
 
@@ -57,7 +61,7 @@ def write_people(session: Session, *, organisation_id: int,
 def _write_people(session: Session, *, organisation_id: int,
                   teams: Mapping[str, Mapping[str, str]],
                   people: Mapping[str, Mapping[str, Any]], rows: int, batch_size: int,
-                  given: Collection[str]) -> Counts:
+                  given: Collection[str], set_checked_from: int | None) -> Counts:
     team_compared = ("name", "department") if "team_name" in given else ("department",)
     team_ids = sync_rows(session, tables.Team, organisation_id=organisation_id,
                          batch_size=batch_size, rows=teams, compared=team_compared).ids
@@ -69,9 +73,9 @@ def _write_people(session: Session, *, organisation_id: int,
         # one write: new people's ids were reserved, so managers are known before the insert
         return sync_rows(session, tables.Person, organisation_id=organisation_id,
                          rows=records, compared=(*compared, "manager_id"),
-                         batch_size=batch_size).counts(rows)
+                         batch_size=batch_size, set_checked_from=set_checked_from).counts(rows)
     synced = sync_rows(session, tables.Person, organisation_id=organisation_id, rows=records,
-                       compared=compared, batch_size=batch_size)
+                       compared=compared, batch_size=batch_size, set_checked_from=set_checked_from)
     if "manager" in given:
         synced.mark_updated(_move_managers(session, organisation_id=organisation_id,
                                            people=people, batch_size=batch_size))
