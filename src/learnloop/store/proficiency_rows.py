@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.store import tables
+from learnloop.store.copy_rows import day_value, insert_rows
 from learnloop.store.number_blocks import number_block
 from learnloop.store.reading import chunks
 
@@ -118,25 +119,10 @@ def _insert(session: Session, organisation_id: int, rows: StoredProficiencies,
             which: np.ndarray, as_of: date) -> int:
     if not len(which):
         return 0
-    connection = session.connection()
-    sqlite = connection.dialect.name == "sqlite"
-    values = zip([organisation_id] * len(which), rows.person_id[which].tolist(),
-                 rows.skill_id[which].tolist(), rows.level[which].tolist(),
-                 rows.lower[which].tolist(), rows.upper[which].tolist(),
-                 rows.evidence[which].tolist(), [as_of.isoformat() if sqlite else as_of]
-                 * len(which), strict=True)
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        if sqlite:
-            cursor.executemany(f"INSERT INTO {tables.Proficiency.__tablename__} "
-                               f"({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * 8)})", values)
-        else:
-            with cursor.copy(f"COPY {tables.Proficiency.__tablename__} ({', '.join(_COLUMNS)}) "
-                             "FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(list(_TYPES))
-                for value in values:
-                    copy.write_row(value)
-    finally:
-        cursor.close()
+    insert_rows(session, tables.Proficiency.__tablename__, names=_COLUMNS, types=_TYPES,
+                rows=zip([organisation_id] * len(which), rows.person_id[which].tolist(),
+                         rows.skill_id[which].tolist(), rows.level[which].tolist(),
+                         rows.lower[which].tolist(), rows.upper[which].tolist(),
+                         rows.evidence[which].tolist(),
+                         [day_value(session, as_of)] * len(which), strict=True))
     return len(which)
-
