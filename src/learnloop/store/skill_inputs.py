@@ -129,7 +129,7 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
     order = np.lexsort(keys) if len(block) > 1 and not _ordered(*keys) else slice(None)
     return EvidenceArrays(people=people.keys, skills=skill_keys, person=person[order],
                           skill=skill[order], kind=block[order, 3].astype(np.int8),
-                          level=block[order, 4], day=day[order])
+                          level=block[order, 4], day=day[order], ordered=True)
 
 
 def _ordered(row_id: np.ndarray, day: np.ndarray, pair: np.ndarray) -> bool:
