@@ -72,10 +72,11 @@ def _parse(data: bytearray, row: np.dtype, width: int, blocks: list[np.ndarray])
             return
         del data[:_HEADER]
         blocks.append(np.empty((0, width)))  # the header is gone
-    whole = len(data) // row.itemsize * row.itemsize
-    if whole:
-        blocks.append(_values(np.frombuffer(bytes(data[:whole]), dtype=row), width))
-        del data[:whole]
+    count = len(data) // row.itemsize
+    if count:
+        # read in place (no copy of the bytes); the view is gone before `data` shrinks
+        blocks.append(_values(np.frombuffer(data, dtype=row, count=count), width))
+        del data[:count * row.itemsize]
 
 
 def _values(rows: np.ndarray, width: int) -> np.ndarray:
