@@ -9,18 +9,23 @@ roles of 12 required skills, 52 weeks of evidence (about 7.5 million pieces: two
 two self-assessments and a Poisson(1) number of assessments per required skill, plus three other
 skills), 20 priority objectives of 10 skills and 2 not-priorities, and 52 weeks of person-level
 values on `--metrics` of the objectives' KPIs (5.2 million rows each), all written straight into
-the tables. Each measured pass runs in a fresh process, so its max RSS is the recompute's own:
-the first pass starts from nothing (every proficiency and need new), the second is the next loop
-pass with nothing new since (what an incremental run costs), the third is a forced recompute
-(`recompute` on every agent) over the stored results. `--database-url` runs on that database
-alone and keeps it (an organisation written there by an earlier run is reused, so old and new
-code can be timed on the same data); `--forced-only` then times the forced recompute alone.
+the tables. Each measured pass runs in a fresh process: the first pass starts from nothing (every
+proficiency and need new), the second is the next loop pass with nothing new since (what an
+incremental run costs), the third is a forced recompute (`recompute` on every agent) over the
+stored results. Each prints its seconds per agent, the CPU seconds of the process and of its
+PostgreSQL backend (when the server runs on this machine: under load they tell what the wall
+clock cannot) and its max RSS (Linux keeps a parent's peak across fork and exec, so after a fill
+in the same run it is the fill's; time a filled database again for the recompute's own).
+`--database-url` runs on that database alone and keeps it (an organisation written there by an
+earlier run is reused, so old and new code can be timed on the same data); `--forced-only` then
+times the forced recompute alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -30,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import postgres_database  # noqa: E402
@@ -178,28 +183,44 @@ def measure(home: str, url: str | None, recompute: bool) -> dict:
 
     calibrated_detector(DetectorSettings())  # cached per process: not part of a run
     workspace = _workspace(home, url)
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, float, float, float]] = []
+    backend: list[Path] = []
+
+    def mark(name: str) -> None:
+        marks.append((name, time.perf_counter(), time.process_time(),
+                      _cpu_of(backend[0]) if backend else 0.0))
+
     options = {"sensing": {"as_of": "2026-01-05T00:00:00+00:00", "recompute": recompute},
                "skills": {"as_of": AS_OF.isoformat(), "recompute": recompute},
                "needs": {"recompute": recompute}}
     start = time.perf_counter()
     with workspace.session() as session:
+        if session.get_bind().dialect.name == "postgresql":  # a server on this machine
+            pid = session.scalar(text("SELECT pg_backend_pid()"))
+            backend.extend(found for found in [Path(f"/proc/{pid}/stat")] if found.exists())
         report = run_loop(session, organisation_id=workspace.organisation(session).id,
                           agents=[SensingAgent(), SkillsAgent(), NeedsAgent()],
-                          options=options,
-                          on_agent=lambda agent: marks.append((agent.name,
-                                                               time.perf_counter())))
-        marks.append(("commit", time.perf_counter()))
+                          options=options, on_agent=lambda agent: mark(agent.name))
+        mark("commit")
     end = time.perf_counter()
-    marks.append(("end", end))
+    mark("end")
     workspace.close()
     if not report.ok:
         raise SystemExit(f"loop failed: {report.failures}")
-    seconds = {name: later - at for (name, at), (_, later) in zip(marks[:-1], marks[1:],
-                                                                  strict=True)}
-    return {"seconds": seconds, "total": end - start,
+    pairs = list(zip(marks[:-1], marks[1:], strict=True))
+    return {"seconds": {name: later[1] - at for (name, at, _, _), later in pairs},
+            "cpu": {name: later[2] - used for (name, _, used, _), later in pairs},
+            "server_cpu": {name: later[3] - used for (name, _, _, used), later in pairs
+                           } if backend else {},
+            "total": end - start,
             "summaries": {r.agent: r.summary for r in report.reports},
             "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _cpu_of(stat: Path) -> float:
+    """User and system CPU seconds of a process on this machine, from /proc."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _pass(home: str, url: str | None, what: str, recompute: bool) -> None:
@@ -209,8 +230,13 @@ def _pass(home: str, url: str | None, what: str, recompute: bool) -> None:
         check=True, capture_output=True, text=True)
     result = json.loads(found.stdout.splitlines()[-1])
     shares = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result["seconds"].items())
+    cpu = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result["cpu"].items())
     print(f"  {what:<34} {result['total']:6.2f} s  ({shares}); max RSS "
           f"{result['rss']:,.0f} MiB")
+    print(f"      CPU seconds of this process: {cpu}")
+    if result["server_cpu"]:
+        print("      CPU seconds of its PostgreSQL backend: " + ", ".join(
+            f"{name} {seconds:.2f}" for name, seconds in result["server_cpu"].items()))
     for agent, summary in result["summaries"].items():
         print(f"      {agent}: {summary[:150]}")
 
