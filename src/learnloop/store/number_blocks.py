@@ -27,6 +27,7 @@ __all__ = ["number_block"]
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _HEADER = len(_SIGNATURE) + 8  # flags and header-extension length, both int32 (zero)
 _GATHER = 8 << 20
+_BURST = range(4096)  # rows read between two looks at how much has gathered
 
 
 def number_block(session: Session, query: Select) -> np.ndarray:
@@ -110,18 +111,18 @@ def _copy_out(driver: Connection, statement: str, data: bytearray) -> Iterator[b
             raise error_from_result(started, encoding=driver.info.encoding)
         get, done = pgconn.get_copy_data, False
         try:
-            while True:
-                size, chunk = get(1)
-                if size > 0:
+            while not done:
+                for _ in _BURST:  # rows already received, with no check per row
+                    size, chunk = get(1)
+                    if size <= 0:
+                        break
                     data += chunk
-                    if len(data) >= _GATHER:
-                        yield data
-                elif size == 0:
+                if len(data) >= _GATHER:
+                    yield data
+                if size == 0:
                     waiting.select()
                     pgconn.consume_input()
-                else:
-                    done = True
-                    break
+                done = size < 0
         finally:
             while not done and get(0)[0] >= 0:  # an error here: drain the rest
                 pass
