@@ -3,21 +3,29 @@ detections, the skills agent's proficiencies and skill health, the needs agent's
 database reads, numerics and writes — as one figure, with each agent's share.
 
 Run: .venv/bin/python benchmarks/full_recompute.py [--people 100000] [--metrics 3] [--postgres]
+[--database-url URL [--forced-only]]
 Defaults are full size: 100,000 people in 1,000 teams (two or three roles each), 500 skills, 200
 roles of 12 required skills, 52 weeks of evidence (about 7.5 million pieces: two manager ratings,
 two self-assessments and a Poisson(1) number of assessments per required skill, plus three other
 skills), 20 priority objectives of 10 skills and 2 not-priorities, and 52 weeks of person-level
 values on `--metrics` of the objectives' KPIs (5.2 million rows each), all written straight into
-the tables. Each measured pass runs in a fresh process, so its max RSS is the recompute's own:
-the first pass starts from nothing (every proficiency and need new), the second is the next loop
-pass with nothing new since (what an incremental run costs), the third is a forced recompute
-(`recompute` on every agent) over the stored results.
+the tables. Each measured pass runs in a fresh process: the first pass starts from nothing (every
+proficiency and need new), the second is the next loop pass with nothing new since (what an
+incremental run costs), the third is a forced recompute (`recompute` on every agent) over the
+stored results. Each prints its seconds per agent, the CPU seconds of the process and of its
+PostgreSQL backend (when the server runs on this machine: under load they tell what the wall
+clock cannot) and its max RSS (Linux keeps a parent's peak across fork and exec, so after a fill
+in the same run it is the fill's; time a filled database again for the recompute's own).
+`--database-url` runs on that database alone and keeps it (an organisation written there by an
+earlier run is reused, so old and new code can be timed on the same data); `--forced-only` then
+times the forced recompute alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -27,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import postgres_database  # noqa: E402
@@ -37,6 +45,7 @@ from sensing_speed import organisation as kpi_values  # noqa: E402
 from learnloop.config import Settings  # noqa: E402
 from learnloop.domain.proficiencies import KINDS  # noqa: E402
 from learnloop.store import tables  # noqa: E402
+from learnloop.store.team_weeks import rebuild_team_weeks  # noqa: E402
 from learnloop.workspace import Workspace  # noqa: E402
 
 WEEK_ONE = datetime(2025, 1, 6, tzinfo=UTC)
@@ -157,6 +166,10 @@ def fill(workspace: Workspace, args: argparse.Namespace) -> None:
         _write(workspace, "signals", ("organisation_id", "key", "metric", "subject_type",
                                       "subject_id", "observed_at", "value", "source", "volume"),
                rows())
+    # the rows went in behind the importer's back: build the team-week summary sensing reads,
+    # as migration 0017 does for signals stored before it (an import keeps it as it writes)
+    with workspace.session() as session:
+        rebuild_team_weeks(session, organisation_id=workspace.organisation(session).id)
     print(f"  {people:,} people, {args.skills} skills, {len(evidence):,} pieces of evidence, "
           f"{len(requirements.person):,} requirements, {args.metrics} sensed KPIs")
 
@@ -171,28 +184,44 @@ def measure(home: str, url: str | None, recompute: bool) -> dict:
 
     calibrated_detector(DetectorSettings())  # cached per process: not part of a run
     workspace = _workspace(home, url)
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, float, float, float]] = []
+    backend: list[Path] = []
+
+    def mark(name: str) -> None:
+        marks.append((name, time.perf_counter(), time.process_time(),
+                      _cpu_of(backend[0]) if backend else 0.0))
+
     options = {"sensing": {"as_of": "2026-01-05T00:00:00+00:00", "recompute": recompute},
                "skills": {"as_of": AS_OF.isoformat(), "recompute": recompute},
                "needs": {"recompute": recompute}}
     start = time.perf_counter()
     with workspace.session() as session:
+        if session.get_bind().dialect.name == "postgresql":  # a server on this machine
+            pid = session.scalar(text("SELECT pg_backend_pid()"))
+            backend.extend(found for found in [Path(f"/proc/{pid}/stat")] if found.exists())
         report = run_loop(session, organisation_id=workspace.organisation(session).id,
                           agents=[SensingAgent(), SkillsAgent(), NeedsAgent()],
-                          options=options,
-                          on_agent=lambda agent: marks.append((agent.name,
-                                                               time.perf_counter())))
-        marks.append(("commit", time.perf_counter()))
+                          options=options, on_agent=lambda agent: mark(agent.name))
+        mark("commit")
     end = time.perf_counter()
-    marks.append(("end", end))
+    mark("end")
     workspace.close()
     if not report.ok:
         raise SystemExit(f"loop failed: {report.failures}")
-    seconds = {name: later - at for (name, at), (_, later) in zip(marks[:-1], marks[1:],
-                                                                  strict=True)}
-    return {"seconds": seconds, "total": end - start,
+    pairs = list(zip(marks[:-1], marks[1:], strict=True))
+    return {"seconds": {name: later[1] - at for (name, at, _, _), later in pairs},
+            "cpu": {name: later[2] - used for (name, _, used, _), later in pairs},
+            "server_cpu": {name: later[3] - used for (name, _, _, used), later in pairs
+                           } if backend else {},
+            "total": end - start,
             "summaries": {r.agent: r.summary for r in report.reports},
             "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _cpu_of(stat: Path) -> float:
+    """User and system CPU seconds of a process on this machine, from /proc."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _pass(home: str, url: str | None, what: str, recompute: bool) -> None:
@@ -202,8 +231,13 @@ def _pass(home: str, url: str | None, what: str, recompute: bool) -> None:
         check=True, capture_output=True, text=True)
     result = json.loads(found.stdout.splitlines()[-1])
     shares = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result["seconds"].items())
+    cpu = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result["cpu"].items())
     print(f"  {what:<34} {result['total']:6.2f} s  ({shares}); max RSS "
           f"{result['rss']:,.0f} MiB")
+    print(f"      CPU seconds of this process: {cpu}")
+    if result["server_cpu"]:
+        print("      CPU seconds of its PostgreSQL backend: " + ", ".join(
+            f"{name} {seconds:.2f}" for name, seconds in result["server_cpu"].items()))
     for agent, summary in result["summaries"].items():
         print(f"      {agent}: {summary[:150]}")
 
@@ -213,7 +247,8 @@ def run(url: str | None, args: argparse.Namespace) -> None:
         _passes(home, url, args)
 
 
-def _passes(home: str, url: str | None, args: argparse.Namespace) -> None:
+def _passes(home: str, url: str | None, args: argparse.Namespace, *,
+            forced_only: bool = False) -> None:
     workspace = _workspace(home, url)
     name = workspace.database.engine.dialect.name
     print(f"{name}:")
@@ -226,8 +261,9 @@ def _passes(home: str, url: str | None, args: argparse.Namespace) -> None:
         fill(workspace, args)
         print(f"  written in {time.perf_counter() - started:.0f} s")
     workspace.close()
-    _pass(home, url, "first pass" if not filled else "a pass", False)
-    _pass(home, url, "next pass (nothing new)", False)
+    if not (forced_only and filled):
+        _pass(home, url, "first pass" if not filled else "a pass", False)
+        _pass(home, url, "next pass (nothing new)", False)
     _pass(home, url, "forced full recompute", True)
 
 
@@ -243,6 +279,10 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--sqlite-only", dest="postgres", action="store_false")
     parser.add_argument("--home", help="keep the SQLite workspace in this folder and reuse it")
+    parser.add_argument("--database-url", help="run on this database alone and keep it (reused "
+                        "when an earlier run filled it)")
+    parser.add_argument("--forced-only", action="store_true",
+                        help="on a filled database, time the forced recompute alone")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--recompute", action="store_true", help=argparse.SUPPRESS)
@@ -250,8 +290,12 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure(args.measure, args.url or None, args.recompute)))
         return
+    if args.database_url:
+        with tempfile.TemporaryDirectory() as home:
+            _passes(home, args.database_url, args, forced_only=args.forced_only)
+        return
     if args.home:
-        _passes(args.home, None, args)
+        _passes(args.home, None, args, forced_only=args.forced_only)
     else:
         run(None, args)
     if args.postgres:

@@ -18,6 +18,7 @@ from learnloop.domain.proficiencies import (
     RequirementArrays,
     day_number,
     estimate_proficiencies,
+    estimate_proficiencies_on,
     evidence_arrays,
     health_trend,
     person_means,
@@ -71,6 +72,22 @@ def test_the_order_evidence_arrives_in_does_not_change_the_estimate() -> None:
     mean, sd, found = forward.lookup(np.array([0, 1]), np.array([1, 1]))
     assert found.tolist() == [True, False]
     assert mean[1] == EstimationSettings().prior_mean and sd[1] == EstimationSettings().prior_sd
+
+
+def test_one_pass_on_several_days_gives_each_day_what_a_pass_of_its_own_gives() -> None:
+    rng = np.random.default_rng(3)
+    rows = [(int(p), int(s), int(k), float(v), DAY + int(d)) for p, s, k, v, d in zip(
+        rng.integers(0, 3, 60), rng.integers(0, 2, 60), rng.integers(0, 3, 60),
+        rng.uniform(0, 4, 60), rng.integers(0, 200, 60), strict=True)]
+    evidence = _evidence(rows)
+    days = (DAY + 200, DAY + 90, DAY - 1, DAY + 30, DAY + 90)
+    together = estimate_proficiencies_on(evidence, days=days)
+    for day, found in zip(days, together, strict=True):
+        alone = estimate_proficiencies(evidence, as_of=day)
+        assert found.as_of == day
+        for name in ("pair", "mean", "sd", "evidence"):
+            assert getattr(found, name).tolist() == getattr(alone, name).tolist(), (day, name)
+    assert len(together[2]) == 0 and 0 < len(together[3]) < len(together[0])
 
 
 def test_store_columns_become_arrays_with_day_numbers() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from import_support import import_into
 from learnloop.domain.evidence import EvidenceKind
@@ -57,6 +57,16 @@ def test_a_number_block_refuses_a_null(workspace: Workspace) -> None:
         query = select(tables.Person.id, tables.Person.manager_id)  # some have no manager
         with pytest.raises(ValueError, match="NULL"):
             number_block(session, query)
+
+
+def test_a_refused_number_block_leaves_the_connection_ready(workspace: Workspace) -> None:
+    _example(workspace)
+    with workspace.session() as session:
+        person = tables.Person
+        with pytest.raises(ValueError, match="NULL"):
+            number_block(session, select(person.id, person.manager_id))
+        block = number_block(session, select(person.id))
+        assert len(block) == session.scalar(select(func.count()).select_from(person))
 
 
 def test_evidence_and_requirements_come_coded_by_id_order(workspace: Workspace) -> None:

@@ -21,7 +21,7 @@ from learnloop.domain.proficiencies import (
     SkillKpiLink,
     calibrate_sources,
     day_number,
-    estimate_proficiencies,
+    estimate_proficiencies_on,
     health_trend,
     skill_health,
     skill_kpi_links,
@@ -115,15 +115,12 @@ class SkillsAgent:
                                       skill_ids=skill_ids, skill_keys=skill_keys)
         calibration = calibrate_sources(evidence, as_of=day_number(as_of))
 
-        def estimated(day: date) -> ProficiencyEstimates:
-            return estimate_proficiencies(evidence, as_of=day_number(day),
-                                          sources=calibration.models,
-                                          settings=calibration.settings)
-
-        estimates = estimated(as_of)
+        estimates, earlier = estimate_proficiencies_on(
+            evidence, days=(day_number(as_of), day_number(trend_from)),
+            sources=calibration.models, settings=calibration.settings)
         requirements = requirement_arrays(session, organisation_id=organisation_id,
                                           people=everyone, skill_ids=skill_ids)
-        trend = health_trend(skill_health(requirements, estimated(trend_from)),
+        trend = health_trend(skill_health(requirements, earlier),
                              skill_health(requirements, estimates))
         links = _kpi_links(context, estimates, people=everyone)
 

@@ -5,13 +5,12 @@ and read back as domain records for the CLI, the API and the needs agent.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
-from itertools import islice
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
 from learnloop.domain.proficiencies import (
@@ -21,13 +20,18 @@ from learnloop.domain.proficiencies import (
     SkillHealth,
 )
 from learnloop.store import tables
+from learnloop.store.copy_rows import day_value, insert_rows
 from learnloop.store.proficiency_rows import StoredProficiencies, write_proficiencies
 from learnloop.store.reading import keys_by_id
 
 __all__ = ["proficiency_list", "replace_proficiencies", "replace_skill_health",
            "skill_health_list"]
 
-_BATCH = 5000
+_HEALTH_COLUMNS = ("organisation_id", "team_id", "role_id", "skill_id", "required_level", "people",
+                   "meeting", "lower", "upper", "single_point", "change", "change_lower",
+                   "change_upper", "as_of", "trend_from")
+_HEALTH_TYPES = ("int4", "int4", "int4", "int4", "float8", "int4", "float8", "float8", "float8",
+                 "float8", "float8", "float8", "float8", "date", "date")
 
 
 def _ids(session: Session, table: Any, *, organisation_id: int,
@@ -36,14 +40,6 @@ def _ids(session: Session, table: Any, *, organisation_id: int,
     by_key = {key: row_id for row_id, key in keys_by_id(
         session, table, organisation_id=organisation_id).items()}
     return np.array([by_key.get(key, -1) for key in keys], dtype=np.int64)
-
-
-def _insert(session: Session, table: Any, rows: Iterator[dict[str, Any]]) -> int:
-    written = 0
-    while batch := list(islice(rows, _BATCH)):
-        session.execute(insert(table), batch)
-        written += len(batch)
-    return written
 
 
 def replace_proficiencies(session: Session, *, organisation_id: int,
@@ -88,18 +84,18 @@ def replace_skill_health(session: Session, *, organisation_id: int, trend: Healt
     keep = (teams >= 0) & (roles >= 0) & (skills >= 0)
     session.execute(delete(tables.SkillHealth).where(
         tables.SkillHealth.organisation_id == organisation_id))
+    days = (day_value(session, as_of), day_value(session, trend_from))
     columns = zip(*(array[keep].tolist() for array in (
         teams, roles, skills, health.required_level, health.people, health.meeting,
         health.lower, health.upper, health.single_point, trend.change, trend.lower,
         trend.upper)), strict=True)
-    return _insert(session, tables.SkillHealth, (
-        {"organisation_id": organisation_id, "team_id": team, "role_id": role,
-         "skill_id": skill, "required_level": level, "people": people, "meeting": meeting,
-         "lower": low, "upper": high, "single_point": _number(single),
-         "change": _number(change), "change_lower": _number(change_low),
-         "change_upper": _number(change_high), "as_of": as_of, "trend_from": trend_from}
-        for (team, role, skill, level, people, meeting, low, high, single, change, change_low,
-             change_high) in columns))
+    rows = [(organisation_id, team, role, skill, level, people, meeting, low, high,
+             _number(single), _number(change), _number(change_low), _number(change_high), *days)
+            for (team, role, skill, level, people, meeting, low, high, single, change, change_low,
+                 change_high) in columns]
+    insert_rows(session, tables.SkillHealth.__tablename__, names=_HEALTH_COLUMNS,
+                types=_HEALTH_TYPES, rows=rows)
+    return len(rows)
 
 
 def proficiency_list(session: Session, *, organisation_id: int) -> list[Proficiency]:

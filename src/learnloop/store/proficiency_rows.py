@@ -14,7 +14,9 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from learnloop.domain.proficiencies import day_number
 from learnloop.store import tables
+from learnloop.store.copy_rows import insert_columns
 from learnloop.store.number_blocks import number_block
 from learnloop.store.reading import chunks
 
@@ -23,9 +25,6 @@ __all__ = ["REWRITE_SHARE", "StoredProficiencies", "proficiencies_as_of", "store
 
 # past this share of changed rows, deleting everything and writing it again is cheaper
 REWRITE_SHARE = 0.25
-_COLUMNS = ("organisation_id", "person_id", "skill_id", "level", "lower", "upper", "evidence",
-            "as_of")
-_TYPES = ("int4", "int4", "int4", "float8", "float8", "float8", "int4", "date")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -116,27 +115,10 @@ def _delete_ids(session: Session, ids: list[int]) -> None:
 
 def _insert(session: Session, organisation_id: int, rows: StoredProficiencies,
             which: np.ndarray, as_of: date) -> int:
-    if not len(which):
-        return 0
-    connection = session.connection()
-    sqlite = connection.dialect.name == "sqlite"
-    values = zip([organisation_id] * len(which), rows.person_id[which].tolist(),
-                 rows.skill_id[which].tolist(), rows.level[which].tolist(),
-                 rows.lower[which].tolist(), rows.upper[which].tolist(),
-                 rows.evidence[which].tolist(), [as_of.isoformat() if sqlite else as_of]
-                 * len(which), strict=True)
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        if sqlite:
-            cursor.executemany(f"INSERT INTO {tables.Proficiency.__tablename__} "
-                               f"({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * 8)})", values)
-        else:
-            with cursor.copy(f"COPY {tables.Proficiency.__tablename__} ({', '.join(_COLUMNS)}) "
-                             "FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(list(_TYPES))
-                for value in values:
-                    copy.write_row(value)
-    finally:
-        cursor.close()
+    insert_columns(session, tables.Proficiency.__tablename__, [
+        ("organisation_id", "int4", organisation_id),
+        ("person_id", "int4", rows.person_id[which]), ("skill_id", "int4", rows.skill_id[which]),
+        ("level", "float8", rows.level[which]), ("lower", "float8", rows.lower[which]),
+        ("upper", "float8", rows.upper[which]), ("evidence", "int4", rows.evidence[which]),
+        ("as_of", "date", day_number(as_of))], len(which))
     return len(which)
-

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from learnloop.domain.needs_inputs import TeamSkillGap
 from learnloop.store import tables
-from learnloop.store.proficiencies import skill_health_list
 from learnloop.store.proficiency_rows import StoredProficiencies, stored_proficiencies
 from learnloop.store.reading import raw_batches
 
@@ -98,17 +97,27 @@ class _Pairs:
 
 
 def _health(session: Session, organisation_id: int) -> dict[tuple[str, str], dict[str, Any]]:
+    """Skill health summed per team and skill over the team's roles; raw rows in the order
+    `skill_health_list` gives (so the sums come out the same), without a record per row."""
+    row = tables.SkillHealth
+    team, role, skill = tables.Team, tables.Role, tables.Skill
     health: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: {
         "below": 0.0, "lower": 0.0, "upper": 0.0, "single": None, "change": None})
-    for row in skill_health_list(session, organisation_id=organisation_id):
-        entry = health[(row.team_key, row.skill_key)]
-        entry["below"] += row.people - row.meeting
-        entry["lower"] += row.people - row.upper
-        entry["upper"] += row.people - row.lower
-        if row.single_point is not None:
-            entry["single"] = max(entry["single"] or 0.0, row.single_point)
-        if row.change is not None:
-            entry["change"] = (entry["change"] or 0.0) + row.change
+    for team_key, skill_key, people, meeting, lower, upper, single, change in _rows(
+            session, select(team.key, skill.key, row.people, row.meeting, row.lower, row.upper,
+                            row.single_point, row.change)
+            .join(team, team.id == row.team_id).join(role, role.id == row.role_id)
+            .join(skill, skill.id == row.skill_id)
+            .where(row.organisation_id == organisation_id)
+            .order_by(team.key, role.key, skill.key)):
+        entry = health[(team_key, skill_key)]
+        entry["below"] += people - meeting
+        entry["lower"] += people - upper
+        entry["upper"] += people - lower
+        if single is not None:
+            entry["single"] = max(entry["single"] or 0.0, single)
+        if change is not None:
+            entry["change"] = (entry["change"] or 0.0) + change
     return health
 
 

@@ -121,7 +121,9 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
     if end is not None:
         query = query.where(evidence.observed_on < end)
     block = number_block(session, query)
-    block = block[block[:, 3] >= 0]  # a kind the estimator does not know carries no weight
+    known = block[:, 3] >= 0
+    if not known.all():
+        block = block[known]  # a kind the estimator does not know carries no weight
     person = np.searchsorted(people.ids, block[:, 1].astype(np.int64))
     skill = np.searchsorted(skill_ids, block[:, 2].astype(np.int64))
     day = np.rint(block[:, 5]).astype(np.int64)
@@ -129,7 +131,7 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
     order = np.lexsort(keys) if len(block) > 1 and not _ordered(*keys) else slice(None)
     return EvidenceArrays(people=people.keys, skills=skill_keys, person=person[order],
                           skill=skill[order], kind=block[order, 3].astype(np.int8),
-                          level=block[order, 4], day=day[order])
+                          level=block[order, 4], day=day[order], ordered=True)
 
 
 def _ordered(row_id: np.ndarray, day: np.ndarray, pair: np.ndarray) -> bool:

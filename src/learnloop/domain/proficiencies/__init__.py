@@ -7,7 +7,11 @@ from learnloop.domain.proficiencies.calibration import (
     SourceCalibration,
     calibrate_sources,
 )
-from learnloop.domain.proficiencies.estimation import ProficiencyEstimates, estimate_proficiencies
+from learnloop.domain.proficiencies.estimation import (
+    ProficiencyEstimates,
+    estimate_proficiencies,
+    estimate_proficiencies_on,
+)
 from learnloop.domain.proficiencies.health import (
     HealthTrend,
     RequirementArrays,
@@ -33,6 +37,7 @@ __all__ = [
     "DOCUMENTED_SOURCES", "KINDS", "Calibration", "EstimationSettings", "EvidenceArrays",
     "HealthTrend", "LinkVerdict", "Proficiency", "ProficiencyEstimates", "RequirementArrays",
     "SkillHealth", "SkillHealthColumns", "SkillKpiLink", "SourceCalibration", "SourceModel",
-    "calibrate_sources", "day_number", "estimate_proficiencies", "evidence_arrays",
+    "calibrate_sources", "day_number", "estimate_proficiencies",
+    "estimate_proficiencies_on", "evidence_arrays",
     "health_trend", "person_means", "skill_health", "skill_kpi_links",
 ]

@@ -55,15 +55,14 @@ def _latest(evidence: EvidenceArrays,
             keep: np.ndarray) -> dict[int, tuple[np.ndarray, ...]]:
     """Per kind: (pair, level, day) of each pair's latest entry of that kind."""
     index = by_pair_and_day(evidence, keep)
-    # a stable sort by kind keeps each kind's entries in pair, then day order
-    index = index[np.argsort(evidence.kind[index], kind="stable")]
     pair, kind = evidence.pair()[index], evidence.kind[index]
-    last = np.r_[(pair[1:] != pair[:-1]) | (kind[1:] != kind[:-1]), True] if len(index) else \
-        np.empty(0, dtype=bool)
     found = {}
     for code in range(len(KINDS)):
-        mine = index[last & (kind == code)]
-        found[code] = (pair[last & (kind == code)], evidence.level[mine], evidence.day[mine])
+        # one kind's entries keep the pair, then day order: the last of each pair is where
+        # the pair changes
+        mine = np.flatnonzero(kind == code)
+        last = mine[np.r_[pair[mine[1:]] != pair[mine[:-1]], True]] if len(mine) else mine
+        found[code] = (pair[last], evidence.level[index[last]], evidence.day[index[last]])
     return found
 
 
