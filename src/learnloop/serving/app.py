@@ -46,9 +46,12 @@ def create_app(workspace: Workspace, *, consume_jobs: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         consumer = start_in_process(jobs, workers=IN_PROCESS_WORKERS) if consume_jobs else None
+        # SQLite's write-ahead log is copied back by a thread, never inside a request's commit
+        workspace.database.checkpoint_in_background()
         try:
             yield
         finally:
+            workspace.database.stop_checkpoints()
             if consumer is not None:
                 stop_in_process(consumer)
 
