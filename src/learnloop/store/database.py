@@ -11,9 +11,10 @@ import contextlib
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, QueuePool, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -153,6 +154,91 @@ class _Checkpointer:
         self._thread.join()
 
 
+_Result = TypeVar("_Result")
+
+
+class _Ticket:
+    """One thread's work waiting for a group commit: its outcome, and whether it leads."""
+
+    __slots__ = ("done", "error", "leads", "result", "woken", "work")
+
+    def __init__(self, work: Callable[[Session], Any]) -> None:
+        self.work = work
+        self.woken = threading.Event()
+        self.leads = False
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class _GroupCommit:
+    """Writes from several threads, each committed in one transaction with those that waited
+    beside it (SQLite: one write lock, so a commit per request kept each waiting for all the
+    commits before it).
+
+    The first thread to arrive leads: it takes every work waiting, runs each in a savepoint of
+    one transaction (a work that fails rolls back its own savepoint and raises in its own thread
+    only; a lone work needs no savepoint), commits, and only then hands every thread its
+    outcome; the next thread waiting leads the next group. A failed commit fails every work of
+    its group: nothing is acknowledged that was not committed.
+    """
+
+    def __init__(self, sessions: Callable[[], Any]) -> None:
+        self._sessions = sessions
+        self._lock = threading.Lock()
+        self._queue: list[_Ticket] = []
+        self._leading = False
+
+    def run(self, work: Callable[[Session], _Result]) -> _Result:
+        ticket = _Ticket(work)
+        with self._lock:
+            self._queue.append(ticket)
+            if not self._leading:
+                self._leading = ticket.leads = True
+        if not ticket.leads:
+            ticket.woken.wait()  # done by a leader, or made the next leader
+        if not ticket.done:
+            self._lead()
+        if ticket.error is not None:
+            raise ticket.error
+        return ticket.result
+
+    def _lead(self) -> None:
+        with self._lock:
+            group, self._queue = self._queue, []
+        try:
+            self._commit(group)
+        finally:
+            for ticket in group:
+                ticket.done = True
+                ticket.woken.set()
+            with self._lock:
+                if self._queue:
+                    following = self._queue[0]
+                    following.leads = True
+                    following.woken.set()
+                else:
+                    self._leading = False
+
+    def _commit(self, group: list[_Ticket]) -> None:
+        try:
+            with self._sessions() as session:
+                if len(group) == 1:
+                    group[0].result = group[0].work(session)
+                    return
+                for ticket in group:
+                    try:
+                        with session.begin_nested():
+                            ticket.result = ticket.work(session)
+                    except Exception as error:  # noqa: BLE001 - its own thread raises it
+                        ticket.error = error
+        except BaseException as error:  # the commit (or a lone work) failed: all of them did
+            for ticket in group:
+                ticket.error = ticket.error or error
+            if not isinstance(error, Exception):
+                raise
+
+
 class Database:
     """An engine and its session factory; `session()` is one transaction.
 
@@ -189,6 +275,7 @@ class Database:
         self._checkpointer: _Checkpointer | None = None
         self._file = None if in_memory else parsed.database
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._group = _GroupCommit(self.session) if self.dialect == "sqlite" else None
 
     @classmethod
     def reachable(cls, url: str, **options: float) -> Database:
@@ -224,6 +311,17 @@ class Database:
             raise
         finally:
             session.close()
+
+    def write_grouped(self, work: Callable[[Session], _Result]) -> _Result:
+        """`work(session)` committed before this returns, its result or its exception.
+
+        On SQLite, works that several threads hand in at once share one transaction and its
+        commit, each in a savepoint of its own (_GroupCommit); elsewhere each gets its own
+        transaction, PostgreSQL already letting concurrent writers commit side by side."""
+        if self._group is not None:
+            return self._group.run(work)
+        with self.session() as session:
+            return work(session)
 
     def checkpoint_in_background(self, every: float = CHECKPOINT_SECONDS) -> None:
         """On an SQLite file: from now on, copy the write-ahead log into the database from a
