@@ -264,8 +264,20 @@ def _post_statements(request: Request, workspace: Workspace, raw: bytes) -> Resp
     return Response(orjson.dumps(ids), media_type=_JSON)
 
 
+# GET too runs on one worker thread from authentication to the answer's body (SessionDep's
+# enter and exit would be two more thread hops per read)
 @router.get("/statements")
-def get_statements(request: Request, session: SessionDep) -> Response:
+async def get_statements(request: Request, workspace: WorkspaceDep,
+                         _turn: TurnDep) -> Response:
+    return await run_in_threadpool(_get_statements, request, workspace)
+
+
+def _get_statements(request: Request, workspace: Workspace) -> Response:
+    with workspace.session() as session:
+        return _read_statements(request, session)
+
+
+def _read_statements(request: Request, session: Session) -> Response:
     client = _client(request, session)
     client.require("statements/read", "statements/read/mine", "all/read")
     params = dict(request.query_params)
