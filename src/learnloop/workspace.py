@@ -5,9 +5,10 @@ Opened explicitly (never at import time), so tests and commands choose their own
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from learnloop.config import Settings, load_settings
 from learnloop.errors import ConfigError
@@ -18,6 +19,8 @@ from learnloop.store.organisations import ensure_organisation
 from learnloop.store.tables import Organisation
 
 __all__ = ["Workspace"]
+
+_Result = TypeVar("_Result")
 
 
 @dataclass
@@ -50,6 +53,11 @@ class Workspace:
         when the block ends and rolls back on any error; services only work inside it."""
         with self.database.session() as session:
             yield session
+
+    def write_grouped(self, work: Callable[[Session], _Result]) -> _Result:
+        """`work(session)` in a transaction committed before this returns (on SQLite, shared
+        with the works other threads hand in at the same time: Database.write_grouped)."""
+        return self.database.write_grouped(work)
 
     def organisation(self, session: Session, key: str | None = None) -> Organisation:
         """The organisation worked on (default LEARNLOOP_ORGANISATION), created on first use."""

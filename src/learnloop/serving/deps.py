@@ -44,11 +44,13 @@ LARGEST_ID = 2**31 - 1
 _bearer_scheme = HTTPBearer(auto_error=False, description="An API token: `ll_…`")
 
 
-def _workspace(request: Request) -> Workspace:
+# async, though they only read an attribute: FastAPI runs a plain `def` dependency on a worker
+# thread, a thread hop per request for nothing
+async def _workspace(request: Request) -> Workspace:
     return request.app.state.workspace
 
 
-def _jobs(request: Request) -> JobQueue:
+async def _jobs(request: Request) -> JobQueue:
     return request.app.state.jobs
 
 

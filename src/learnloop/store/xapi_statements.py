@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, Text, and_, cast, func, select, text, update
+from sqlalchemy import Integer, Select, Text, and_, bindparam, cast, func, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.store.tables import XapiStatement, XapiStatementRef
@@ -225,10 +226,13 @@ def statement_document(session: Session, *, organisation_id: int, statement_id: 
     return session.scalar(query)
 
 
+_LAST_SEQ = select(func.coalesce(func.max(_STATEMENTS.c.seq), 0))
+
+
 def last_seq(session: Session) -> int:
     """The newest statement's seq this transaction sees, in any organisation (0 when there is
     none): one step down the primary key, where a per-organisation max would scan an index."""
-    return session.scalar(select(func.coalesce(func.max(_STATEMENTS.c.seq), 0))) or 0
+    return session.connection().execute(_LAST_SEQ).scalar() or 0
 
 
 def _content_conditions(query: Select, statements: Any, *, organisation_id: int,
@@ -315,9 +319,9 @@ def _targeting(session: Session, *, organisation_id: int, where: StatementFilter
     matches (50,000 statements for one verb at a million)."""
     s = _STATEMENTS.c
     above, up_to = seqs
-    if session.scalar(_ANY_TARGETING, {
+    if session.connection().execute(_ANY_TARGETING, {
             "organisation_id": organisation_id, "above": -1 if above is None else above,
-            "up_to": _NO_SEQ_ABOVE if up_to is None else up_to}) is None:
+            "up_to": _NO_SEQ_ABOVE if up_to is None else up_to}).scalar() is None:
         return []  # the usual answer: one probe of an empty partial index
     chain = _returned_conditions(
         select(s.seq.label("seq"), s.statement_ref.label("target"))
@@ -351,14 +355,31 @@ def _targeting(session: Session, *, organisation_id: int, where: StatementFilter
         .order_by(s.seq.asc() if where.ascending else s.seq.desc()))]
 
 
-def find_statements(session: Session, *, organisation_id: int, where: StatementFilter,
-                    limit: int) -> list[tuple[int, str]]:
-    """Up to `limit` (seq, JSON text) of live statements matching `where`, in its order: those
-    that match themselves (one index range scan), merged with those that target a matching
-    statement through a StatementRef (Communication 2.1.3; only when the query filters on more
-    than time, as every statement matches otherwise)."""
+# what a query's values are bound as: the filter's fields, the seq range and the limit
+_VALUES = ("agent", "verb", "activity", "registration", "since", "until", "client_id")
+
+
+def _query_shape(where: StatementFilter,
+                 seqs: tuple[int | None, int | None]) -> tuple[bool, ...]:
+    """What decides the SQL of a page's query: which values are given, and the flags."""
+    return (*(getattr(where, name) is not None for name in _VALUES),
+            seqs[0] is not None, seqs[1] is not None,
+            where.related_agents, where.related_activities, where.ascending)
+
+
+@lru_cache(maxsize=512)
+def _page_query(shape: tuple[bool, ...]) -> Select:
+    """The query for one shape of filter, its values bound by name (see _page_values): built
+    once per shape, so a request neither builds nor compiles SQL (SQLAlchemy keeps the
+    compiled form of the same statement object)."""
+    given = dict(zip(_VALUES, shape, strict=False))
+    above, up_to, related_agents, related_activities, ascending = shape[len(_VALUES):]
+    where = StatementFilter(**{name: bindparam(name) if given[name] else None
+                               for name in _VALUES},
+                            related_agents=related_agents,
+                            related_activities=related_activities, ascending=ascending)
+    organisation_id = bindparam("organisation_id")
     s = _STATEMENTS.c
-    seqs = _seq_range(where)
     organisation = s.organisation_id
     if not _has_content_filter(where) and where.since is None and where.until is None:
         # walk the primary key newest (or oldest) first: left to itself, SQLite would read the
@@ -367,9 +388,32 @@ def find_statements(session: Session, *, organisation_id: int, where: StatementF
     query, order = _content_conditions(
         select(s.seq, cast(s.document, Text)).where(organisation == organisation_id),
         _STATEMENTS, organisation_id=organisation_id, where=where)
-    query = _returned_conditions(query, order, where=where, seqs=seqs).order_by(
-        order.asc() if where.ascending else order.desc()).limit(limit)
-    rows = [(seq, text) for seq, text in session.execute(query)]
+    seqs = (bindparam("above") if above else None, bindparam("up_to") if up_to else None)
+    return _returned_conditions(query, order, where=where, seqs=seqs).order_by(
+        order.asc() if ascending else order.desc()).limit(bindparam("limit", type_=Integer))
+
+
+def _page_values(where: StatementFilter, seqs: tuple[int | None, int | None], *,
+                 organisation_id: int, limit: int) -> dict[str, Any]:
+    values = {name: getattr(where, name) for name in _VALUES
+              if getattr(where, name) is not None}
+    if seqs[0] is not None:
+        values["above"] = seqs[0]
+    if seqs[1] is not None:
+        values["up_to"] = seqs[1]
+    return {**values, "organisation_id": organisation_id, "limit": limit}
+
+
+def find_statements(session: Session, *, organisation_id: int, where: StatementFilter,
+                    limit: int) -> list[tuple[int, str]]:
+    """Up to `limit` (seq, JSON text) of live statements matching `where`, in its order: those
+    that match themselves (one index range scan), merged with those that target a matching
+    statement through a StatementRef (Communication 2.1.3; only when the query filters on more
+    than time, as every statement matches otherwise)."""
+    seqs = _seq_range(where)
+    rows = [(seq, text) for seq, text in session.connection().execute(
+        _page_query(_query_shape(where, seqs)),
+        _page_values(where, seqs, organisation_id=organisation_id, limit=limit))]
     if not _has_content_filter(where):
         return rows
     if len(rows) == limit:  # a targeting statement past the last direct match is not needed

@@ -36,7 +36,12 @@ from learnloop.xapi.errors import BadXapiRequest
 from learnloop.xapi.multipart import Attachment, boundary_of, multipart_body, read_multipart
 from learnloop.xapi.objects import activity_object, person_object
 from learnloop.xapi.reading import attachments_of, read_statement, read_statements
-from learnloop.xapi.statements import iso_time, record_attachments, record_statements
+from learnloop.xapi.statements import (
+    check_statements,
+    iso_time,
+    record_attachments,
+    store_statements,
+)
 from learnloop.xapi.validation import (
     VERSION_HEADER_PATTERN,
     StatementInvalid,
@@ -191,10 +196,13 @@ def about() -> Response:
                                 "extensions": {}}), media_type=_JSON)
 
 
-# The statement writes run on one worker thread from authentication to commit, their
-# transaction opened there (workspace.session: the unit SessionDep gives, committed before the
-# answer). SessionDep would enter and leave on two more thread hops, and the commit after the
-# second: under load those hops kept SQLite's write gate several times longer than the write.
+# The statement writes run on one worker thread from authentication to commit: the caller
+# known (its own short session, which a remembered client never opens), the statements checked
+# and stamped, then stored by workspace.write_grouped, committed before the answer. On SQLite,
+# writes arriving together share one transaction and its commit, each in a savepoint of its own
+# (a statement refused refuses only its own request). SessionDep would enter and leave on two
+# more thread hops, and the commit after the second: under load those hops kept SQLite's write
+# gate several times longer than the write.
 
 @router.put("/statements")
 async def put_statement(request: Request, workspace: WorkspaceDep, _turn: TurnDep) -> Response:
@@ -202,23 +210,39 @@ async def put_statement(request: Request, workspace: WorkspaceDep, _turn: TurnDe
     return await run_in_threadpool(_put_statement, request, workspace, raw)
 
 
-def _put_statement(request: Request, workspace: Workspace, raw: bytes) -> Response:
+def _caller(request: Request, workspace: Workspace) -> Client:
     with workspace.session() as session:
-        client = _client(request, session)
-        client.require("statements/write")
-        body, parts = _json_body(request, raw)
-        statement_id = request.query_params.get("statementId")
-        if statement_id is None:
-            raise BadXapiRequest("PUT needs the statementId parameter")
-        if not isinstance(body, dict):
-            raise BadXapiRequest("PUT takes one statement (a JSON object)")
-        if "id" in body and body["id"] != statement_id:
-            raise BadXapiRequest("the statement's id differs from the statementId parameter")
-        record_statements(session, organisation_id=client.organisation_id,
-                          statements=[{**body, "id": statement_id}], authority=client.authority,
-                          client_id=client.id)
-        record_attachments(session, organisation_id=client.organisation_id, statements=[body],
-                           parts=parts)
+        return _client(request, session)
+
+
+def _store(workspace: Workspace, client: Client, statements: list[Any],
+           parts: list[Attachment], *, checked_as: list[Any] | None = None) -> list[str]:
+    """Check the statements, then store them and their attachments, committed (grouped with
+    other requests' writes on SQLite) before this returns."""
+    prepared = check_statements(checked_as or statements, authority=client.authority)
+
+    def write(session: Session) -> list[str]:
+        ids = store_statements(session, organisation_id=client.organisation_id,
+                               prepared=prepared, client_id=client.id)
+        record_attachments(session, organisation_id=client.organisation_id,
+                           statements=statements, parts=parts)
+        return ids
+
+    return workspace.write_grouped(write)
+
+
+def _put_statement(request: Request, workspace: Workspace, raw: bytes) -> Response:
+    client = _caller(request, workspace)
+    client.require("statements/write")
+    body, parts = _json_body(request, raw)
+    statement_id = request.query_params.get("statementId")
+    if statement_id is None:
+        raise BadXapiRequest("PUT needs the statementId parameter")
+    if not isinstance(body, dict):
+        raise BadXapiRequest("PUT takes one statement (a JSON object)")
+    if "id" in body and body["id"] != statement_id:
+        raise BadXapiRequest("the statement's id differs from the statementId parameter")
+    _store(workspace, client, [body], parts, checked_as=[{**body, "id": statement_id}])
     return Response(status_code=204)
 
 
@@ -230,23 +254,30 @@ async def post_statements(request: Request, workspace: WorkspaceDep,
 
 
 def _post_statements(request: Request, workspace: Workspace, raw: bytes) -> Response:
-    with workspace.session() as session:
-        client = _client(request, session)
-        client.require("statements/write")
-        body, parts = _json_body(request, raw)
-        statements = body if isinstance(body, list) else [body]
-        if not statements:
-            raise BadXapiRequest("the batch holds no statements")
-        ids = record_statements(session, organisation_id=client.organisation_id,
-                                statements=statements, authority=client.authority,
-                                client_id=client.id)
-        record_attachments(session, organisation_id=client.organisation_id,
-                           statements=statements, parts=parts)
+    client = _caller(request, workspace)
+    client.require("statements/write")
+    body, parts = _json_body(request, raw)
+    statements = body if isinstance(body, list) else [body]
+    if not statements:
+        raise BadXapiRequest("the batch holds no statements")
+    ids = _store(workspace, client, statements, parts)
     return Response(orjson.dumps(ids), media_type=_JSON)
 
 
+# GET too runs on one worker thread from authentication to the answer's body (SessionDep's
+# enter and exit would be two more thread hops per read)
 @router.get("/statements")
-def get_statements(request: Request, session: SessionDep) -> Response:
+async def get_statements(request: Request, workspace: WorkspaceDep,
+                         _turn: TurnDep) -> Response:
+    return await run_in_threadpool(_get_statements, request, workspace)
+
+
+def _get_statements(request: Request, workspace: Workspace) -> Response:
+    with workspace.session() as session:
+        return _read_statements(request, session)
+
+
+def _read_statements(request: Request, session: Session) -> Response:
     client = _client(request, session)
     client.require("statements/read", "statements/read/mine", "all/read")
     params = dict(request.query_params)

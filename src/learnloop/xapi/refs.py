@@ -32,8 +32,10 @@ def activity_key(activity_id: str) -> str:
 
 def _agents(agent: dict[str, Any]) -> list[str]:
     """The agent itself, or a group and its members."""
-    keys = [agent_key(agent)]
-    keys.extend(agent_key(member) for member in agent.get("member", ()))
+    key = agent_key(agent)
+    if "member" not in agent:
+        return [] if key is None else [key]
+    keys = [key, *(agent_key(member) for member in agent["member"])]
     return [key for key in keys if key is not None]
 
 
@@ -50,16 +52,18 @@ def _parts(statement: dict[str, Any], *, direct: bool, into: dict[str, bool]) ->
         into[key] = into.get(key, False) or is_direct
 
     actor = statement["actor"]
+    actor_key = agent_key(actor)
     for key in _agents(actor):
         # a group actor's members match only `related_agents`
-        add(key, direct and key == agent_key(actor))
+        add(key, direct and key == actor_key)
     target = statement["object"]
     kind = target.get("objectType", "Activity")
     if kind == "Activity":
         add(activity_key(target["id"]), direct)
     elif kind in ("Agent", "Group"):
+        target_key = agent_key(target)
         for key in _agents(target):
-            add(key, direct and key == agent_key(target))
+            add(key, direct and key == target_key)
     elif kind == "SubStatement":
         _parts(target, direct=False, into=into)
     context = statement.get("context", {})

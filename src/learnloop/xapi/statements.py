@@ -25,8 +25,8 @@ from learnloop.xapi.refs import statement_refs
 from learnloop.xapi.signatures import check_signatures
 from learnloop.xapi.validation import VOIDED_VERB, StatementInvalid, check_statement
 
-__all__ = ["STATEMENT_VERSION", "iso_time", "prepare_statements", "record_attachments",
-           "record_statements"]
+__all__ = ["STATEMENT_VERSION", "check_statements", "iso_time", "prepare_statements",
+           "record_attachments", "record_statements", "store_statements"]
 
 # what `version` a statement gets when it arrives without one
 STATEMENT_VERSION = "1.0.0"
@@ -101,14 +101,29 @@ def _conflicts(prepared: list[NewStatement], stored: dict[str, str]) -> None:
                             + "; statements are immutable, nothing was stored")
 
 
+def check_statements(statements: list[Any], *,
+                     authority: dict[str, Any]) -> list[NewStatement]:
+    """The statements checked and stamped as stored now, ready for `store_statements`, which
+    may run later in another transaction (a group commit); BadXapiRequest (400) as
+    prepare_statements."""
+    now = utcnow()
+    # milliseconds, as `stored` is written: a since/until taken from a statement then matches
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    return prepare_statements(statements, authority=authority, stored=now)
+
+
 def record_statements(session: Session, *, organisation_id: int, statements: list[Any],
                       authority: dict[str, Any], client_id: int | None = None) -> list[str]:
     """Store the statements in the caller's transaction (all or none); return their ids in the
     order given. Resending a stored statement unchanged stores nothing and is no error."""
-    now = utcnow()
-    # milliseconds, as `stored` is written: a since/until taken from a statement then matches
-    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-    prepared = prepare_statements(statements, authority=authority, stored=now)
+    return store_statements(session, organisation_id=organisation_id, client_id=client_id,
+                            prepared=check_statements(statements, authority=authority))
+
+
+def store_statements(session: Session, *, organisation_id: int, prepared: list[NewStatement],
+                     client_id: int | None = None) -> list[str]:
+    """Store statements checked by `check_statements` in the caller's transaction (all or none);
+    their ids in the order given; ConflictError (409) when a stored id holds another statement."""
     ids = [item.statement_id for item in prepared]
     # no lookup first: the INSERT skips the ids stored already (earlier, or by a transaction
     # that committed while this one wrote) and says which; only those are read and compared

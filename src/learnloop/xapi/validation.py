@@ -40,6 +40,7 @@ _LANGUAGE = re.compile(
     r"(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*"
     r"(?:-[\dA-WY-Za-wy-z](?:-[A-Za-z\d]{2,8})+)*(?:-[xX](?:-[A-Za-z\d]{1,8})+)?"
     r"|[xX](?:-[A-Za-z\d]{1,8})+|[iI]-[A-Za-z]{2,8}|[A-Za-z]{2}-[A-Za-z]{2,3}-[A-Za-z]{2,8})$")
+_OFFSET_WITHOUT_COLON = re.compile(r"[+-]\d{4}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$")
 # ISO 8601:2004 4.4.3.2: PnYnMnDTnHnMnS, or weeks alone (PnW): weeks mix with nothing
 _DURATION = re.compile(r"^P(?:\d+(?:[.,]\d+)?W$|(?=\d|T\d))(?:\d+(?:[.,]\d+)?Y)?"
@@ -84,9 +85,9 @@ def _object(value: Any, path: str, allowed: frozenset[str]) -> dict[str, Any]:
         unknown = sorted(set(value) - allowed)
         raise StatementInvalid(path, f"has properties the specification does not define: "
                                      f"{', '.join(unknown)}")
-    for key, item in value.items():
-        if item is None:
-            raise StatementInvalid(f"{path}.{key}", "must not be null")
+    if None in value.values():  # one pass in C; JSON values never equal None otherwise
+        key = next(key for key, item in value.items() if item is None)
+        raise StatementInvalid(f"{path}.{key}", "must not be null")
     return value
 
 
@@ -124,8 +125,24 @@ def check_iri(value: Any, path: str) -> str:
     return value
 
 
-def check_language_tag(value: Any, path: str) -> str:
+# language tags seen to be good: statements repeat a handful ('en-US'), and the RFC 5646
+# pattern is the slowest one here; bounded, so odd tags cannot grow it without end
+_GOOD_TAGS: set[str] = set()
+_GOOD_TAGS_KEPT = 1000
+
+
+def _good_tag(value: Any) -> bool:
+    if isinstance(value, str) and value in _GOOD_TAGS:
+        return True
     if not isinstance(value, str) or _LANGUAGE.match(value) is None:
+        return False
+    if len(_GOOD_TAGS) < _GOOD_TAGS_KEPT:
+        _GOOD_TAGS.add(value)
+    return True
+
+
+def check_language_tag(value: Any, path: str) -> str:
+    if not _good_tag(value):
         raise StatementInvalid(path, f"{value!r} is not an RFC 5646 language tag")
     return value
 
@@ -139,9 +156,11 @@ def check_version(value: Any, path: str) -> str:
 def _language_map(value: Any, path: str) -> None:
     if not isinstance(value, dict):
         raise StatementInvalid(path, "must be a language map (a JSON object)")
-    for tag, text in value.items():
-        check_language_tag(tag, f"{path}.{tag}")
-        _string(text, f"{path}.{tag}")
+    for tag, text in value.items():  # the path is spelt out only for a failure
+        if not _good_tag(tag):
+            check_language_tag(tag, f"{path}.{tag}")
+        if not isinstance(text, str):
+            _string(text, f"{path}.{tag}")
 
 
 def _extensions(value: Any, path: str) -> None:
@@ -156,11 +175,14 @@ def parse_timestamp(value: Any, path: str) -> datetime:
     if not isinstance(value, str) or _TIMESTAMP.match(value) is None:
         raise StatementInvalid(path, "must be an ISO 8601 timestamp with a time zone, e.g. "
                                      "'2025-03-01T12:00:00.000Z'")
-    if value.endswith(("-00:00", "-0000")):
-        raise StatementInvalid(path, "'-00:00' is not a time zone (RFC 3339)")
-    text = value[:-1] + "+00:00" if value.endswith("Z") else value
-    if re.search(r"[+-]\d{4}$", text):
-        text = f"{text[:-2]}:{text[-2:]}"
+    if value.endswith("Z"):
+        text = value[:-1] + "+00:00"
+    else:
+        if value.endswith(("-00:00", "-0000")):
+            raise StatementInvalid(path, "'-00:00' is not a time zone (RFC 3339)")
+        text = value
+        if _OFFSET_WITHOUT_COLON.search(text):
+            text = f"{text[:-2]}:{text[-2:]}"
     try:
         return datetime.fromisoformat(text)
     except ValueError as error:
