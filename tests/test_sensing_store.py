@@ -138,6 +138,11 @@ def test_person_weeks_average_by_volume_per_person_and_week(workspace, tmp_path)
                            first_week=first + 1, end_week=first + 3, person_keys=["E003"])
         nobody = person_weeks(session, organisation_id=organisation_id, metric="fcr",
                               first_week=first, end_week=first + 3, team_keys=["no-such"])
+        # a team read in its own weeks only: the second and third week of the three
+        windowed = person_weeks(session, organisation_id=organisation_id, metric="fcr",
+                                first_week=first, end_week=first + 3,
+                                windows={"sales-emea": (first + 1, first + 3),
+                                         "no-such": (first, first + 3)})
     for weeks in (every, one_team):
         assert weeks.people == ("E002", "E003")
         assert weeks.teams == ("sales-emea", "sales-emea")
@@ -150,3 +155,6 @@ def test_person_weeks_average_by_volume_per_person_and_week(workspace, tmp_path)
     assert one.people == ("E003",) and one.first_week == first + 1
     np.testing.assert_array_equal(one.values, [[40.0, np.nan]])
     assert nobody.people == () and nobody.values.shape == (0, 3)
+    assert windowed.people == ("E002", "E003") and windowed.first_week == first
+    np.testing.assert_array_equal(windowed.values, [[np.nan, np.nan, 70.0],
+                                                    [np.nan, 40.0, np.nan]])

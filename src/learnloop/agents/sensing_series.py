@@ -214,11 +214,15 @@ def people_who_moved(session: Session, *, organisation_id: int, detections: Sequ
     totals). One read of the detected teams' person rows serves every detection."""
     if not detections:
         return []
-    first = min(d.change_week for d in detections) - baseline_weeks
-    end = max(d.detected_week for d in detections) + 1
+    windows: dict[str, tuple[int, int]] = {}
+    for detection in detections:  # each team's people are read over its detections' weeks
+        start, end = detection.change_week - baseline_weeks, detection.detected_week + 1
+        known = windows.get(detection.subject_key or "", (start, end))
+        windows[detection.subject_key or ""] = (min(known[0], start), max(known[1], end))
+    first = min(start for start, _ in windows.values())
     weeks = person_weeks(session, organisation_id=organisation_id,
-                         metric=detections[0].metric, first_week=first, end_week=end,
-                         team_keys={d.subject_key or "" for d in detections})
+                         metric=detections[0].metric, first_week=first,
+                         end_week=max(end for _, end in windows.values()), windows=windows)
     members = np.array(weeks.teams, dtype=object)
     found: list[dict[str, list[str]]] = []
     for detection in detections:

@@ -5,12 +5,13 @@ detection's series for its chart, whatever its kind.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import String, column, delete, func, select
+from sqlalchemy import values as values_of
 from sqlalchemy.orm import Session
 
 from learnloop.domain.sensing.kinds import SeriesKind
@@ -45,15 +46,19 @@ class PersonWeeks:
 
 def person_weeks(session: Session, *, organisation_id: int, metric: str, first_week: int,
                  end_week: int, team_keys: Collection[str] | None = None,
-                 person_keys: Collection[str] | None = None) -> PersonWeeks:
+                 person_keys: Collection[str] | None = None,
+                 windows: Mapping[str, tuple[int, int]] | None = None) -> PersonWeeks:
     """Weeks first_week .. end_week - 1 of `metric` per person with values (of every team, or
-    `team_keys`, or just `person_keys`), from values observed before `end_week`; several values
-    of one person in one week are averaged by volume.
+    `team_keys`, or just `person_keys`, or the teams of `windows`, each read only in its own
+    weeks first .. end - 1), from values observed before the end; several values of one person
+    in one week are averaged by volume.
 
     The rows come back ungrouped as one block of numbers, each with its week number from the
     database, and are summed per person-week in NumPy: grouping in SQL and a row object per
     person-week cost several times more (a large team's detection reads tens of thousands)."""
     person, team = tables.Person, tables.Team
+    if windows is not None:
+        team_keys = windows.keys()
     chosen = select(person.id, person.key, team.key).join(team, team.id == person.team_id).where(
         person.organisation_id == organisation_id)
     if team_keys is not None:
@@ -65,12 +70,24 @@ def person_weeks(session: Session, *, organisation_id: int, metric: str, first_w
     signal = tables.Signal
     query = select(signal.subject_id, week_of(session.get_bind().dialect.name,
                                               signal.observed_at),
-                   signal.value, func.coalesce(signal.volume, 0.0),
-                   case((signal.volume.is_(None), 1), else_=0)).where(
+                   signal.value, func.coalesce(signal.volume, -1.0)).where(
         signal.organisation_id == organisation_id, signal.metric == metric,
-        signal.subject_type == SubjectType.PERSON.value,
-        signal.observed_at >= week_time(first_week), signal.observed_at < week_time(end_week))
-    if team_keys is not None or person_keys is not None:
+        signal.subject_type == SubjectType.PERSON.value)
+    if windows is not None:
+        # each team's people walked in their own series (ix_signals_series) over the team's
+        # weeks alone: detections late in a year need no rows before theirs, early ones none after
+        window = values_of(column("team_key", String), column("starts", signal.observed_at.type),
+                        column("ends", signal.observed_at.type), name="person_windows").data(
+            [(key, week_time(max(first, first_week)), week_time(min(end, end_week)))
+             for key, (first, end) in sorted(windows.items())]).cte()  # SQLite: no VALUES alias
+        query = query.join(person, person.id == signal.subject_id).join(
+            team, team.id == person.team_id).join(window, window.c.team_key == team.key).where(
+            person.organisation_id == organisation_id, signal.observed_at >= window.c.starts,
+            signal.observed_at < window.c.ends)
+    else:
+        query = query.where(signal.observed_at >= week_time(first_week),
+                            signal.observed_at < week_time(end_week))
+    if windows is None and (team_keys is not None or person_keys is not None):
         # a few people: the read walks each one's own series (ix_signals_series) instead of
         # every person's rows of the metric in those weeks
         query = query.where(signal.subject_id.in_(chosen.with_only_columns(person.id)))
@@ -90,7 +107,8 @@ def person_weeks(session: Session, *, organisation_id: int, metric: str, first_w
     teams = tuple(known[int(i)][1] for i in ids[present])
     cell = rank[row] * span + week[ours]
     size = len(people) * span
-    value, volume, missing = block[ours, 2], block[ours, 3], block[ours, 4] > 0
+    value, volume = block[ours, 2], block[ours, 3]
+    missing = volume < 0  # volumes are never negative: -1 stands for none reported
     weight = np.where(missing, 1.0, volume)
     weighted = np.bincount(cell, weights=value * weight, minlength=size)
     total = np.bincount(cell, weights=weight, minlength=size)
