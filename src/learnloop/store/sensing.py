@@ -13,7 +13,6 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, delete, func, select
@@ -47,10 +46,13 @@ class TeamWeeks:
     volumes: np.ndarray
 
 
-def _team_ids(*, organisation_id: int, team_keys: Collection[str]) -> Any:
+def _team_ids(session: Session, *, organisation_id: int, team_keys: Collection[str]) -> list[int]:
+    """The teams' ids, read first: as a list of values the summary's key is searched by them
+    whatever the planner's statistics say (a subquery let PostgreSQL, before it had analysed a
+    fresh summary, walk a metric's every team-week: 250 ms instead of 1 for one team)."""
     team = tables.Team
-    return select(team.id).where(team.organisation_id == organisation_id,
-                                 team.key.in_(sorted(team_keys)))
+    return list(session.scalars(select(team.id).where(team.organisation_id == organisation_id,
+                                                      team.key.in_(sorted(team_keys)))))
 
 
 def metric_weeks(session: Session, *, organisation_id: int, metric: str, end: int,
@@ -61,8 +63,8 @@ def metric_weeks(session: Session, *, organisation_id: int, metric: str, end: in
     query = select(func.min(summary.week), func.max(summary.week)).where(
         summary.organisation_id == organisation_id, summary.metric == metric, summary.week < end)
     if team_keys is not None:
-        query = query.where(summary.team_id.in_(_team_ids(organisation_id=organisation_id,
-                                                          team_keys=team_keys)))
+        query = query.where(summary.team_id.in_(
+            _team_ids(session, organisation_id=organisation_id, team_keys=team_keys)))
     first, last = session.execute(query).one()
     return None if first is None else (int(first), int(last))
 
@@ -78,8 +80,8 @@ def team_weeks(session: Session, *, organisation_id: int, metric: str, first_wee
              .where(summary.organisation_id == organisation_id, summary.metric == metric,
                     summary.week >= first_week, summary.week < end_week))
     if team_keys is not None:
-        query = query.where(summary.team_id.in_(_team_ids(organisation_id=organisation_id,
-                                                          team_keys=team_keys)))
+        query = query.where(summary.team_id.in_(
+            _team_ids(session, organisation_id=organisation_id, team_keys=team_keys)))
     rows = [row for batch in raw_batches(session, query) for row in batch]
     keys, kinds, numbers, weighted, total, volume = (
         zip(*rows, strict=True) if rows else ((),) * 6)
