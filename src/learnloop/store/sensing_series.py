@@ -91,7 +91,14 @@ def person_weeks(session: Session, *, organisation_id: int, metric: str, first_w
         # a few people: the read walks each one's own series (ix_signals_series) instead of
         # every person's rows of the metric in those weeks
         query = query.where(signal.subject_id.in_(chosen.with_only_columns(person.id)))
-    block = number_block(session, query)
+    return _summed(number_block(session, query), metric=metric, known=known,
+                   first_week=first_week, span=span)
+
+
+def _summed(block: np.ndarray, *, metric: str, known: Mapping[int, tuple[str, str]],
+            first_week: int, span: int) -> PersonWeeks:
+    """(person id, week, value, volume or -1) rows summed per person-week, by volume; `known`
+    maps the people's ids to their keys and team keys."""
     ids = np.array(sorted(known, key=lambda i: known[i][0]), dtype=np.int64)
     order = np.argsort(ids)
     subject = block[:, 0].astype(np.int64)
