@@ -289,11 +289,16 @@ def _store(session: Session, *, organisation_id: int, detection: Any, metric: _M
            standing_cache: dict[Any, dict[str, list[SkillStanding]]]) -> DetectionRecord:
     """Diagnose one detection, store it and append it to the log with its evidence."""
     team, week, skills = detection.subject_key, detection.detected_week, metric.kpi.skills
-    if (week, skills) not in standing_cache:
-        # only evidence observed by the end of the detection's week: a backtest sees no more
-        standing_cache[week, skills] = skill_standing(
-            session, organisation_id=organisation_id, skills=skills, before=week_start(week + 1))
-    standings = standing_cache[week, skills].get(team, [])
+    whole = standing_cache.get((week, skills))  # every team's, when the person pass read it
+    if whole is None:
+        if (week, skills, team) not in standing_cache:
+            # only evidence observed by the end of the detection's week: a backtest sees no
+            # more; only the team's people (every team's cost a second a week at 100,000)
+            standing_cache[week, skills, team] = skill_standing(
+                session, organisation_id=organisation_id, skills=skills,
+                before=week_start(week + 1), team_keys=[team])
+        whole = standing_cache[week, skills, team]
+    standings = whole.get(team, [])
     nearby = changes_near(metric.changes, detection.change_start, team=team)
     diagnosis = diagnose_from_standing(standings, nearby_changes=nearby)
     named = next((s for s in standings if s.skill == diagnosis.skill), None)

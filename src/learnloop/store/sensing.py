@@ -216,15 +216,21 @@ _PREFERENCE = {EvidenceKind.ASSESSMENT: 0, EvidenceKind.MANAGER_RATING: 0,
 
 
 def skill_standing(session: Session, *, organisation_id: int, skills: Sequence[str],
-                   before: date) -> dict[str, list[SkillStanding]]:
+                   before: date, team_keys: Collection[str] | None = None
+                   ) -> dict[str, list[SkillStanding]]:
     """Team key → its people's standing on each of `skills`, from evidence observed before
-    `before`: the newest assessment or manager rating, else the newest self-assessment."""
+    `before`: the newest assessment or manager rating, else the newest self-assessment. Every
+    team, or just `team_keys` (reading only their people's requirements and evidence)."""
     if not skills:
         return {}
-    members = people(session, organisation_id=organisation_id)
-    required = requirements_by_person(session, organisation_id=organisation_id)
-    evidence = evidence_columns(session, organisation_id=organisation_id, skill_keys=skills,
-                                end=before)
+    members = people(session, organisation_id=organisation_id, team_keys=team_keys)
+    keys = None if team_keys is None else [person.key for person in members]
+    if keys == []:
+        return {}
+    required = requirements_by_person(session, organisation_id=organisation_id,
+                                      person_keys=keys)
+    evidence = evidence_columns(session, organisation_id=organisation_id, person_keys=keys,
+                                skill_keys=skills, end=before)
     newest: dict[tuple[str, str], tuple[tuple[int, date], float]] = {}
     for person_code, skill_code, kind, level, day in zip(
             evidence.person_index, evidence.skill_index, evidence.kinds, evidence.levels,
