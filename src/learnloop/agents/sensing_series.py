@@ -230,15 +230,15 @@ def people_who_moved(session: Session, *, organisation_id: int, detections: Sequ
         rows = np.flatnonzero(members == team)
         start = detection.change_week - baseline_weeks
         columns = slice(start - first, detection.detected_week + 1 - first)
-        values = weeks.values[rows, columns]
         # people are those with a value in the detection's own weeks
-        rows, values = rows[~np.isnan(values).all(axis=1)], values[~np.isnan(values).all(axis=1)]
+        rows = rows[~np.isnan(weeks.values[rows, columns]).all(axis=1)]
         if not len(rows):
             found.append({})
             continue
         excluded = excluded_weeks(list(changes(team)), tuple(
             week_start(n) for n in range(start, detection.detected_week + 1)), team=team)
-        moved, steady = who_moved(values, weeks.volumes[rows, columns], sign=sign,
+        moved, steady = who_moved(weeks.values[rows, columns], weeks.volumes[rows, columns],
+                                  sign=sign,
                                   change_start=detection.change_week - start,
                                   detected_week=detection.detected_week - start,
                                   excluded=excluded, baseline_weeks=baseline_weeks)
