@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from import_support import import_into
 from learnloop.domain.evidence import EvidenceKind
 from learnloop.domain.proficiencies import KINDS, day_number
 from learnloop.store import tables
+from learnloop.store.joined_columns import MissingValue, joined_integers, joined_reals
 from learnloop.store.number_blocks import number_block
 from learnloop.store.proficiency_rows import (
     StoredProficiencies,
@@ -98,6 +99,44 @@ def test_evidence_and_requirements_come_coded_by_id_order(workspace: Workspace) 
         requirements.person, requirements.skill, strict=True)} == expected
     assert all(people.teams[t] and people.roles[r] for t, r in zip(
         requirements.team, requirements.role, strict=True))
+
+
+def test_joined_columns_read_integers_and_exact_reals_and_refuse_a_null(
+        sqlite_workspace: Workspace) -> None:
+    _example(sqlite_workspace)
+    with sqlite_workspace.session() as session:
+        person = tables.Person
+        ids = session.scalars(select(person.id).order_by(person.id)).all()
+        block = joined_integers(session, select(person.id, person.id * 3).order_by(person.id))
+        assert block.tolist() == [[i, 3 * i] for i in ids]
+        thirds = joined_reals(session, select(person.id / 3.0).order_by(person.id))
+        assert thirds.tolist() == [i / 3.0 for i in ids]  # every bit, not 15 digits
+        with pytest.raises(MissingValue, match="NULL"):
+            joined_integers(session, select(person.id, person.manager_id))
+
+
+def test_evidence_levels_off_the_read_grid_come_back_exactly(workspace: Workspace) -> None:
+    """SQLite packs levels that are multiples of 1/1024 into integers; any other level sends
+    the read down the exact path, which must give every level bit for bit."""
+    _example(workspace)
+    with workspace.session() as session:
+        org = session.scalar(select(tables.Organisation.id))
+        first, second = session.scalars(select(tables.SkillEvidence.id)
+                                        .order_by(tables.SkillEvidence.id).limit(2)).all()
+        for row_id, level in ((first, 2.7), (second, 1 / 3)):
+            session.execute(update(tables.SkillEvidence).where(
+                tables.SkillEvidence.id == row_id).values(level=level))
+        people = people_columns(session, organisation_id=org)
+        skill_ids, skill_keys = skill_codes(session, organisation_id=org)
+        evidence = evidence_arrays_of(session, organisation_id=org, people=people,
+                                      skill_ids=skill_ids, skill_keys=skill_keys)
+        expected = session.execute(
+            select(tables.SkillEvidence.level, tables.SkillEvidence.observed_on)
+            .order_by(tables.SkillEvidence.person_id, tables.SkillEvidence.skill_id,
+                      tables.SkillEvidence.observed_on, tables.SkillEvidence.id)).all()
+    assert evidence.level.tolist() == [level for level, _ in expected]
+    assert evidence.day.tolist() == [day_number(day) for _, day in expected]
+    assert {2.7, 1 / 3} <= set(evidence.level.tolist())
 
 
 def test_proficiencies_are_written_only_where_they_changed(workspace: Workspace) -> None:

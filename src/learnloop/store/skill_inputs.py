@@ -13,13 +13,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import Integer, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.proficiencies import KINDS, EvidenceArrays, RequirementArrays
 from learnloop.domain.proficiency import Criticality
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
+from learnloop.store.joined_columns import MissingValue, joined_integers, joined_reals
 from learnloop.store.number_blocks import number_block
 from learnloop.store.reading import raw_batches
 
@@ -115,12 +116,14 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
     as numbers, so each batch is one float block."""
     evidence = tables.SkillEvidence
     kind = case({k.value: i for i, k in enumerate(KINDS)}, value=evidence.kind, else_=-1)
-    query = select(evidence.id, evidence.person_id, evidence.skill_id, kind, evidence.level,
-                   _day_number(session, evidence.observed_on)).where(
-        evidence.organisation_id == organisation_id)
-    if end is not None:
-        query = query.where(evidence.observed_on < end)
-    block = number_block(session, query)
+    where = [evidence.organisation_id == organisation_id,
+             *(() if end is None else (evidence.observed_on < end,))]
+    if session.get_bind().dialect.name == "sqlite":
+        block = _packed_evidence(session, kind, where)
+    else:
+        block = number_block(session, select(
+            evidence.id, evidence.person_id, evidence.skill_id, kind, evidence.level,
+            _day_number(session, evidence.observed_on)).where(*where))
     known = block[:, 3] >= 0
     if not known.all():
         block = block[known]  # a kind the estimator does not know carries no weight
@@ -132,6 +135,49 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
     return EvidenceArrays(people=people.keys, skills=skill_keys, person=person[order],
                           skill=skill[order], kind=block[order, 3].astype(np.int8),
                           level=block[order, 4], day=day[order], ordered=True)
+
+
+# SQLite packs each piece of evidence into two integers: person id × _PAIR + skill id, and
+# ((kind + 1) × _DAYS + day + _DAYS / 2) × _LEVELS + level × _QUANTUM
+_PAIR = 1 << 31
+_DAYS = 1 << 23         # day numbers of the years 1 to 9999 fit in half of it either side
+_LEVELS = 1 << 13       # levels 0 to 8 (the scale is 0–4) in steps of 1/_QUANTUM
+_QUANTUM = 1024
+
+
+def _packed_evidence(session: Session, kind: Any, where: list[Any]) -> np.ndarray:
+    """SQLite: the same block as `number_block` gives (id, person, skill, kind, level, day),
+    read as two joined integer columns in id order (the row's place stands for its id).
+
+    Levels that are whole multiples of 1/_QUANTUM (what ratings and scores are) travel inside
+    the second integer; if any is not, that row's integer is NULL and the levels are read
+    again as reals."""
+    evidence = tables.SkillEvidence
+    day = cast(func.round(func.julianday(evidence.observed_on) - 2440587.5), Integer)
+    scaled = evidence.level * _QUANTUM
+    level = case((
+        (scaled == cast(scaled, Integer)) & (evidence.level >= 0)
+        & (scaled < _LEVELS), cast(scaled, Integer)), else_=None)
+    pair = evidence.person_id * _PAIR + evidence.skill_id
+    dated = (kind + 1) * _DAYS + day + _DAYS // 2
+    try:
+        packed = joined_integers(session, select(pair, dated * _LEVELS + level)
+                                 .where(*where).order_by(evidence.id))
+        levels = (packed[:, 1] % _LEVELS) / _QUANTUM
+        dated_values = packed[:, 1] // _LEVELS
+    except MissingValue:
+        packed = joined_integers(session, select(pair, dated).where(*where)
+                                 .order_by(evidence.id))
+        levels = joined_reals(session, select(evidence.level).where(*where)
+                              .order_by(evidence.id))
+        dated_values = packed[:, 1]
+    block = np.empty((len(packed), 6))
+    block[:, 0] = np.arange(len(packed))
+    block[:, 1], block[:, 2] = np.divmod(packed[:, 0], _PAIR)
+    block[:, 3] = dated_values // _DAYS - 1
+    block[:, 4] = levels
+    block[:, 5] = dated_values % _DAYS - _DAYS // 2
+    return block
 
 
 def _ordered(row_id: np.ndarray, day: np.ndarray, pair: np.ndarray) -> bool:

@@ -218,6 +218,7 @@ class Signal(Base):
     __tablename__ = "signals"
     __table_args__ = (
         UniqueConstraint("organisation_id", "key"),
+        # value and volume too, so a subject's series is read from the index alone
         Index(
             "ix_signals_series",
             "organisation_id",
@@ -225,6 +226,8 @@ class Signal(Base):
             "subject_type",
             "subject_id",
             "observed_at",
+            "value",
+            "volume",
         ),
         # the sensing agent reads one metric's newest weeks, whatever the subject
         Index("ix_signals_metric_time", "organisation_id", "metric", "observed_at"),
