@@ -176,3 +176,14 @@ def test_proficiencies_are_written_only_where_they_changed(workspace: Workspace)
         # a new day rewrites everything: every interval has widened since
         assert write_proficiencies(session, organisation_id=org, rows=moved,
                                    as_of=date(2025, 3, 2)) == n - 1
+        assert proficiencies_as_of(session, organisation_id=org) == date(2025, 3, 2)
+        after = {(p, s): i for p, s, i in session.execute(
+            select(row.person_id, row.skill_id, row.id))}
+        if session.get_bind().dialect.name == "sqlite":  # in place: the same rows
+            assert after == kept
+        else:  # written anew by COPY
+            assert set(after) == set(kept)
+        back = stored_proficiencies(session, organisation_id=org)
+        order = np.lexsort((back.skill_id, back.person_id))
+        assert np.allclose(back.level[order], moved.level)
+        assert np.allclose(back.upper[order], moved.upper)
