@@ -12,13 +12,15 @@ values on `--metrics` of the objectives' KPIs (5.2 million rows each), all writt
 the tables. Each measured pass runs in a fresh process: the first pass starts from nothing (every
 proficiency and need new), the second is the next loop pass with nothing new since (what an
 incremental run costs), the third is a forced recompute (`recompute` on every agent) over the
-stored results. Each prints its seconds per agent, the CPU seconds of the process and of its
+stored results, the fourth the next day's pass (every proficiency's interval has widened, so
+every row is written again: the daily cost). A last pass, not shown, brings the results back
+to the benchmark's day. Each prints its seconds per agent, the CPU seconds of the process and of its
 PostgreSQL backend (when the server runs on this machine: under load they tell what the wall
 clock cannot) and its max RSS (Linux keeps a parent's peak across fork and exec, so after a fill
 in the same run it is the fill's; time a filled database again for the recompute's own).
 `--database-url` runs on that database alone and keeps it (an organisation written there by an
 earlier run is reused, so old and new code can be timed on the same data); `--forced-only` then
-times the forced recompute alone.
+times the forced recompute and the next day alone.
 """
 
 from __future__ import annotations
@@ -174,8 +176,9 @@ def fill(workspace: Workspace, args: argparse.Namespace) -> None:
           f"{len(requirements.person):,} requirements, {args.metrics} sensed KPIs")
 
 
-def measure(home: str, url: str | None, recompute: bool) -> dict:
-    """One loop pass of sensing, skills and needs in this process: seconds per agent."""
+def measure(home: str, url: str | None, recompute: bool, days_later: int = 0) -> dict:
+    """One loop pass of sensing, skills and needs in this process, `days_later` days after the
+    benchmark's day: seconds per agent."""
     from learnloop.agents import run_loop
     from learnloop.agents.needs import NeedsAgent
     from learnloop.agents.sensing import SensingAgent
@@ -191,8 +194,9 @@ def measure(home: str, url: str | None, recompute: bool) -> dict:
         marks.append((name, time.perf_counter(), time.process_time(),
                       _cpu_of(backend[0]) if backend else 0.0))
 
-    options = {"sensing": {"as_of": "2026-01-05T00:00:00+00:00", "recompute": recompute},
-               "skills": {"as_of": AS_OF.isoformat(), "recompute": recompute},
+    day = AS_OF + timedelta(days=days_later)
+    options = {"sensing": {"as_of": f"{day.isoformat()}T00:00:00+00:00", "recompute": recompute},
+               "skills": {"as_of": day.isoformat(), "recompute": recompute},
                "needs": {"recompute": recompute}}
     start = time.perf_counter()
     with workspace.session() as session:
@@ -224,11 +228,14 @@ def _cpu_of(stat: Path) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _pass(home: str, url: str | None, what: str, recompute: bool) -> None:
+def _pass(home: str, url: str | None, what: str, recompute: bool, days_later: int = 0,
+          *, shown: bool = True) -> None:
     found = subprocess.run(
         [sys.executable, __file__, "--measure", home, "--url", url or "",
-         *(["--recompute"] if recompute else [])],
+         "--days-later", str(days_later), *(["--recompute"] if recompute else [])],
         check=True, capture_output=True, text=True)
+    if not shown:
+        return
     result = json.loads(found.stdout.splitlines()[-1])
     shares = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result["seconds"].items())
     cpu = ", ".join(f"{name} {seconds:.2f}" for name, seconds in result["cpu"].items())
@@ -265,6 +272,8 @@ def _passes(home: str, url: str | None, args: argparse.Namespace, *,
         _pass(home, url, "first pass" if not filled else "a pass", False)
         _pass(home, url, "next pass (nothing new)", False)
     _pass(home, url, "forced full recompute", True)
+    _pass(home, url, "the next day (every interval widens)", False, 1)
+    _pass(home, url, "", True, shown=False)  # back to the day a kept organisation is for
 
 
 def main() -> None:
@@ -286,9 +295,11 @@ def main() -> None:
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--recompute", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--days-later", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.url or None, args.recompute)))
+        print(json.dumps(measure(args.measure, args.url or None, args.recompute,
+                                 args.days_later)))
         return
     if args.database_url:
         with tempfile.TemporaryDirectory() as home:

@@ -15,6 +15,7 @@ import numpy as np
 
 from learnloop.agents.base import AgentContext, AgentReport
 from learnloop.agents.incremental import ORGANISATION_DATA, changes_since_cursor, newest_event
+from learnloop.domain.objectives import Objective
 from learnloop.domain.proficiencies import (
     Calibration,
     ProficiencyEstimates,
@@ -29,7 +30,8 @@ from learnloop.domain.proficiencies import (
 from learnloop.errors import ConfigError
 from learnloop.store.catalogue import objective_list
 from learnloop.store.proficiencies import replace_proficiencies, replace_skill_health
-from learnloop.store.proficiency_rows import proficiencies_as_of
+from learnloop.store.proficiency_rows import StoredState, proficiencies_as_of, stored_state
+from learnloop.store.read_beside import read_beside
 from learnloop.store.skill_inputs import (
     PeopleColumns,
     evidence_arrays_of,
@@ -45,14 +47,22 @@ SKILLS_ASSESSED = "skills.assessed"
 TREND_DAYS = 90
 
 
-def _kpi_links(context: AgentContext, estimates: ProficiencyEstimates, *,
-               people: PeopleColumns) -> list[SkillKpiLink]:
+def _kpi_means(context: AgentContext, objectives: list[Objective], *, skill_keys: set[str],
+               people: PeopleColumns) -> dict[str, np.ndarray]:
+    """Each person's mean of every KPI of an objective that names a skill with evidence."""
+    return {kpi.metric: person_kpi_means(context.session, organisation_id=context.organisation_id,
+                                         metric=kpi.metric, people=people)
+            for objective in objectives if skill_keys.intersection(objective.skill_keys)
+            for kpi in objective.kpis}
+
+
+def _kpi_links(objectives: list[Objective], kpi_means: dict[str, np.ndarray],
+               estimates: ProficiencyEstimates, *, people: PeopleColumns) -> list[SkillKpiLink]:
     links: list[SkillKpiLink] = []
-    for objective in objective_list(context.session, organisation_id=context.organisation_id):
+    for objective in objectives:
         skills = tuple(key for key in objective.skill_keys if key in estimates.skills)
         for kpi in objective.kpis if skills else ():
-            means = person_kpi_means(context.session, organisation_id=context.organisation_id,
-                                     metric=kpi.metric, people=people)
+            means = kpi_means[kpi.metric]
             if np.isnan(means).all():
                 continue
             links.extend(skill_kpi_links(
@@ -113,20 +123,32 @@ class SkillsAgent:
         skill_ids, skill_keys = skill_codes(session, organisation_id=organisation_id)
         evidence = evidence_arrays_of(session, organisation_id=organisation_id, people=everyone,
                                       skill_ids=skill_ids, skill_keys=skill_keys)
-        calibration = calibrate_sources(evidence, as_of=day_number(as_of))
-
-        estimates, earlier = estimate_proficiencies_on(
-            evidence, days=(day_number(as_of), day_number(trend_from)),
-            sources=calibration.models, settings=calibration.settings)
         requirements = requirement_arrays(session, organisation_id=organisation_id,
                                           people=everyone, skill_ids=skill_ids)
+        objectives = objective_list(session, organisation_id=organisation_id)
+
+        def reads() -> tuple[StoredState, dict[str, np.ndarray]]:
+            return (stored_state(session, organisation_id=organisation_id, as_of=as_of),
+                    _kpi_means(context, objectives, skill_keys=set(skill_keys),
+                               people=everyone))
+
+        def estimation() -> tuple[Calibration, ProficiencyEstimates, ProficiencyEstimates]:
+            calibration = calibrate_sources(evidence, as_of=day_number(as_of))
+            estimates, earlier = estimate_proficiencies_on(
+                evidence, days=(day_number(as_of), day_number(trend_from)),
+                sources=calibration.models, settings=calibration.settings)
+            return calibration, estimates, earlier
+
+        # the stored rows and the KPIs are read while the estimator runs
+        (stored_rows, kpi_means), (calibration, estimates, earlier) = read_beside(
+            reads, estimation)
         trend = health_trend(skill_health(requirements, earlier),
                              skill_health(requirements, estimates))
-        links = _kpi_links(context, estimates, people=everyone)
+        links = _kpi_links(objectives, kpi_means, estimates, people=everyone)
 
         rows, written = replace_proficiencies(
             session, organisation_id=organisation_id, estimates=estimates, as_of=as_of,
-            person_ids=everyone.ids, skill_ids=skill_ids)
+            person_ids=everyone.ids, skill_ids=skill_ids, stored=stored_rows)
         stored = len(rows)
         health_rows = replace_skill_health(session, organisation_id=organisation_id,
                                            trend=trend, as_of=as_of, trend_from=trend_from)

@@ -21,7 +21,11 @@ from learnloop.domain.proficiencies import (
 )
 from learnloop.store import tables
 from learnloop.store.copy_rows import day_value, insert_rows
-from learnloop.store.proficiency_rows import StoredProficiencies, write_proficiencies
+from learnloop.store.proficiency_rows import (
+    StoredProficiencies,
+    StoredState,
+    write_proficiencies,
+)
 from learnloop.store.reading import keys_by_id
 
 __all__ = ["proficiency_list", "replace_proficiencies", "replace_skill_health",
@@ -45,11 +49,12 @@ def _ids(session: Session, table: Any, *, organisation_id: int,
 def replace_proficiencies(session: Session, *, organisation_id: int,
                           estimates: ProficiencyEstimates, as_of: date,
                           person_ids: np.ndarray | None = None,
-                          skill_ids: np.ndarray | None = None
+                          skill_ids: np.ndarray | None = None, stored: StoredState | None = None
                           ) -> tuple[StoredProficiencies, int]:
     """Replace the organisation's proficiencies with these estimates (`person_ids` and
     `skill_ids`: the row id of each of the estimates' people and skills, when the caller has
-    them); returns the rows as now stored and how many of them had to be written."""
+    them; `stored`: the rows to compare with, when read ahead); returns the rows as now stored
+    and how many of them had to be written."""
     if person_ids is None:
         person_ids = _ids(session, tables.Person, organisation_id=organisation_id,
                           keys=estimates.people)
@@ -63,7 +68,7 @@ def replace_proficiencies(session: Session, *, organisation_id: int,
                                level=estimates.level[keep], lower=lower[keep],
                                upper=upper[keep], evidence=estimates.evidence[keep])
     return rows, write_proficiencies(session, organisation_id=organisation_id, rows=rows,
-                                     as_of=as_of)
+                                     as_of=as_of, stored=stored)
 
 
 def _number(value: float) -> float | None:
