@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import numpy as np
 from psycopg import ClientCursor, Connection, pq
 from psycopg.errors import error_from_result
-from sqlalchemy import Float, Select, cast, select
+from sqlalchemy import BigInteger, Float, Select, cast, select
 from sqlalchemy.orm import Session
 
 from learnloop.store.reading import raw_batches
@@ -30,29 +30,32 @@ _GATHER = 8 << 20
 _BURST = range(4096)  # rows read between two looks at how much has gathered
 
 
-def number_block(session: Session, query: Select) -> np.ndarray:
+def number_block(session: Session, query: Select, *, integers: bool = False) -> np.ndarray:
     """The rows of `query` (numbers only, no NULLs) as an array of one row per row, one column
-    per selected column, in no particular order."""
+    per selected column, in no particular order; `integers`: every column is an integer, read
+    as int64 (exact past 2^53, where a float is not)."""
     width = len(query.selected_columns)
     if session.get_bind().dialect.name != "postgresql":
-        blocks = [np.array(batch, dtype=np.float64) for batch in raw_batches(session, query)]
-        block = np.concatenate(blocks) if blocks else np.empty((0, width))
-        if np.isnan(block).any():  # SQLite keeps no NaN: this was a NULL
+        kind = np.int64 if integers else np.float64
+        blocks = [np.array(batch, dtype=kind) for batch in raw_batches(session, query)]
+        block = np.concatenate(blocks) if blocks else np.empty((0, width), dtype=kind)
+        if not integers and np.isnan(block).any():  # SQLite keeps no NaN: this was a NULL
             raise ValueError("a NULL in a number block")
         return block
-    return _copied(session, query, width)
+    return _copied(session, query, width, integers=integers)
 
 
-def _copied(session: Session, query: Select, width: int) -> np.ndarray:
-    # every column as float8: each row is then the same 2 + width × 12 bytes (a field count,
-    # then a length and 8 bytes per field), so whole blocks parse as one structured array
+def _copied(session: Session, query: Select, width: int, *, integers: bool) -> np.ndarray:
+    # every column as float8 (or int8): each row is then the same 2 + width × 12 bytes (a field
+    # count, then a length and 8 bytes per field), so whole blocks parse as one structured array
     # (a subquery's order is not kept: callers that need one sort the block)
-    floats = select(*(cast(column, Float(53)) for column in query.subquery().c))
+    floats = select(*(cast(column, BigInteger if integers else Float(53))
+                      for column in query.subquery().c))
     # IN lists expanded into the text, as COPY takes no expanding parameters
     compiled = floats.compile(dialect=session.get_bind().dialect,
                               compile_kwargs={"render_postcompile": True})
     row = np.dtype([("count", ">i2")] + [item for i in range(width) for item in (
-        (f"length{i}", ">i4"), (f"value{i}", ">f8"))])
+        (f"length{i}", ">i4"), (f"value{i}", ">i8" if integers else ">f8"))])
     driver = session.connection().connection.driver_connection
     blocks: list[np.ndarray] = []
     data = bytearray()
@@ -64,7 +67,8 @@ def _copied(session: Session, query: Select, width: int) -> np.ndarray:
     if bytes(data) != b"\xff\xff":  # what is left must be the trailer alone
         raise ValueError(f"binary COPY ended with {len(data)} unparsed bytes: a NULL or a "
                          "column that is not a number")
-    return np.concatenate(blocks) if blocks else np.empty((0, width))
+    return np.concatenate(blocks) if blocks else np.empty(
+        (0, width), dtype=np.int64 if integers else np.float64)
 
 
 def _parse(data: bytearray, row: np.dtype, width: int, blocks: list[np.ndarray]) -> None:
@@ -74,7 +78,7 @@ def _parse(data: bytearray, row: np.dtype, width: int, blocks: list[np.ndarray])
         if len(data) < _HEADER:
             return
         del data[:_HEADER]
-        blocks.append(np.empty((0, width)))  # the header is gone
+        blocks.append(np.empty((0, width), dtype=row["value0"].newbyteorder("=")))  # header gone
     count = len(data) // row.itemsize
     if count:
         # read in place (no copy of the bytes); the view is gone before `data` shrinks
@@ -86,7 +90,7 @@ def _values(rows: np.ndarray, width: int) -> np.ndarray:
     if len(rows) and not ((rows["count"] == width).all() and all(
             (rows[f"length{i}"] == 8).all() for i in range(width))):
         raise ValueError("binary COPY rows are not all numbers: a NULL in a number block")
-    out = np.empty((len(rows), width))
+    out = np.empty((len(rows), width), dtype=rows.dtype["value0"].newbyteorder("="))
     for i in range(width):
         out[:, i] = rows[f"value{i}"]
     return out

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Integer, case, cast, func, literal_column, select
+from sqlalchemy import BigInteger, Integer, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.proficiencies import KINDS, EvidenceArrays, RequirementArrays
@@ -102,10 +102,10 @@ def requirement_arrays(session: Session, *, organisation_id: int, people: People
 
 
 def _day_number(session: Session, column: Any) -> Any:
-    """Days since 1970-01-01 of a date column, computed by the database."""
+    """Whole days since 1970-01-01 of a date column, computed by the database."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.julianday(column) - 2440587.5
-    return column - literal_column("DATE '1970-01-01'")
+        return cast(func.round(func.julianday(column) - 2440587.5), Integer)
+    return cast(column - literal_column("DATE '1970-01-01'"), Integer)
 
 
 def evidence_arrays_of(session: Session, *, organisation_id: int, people: PeopleColumns,
@@ -113,17 +113,13 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
                        end: date | None = None) -> EvidenceArrays:
     """Every piece of evidence (observed before `end`, if given) coded by `people` and the
     skills, ordered by person, skill, day, then id; kinds and days come out of the database
-    as numbers, so each batch is one float block."""
+    as numbers, so the rows arrive as blocks of numbers (see `_packed_evidence`)."""
     evidence = tables.SkillEvidence
-    kind = case({k.value: i for i, k in enumerate(KINDS)}, value=evidence.kind, else_=-1)
     where = [evidence.organisation_id == organisation_id,
              *(() if end is None else (evidence.observed_on < end,))]
-    if session.get_bind().dialect.name == "sqlite":
-        block = _packed_evidence(session, kind, where)
-    else:
-        block = number_block(session, select(
-            evidence.id, evidence.person_id, evidence.skill_id, kind, evidence.level,
-            _day_number(session, evidence.observed_on)).where(*where))
+    block = _packed_evidence(session, where)
+    if block is None:
+        block = _plain_evidence(session, where)
     known = block[:, 3] >= 0
     if not known.all():
         block = block[known]  # a kind the estimator does not know carries no weight
@@ -137,7 +133,12 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
                           level=block[order, 4], day=day[order], ordered=True)
 
 
-# SQLite packs each piece of evidence into two integers: person id × _PAIR + skill id, and
+def _kind_code() -> Any:
+    return case({k.value: i for i, k in enumerate(KINDS)}, value=tables.SkillEvidence.kind,
+                else_=-1)
+
+
+# Each piece of evidence travels as two integers: person id × _PAIR + skill id, and
 # ((kind + 1) × _DAYS + day + _DAYS / 2) × _LEVELS + level × _QUANTUM
 _PAIR = 1 << 31
 _DAYS = 1 << 23         # day numbers of the years 1 to 9999 fit in half of it either side
@@ -145,38 +146,60 @@ _LEVELS = 1 << 13       # levels 0 to 8 (the scale is 0–4) in steps of 1/_QUAN
 _QUANTUM = 1024
 
 
-def _packed_evidence(session: Session, kind: Any, where: list[Any]) -> np.ndarray:
-    """SQLite: the same block as `number_block` gives (id, person, skill, kind, level, day),
-    read as two joined integer columns in id order (the row's place stands for its id).
-
-    Levels that are whole multiples of 1/_QUANTUM (what ratings and scores are) travel inside
-    the second integer; if any is not, that row's integer is NULL and the levels are read
-    again as reals."""
+def _packed_evidence(session: Session, where: list[Any]) -> np.ndarray | None:
+    """The evidence as (id, person id, skill id, kind, level, day) rows, read as few numbers
+    as the database can send: SQLite as two joined integer columns in id order (the row's
+    place stands for its id; see `store/joined_columns.py`), PostgreSQL as three int8 columns
+    by binary COPY (six fields a row cost a third more on both ends). None when some level is
+    not a whole multiple of 1/_QUANTUM (ratings and scores are): that row's integer is NULL."""
     evidence = tables.SkillEvidence
-    day = cast(func.round(func.julianday(evidence.observed_on) - 2440587.5), Integer)
     scaled = evidence.level * _QUANTUM
     level = case((
-        (scaled == cast(scaled, Integer)) & (evidence.level >= 0)
-        & (scaled < _LEVELS), cast(scaled, Integer)), else_=None)
-    pair = evidence.person_id * _PAIR + evidence.skill_id
-    dated = (kind + 1) * _DAYS + day + _DAYS // 2
+        (scaled == cast(scaled, BigInteger)) & (evidence.level >= 0)
+        & (scaled < _LEVELS), cast(scaled, BigInteger)), else_=None)
+    pair = cast(evidence.person_id, BigInteger) * _PAIR + evidence.skill_id
+    dated = (_kind_code() + 1) * _DAYS + _day_number(session, evidence.observed_on) + _DAYS // 2
+    packed_columns = (pair, cast(dated, BigInteger) * _LEVELS + level)
     try:
-        packed = joined_integers(session, select(pair, dated * _LEVELS + level)
-                                 .where(*where).order_by(evidence.id))
-        levels = (packed[:, 1] % _LEVELS) / _QUANTUM
-        dated_values = packed[:, 1] // _LEVELS
-    except MissingValue:
-        packed = joined_integers(session, select(pair, dated).where(*where)
-                                 .order_by(evidence.id))
-        levels = joined_reals(session, select(evidence.level).where(*where)
-                              .order_by(evidence.id))
-        dated_values = packed[:, 1]
-    block = np.empty((len(packed), 6))
-    block[:, 0] = np.arange(len(packed))
-    block[:, 1], block[:, 2] = np.divmod(packed[:, 0], _PAIR)
-    block[:, 3] = dated_values // _DAYS - 1
+        if session.get_bind().dialect.name == "sqlite":
+            packed = joined_integers(session, select(*packed_columns).where(*where)
+                                     .order_by(evidence.id))
+            ids = np.arange(len(packed))
+        else:
+            found = number_block(session, select(evidence.id, *packed_columns).where(*where),
+                                 integers=True)
+            ids, packed = found[:, 0], found[:, 1:]
+    except ValueError:  # MissingValue on SQLite, a NULL in the COPY on PostgreSQL
+        return None
+    dated_values, levels = np.divmod(packed[:, 1], _LEVELS)
+    return _unpacked(ids, packed[:, 0], dated_values, levels / _QUANTUM)
+
+
+def _plain_evidence(session: Session, where: list[Any]) -> np.ndarray:
+    """The same block, levels as they are stored (any real)."""
+    evidence = tables.SkillEvidence
+    day = _day_number(session, evidence.observed_on)
+    if session.get_bind().dialect.name != "sqlite":
+        return number_block(session, select(
+            evidence.id, evidence.person_id, evidence.skill_id, _kind_code(), evidence.level,
+            day).where(*where))
+    ordered = (evidence.id,)
+    packed = joined_integers(session, select(
+        cast(evidence.person_id, BigInteger) * _PAIR + evidence.skill_id,
+        (_kind_code() + 1) * _DAYS + day + _DAYS // 2).where(*where).order_by(*ordered))
+    levels = joined_reals(session, select(evidence.level).where(*where).order_by(*ordered))
+    return _unpacked(np.arange(len(packed)), packed[:, 0], packed[:, 1], levels)
+
+
+def _unpacked(ids: np.ndarray, pair: np.ndarray, dated: np.ndarray,
+              levels: np.ndarray) -> np.ndarray:
+    block = np.empty((len(pair), 6))
+    block[:, 0] = ids
+    block[:, 1], block[:, 2] = np.divmod(pair, _PAIR)
+    kinds, days = np.divmod(dated, _DAYS)
+    block[:, 3] = kinds - 1
     block[:, 4] = levels
-    block[:, 5] = dated_values % _DAYS - _DAYS // 2
+    block[:, 5] = days - _DAYS // 2
     return block
 
 
