@@ -20,7 +20,7 @@ from learnloop.domain.proficiencies import KINDS, EvidenceArrays, RequirementArr
 from learnloop.domain.proficiency import Criticality
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
-from learnloop.store.joined_columns import MissingValue, joined_integers, joined_reals
+from learnloop.store.joined_columns import joined_integers, joined_reals
 from learnloop.store.number_blocks import number_block
 from learnloop.store.reading import raw_batches
 
