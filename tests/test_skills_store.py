@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import BigInteger, cast, func, select, update
 
 from import_support import import_into
 from learnloop.domain.evidence import EvidenceKind
@@ -50,6 +50,18 @@ def test_a_number_block_reads_every_row_as_floats(workspace: Workspace) -> None:
     assert sorted(map(tuple, block[:, :2].tolist())) == sorted(
         (float(a), float(b)) for a, b in expected)
     assert np.allclose(block[:, 2], block[:, 0] / 2)
+
+
+def test_an_integer_number_block_is_exact_past_two_to_the_53(workspace: Workspace) -> None:
+    _example(workspace)
+    big = (1 << 53) + 1  # a float64 would read 2**53
+    with workspace.session() as session:
+        person = tables.Person
+        block = number_block(session, select(person.id, cast(person.id, BigInteger) + big),
+                             integers=True)
+        ids = session.scalars(select(person.id)).all()
+    assert block.dtype == np.int64
+    assert sorted(block.tolist()) == sorted([i, i + big] for i in ids)
 
 
 def test_a_number_block_refuses_a_null(workspace: Workspace) -> None:
