@@ -260,11 +260,15 @@ def replace_children(session: Session, model: Any, *, parent_column: str,
 class RowChanges(Protocol):
     """Told what a KeyedStream writes, in its transaction: what a summary of the table needs."""
 
+    def added(self, columns: Sequence[Sequence[Any]]) -> None:
+        """New rows just written, as columns of their values as bound (COLUMNS order); called
+        on the writer's thread."""
+
     def replacing(self, row_ids: Sequence[int]) -> None:
         """Stored rows (by id) about to be overwritten with new values; called before."""
 
     def written(self) -> None:
-        """Every row is written (new rows have ids above the table's maximum before)."""
+        """Every row is written; called on the caller's thread."""
 
 
 class KeyedStream:
@@ -454,23 +458,27 @@ class KeyedStream:
 
     def _write(self, row_of: dict[str, int], flat: list[Any]) -> list[tuple[str, int]]:
         """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
+        width = len(self._columns) + 2
         if self._direct and self._copied_straight_in(flat):
             self.counts.created += len(row_of)
+            self._added([flat[2 + index::width] for index in range(width - 2)])
             return []
         # only now: every row copied straight in needs no telling apart (a query per batch)
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
         if inserted == len(row_of):
+            self._added([flat[2 + index::width] for index in range(width - 2)])
             return []
-        width = len(self._columns) + 2
         wanted = {flat[start + 1]: tuple(flat[start + 2:start + width])
                   for start in range(0, len(flat), width)}
         repeated: list[tuple[str, int]] = []
         changed: list[tuple[int, str]] = []
+        created: list[tuple[Any, ...]] = []
         for row_id, key, same in self._matches(list(wanted), wanted):
             if row_id > before:
-                continue  # written just now
+                created.append(wanted[key])  # written just now
+                continue
             if row_id > self._first_id or self._seen(row_id):
                 repeated.append((key, row_of[key]))
             elif same:
@@ -478,6 +486,8 @@ class KeyedStream:
             else:
                 self.counts.updated += 1
                 changed.append((row_id, key))
+        if created:
+            self._added([list(column) for column in zip(*created, strict=True)])
         if changed and self._changes is not None:
             self._changes.replacing([row_id for row_id, _key in changed])
         if changed and self._sqlite:
@@ -486,6 +496,10 @@ class KeyedStream:
         elif changed:  # from the staged batch, in one statement
             self._cursor.execute(self._update_sql, ([row_id for row_id, _key in changed],))
         return repeated
+
+    def _added(self, columns: list[list[Any]]) -> None:
+        if self._changes is not None:
+            self._changes.added(columns)
 
     def _matches(self, keys: list[str], wanted: dict[str, tuple[Any, ...]]
                  ) -> Iterable[tuple[int, str, bool]]:
