@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -17,6 +18,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain.imports import Counts, Problems
+from learnloop.store.deferred_indexes import build_indexes, drop_secondary_indexes
 from learnloop.store.foreign_keys import checked_as_a_set
 
 __all__ = ["KeyedStream", "RowChanges", "Synced", "replace_children", "reserve_ids", "sync_rows"]
@@ -29,6 +31,8 @@ _UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a key already stored
 # foreign keys a set-wise check leaves in place: dropping one locks the table it refers to
 # against readers, and every request reads `organisations`
 _KEPT_REFERENCES = ("organisations",)
+# a written batch: (key, row) of keys an earlier batch had, and its new rows' values as columns
+_Written = tuple[list[tuple[str, int]], list[list[Any]]]
 
 
 @dataclass
@@ -262,7 +266,7 @@ class RowChanges(Protocol):
 
     def added(self, columns: Sequence[Sequence[Any]]) -> None:
         """New rows just written, as columns of their values as bound (COLUMNS order); called
-        on the writer's thread."""
+        on the caller's thread (with a writer thread, while it writes the next batch)."""
 
     def replacing(self, row_ids: Sequence[int]) -> None:
         """Stored rows (by id) about to be overwritten with new values; called before."""
@@ -290,18 +294,26 @@ class KeyedStream:
     always writes on the calling thread. Use it as a context manager so the writer has stopped
     before the transaction ends, whichever way it ends.
 
-    `changes` is told of stored rows before they are overwritten and of the end of the writes
-    (`RowChanges`): the signals keep their team-week summary that way (`store/team_weeks.py`).
+    `changes` is told of new rows as they are written, of stored rows before they are
+    overwritten and of the end of the writes (`RowChanges`): the signals keep their team-week
+    summary that way (`store/team_weeks.py`).
+
+    With `build_indexes_from` on PostgreSQL, a write of `expected_rows` at least that many and at
+    least as many as the table holds drops the table's secondary indexes first and builds them
+    after the last row (`store/deferred_indexes.py`): the table is then locked against readers
+    and other writers until the transaction ends.
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,
                  columns: Sequence[str], problems: Problems, batch_size: int,
                  noun: str = "id", background: bool = False,
-                 changes: RowChanges | None = None) -> None:
+                 changes: RowChanges | None = None, expected_rows: int = 0,
+                 build_indexes_from: int | None = None) -> None:
         table = model.__table__
         connection = session.connection()
         dialect = connection.dialect
-        self._cursor = connection.connection.driver_connection.cursor()
+        self._connection = connection.connection.driver_connection
+        self._cursor = self._connection.cursor()
         self._sqlite = dialect.name == "sqlite"
         self._table = table
         self._organisation_id = organisation_id
@@ -370,10 +382,16 @@ class KeyedStream:
         self._direct = not self._sqlite
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
+        # a load at least as large as the table (its largest id bounds its rows) builds the
+        # secondary indexes after it, not row by row during it
+        self._dropped_indexes: list[str] = []
+        if (not self._sqlite and build_indexes_from is not None
+                and expected_rows >= max(build_indexes_from, self._first_id)):
+            self._dropped_indexes = drop_secondary_indexes(self._cursor, table.name)
         # SQLite binds every value holding the GIL, so a writer thread only adds switching
         threaded = background and not self._sqlite
         self._writer = ThreadPoolExecutor(1, "learnloop-writer") if threaded else None
-        self._writing: Future[list[tuple[str, int]]] | None = None
+        self._writing: Future[_Written] | None = None
         self.counts = Counts()
 
     def __enter__(self) -> KeyedStream:
@@ -430,18 +448,31 @@ class KeyedStream:
             self._report(self._write(row_of, flat))
             return
         # sorted and bound by now, so the writer holds the GIL only to hand rows to the driver
-        self._wait()  # one batch in flight at most: memory stays bounded
+        written = self._take()  # one batch in flight at most: memory stays bounded
         self._writing = self._writer.submit(self._write, row_of, flat)
+        if written is not None:
+            self._report(written)  # while the writer writes the next batch
+
+    def _take(self) -> _Written | None:
+        """The outcome of the batch in flight, once it is written."""
+        if self._writing is None:
+            return None
+        writing, self._writing = self._writing, None
+        return writing.result()
 
     def _wait(self) -> None:
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            self._report(writing.result())
+        written = self._take()
+        if written is not None:
+            self._report(written)
 
-    def _report(self, repeated: list[tuple[str, int]]) -> None:
+    def _report(self, written: _Written) -> None:
+        """On the caller's thread: a batch's repeated keys reported, its new rows told."""
+        repeated, created = written
         for key, row in repeated:
             self._problems.add(f"{self._noun} {key!r} appears more than once in this file",
                                row=row, field="id")
+        if created and self._changes is not None:
+            self._changes.added(created)
 
     def _flatten(self, pending: dict[str, tuple[int, tuple[Any, ...]]]) -> list[Any]:
         """org, key, values… per row, in key order; each bound column converted in one pass."""
@@ -456,20 +487,19 @@ class KeyedStream:
             flat[2 + index::width] = map(memo.__getitem__, flat[2 + index::width])
         return flat
 
-    def _write(self, row_of: dict[str, int], flat: list[Any]) -> list[tuple[str, int]]:
-        """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
+    def _write(self, row_of: dict[str, int], flat: list[Any]) -> _Written:
+        """Write one batch; returns (key, row) of rows whose key an earlier batch already had,
+        and the new rows' values as columns (none when there is no `changes` to tell)."""
         width = len(self._columns) + 2
         if self._direct and self._copied_straight_in(flat):
             self.counts.created += len(row_of)
-            self._added([flat[2 + index::width] for index in range(width - 2)])
-            return []
+            return [], self._columns_of(flat)
         # only now: every row copied straight in needs no telling apart (a query per batch)
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
         if inserted == len(row_of):
-            self._added([flat[2 + index::width] for index in range(width - 2)])
-            return []
+            return [], self._columns_of(flat)
         wanted = {flat[start + 1]: tuple(flat[start + 2:start + width])
                   for start in range(0, len(flat), width)}
         repeated: list[tuple[str, int]] = []
@@ -486,8 +516,6 @@ class KeyedStream:
             else:
                 self.counts.updated += 1
                 changed.append((row_id, key))
-        if created:
-            self._added([list(column) for column in zip(*created, strict=True)])
         if changed and self._changes is not None:
             self._changes.replacing([row_id for row_id, _key in changed])
         if changed and self._sqlite:
@@ -495,11 +523,16 @@ class KeyedStream:
                                      [(*wanted[key], row_id) for row_id, key in changed])
         elif changed:  # from the staged batch, in one statement
             self._cursor.execute(self._update_sql, ([row_id for row_id, _key in changed],))
-        return repeated
+        if not created or self._changes is None:
+            return repeated, []
+        return repeated, [list(column) for column in zip(*created, strict=True)]
 
-    def _added(self, columns: list[list[Any]]) -> None:
-        if self._changes is not None:
-            self._changes.added(columns)
+    def _columns_of(self, flat: list[Any]) -> list[list[Any]]:
+        """The values of `flat`'s rows as columns, for `changes`."""
+        if self._changes is None:
+            return []
+        width = len(self._columns) + 2
+        return [flat[2 + index::width] for index in range(width - 2)]
 
     def _matches(self, keys: list[str], wanted: dict[str, tuple[Any, ...]]
                  ) -> Iterable[tuple[int, str, bool]]:
@@ -587,6 +620,9 @@ class KeyedStream:
         """Write what is pending, wait for the writer and return the counts."""
         self.flush()
         self.close()
+        if self._dropped_indexes:
+            with closing(self._connection.cursor()) as cursor:
+                build_indexes(cursor, self._dropped_indexes)
         if self._changes is not None:
             self._changes.written()
         return self.counts

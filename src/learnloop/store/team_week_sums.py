@@ -34,7 +34,8 @@ class NewRowSums:
     rows: person rows in their person's team (people are looked
     up once, by the driver connection given), team rows in their own, organisation rows in none.
 
-    `add` runs on the writer's thread, so it touches no Session; the week of a time follows the
+    `add` may run while the stream's writer thread uses the Session's connection, so it reads
+    people on the driver connection itself (psycopg takes turns); the week of a time follows the
     database's own arithmetic (`team_weeks.week_of`): SQLite's truncates towards zero.
     """
 

@@ -241,7 +241,7 @@ def rebuild_team_weeks(session: Session, *, organisation_id: int) -> None:
 
 class TeamWeekChanges:
     """What one signals write does to the summary: made before the write starts, told of the
-    new rows as each batch of them is written (`added`, on the writer's thread), of stored rows
+    new rows as each batch of them is written (`added`), of stored rows
     about to be overwritten (`replacing`, before the UPDATE), and finished once every row is
     written (`written`), in the same transaction."""
 
