@@ -74,7 +74,9 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
     With `set_checked_from`, PostgreSQL writing at least that many rows (new and changed) drops
     the table's foreign keys (but those to `organisations`) for the write and adds them back
     after it, so each is checked in one pass over the table instead of one query per row; the
-    table and those it refers to stay locked against readers until the transaction ends.
+    table and those it refers to stay locked against readers until the transaction ends. Such a
+    write of at least as many rows as the table held also builds the table's secondary indexes
+    after its rows (`store/deferred_indexes.py`), the table being locked already.
     """
     table = model.__table__
     keys = [table.c[name] for name in key_columns]
@@ -157,10 +159,21 @@ def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any
             return _write_staged(cursor, table, connection.dialect, inserts=inserts,
                                  updates=updates, compared=compared, key_columns=key_columns)
         with checked_as_a_set(cursor, table.name, keep=_KEPT_REFERENCES):
-            return _write_staged(cursor, table, connection.dialect, inserts=inserts,
-                                 updates=updates, compared=compared, key_columns=key_columns)
+            # the table is locked by now: its secondary indexes are built after the writes
+            # when these are at least as many rows as it held
+            rebuilt = (drop_secondary_indexes(cursor, table.name)
+                       if len(inserts) + len(updates) >= _stored_rows(cursor, table.name) else [])
+            ids = _write_staged(cursor, table, connection.dialect, inserts=inserts,
+                                updates=updates, compared=compared, key_columns=key_columns)
+            build_indexes(cursor, rebuilt)
+            return ids
     finally:
         cursor.close()
+
+
+def _stored_rows(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT count(*) FROM {table}")
+    return int(cursor.fetchone()[0])
 
 
 def _write_staged(cursor: Any, table: Any, dialect: Any, *, inserts: list[dict[str, Any]],
