@@ -46,7 +46,9 @@ class NewRowSums:
         self._weeks = _Weeks(_week_truncated if dialect == "sqlite" else _week_floored)
         self._team_of: dict[int, int] = {}
         self._everyone = False
-        self.cells: dict[CellKey, Sums] = {}
+        self._index: dict[CellKey, int] = {}  # cell → its place in the sums below
+        # per cell: weighted, weight, sum of the volumes given, volumes given, rows
+        self._sums = np.zeros((5, 1024))
 
     def add(self, columns: Sequence[Sequence[Any]]) -> None:
         """New rows given as columns of stored values (metric, subject_type, subject_id,
@@ -56,38 +58,46 @@ class NewRowSums:
             return
         keys = list(zip(metrics, self._teams(kinds, ids), kinds,
                         map(self._weeks.__getitem__, times), strict=True))
-        order = {key: index for index, key in enumerate(dict.fromkeys(keys))}
-        codes = np.fromiter(map(order.__getitem__, keys), dtype=np.intp, count=len(keys))
-        size = len(order)
-        counts = np.bincount(codes, minlength=size).tolist()
+        index = self._index
+        places = list(map(index.get, keys))
+        if None in places:  # cells new to this write: a few batches' worth
+            for at, place in enumerate(places):
+                if place is None:
+                    places[at] = index.setdefault(keys[at], len(index))
+        size = len(index)
+        if size > self._sums.shape[1]:
+            grown = np.zeros((5, max(size, 2 * self._sums.shape[1])))
+            grown[:, :self._sums.shape[1]] = self._sums
+            self._sums = grown
+        codes = np.fromiter(places, dtype=np.intp, count=len(places))
+        sums = self._sums[:, :size]
         numbers = np.asarray(values, dtype=float)
+        counts = np.bincount(codes, minlength=size)
+        sums[4] += counts
         if volumes.count(None) == len(volumes):
-            weighted = np.bincount(codes, weights=numbers, minlength=size).tolist()
-            weights: Iterable[float] = map(float, counts)
-            given: Iterable[float | None] = [None] * size
-        else:
-            weight = np.array([1.0 if volume is None else volume for volume in volumes])
-            weighted = np.bincount(codes, weights=numbers * weight, minlength=size).tolist()
-            weights = np.bincount(codes, weights=weight, minlength=size).tolist()
-            has = np.bincount(codes, weights=[volume is not None for volume in volumes],
-                              minlength=size)
-            sums = np.bincount(codes, weights=[volume or 0.0 for volume in volumes],
-                               minlength=size).tolist()
-            given = [total if any_given else None
-                     for total, any_given in zip(sums, has.tolist(), strict=True)]
-        cells = self.cells
-        for key, *sums in zip(order, weighted, weights, given, counts, strict=True):
-            if key[1] is None:
-                continue  # the organisation's own rows, or a person no longer stored
-            cell = cells.get(key)
-            if cell is None:
-                cells[key] = sums
-            else:
-                cell[0] += sums[0]
-                cell[1] += sums[1]
-                cell[2] = None if cell[2] is None and sums[2] is None else \
-                    (cell[2] or 0.0) + (sums[2] or 0.0)
-                cell[3] += sums[3]
+            sums[0] += np.bincount(codes, weights=numbers, minlength=size)
+            sums[1] += counts
+            return
+        weight = np.array([1.0 if volume is None else volume for volume in volumes])
+        sums[0] += np.bincount(codes, weights=numbers * weight, minlength=size)
+        sums[1] += np.bincount(codes, weights=weight, minlength=size)
+        sums[2] += np.bincount(codes, weights=[volume or 0.0 for volume in volumes],
+                               minlength=size)
+        sums[3] += np.bincount(codes, weights=[volume is not None for volume in volumes],
+                               minlength=size)
+
+    def clear(self) -> None:
+        """Forget the sums (once added to their cells)."""
+        self._index = {}
+        self._sums = np.zeros((5, 1024))
+
+    @property
+    def cells(self) -> dict[CellKey, Sums]:
+        """Each cell's sums so far: weighted, weight, volume (None: no row gave one), rows."""
+        weighted, weight, volume, given, rows = self._sums[:, :len(self._index)].tolist()
+        return {key: [weighted[at], weight[at], volume[at] if given[at] else None, int(rows[at])]
+                for key, at in self._index.items()
+                if key[1] is not None}  # the organisation's own rows, or a person gone
 
     def _teams(self, kinds: Sequence[str], ids: Sequence[int | None]) -> list[int | None]:
         """Each row's team: its person's, or the team itself; None for the organisation."""

@@ -267,7 +267,7 @@ class TeamWeekChanges:
         """Add the new rows' sums to their cells and recompute the cells updated rows left or
         entered."""
         add_cells(self._session, organisation_id=self._organisation_id, cells=self._new.cells)
-        self._new.cells = {}
+        self._new.clear()
         stale = self._stale | cells_of_rows(self._session, organisation_id=self._organisation_id,
                                             signal_ids=self._replaced)
         if stale:
