@@ -71,6 +71,13 @@ def _constraints(workspace: Workspace) -> list[tuple[str, str, str]]:
         return foreign_keys(cursor, "people")
 
 
+def _indexes(workspace: Workspace) -> list[tuple[str, str]]:
+    with workspace.session() as session:
+        return [tuple(found) for found in session.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'people' "
+            "ORDER BY indexname"))]
+
+
 def _people_rows(workspace: Workspace) -> list[tuple[Any, ...]]:
     with workspace.session() as session:
         return [tuple(row) for row in session.execute(
@@ -81,11 +88,14 @@ def _people_rows(workspace: Workspace) -> list[tuple[Any, ...]]:
 def test_a_large_people_import_checks_as_a_set_and_leaves_the_same_constraints(
         postgres_workspace, set_checks, tmp_path) -> None:
     before = _constraints(postgres_workspace)
+    indexes = _indexes(postgres_workspace)
     assert {name for name, _definition, _table in before} == {
         "fk_people_manager_id_people", "fk_people_organisation_id_organisations",
         "fk_people_role_id_roles", "fk_people_team_id_teams"}
     result = import_into(postgres_workspace, kind="people", path=_people(tmp_path, 5))
     assert (result.rows, result.created) == (5, 5)
+    # the secondary indexes, built after the rows (as many as the table held), are back
+    assert _indexes(postgres_workspace) == indexes
     checks = [entry for entry in set_checks if "table" in entry]
     assert [entry["table"] for entry in checks] == ["people"]
     # while the rows went in, only the key to organisations (which every request reads) stayed

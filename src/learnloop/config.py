@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         5000, ge=1,
         description="Rows a people import writes from which PostgreSQL checks its foreign keys "
                     "as a set (the constraints dropped and added back in the import's "
-                    "transaction), not row by row.",
+                    "transaction), not row by row; and rows of a signals file from which "
+                    "PostgreSQL builds the signals' secondary indexes after the write, when "
+                    "the file holds at least as many rows as the table.",
     )
     max_reported_problems: int = Field(
         1000, ge=1, description="Problems listed in full per rejected import; the rest are counted."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -17,6 +18,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain.imports import Counts, Problems
+from learnloop.store.deferred_indexes import build_indexes, drop_secondary_indexes
 from learnloop.store.foreign_keys import checked_as_a_set
 
 __all__ = ["KeyedStream", "RowChanges", "Synced", "replace_children", "reserve_ids", "sync_rows"]
@@ -29,6 +31,8 @@ _UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a key already stored
 # foreign keys a set-wise check leaves in place: dropping one locks the table it refers to
 # against readers, and every request reads `organisations`
 _KEPT_REFERENCES = ("organisations",)
+# a written batch: (key, row) of keys an earlier batch had, and its new rows' values as columns
+_Written = tuple[list[tuple[str, int]], list[list[Any]]]
 
 
 @dataclass
@@ -70,7 +74,9 @@ def sync_rows(session: Session, model: Any, *, organisation_id: int,
     With `set_checked_from`, PostgreSQL writing at least that many rows (new and changed) drops
     the table's foreign keys (but those to `organisations`) for the write and adds them back
     after it, so each is checked in one pass over the table instead of one query per row; the
-    table and those it refers to stay locked against readers until the transaction ends.
+    table and those it refers to stay locked against readers until the transaction ends. Such a
+    write of at least as many rows as the table held also builds the table's secondary indexes
+    after its rows (`store/deferred_indexes.py`), the table being locked already.
     """
     table = model.__table__
     keys = [table.c[name] for name in key_columns]
@@ -153,10 +159,21 @@ def _copy_and_write(session: Session, table: Any, *, inserts: list[dict[str, Any
             return _write_staged(cursor, table, connection.dialect, inserts=inserts,
                                  updates=updates, compared=compared, key_columns=key_columns)
         with checked_as_a_set(cursor, table.name, keep=_KEPT_REFERENCES):
-            return _write_staged(cursor, table, connection.dialect, inserts=inserts,
-                                 updates=updates, compared=compared, key_columns=key_columns)
+            # the table is locked by now: its secondary indexes are built after the writes
+            # when these are at least as many rows as it held
+            rebuilt = (drop_secondary_indexes(cursor, table.name)
+                       if len(inserts) + len(updates) >= _stored_rows(cursor, table.name) else [])
+            ids = _write_staged(cursor, table, connection.dialect, inserts=inserts,
+                                updates=updates, compared=compared, key_columns=key_columns)
+            build_indexes(cursor, rebuilt)
+            return ids
     finally:
         cursor.close()
+
+
+def _stored_rows(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT count(*) FROM {table}")
+    return int(cursor.fetchone()[0])
 
 
 def _write_staged(cursor: Any, table: Any, dialect: Any, *, inserts: list[dict[str, Any]],
@@ -260,11 +277,15 @@ def replace_children(session: Session, model: Any, *, parent_column: str,
 class RowChanges(Protocol):
     """Told what a KeyedStream writes, in its transaction: what a summary of the table needs."""
 
+    def added(self, columns: Sequence[Sequence[Any]]) -> None:
+        """New rows just written, as columns of their values as bound (COLUMNS order); called
+        on the caller's thread (with a writer thread, while it writes the next batch)."""
+
     def replacing(self, row_ids: Sequence[int]) -> None:
         """Stored rows (by id) about to be overwritten with new values; called before."""
 
     def written(self) -> None:
-        """Every row is written (new rows have ids above the table's maximum before)."""
+        """Every row is written; called on the caller's thread."""
 
 
 class KeyedStream:
@@ -286,18 +307,26 @@ class KeyedStream:
     always writes on the calling thread. Use it as a context manager so the writer has stopped
     before the transaction ends, whichever way it ends.
 
-    `changes` is told of stored rows before they are overwritten and of the end of the writes
-    (`RowChanges`): the signals keep their team-week summary that way (`store/team_weeks.py`).
+    `changes` is told of new rows as they are written, of stored rows before they are
+    overwritten and of the end of the writes (`RowChanges`): the signals keep their team-week
+    summary that way (`store/team_weeks.py`).
+
+    With `build_indexes_from` on PostgreSQL, a write of `expected_rows` at least that many and at
+    least as many as the table holds drops the table's secondary indexes first and builds them
+    after the last row (`store/deferred_indexes.py`): the table is then locked against readers
+    and other writers until the transaction ends.
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,
                  columns: Sequence[str], problems: Problems, batch_size: int,
                  noun: str = "id", background: bool = False,
-                 changes: RowChanges | None = None) -> None:
+                 changes: RowChanges | None = None, expected_rows: int = 0,
+                 build_indexes_from: int | None = None) -> None:
         table = model.__table__
         connection = session.connection()
         dialect = connection.dialect
-        self._cursor = connection.connection.driver_connection.cursor()
+        self._connection = connection.connection.driver_connection
+        self._cursor = self._connection.cursor()
         self._sqlite = dialect.name == "sqlite"
         self._table = table
         self._organisation_id = organisation_id
@@ -366,10 +395,16 @@ class KeyedStream:
         self._direct = not self._sqlite
         self._first_id = self._max_id()
         self._touched = bytearray(self._first_id // 8 + 1)
+        # a load at least as large as the table (its largest id bounds its rows) builds the
+        # secondary indexes after it, not row by row during it
+        self._dropped_indexes: list[str] = []
+        if (not self._sqlite and build_indexes_from is not None
+                and expected_rows >= max(build_indexes_from, self._first_id)):
+            self._dropped_indexes = drop_secondary_indexes(self._cursor, table.name)
         # SQLite binds every value holding the GIL, so a writer thread only adds switching
         threaded = background and not self._sqlite
         self._writer = ThreadPoolExecutor(1, "learnloop-writer") if threaded else None
-        self._writing: Future[list[tuple[str, int]]] | None = None
+        self._writing: Future[_Written] | None = None
         self.counts = Counts()
 
     def __enter__(self) -> KeyedStream:
@@ -426,18 +461,31 @@ class KeyedStream:
             self._report(self._write(row_of, flat))
             return
         # sorted and bound by now, so the writer holds the GIL only to hand rows to the driver
-        self._wait()  # one batch in flight at most: memory stays bounded
+        written = self._take()  # one batch in flight at most: memory stays bounded
         self._writing = self._writer.submit(self._write, row_of, flat)
+        if written is not None:
+            self._report(written)  # while the writer writes the next batch
+
+    def _take(self) -> _Written | None:
+        """The outcome of the batch in flight, once it is written."""
+        if self._writing is None:
+            return None
+        writing, self._writing = self._writing, None
+        return writing.result()
 
     def _wait(self) -> None:
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            self._report(writing.result())
+        written = self._take()
+        if written is not None:
+            self._report(written)
 
-    def _report(self, repeated: list[tuple[str, int]]) -> None:
+    def _report(self, written: _Written) -> None:
+        """On the caller's thread: a batch's repeated keys reported, its new rows told."""
+        repeated, created = written
         for key, row in repeated:
             self._problems.add(f"{self._noun} {key!r} appears more than once in this file",
                                row=row, field="id")
+        if created and self._changes is not None:
+            self._changes.added(created)
 
     def _flatten(self, pending: dict[str, tuple[int, tuple[Any, ...]]]) -> list[Any]:
         """org, key, values… per row, in key order; each bound column converted in one pass."""
@@ -452,25 +500,28 @@ class KeyedStream:
             flat[2 + index::width] = map(memo.__getitem__, flat[2 + index::width])
         return flat
 
-    def _write(self, row_of: dict[str, int], flat: list[Any]) -> list[tuple[str, int]]:
-        """Write one batch; returns (key, row) of rows whose key an earlier batch already had."""
+    def _write(self, row_of: dict[str, int], flat: list[Any]) -> _Written:
+        """Write one batch; returns (key, row) of rows whose key an earlier batch already had,
+        and the new rows' values as columns (none when there is no `changes` to tell)."""
+        width = len(self._columns) + 2
         if self._direct and self._copied_straight_in(flat):
             self.counts.created += len(row_of)
-            return []
+            return [], self._columns_of(flat)
         # only now: every row copied straight in needs no telling apart (a query per batch)
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
         if inserted == len(row_of):
-            return []
-        width = len(self._columns) + 2
+            return [], self._columns_of(flat)
         wanted = {flat[start + 1]: tuple(flat[start + 2:start + width])
                   for start in range(0, len(flat), width)}
         repeated: list[tuple[str, int]] = []
         changed: list[tuple[int, str]] = []
+        created: list[tuple[Any, ...]] = []
         for row_id, key, same in self._matches(list(wanted), wanted):
             if row_id > before:
-                continue  # written just now
+                created.append(wanted[key])  # written just now
+                continue
             if row_id > self._first_id or self._seen(row_id):
                 repeated.append((key, row_of[key]))
             elif same:
@@ -485,7 +536,16 @@ class KeyedStream:
                                      [(*wanted[key], row_id) for row_id, key in changed])
         elif changed:  # from the staged batch, in one statement
             self._cursor.execute(self._update_sql, ([row_id for row_id, _key in changed],))
-        return repeated
+        if not created or self._changes is None:
+            return repeated, []
+        return repeated, [list(column) for column in zip(*created, strict=True)]
+
+    def _columns_of(self, flat: list[Any]) -> list[list[Any]]:
+        """The values of `flat`'s rows as columns, for `changes`."""
+        if self._changes is None:
+            return []
+        width = len(self._columns) + 2
+        return [flat[2 + index::width] for index in range(width - 2)]
 
     def _matches(self, keys: list[str], wanted: dict[str, tuple[Any, ...]]
                  ) -> Iterable[tuple[int, str, bool]]:
@@ -573,6 +633,9 @@ class KeyedStream:
         """Write what is pending, wait for the writer and return the counts."""
         self.flush()
         self.close()
+        if self._dropped_indexes:
+            with closing(self._connection.cursor()) as cursor:
+                build_indexes(cursor, self._dropped_indexes)
         if self._changes is not None:
             self._changes.written()
         return self.counts

@@ -2,14 +2,15 @@
 written, so the sensing agent reads one row per team-week instead of every person's rows.
 
 A cell is (metric, team, week); it holds the team's own rows and its people's rows apart (the
-sensing agent prefers the team's own). New rows are added to their cells (one INSERT … SELECT
-… ON CONFLICT over the rows just written); a cell an update, a deletion or a team move touched
-is recomputed from the signals, so floating-point sums never drift through subtraction.
+sensing agent prefers the team's own). New rows are summed by cell as the writer writes them
+(`team_week_sums`), then added to their cells in one INSERT … ON CONFLICT; a cell an update, a
+deletion or a team move touched is recomputed from the signals, so floating-point sums never
+drift through subtraction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -20,22 +21,27 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    column,
     delete,
     func,
     literal,
     literal_column,
     select,
+    text,
     true,
     union_all,
 )
+from sqlalchemy import table as sql_table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from learnloop.domain.sensing.weeks import EPOCH_MONDAY, week_time
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
+from learnloop.store.copy_rows import insert_rows
+from learnloop.store.team_week_sums import CellKey, NewRowSums, Sums
 
-__all__ = ["Cell", "TeamWeekChanges", "add_rows", "cells_of_rows", "follow_moves",
+__all__ = ["Cell", "TeamWeekChanges", "add_cells", "cells_of_rows", "follow_moves",
            "people_teams", "rebuild_team_weeks", "recompute_cells", "recompute_teams",
            "week_of"]
 
@@ -72,17 +78,12 @@ def _sums(signal: Any) -> tuple[Any, ...]:
 
 
 def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = (),
-               people: Sequence[Any] = (), teams: Sequence[Any] = (),
-               by_id: bool = False) -> Select:
+               people: Sequence[Any] = (), teams: Sequence[Any] = ()) -> Select:
     """Cells summed from the signals matching `rows`, person rows also `people` (conditions on
     `tables.Person`), team rows also `teams` (conditions on the signal's subject_id)."""
     signal, person, team = tables.Signal, tables.Person, tables.Team
     week = week_of(_dialect(session), signal.observed_at).label("week")
-    # by_id: rows found by their ids (`rows`) alone, the organisation checked on each; the
-    # planner may not yet know how many rows an import just wrote, and would walk an index of
-    # the whole organisation's rows instead of the ids' range
-    owner = (signal.organisation_id + 0) if by_id else signal.organisation_id
-    common = (owner == organisation_id, *rows)
+    common = (signal.organisation_id == organisation_id, *rows)
     person_rows = (*common, signal.subject_type == SubjectType.PERSON.value)
     labels = (literal(organisation_id).label("organisation_id"), signal.metric)
     if people or _dialect(session) == "sqlite":
@@ -123,6 +124,7 @@ def _aggregate(session: Session, *, organisation_id: int, rows: Sequence[Any] = 
 
 _COLUMNS = ("organisation_id", "metric", "team_id", "subject_type", "week", "weighted",
             "weight", "volume", "row_count")
+_COPY_TYPES = ("int4", "text", "int4", "text", "int4", "float8", "float8", "float8", "int4")
 
 
 def _insert(session: Session, source: Select, *, add: bool) -> None:
@@ -144,12 +146,24 @@ def _insert(session: Session, source: Select, *, add: bool) -> None:
     session.execute(statement)
 
 
-def add_rows(session: Session, *, organisation_id: int, after_id: int) -> None:
-    """Add the signals with ids above `after_id` (the rows an import just created) to their
-    cells. Rows a write updated are not covered: recompute their cells (`recompute_cells`)."""
-    signal = tables.Signal
-    _insert(session, _aggregate(session, organisation_id=organisation_id,
-                                rows=[signal.id > after_id], by_id=True), add=True)
+def add_cells(session: Session, *, organisation_id: int, cells: Mapping[CellKey, Sums]) -> None:
+    """Add sums of new rows (`team_week_sums.NewRowSums`) to their cells: staged in a temporary
+    table in one write (binary COPY on PostgreSQL), then added by one INSERT … SELECT."""
+    if not cells:
+        return
+    sqlite_ = _dialect(session) == "sqlite"
+    staged = "staged_team_weeks"
+    listed = ", ".join(_COLUMNS)
+    session.execute(text(f"DROP TABLE IF EXISTS {'temp' if sqlite_ else 'pg_temp'}.{staged}"))
+    session.execute(text(f"CREATE TEMPORARY TABLE {staged} {'' if sqlite_ else 'ON COMMIT DROP'} "
+                         f"AS SELECT {listed} FROM team_weeks WHERE 1 = 0"))
+    insert_rows(session, staged, names=_COLUMNS, types=_COPY_TYPES, rows=(
+        (organisation_id, metric, team_id, subject_type, week, *sums)
+        for (metric, team_id, subject_type, week), sums in sorted(cells.items())))
+    # WHERE true: SQLite would read the ON of a following ON CONFLICT as a join's
+    _insert(session, select(*map(column, _COLUMNS)).select_from(sql_table(staged))
+            .where(true()), add=True)
+    session.execute(text(f"DROP TABLE {staged}"))
 
 
 def cells_of_rows(session: Session, *, organisation_id: int,
@@ -226,16 +240,22 @@ def rebuild_team_weeks(session: Session, *, organisation_id: int) -> None:
 
 
 class TeamWeekChanges:
-    """What one signals write does to the summary: made before the write starts (it notes the
-    newest signal id), told of stored rows about to be overwritten (`replacing`, before the
-    UPDATE), and finished once every row is written (`written`), in the same transaction."""
+    """What one signals write does to the summary: made before the write starts, told of the
+    new rows as each batch of them is written (`added`), of stored rows
+    about to be overwritten (`replacing`, before the UPDATE), and finished once every row is
+    written (`written`), in the same transaction."""
 
     def __init__(self, session: Session, *, organisation_id: int) -> None:
         self._session = session
         self._organisation_id = organisation_id
-        self._after_id = int(session.scalar(select(func.max(tables.Signal.id))) or 0)
+        self._new = NewRowSums(session.connection().connection.driver_connection,
+                               organisation_id=organisation_id, dialect=_dialect(session))
         self._stale: set[Cell] = set()
         self._replaced: list[int] = []
+
+    def added(self, columns: Sequence[Sequence[Any]]) -> None:
+        """New rows just written, as columns of their stored values: summed by cell here."""
+        self._new.add(columns)
 
     def replacing(self, signal_ids: Sequence[int]) -> None:
         """Stored rows about to get new values: their cells as they stand now."""
@@ -244,9 +264,10 @@ class TeamWeekChanges:
         self._replaced.extend(signal_ids)
 
     def written(self) -> None:
-        """Add the new rows to their cells and recompute the cells updated rows left or
+        """Add the new rows' sums to their cells and recompute the cells updated rows left or
         entered."""
-        add_rows(self._session, organisation_id=self._organisation_id, after_id=self._after_id)
+        add_cells(self._session, organisation_id=self._organisation_id, cells=self._new.cells)
+        self._new.clear()
         stale = self._stale | cells_of_rows(self._session, organisation_id=self._organisation_id,
                                             signal_ids=self._replaced)
         if stale:

@@ -33,7 +33,8 @@ class ImportContext:
     problems: Problems
     fingerprint: Fingerprint | None = None
     batch_size: int = 5000
-    set_check_min_rows: int = 5000  # rows from which PostgreSQL checks foreign keys as a set
+    # rows from which PostgreSQL checks foreign keys, or builds signals' indexes, as a set
+    set_check_min_rows: int = 5000
     progress: Callable[[int, int], None] | None = None
     text_limits: TextLimits = TextLimits()
 

@@ -14,7 +14,13 @@ from typing import Any
 
 from learnloop.connectors.importers.cells import did_you_mean
 from learnloop.connectors.importers.importer import Importer
-from learnloop.connectors.importers.reading import CsvRow, csv_batches, json_value, read_json
+from learnloop.connectors.importers.reading import (
+    CsvRow,
+    count_lines,
+    csv_batches,
+    json_value,
+    read_json,
+)
 from learnloop.connectors.importers.signal_rules import (
     FIELDS,
     REQUIRED,
@@ -30,6 +36,7 @@ from learnloop.store.keys import key_ids
 __all__ = ["SignalsImporter"]
 
 _IN_ORDER = {name: index for index, name in enumerate(FIELDS)}  # a JSON item's fields
+_SHORTEST_ROW = 16  # bytes of the shortest plausible CSV row (m,team,t,2025-01-01,1,s)
 
 
 class SignalsImporter(Importer):
@@ -42,7 +49,8 @@ class SignalsImporter(Importer):
         suffix = path.suffix.lower()
         self._prepare()
         if suffix == ".csv":
-            return self._write(None, max(self.context.line_total(path) - 1, 0), path)
+            return self._write(None, max(self.context.line_total(path) - 1, 0), path,
+                               expected=self._expected_rows(path))
         if suffix == ".json":
             return self._write(*self._json(path))
         # row by row: a line's JSON problems are reported in turn with the rows' own
@@ -60,12 +68,21 @@ class SignalsImporter(Importer):
     def _checks(self, columns: Mapping[str, int]) -> SignalChecks:
         return signal_checks(people=self._people, teams=self._teams, columns=columns)
 
+    def _expected_rows(self, path: Path) -> int:
+        """The CSV's rows, counted (one more quick read) only if there may be enough of them for
+        the writer to build the table's indexes after the write (see `signal_stream`)."""
+        if path.stat().st_size < self.context.set_check_min_rows * _SHORTEST_ROW:
+            return 0
+        return max(count_lines(path) - 1, 0)
+
     def _write(self, records: Iterable[CsvRow] | None, total: int,
-               path: Path | None = None, *, batched: bool = True) -> Counts:
+               path: Path | None = None, *, batched: bool = True, expected: int = 0) -> Counts:
         """Check each record (or stream the CSV at `path`) and hand it to the bulk writer."""
         step = self.context.batch_size
         with signal_stream(self.context.session, organisation_id=self.context.organisation_id,
-                           problems=self.problems, batch_size=step) as stream:
+                           problems=self.problems, batch_size=step,
+                           expected_rows=max(expected, total),
+                           build_indexes_from=self.context.set_check_min_rows) as stream:
             if records is None:
                 assert path is not None
                 self._stream_csv(path, stream, total)

@@ -20,13 +20,17 @@ EVIDENCE_COLUMNS = ("person_id", "skill_id", "kind", "level", "observed_on", "so
 
 
 def signal_stream(session: Session, *, organisation_id: int, problems: Problems,
-                  batch_size: int) -> KeyedStream:
+                  batch_size: int, expected_rows: int = 0,
+                  build_indexes_from: int | None = None) -> KeyedStream:
     """A stream of (row, key, SIGNAL_COLUMNS values); written by a thread while rows are checked.
-    The team-week summary follows its writes, in the same transaction."""
+    The team-week summary follows its writes, in the same transaction. From `build_indexes_from`
+    `expected_rows`, PostgreSQL builds the signals' secondary indexes after the write when the
+    table holds no more rows than that (see `KeyedStream`)."""
     return KeyedStream(session, tables.Signal, organisation_id=organisation_id,
                        columns=SIGNAL_COLUMNS, problems=problems, batch_size=batch_size,
                        noun="signal id", background=True,
-                       changes=TeamWeekChanges(session, organisation_id=organisation_id))
+                       changes=TeamWeekChanges(session, organisation_id=organisation_id),
+                       expected_rows=expected_rows, build_indexes_from=build_indexes_from)
 
 
 def evidence_stream(session: Session, *, organisation_id: int, problems: Problems,

@@ -1,0 +1,100 @@
+"""A signals import on PostgreSQL at least as large as the signals table builds the table's
+secondary indexes after its rows, not row by row: they come back exactly as they were, and a
+rejected import leaves them untouched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import make_settings
+from import_support import import_into
+from learnloop.errors import InputError
+from learnloop.store import bulk
+from learnloop.workspace import Workspace
+
+PEOPLE = "id,name,team,department\nP1,Ada,T1,Sales\nP2,Ben,T1,Sales\n"
+HEADER = "metric,subject_type,subject,observed_at,value,source\n"
+
+
+@pytest.fixture
+def postgres_workspace(tmp_path: Path, postgres_url: str | None) -> Iterator[Workspace]:
+    """A migrated PostgreSQL workspace whose large-import threshold is 3 rows."""
+    if postgres_url is None:
+        pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
+    from database_support import empty_postgres
+
+    empty_postgres(postgres_url)
+    opened = Workspace.open(make_settings(tmp_path, postgres_url,
+                                          import_set_check_min_rows=3))
+    people = tmp_path / "people.csv"
+    people.write_text(PEOPLE, encoding="utf-8")
+    import_into(opened, kind="people", path=people)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def dropped(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The index definitions each import dropped to build after its rows."""
+    seen: list[list[str]] = []
+    real = bulk.drop_secondary_indexes
+
+    def watched(cursor: Any, table: str) -> list[str]:
+        definitions = real(cursor, table)
+        seen.append(definitions)
+        return definitions
+
+    monkeypatch.setattr(bulk, "drop_secondary_indexes", watched)
+    return seen
+
+
+def _signals(tmp_path: Path, days: range, *, name: str = "signals.csv", bad: bool = False) -> Path:
+    path = tmp_path / name
+    rows = "".join(f"calls,person,P{1 + day % 2},2025-03-{day:02d},{day},crm\n" for day in days)
+    path.write_text(HEADER + rows + ("calls,person,P9,2025-03-01,1,crm\n" if bad else ""),
+                    encoding="utf-8")
+    return path
+
+
+def _indexes(workspace: Workspace) -> list[tuple[str, str]]:
+    with workspace.session() as session:
+        cursor = session.connection().connection.driver_connection.cursor()
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'signals' "
+                       "ORDER BY indexname")
+        return [tuple(found) for found in cursor.fetchall()]
+
+
+def test_a_first_large_import_builds_the_indexes_after_its_rows(
+        postgres_workspace: Workspace, dropped: list[list[str]], tmp_path: Path) -> None:
+    before = _indexes(postgres_workspace)
+    result = import_into(postgres_workspace, kind="signals", path=_signals(tmp_path, range(1, 9)))
+    assert (result.rows, result.created) == (8, 8)
+    assert [sorted(definitions) for definitions in dropped] == [
+        sorted(definition for name, definition in before
+               if name in ("ix_signals_series", "ix_signals_metric_time"))]
+    assert _indexes(postgres_workspace) == before
+
+
+def test_an_import_smaller_than_the_table_keeps_the_indexes(
+        postgres_workspace: Workspace, dropped: list[list[str]], tmp_path: Path) -> None:
+    import_into(postgres_workspace, kind="signals", path=_signals(tmp_path, range(1, 9)))
+    again = import_into(postgres_workspace, kind="signals",
+                        path=_signals(tmp_path, range(5, 11), name="more.csv"))
+    assert (again.created, again.unchanged) == (2, 4)
+    assert len(dropped) == 1  # the first import's alone
+
+
+def test_a_rejected_import_leaves_the_indexes_and_writes_nothing(
+        postgres_workspace: Workspace, dropped: list[list[str]], tmp_path: Path) -> None:
+    before = _indexes(postgres_workspace)
+    with pytest.raises(InputError, match="nothing was imported"):
+        import_into(postgres_workspace, kind="signals",
+                    path=_signals(tmp_path, range(1, 9), bad=True))
+    assert len(dropped) == 1
+    assert _indexes(postgres_workspace) == before
+    again = import_into(postgres_workspace, kind="signals", path=_signals(tmp_path, range(1, 9)))
+    assert again.created == 8
