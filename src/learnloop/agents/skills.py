@@ -128,7 +128,7 @@ class SkillsAgent:
         objectives = objective_list(session, organisation_id=organisation_id)
 
         def reads() -> tuple[StoredState, dict[str, np.ndarray]]:
-            return (stored_state(session, organisation_id=organisation_id, as_of=as_of),
+            return (stored_state(session, organisation_id=organisation_id),
                     _kpi_means(context, objectives, skill_keys=set(skill_keys),
                                people=everyone))
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-__all__ = ["day_value", "insert_columns", "insert_rows"]
+__all__ = ["day_value", "insert_columns", "insert_rows", "update_columns"]
 
 
 def day_value(session: Session, day: date) -> date | str:
@@ -49,6 +49,47 @@ _ROWS_PER_WRITE = 200_000
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # then flags and extension length, both zero
 
 
+def update_columns(session: Session, table: str, ids: np.ndarray,
+                   columns: Sequence[tuple[str, str, Any]]) -> None:
+    """Set `columns` (as `insert_columns` takes them) of the rows whose id is in `ids`, row by
+    row in that order: one executemany on SQLite; on PostgreSQL a binary COPY into a temporary
+    table, then one UPDATE … FROM it."""
+    count = len(ids)
+    if not count:
+        return
+    names = [name for name, _, _ in columns]
+    if session.connection().dialect.name == "sqlite":
+        values = [_listed(kind, np.broadcast_to(np.asarray(value), (count,)))
+                  for _, kind, value in columns]
+        cursor = session.connection().connection.driver_connection.cursor()
+        try:
+            cursor.executemany(
+                f"UPDATE {table} SET {', '.join(f'{name} = ?' for name in names)} "
+                "WHERE id = ?", zip(*(column.tolist() for column in values), ids.tolist(),
+                                    strict=True))
+        finally:
+            cursor.close()
+        return
+    staging = f"{table}_updated"
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} (id int8, " + ", ".join(
+            f"{name} {kind}" for name, kind, _ in columns) + ") ON COMMIT DROP")
+        insert_columns(session, staging, [("id", "int8", ids), *columns], count)
+        cursor.execute(f"UPDATE {table} AS t SET " + ", ".join(
+            f"{name} = u.{name}" for name in names) + f" FROM {staging} AS u WHERE t.id = u.id")
+        cursor.execute(f"DROP TABLE {staging}")
+    finally:
+        cursor.close()
+
+
+def _listed(kind: str, column: np.ndarray) -> np.ndarray:
+    """SQLite's value of a column: a date (days since 1970-01-01) as ISO text."""
+    if kind == "date":
+        return (np.datetime64("1970-01-01") + column.astype("timedelta64[D]")).astype(str)
+    return column
+
+
 def insert_columns(session: Session, table: str, columns: Sequence[tuple[str, str, Any]],
                    count: int) -> None:
     """Insert `count` rows given as columns: (name, PostgreSQL type, NumPy array of `count`
@@ -60,8 +101,7 @@ def insert_columns(session: Session, table: str, columns: Sequence[tuple[str, st
     values = [np.broadcast_to(np.asarray(value), (count,)) for _, _, value in columns]
     names = [name for name, _, _ in columns]
     if session.connection().dialect.name == "sqlite":
-        listed = [(np.datetime64("1970-01-01") + column.astype("timedelta64[D]")).astype(str)
-                  if kind == "date" else column
+        listed = [_listed(kind, column)
                   for (_, kind, _), column in zip(columns, values, strict=True)]
         insert_rows(session, table, names=names, types=(),
                     rows=zip(*(column.tolist() for column in listed), strict=True))
