@@ -155,8 +155,8 @@ def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[An
             seq_of.update(connection.exec_driver_sql(
                 "SELECT statement_id, seq FROM xapi_statements WHERE seq >= ?",
                 (first,)).all())
-    named = sorted((organisation_id, ref, seq_of[statement_id], direct)
-                   for statement_id, ref, direct in refs if statement_id in seq_of)
+    named = [(organisation_id, ref, seq_of[statement_id], direct)
+             for statement_id, ref, direct in refs if statement_id in seq_of]
     for start in range(0, len(named), _REFS_PER_INSERT):
         chunk_refs = named[start:start + _REFS_PER_INSERT]
         connection.exec_driver_sql(
