@@ -19,7 +19,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
-    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -691,25 +690,18 @@ class XapiAttachment(Base):
 
 class XapiStatementRef(Base):
     """An agent or activity a statement names (`refs.statement_refs`): what the agent, activity
-    and related_* filters read, newest first.
-
-    One B-tree and nothing else: the primary key is what the filters walk (organisation, key,
-    seq), and on SQLite the table is that key (WITHOUT ROWID), `direct` riding along; on
-    PostgreSQL `direct` is in the key's index (INCLUDE), so the filters read no table row of
-    refs. No foreign key to the statement: a cascade would need a second index by seq, written
-    for every ref; the one writer that deletes statements deletes their refs by key
-    (xapi_statements.delete_statements).
-    """
+    and related_* filters read through one index, newest first."""
 
     __tablename__ = "xapi_statement_refs"
     __table_args__ = (
-        PrimaryKeyConstraint("organisation_id", "ref", "statement_seq",
-                             postgresql_include=["direct"]),
-        {"sqlite_with_rowid": False},
+        # `direct` in the index too: the agent and activity filters read no table row of refs
+        Index("ix_xapi_statement_refs_ref", "organisation_id", "ref", "statement_seq", "direct"),
     )
+    statement_seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("xapi_statements.seq", ondelete="CASCADE"), primary_key=True)
+    ref: Mapped[str] = mapped_column(Text, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(Integer)
-    ref: Mapped[str] = mapped_column(Text)
-    statement_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
     direct: Mapped[bool] = mapped_column(Boolean)
 
 

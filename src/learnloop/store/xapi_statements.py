@@ -155,12 +155,12 @@ def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[An
             seq_of.update(connection.exec_driver_sql(
                 "SELECT statement_id, seq FROM xapi_statements WHERE seq >= ?",
                 (first,)).all())
-    named = [(organisation_id, ref, seq_of[statement_id], direct)
+    named = [(seq_of[statement_id], ref, organisation_id, direct)
              for statement_id, ref, direct in refs if statement_id in seq_of]
     for start in range(0, len(named), _REFS_PER_INSERT):
         chunk_refs = named[start:start + _REFS_PER_INSERT]
         connection.exec_driver_sql(
-            "INSERT INTO xapi_statement_refs (organisation_id, ref, statement_seq, direct) "
+            "INSERT INTO xapi_statement_refs (statement_seq, ref, organisation_id, direct) "
             "VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(chunk_refs)),
             tuple(value for ref_row in chunk_refs for value in ref_row))
     return set(seq_of)
@@ -198,26 +198,12 @@ def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tupl
 
 
 def delete_statements(session: Session, *, organisation_id: int,
-                      statements: Sequence[NewStatement]) -> None:
-    """Remove these statements and their refs (a batch undone in its own transaction); the
-    refs by their whole key, which the statement's own `refs` give (no index finds them by
-    seq)."""
-    if not statements:
-        return
-    seq_of = dict(session.execute(
-        select(_STATEMENTS.c.statement_id, _STATEMENTS.c.seq)
-        .where(_STATEMENTS.c.organisation_id == organisation_id,
-               _STATEMENTS.c.statement_id.in_([item.statement_id for item in statements]))
-    ).all())
-    keys = [{"key": ref, "seq": seq_of[item.statement_id]}
-            for item in statements if item.statement_id in seq_of for ref in item.refs]
-    if keys:
-        session.execute(_REFS.delete().where(
-            _REFS.c.organisation_id == organisation_id, _REFS.c.ref == bindparam("key"),
-            _REFS.c.statement_seq == bindparam("seq")), keys)
-    if seq_of:
+                      statement_ids: Sequence[str]) -> None:
+    """Remove these statements and their refs (a batch undone in its own transaction)."""
+    if statement_ids:
         session.execute(_STATEMENTS.delete().where(
-            _STATEMENTS.c.seq.in_(list(seq_of.values()))))
+            _STATEMENTS.c.organisation_id == organisation_id,
+            _STATEMENTS.c.statement_id.in_(list(statement_ids))))
 
 
 def mark_voided(session: Session, *, organisation_id: int, statement_ids: Sequence[str]) -> None:
