@@ -194,7 +194,7 @@ def bulk_load(workspace: Workspace, *, total: int, seed: int) -> float:
     took = time.monotonic() - started
     if workspace.database.dialect == "postgresql":
         # what autovacuum does to an insert-only table after its first 20% of new rows: the
-        # planner's statistics, and the visibility map, without which the refs key's index-only
+        # planner's statistics, and the visibility map, without which the refs index's index-only
         # scan (the agent and activity filters) visits the table for every entry
         with workspace.database.engine.connect().execution_options(
                 isolation_level="AUTOCOMMIT") as connection:
