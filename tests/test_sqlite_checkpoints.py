@@ -68,3 +68,26 @@ def test_without_the_thread_the_log_stays_in_the_log_file(tmp_path: Path) -> Non
         assert path.stat().st_size < before + 1_000_000
     finally:
         database.dispose()
+
+
+def test_under_steady_writes_the_log_starts_over(tmp_path: Path, monkeypatch) -> None:
+    """Commits one after another, as a server under load makes them: a PASSIVE checkpoint alone
+    never finds the whole log copied when the next commit starts, so the log grew by each
+    commit; past CHECKPOINT_RESTART_PAGES the thread restarts it, and it stays small."""
+    import learnloop.store.database as database_module
+
+    monkeypatch.setattr(database_module, "CHECKPOINT_RESTART_PAGES", 200)
+    path = tmp_path / "db.sqlite"
+    database = Database(f"sqlite:///{path}")
+    try:
+        with database.session() as session:
+            session.execute(text("CREATE TABLE filler (body TEXT)"))
+        database.checkpoint_in_background(every=0.02)
+        for _ in range(400):  # 400 commits of 25 pages: 40 MB through the log
+            with database.session() as session:
+                session.execute(text("INSERT INTO filler (body) VALUES (:body)"),
+                                [{"body": "x" * 4000} for _ in range(25)])
+        log = path.with_name(path.name + "-wal")
+        assert log.stat().st_size < 16_000_000
+    finally:
+        database.dispose()
