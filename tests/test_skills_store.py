@@ -4,12 +4,14 @@ where they changed."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import BigInteger, cast, func, select, update
+from sqlalchemy import BigInteger, case, cast, func, literal, select, update
+from sqlalchemy.exc import DataError
 
 from import_support import import_into
 from learnloop.domain.evidence import EvidenceKind
@@ -125,6 +127,28 @@ def test_joined_columns_read_integers_and_exact_reals_and_refuse_a_null(
         assert thirds.tolist() == [i / 3.0 for i in ids]  # every bit, not 15 digits
         with pytest.raises(MissingValue, match="NULL"):
             joined_integers(session, select(person.id, person.manager_id))
+
+
+def test_joined_integers_past_sqlites_longest_text_are_read_row_by_row(
+        sqlite_workspace: Workspace) -> None:
+    numbers = select(literal(1).label("n")).cte(recursive=True)
+    numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n < 300))
+    query = select(numbers.c.n, numbers.c.n * 3)
+    with sqlite_workspace.session() as session:
+        driver = session.connection().connection.driver_connection
+        longest = driver.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+        driver.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 64)  # each joined text is longer
+        try:
+            with pytest.raises(DataError):  # the joined read itself cannot run
+                session.connection().execute(select(func.group_concat(numbers.c.n))).all()
+            fetched = joined_integers(session, query)
+            with pytest.raises(MissingValue, match="NULL"):
+                joined_integers(session, select(numbers.c.n, case(
+                    (numbers.c.n == 5, None), else_=numbers.c.n)))
+        finally:
+            driver.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, longest)
+    assert fetched.dtype == np.int64
+    assert fetched.tolist() == [[n, 3 * n] for n in range(1, 301)]
 
 
 def test_evidence_levels_off_the_read_grid_come_back_exactly(workspace: Workspace) -> None:

@@ -13,7 +13,10 @@ import warnings
 
 import numpy as np
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
+
+from learnloop.store.reading import raw_batches
 
 __all__ = ["MissingValue", "joined_integers", "joined_reals"]
 
@@ -27,13 +30,25 @@ def joined_integers(session: Session, query: Select) -> np.ndarray:
     a NULL anywhere raises `MissingValue` (a caller may make a value NULL on purpose, to learn
     that some row cannot be read this way)."""
     rows = query.subquery()
-    found = session.connection().execute(select(
-        func.count(), *(func.group_concat(column) for column in rows.c)).select_from(rows)).one()
+    try:
+        found = session.connection().execute(select(
+            func.count(), *(func.group_concat(column) for column in rows.c)
+        ).select_from(rows)).one()
+    except DataError:  # a text past SQLite's longest (a billion bytes): row by row instead
+        return _fetched(session, query, len(rows.c))
     count = int(found[0])
     out = np.empty((count, len(rows.c)), dtype=np.int64)
     for i, text in enumerate(found[1:]):
         out[:, i] = _parsed(text, count, np.int64)
     return out
+
+
+def _fetched(session: Session, query: Select, width: int) -> np.ndarray:
+    batches = [np.array(batch, dtype=object) for batch in raw_batches(session, query)]
+    block = np.concatenate(batches) if batches else np.empty((0, width), dtype=object)
+    if any(value is None for value in block.flat):
+        raise MissingValue("a NULL in a joined read")
+    return block.astype(np.int64)
 
 
 def joined_reals(session: Session, query: Select) -> np.ndarray:
