@@ -208,8 +208,8 @@ def _unpacked(ids: np.ndarray, pair: np.ndarray, dated: np.ndarray,
 def _codes(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """The place of each of `wanted` in the ascending `ids`: a look-up table when the ids are
     dense enough and all are there, else a binary search (as `np.searchsorted` places them)."""
-    if len(ids) and len(wanted) and 0 <= ids[0] and ids[-1] < 4 * len(ids) + 1024 and (
-            0 <= wanted.min() and wanted.max() <= ids[-1]):
+    if len(ids) and len(wanted) and ids[0] >= 0 and ids[-1] < 4 * len(ids) + 1024 and (
+            wanted.min() >= 0 and wanted.max() <= ids[-1]):
         table = np.full(int(ids[-1]) + 1, -1, dtype=np.int64)
         table[ids] = np.arange(len(ids))
         codes = table[wanted]
