@@ -69,3 +69,15 @@ def database_url_of(request) -> str | None:  # noqa: ANN001 - a pytest FixtureRe
         pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
     empty_postgres(url)
     return url
+
+
+def set_check_postgres_workspace(tmp_path, postgres_url: str | None):  # noqa: ANN001, ANN201
+    """A migrated, emptied PostgreSQL workspace whose imports count as large (set checks,
+    deferred indexes) from 3 rows on; skips when PostgreSQL does not answer."""
+    if postgres_url is None:
+        pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
+    from conftest import make_settings
+    from learnloop.workspace import Workspace
+
+    empty_postgres(postgres_url)
+    return Workspace.open(make_settings(tmp_path, postgres_url, import_set_check_min_rows=3))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from conftest import make_settings
+from database_support import set_check_postgres_workspace
 from import_support import import_into
 from learnloop.store import bulk, tables
 from learnloop.store.foreign_keys import foreign_keys
@@ -23,13 +23,7 @@ HEADER = "id,name,team,department,manager_id\n"
 @pytest.fixture
 def postgres_workspace(tmp_path: Path, postgres_url: str | None) -> Iterator[Workspace]:
     """A migrated PostgreSQL workspace whose people imports check as a set from 3 rows on."""
-    if postgres_url is None:
-        pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
-    from database_support import empty_postgres
-
-    empty_postgres(postgres_url)
-    opened = Workspace.open(make_settings(tmp_path, postgres_url,
-                                          import_set_check_min_rows=3))
+    opened = set_check_postgres_workspace(tmp_path, postgres_url)
     yield opened
     opened.close()
 

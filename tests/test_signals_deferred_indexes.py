@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import make_settings
+from database_support import set_check_postgres_workspace
 from import_support import import_into
 from learnloop.errors import InputError
 from learnloop.store import bulk
@@ -23,13 +23,7 @@ HEADER = "metric,subject_type,subject,observed_at,value,source\n"
 @pytest.fixture
 def postgres_workspace(tmp_path: Path, postgres_url: str | None) -> Iterator[Workspace]:
     """A migrated PostgreSQL workspace whose large-import threshold is 3 rows."""
-    if postgres_url is None:
-        pytest.skip(getattr(pytest, "postgres_unavailable", "PostgreSQL is not reachable"))
-    from database_support import empty_postgres
-
-    empty_postgres(postgres_url)
-    opened = Workspace.open(make_settings(tmp_path, postgres_url,
-                                          import_set_check_min_rows=3))
+    opened = set_check_postgres_workspace(tmp_path, postgres_url)
     people = tmp_path / "people.csv"
     people.write_text(PEOPLE, encoding="utf-8")
     import_into(opened, kind="people", path=people)
