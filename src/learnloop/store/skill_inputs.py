@@ -138,6 +138,15 @@ def _kind_code() -> Any:
                 else_=-1)
 
 
+def _pair_and_dated(session: Session) -> tuple[Any, Any]:
+    """The two packed integers without the level: person id × _PAIR + skill id, and
+    (kind + 1) × _DAYS + day + _DAYS / 2."""
+    evidence = tables.SkillEvidence
+    return (cast(evidence.person_id, BigInteger) * _PAIR + evidence.skill_id,
+            (_kind_code() + 1) * _DAYS + _day_number(session, evidence.observed_on)
+            + _DAYS // 2)
+
+
 # Each piece of evidence travels as two integers: person id × _PAIR + skill id, and
 # ((kind + 1) × _DAYS + day + _DAYS / 2) × _LEVELS + level × _QUANTUM
 _PAIR_BITS, _DAY_BITS, _LEVEL_BITS = 31, 23, 13
@@ -158,8 +167,7 @@ def _packed_evidence(session: Session, where: list[Any]) -> np.ndarray | None:
     level = case((
         (scaled == cast(scaled, BigInteger)) & (evidence.level >= 0)
         & (scaled < _LEVELS), cast(scaled, BigInteger)), else_=None)
-    pair = cast(evidence.person_id, BigInteger) * _PAIR + evidence.skill_id
-    dated = (_kind_code() + 1) * _DAYS + _day_number(session, evidence.observed_on) + _DAYS // 2
+    pair, dated = _pair_and_dated(session)
     packed_columns = (pair, cast(dated, BigInteger) * _LEVELS + level)
     try:
         if session.get_bind().dialect.name == "sqlite":
@@ -181,16 +189,14 @@ def _packed_evidence(session: Session, where: list[Any]) -> np.ndarray | None:
 def _plain_evidence(session: Session, where: list[Any]) -> np.ndarray:
     """The same block, levels as they are stored (any real)."""
     evidence = tables.SkillEvidence
-    day = _day_number(session, evidence.observed_on)
     if session.get_bind().dialect.name != "sqlite":
         return number_block(session, select(
             evidence.id, evidence.person_id, evidence.skill_id, _kind_code(), evidence.level,
-            day).where(*where))
-    ordered = (evidence.id,)
-    packed = joined_integers(session, select(
-        cast(evidence.person_id, BigInteger) * _PAIR + evidence.skill_id,
-        (_kind_code() + 1) * _DAYS + day + _DAYS // 2).where(*where).order_by(*ordered))
-    levels = joined_reals(session, select(evidence.level).where(*where).order_by(*ordered))
+            _day_number(session, evidence.observed_on)).where(*where))
+    packed = joined_integers(session, select(*_pair_and_dated(session)).where(*where)
+                             .order_by(evidence.id))
+    levels = joined_reals(session, select(evidence.level).where(*where)
+                          .order_by(evidence.id))
     return _unpacked(np.arange(len(packed)), packed[:, 0], packed[:, 1], levels)
 
 
