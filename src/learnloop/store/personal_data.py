@@ -77,6 +77,7 @@ class Policy(StrEnum):
 PERSON_REFERENCES: dict[str, Policy] = {
     "people.manager_id": Policy.NULL,  # their reports stay, with no manager
     "skill_evidence.person_id": Policy.DELETE,
+    "evidence_packs.person_id": Policy.DELETE,  # their evidence, packed for the skills agent
     "proficiencies.person_id": Policy.DELETE,  # the skills agent's belief about them
     "api_tokens.person_id": Policy.DELETE,
     "deliveries.person_id": Policy.DELETE,  # messages to them, with their answers

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Integer, case, cast, func, literal_column, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from learnloop.domain.proficiencies import KINDS, EvidenceArrays, RequirementArrays
+from learnloop.domain.proficiencies import EvidenceArrays, RequirementArrays, day_number
 from learnloop.domain.proficiency import Criticality
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
-from learnloop.store.joined_columns import joined_integers, joined_reals
+from learnloop.store.evidence_packs import PackedEvidence, build_packs, read_packs
 from learnloop.store.number_blocks import number_block
 from learnloop.store.reading import raw_batches
 
@@ -101,114 +100,32 @@ def requirement_arrays(session: Session, *, organisation_id: int, people: People
         level=required[row, 2], critical=required[row, 3] > 0)
 
 
-def _day_number(session: Session, column: Any) -> Any:
-    """Whole days since 1970-01-01 of a date column, computed by the database."""
-    if session.get_bind().dialect.name == "sqlite":
-        return cast(func.round(func.julianday(column) - 2440587.5), Integer)
-    return cast(column - literal_column("DATE '1970-01-01'"), Integer)
-
-
 def evidence_arrays_of(session: Session, *, organisation_id: int, people: PeopleColumns,
                        skill_ids: np.ndarray, skill_keys: tuple[str, ...],
                        end: date | None = None) -> EvidenceArrays:
     """Every piece of evidence (observed before `end`, if given) coded by `people` and the
-    skills, ordered by person, skill, day, then id; kinds and days come out of the database
-    as numbers, so the rows arrive as blocks of numbers (see `_packed_evidence`)."""
-    evidence = tables.SkillEvidence
-    where = [evidence.organisation_id == organisation_id,
-             *(() if end is None else (evidence.observed_on < end,))]
-    block = _packed_evidence(session, where)
-    if block is None:
-        block = _plain_evidence(session, where)
-    known = block[:, 3] >= 0
-    if not known.all():
-        block = block[known]  # a kind the estimator does not know carries no weight
-    person = _codes(people.ids, block[:, 1].astype(np.int64))
-    skill = _codes(skill_ids, block[:, 2].astype(np.int64))
-    day = np.rint(block[:, 5]).astype(np.int64)
-    keys = (block[:, 0], day, person * max(len(skill_ids), 1) + skill)
-    order = np.lexsort(keys) if len(block) > 1 and not _ordered(*keys) else slice(None)
-    return EvidenceArrays(people=people.keys, skills=skill_keys, person=person[order],
-                          skill=skill[order], kind=block[order, 3].astype(np.int8),
-                          level=block[order, 4], day=day[order], ordered=True)
-
-
-def _kind_code() -> Any:
-    return case({k.value: i for i, k in enumerate(KINDS)}, value=tables.SkillEvidence.kind,
-                else_=-1)
-
-
-def _pair_and_dated(session: Session) -> tuple[Any, Any]:
-    """The two packed integers without the level: person id × _PAIR + skill id, and
-    (kind + 1) × _DAYS + day + _DAYS / 2."""
-    evidence = tables.SkillEvidence
-    return (cast(evidence.person_id, BigInteger) * _PAIR + evidence.skill_id,
-            (_kind_code() + 1) * _DAYS + _day_number(session, evidence.observed_on)
-            + _DAYS // 2)
-
-
-# Each piece of evidence travels as two integers: person id × _PAIR + skill id, and
-# ((kind + 1) × _DAYS + day + _DAYS / 2) × _LEVELS + level × _QUANTUM
-_PAIR_BITS, _DAY_BITS, _LEVEL_BITS = 31, 23, 13
-_PAIR = 1 << _PAIR_BITS
-_DAYS = 1 << _DAY_BITS  # day numbers of the years 1 to 9999 fit in half of it either side
-_LEVELS = 1 << _LEVEL_BITS  # levels 0 to 8 (the scale is 0–4) in steps of 1/_QUANTUM
-_QUANTUM = 1024
-
-
-def _packed_evidence(session: Session, where: list[Any]) -> np.ndarray | None:
-    """The evidence as (id, person id, skill id, kind, level, day) rows, read as few numbers
-    as the database can send: SQLite as two joined integer columns in id order (the row's
-    place stands for its id; see `store/joined_columns.py`), PostgreSQL as three int8 columns
-    by binary COPY (six fields a row cost a third more on both ends). None when some level is
-    not a whole multiple of 1/_QUANTUM (ratings and scores are): that row's integer is NULL."""
-    evidence = tables.SkillEvidence
-    scaled = evidence.level * _QUANTUM
-    level = case((
-        (scaled == cast(scaled, BigInteger)) & (evidence.level >= 0)
-        & (scaled < _LEVELS), cast(scaled, BigInteger)), else_=None)
-    pair, dated = _pair_and_dated(session)
-    packed_columns = (pair, cast(dated, BigInteger) * _LEVELS + level)
-    try:
-        if session.get_bind().dialect.name == "sqlite":
-            packed = joined_integers(session, select(*packed_columns).where(*where)
-                                     .order_by(evidence.id))
-            ids = np.arange(len(packed))
-        else:
-            found = number_block(session, select(evidence.id, *packed_columns).where(*where),
-                                 integers=True)
-            ids, packed = found[:, 0], found[:, 1:]
-    except ValueError:  # MissingValue on SQLite, a NULL in the COPY on PostgreSQL
-        return None
-    # the divisors are powers of two: shifts and masks, several times faster than a division
-    dated_values = packed[:, 1] >> _LEVEL_BITS
-    levels = (packed[:, 1] & (_LEVELS - 1)) / _QUANTUM
-    return _unpacked(ids, packed[:, 0], dated_values, levels)
-
-
-def _plain_evidence(session: Session, where: list[Any]) -> np.ndarray:
-    """The same block, levels as they are stored (any real)."""
-    evidence = tables.SkillEvidence
-    if session.get_bind().dialect.name != "sqlite":
-        return number_block(session, select(
-            evidence.id, evidence.person_id, evidence.skill_id, _kind_code(), evidence.level,
-            _day_number(session, evidence.observed_on)).where(*where))
-    packed = joined_integers(session, select(*_pair_and_dated(session)).where(*where)
-                             .order_by(evidence.id))
-    levels = joined_reals(session, select(evidence.level).where(*where)
-                          .order_by(evidence.id))
-    return _unpacked(np.arange(len(packed)), packed[:, 0], packed[:, 1], levels)
-
-
-def _unpacked(ids: np.ndarray, pair: np.ndarray, dated: np.ndarray,
-              levels: np.ndarray) -> np.ndarray:
-    block = np.empty((len(pair), 6))
-    block[:, 0] = ids
-    block[:, 1], block[:, 2] = pair >> _PAIR_BITS, pair & (_PAIR - 1)
-    block[:, 3] = (dated >> _DAY_BITS) - 1
-    block[:, 4] = levels
-    block[:, 5] = (dated & (_DAYS - 1)) - _DAYS // 2
-    return block
+    skills, ordered by person, skill, day, then id: read from the evidence packs, which are
+    built again from the table first when they do not hold it as it stands (see
+    `store/evidence_packs.py`)."""
+    evidence = read_packs(session, organisation_id=organisation_id)
+    if evidence is None:
+        evidence = build_packs(session, organisation_id=organisation_id)
+    keep = evidence.kind >= 0  # a kind the estimator does not know carries no weight
+    if end is not None:
+        keep &= evidence.day < day_number(end)
+    skill = _codes(skill_ids, evidence.skill_id)
+    if len(skill_ids):  # a skill gone since: its evidence went with it
+        keep &= skill_ids[np.minimum(skill, len(skill_ids) - 1)] == evidence.skill_id
+    else:
+        keep[:] = False
+    if not keep.all():
+        evidence = PackedEvidence(*(column[keep] for column in (
+            evidence.person_id, evidence.skill_id, evidence.kind, evidence.level, evidence.day)))
+        skill = skill[keep]
+    return EvidenceArrays(people=people.keys, skills=skill_keys,
+                          person=_codes(people.ids, evidence.person_id), skill=skill,
+                          kind=evidence.kind, level=evidence.level, day=evidence.day,
+                          ordered=True)
 
 
 def _codes(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -222,15 +139,6 @@ def _codes(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         if (codes >= 0).all():
             return codes
     return np.searchsorted(ids, wanted)
-
-
-def _ordered(row_id: np.ndarray, day: np.ndarray, pair: np.ndarray) -> bool:
-    """Whether rows already come by pair, day, then id (rows read back in insertion order
-    usually do), so the sort can be skipped."""
-    later = pair[1:] > pair[:-1]
-    same = pair[1:] == pair[:-1]
-    return bool((later | (same & ((day[1:] > day[:-1])
-                                  | ((day[1:] == day[:-1]) & (row_id[1:] > row_id[:-1]))))).all())
 
 
 def person_kpi_means(session: Session, *, organisation_id: int, metric: str,

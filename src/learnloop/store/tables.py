@@ -282,6 +282,28 @@ class SkillEvidence(Base):
     source: Mapped[str] = mapped_column(String(128))
 
 
+class EvidencePack(Base):
+    """One person's evidence packed into one value (`store/evidence_packs.py`): kept by the
+    evidence writer, so the skills agent reads a row per person, not per piece of evidence."""
+
+    __tablename__ = "evidence_packs"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    packed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EvidencePackState(Base):
+    """What an organisation's evidence packs hold: their format and the highest evidence id
+    they were built with (evidence written some other way shows as a different highest id)."""
+
+    __tablename__ = "evidence_pack_states"
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(200))
+    evidence_max_id: Mapped[int] = mapped_column(BigInteger)
+
+
 class PulseResult(Base):
     __tablename__ = "pulse_results"
     __table_args__ = (

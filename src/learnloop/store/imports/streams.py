@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from learnloop.domain.imports import Problems
 from learnloop.store import tables
 from learnloop.store.bulk import KeyedStream
+from learnloop.store.evidence_packs import PackChanges
 from learnloop.store.team_weeks import TeamWeekChanges
 
 __all__ = ["EVIDENCE_COLUMNS", "SIGNAL_COLUMNS", "evidence_stream", "signal_stream"]
@@ -35,7 +36,9 @@ def signal_stream(session: Session, *, organisation_id: int, problems: Problems,
 
 def evidence_stream(session: Session, *, organisation_id: int, problems: Problems,
                     batch_size: int) -> KeyedStream:
-    """A stream of (row, key, EVIDENCE_COLUMNS values)."""
+    """A stream of (row, key, EVIDENCE_COLUMNS values). The packs of the people it writes about
+    follow its writes, in the same transaction (`store/evidence_packs.py`)."""
     return KeyedStream(session, tables.SkillEvidence, organisation_id=organisation_id,
                        columns=EVIDENCE_COLUMNS, problems=problems, batch_size=batch_size,
-                       noun="evidence id")
+                       noun="evidence id",
+                       changes=PackChanges(session, organisation_id=organisation_id))
