@@ -106,6 +106,28 @@ def test_a_rerun_keeps_what_ld_decided_and_refreshes_the_rest(workspace: Workspa
                                         if n.status is not NeedStatus.DISMISSED)
 
 
+def test_a_forced_rerun_over_the_same_data_writes_no_need(workspace: Workspace,
+                                                         demo: dict) -> None:
+    """`updated_at` says when a need last changed: a rerun that finds every need as it was
+    leaves each row alone; the needs a dismissal moves in the queue are written with its
+    time, and the others keep theirs."""
+    first = {n.key: n for n in _needs(workspace)}
+    _loop(workspace, [NeedsAgent()], recompute=True)
+    again = {n.key: n for n in _needs(workspace)}
+    assert again == first  # every field, updated_at included
+    dismissed = min(first.values(), key=lambda n: n.rank)
+    _steer(workspace, change_need_status, need_id=dismissed.id, status="dismissed",
+           reason="Covered elsewhere")
+    after = {n.key: n for n in _needs(workspace)}
+    _loop(workspace, [NeedsAgent()], recompute=True)
+    assert {n.key: n for n in _needs(workspace)} == after
+    moved = [key for key in after if after[key].rank != first[key].rank]
+    assert moved  # the dismissed need went down the queue, the others up
+    assert all(after[key].updated_at > first[key].updated_at for key in moved)
+    assert all(after[key].updated_at == first[key].updated_at for key in after
+               if key not in moved and key != dismissed.key)
+
+
 def test_a_dismissed_need_reopens_only_when_its_evidence_moves(workspace: Workspace,
                                                               demo: dict) -> None:
     target = next(n for n in _needs(workspace) if n.detection_id is None

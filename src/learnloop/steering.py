@@ -7,12 +7,13 @@ it takes the caller's transaction and never commits.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from learnloop.domain.events import Event, utcnow
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
-from learnloop.domain.needs_lifecycle import basis_of, status_problem
+from learnloop.domain.needs_lifecycle import as_changed, basis_of, status_problem
 from learnloop.domain.needs_ranking import rank_needs
 from learnloop.domain.objectives import Objective
 from learnloop.errors import InputError, NotFoundError, Problem
@@ -70,15 +71,20 @@ def change_need_status(session: Session, *, organisation_id: int, need_id: int, 
         occurred_at=at, payload={"need": need_id, "key": current.key, "title": current.title,
                                  "from": current.status.value, "to": wanted.value,
                                  "reason": reason.strip()}))
-    rerank(session, organisation_id=organisation_id)
+    rerank(session, organisation_id=organisation_id, now=at)
     return need(session, organisation_id=organisation_id, need_id=need_id)
 
 
-def rerank(session: Session, *, organisation_id: int) -> list[Need]:
-    """Re-weigh and re-rank the stored needs by the current priorities (no new evidence read)."""
+def rerank(session: Session, *, organisation_id: int,
+           now: datetime | None = None) -> list[Need]:
+    """Re-weigh and re-rank the stored needs by the current priorities (no new evidence read);
+    a need that moves is written with `updated_at` `now`, the others are left alone."""
     objectives = objective_list(session, organisation_id=organisation_id)
-    ranked = rank_needs(needs(session, organisation_id=organisation_id), objectives)
-    return save_needs(session, organisation_id=organisation_id, needs=ranked)
+    stored = needs(session, organisation_id=organisation_id)
+    at = now or utcnow()
+    ranked = as_changed(stored, [replace(n, updated_at=at)
+                                 for n in rank_needs(stored, objectives)])
+    return save_needs(session, organisation_id=organisation_id, needs=ranked, stored=stored)
 
 
 def change_priority(session: Session, *, organisation_id: int, objective_key: str,

@@ -17,7 +17,7 @@ from learnloop.domain.events import Event
 from learnloop.domain.needs import Need, NeedEvent, NeedStatus
 from learnloop.domain.needs_candidates import candidate_needs
 from learnloop.domain.needs_inputs import NeedSettings
-from learnloop.domain.needs_lifecycle import reconcile
+from learnloop.domain.needs_lifecycle import as_changed, reconcile
 from learnloop.domain.needs_ranking import ACTIVE, pushed, rank_needs
 from learnloop.errors import ConfigError
 from learnloop.store.catalogue import objective_list, skill_list
@@ -66,9 +66,9 @@ class NeedsAgent:
         stored = needs(session, organisation_id=organisation_id)
         merged, changes = reconcile(stored, found, now=context.now, settings=settings,
                                     gaps={(g.team_key, g.skill_key): g for g in gaps})
-        ranked = rank_needs(merged, objectives)
+        ranked = as_changed(stored, rank_needs(merged, objectives))
         saved = {n.key: n for n in save_needs(session, organisation_id=organisation_id,
-                                              needs=ranked)}
+                                              needs=ranked, stored=stored)}
         kinds = {"raised": NeedEvent.RAISED, "resolved": NeedEvent.RESOLVED,
                  "reopened": NeedEvent.REOPENED}
         context.events.append_all([Event(

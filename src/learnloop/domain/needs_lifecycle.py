@@ -15,7 +15,7 @@ from learnloop.domain.needs import Need, NeedKind, NeedStatus
 from learnloop.domain.needs_inputs import NeedSettings, TeamSkillGap
 from learnloop.domain.needs_ranking import ACTIVE
 
-__all__ = ["NeedChange", "TRANSITIONS", "basis_of", "material_change", "reconcile",
+__all__ = ["NeedChange", "TRANSITIONS", "as_changed", "basis_of", "material_change", "reconcile",
            "status_problem"]
 
 # what L&D may move a need to from each status (the agent resolves and reopens on evidence)
@@ -128,3 +128,13 @@ def reconcile(stored: Sequence[Need], found: Sequence[Need], *,
                            status_changed_at=now, updated_at=now)
         out.append(need)
     return out, changes
+
+
+def as_changed(stored: Sequence[Need], ranked: Sequence[Need]) -> list[Need]:
+    """`ranked` with each need that is as it was stored (but for `updated_at`) given back as
+    stored: a need's `updated_at` says when it last changed, and an unchanged need needs no
+    write."""
+    old = {need.key: need for need in stored}
+    return [before if (before := old.get(need.key)) is not None
+            and replace(need, updated_at=before.updated_at) == before else need
+            for need in ranked]

@@ -56,6 +56,13 @@ class PackedEvidence:
     def __len__(self) -> int:
         return len(self.level)
 
+    def people(self) -> tuple[np.ndarray, np.ndarray]:
+        """The people with evidence (ascending ids) and how many pieces each has."""
+        person = self.person_id
+        starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if len(person) else \
+            np.empty(0, dtype=np.int64)
+        return person[starts], np.diff(np.r_[starts, len(person)])
+
 
 def read_packs(session: Session, *, organisation_id: int) -> PackedEvidence | None:
     """The organisation's evidence from its packs; None when the packs do not hold it as it
@@ -186,12 +193,11 @@ def _insert(session: Session, organisation_id: int, evidence: PackedEvidence) ->
     records["skill"], records["day"] = evidence.skill_id, evidence.day
     records["level"], records["kind"] = evidence.level, evidence.kind
     data = records.tobytes()
-    person = evidence.person_id
-    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
-    ends = np.r_[starts[1:], len(person)] * RECORD.itemsize
+    people, counts = evidence.people()
+    ends = np.cumsum(counts) * RECORD.itemsize
     insert_rows(session, tables.EvidencePack.__tablename__,
                 names=("person_id", "organisation_id", "packed"),
                 types=("int4", "int4", "bytea"),
                 rows=((person_id, organisation_id, data[start:end]) for person_id, start, end
-                      in zip(person[starts].tolist(), (starts * RECORD.itemsize).tolist(),
+                      in zip(people.tolist(), (ends - counts * RECORD.itemsize).tolist(),
                              ends.tolist(), strict=True)))

@@ -77,32 +77,37 @@ def needs(session: Session, *, organisation_id: int,
     return [_record(row) for row in session.execute(query).mappings()]
 
 
-def save_needs(session: Session, *, organisation_id: int, needs: Iterable[Need]) -> list[Need]:
+def save_needs(session: Session, *, organisation_id: int, needs: Iterable[Need],
+               stored: Iterable[Need] = ()) -> list[Need]:
     """Insert or update needs by key (their `id` is ignored); returns them as stored, with ids.
+    `stored`: the needs as read before (`needs`); one equal to its stored self is not written
+    again (a run that changes nothing writes nothing).
 
     Build a new one with `learnloop.domain.needs.draft_need`.
     """
     items = list({item.key: item for item in needs}.values())
-    keys = [item.key for item in items]
-    stored: dict[str, int] = {}
+    before = {item.key: item for item in stored}
+    found: dict[str, Need] = {item.key: before[item.key] for item in items
+                              if before.get(item.key) == item}
+    writing = [item for item in items if item.key not in found]
+    keys = [item.key for item in writing]
+    ids: dict[str, int] = {}
     for chunk in chunks(keys):
-        stored.update(session.execute(select(tables.Need.key, tables.Need.id).where(
+        ids.update(session.execute(select(tables.Need.key, tables.Need.id).where(
             tables.Need.organisation_id == organisation_id, tables.Need.key.in_(chunk))).all())
-    new = [{"organisation_id": organisation_id, **_columns(item)} for item in items
-           if item.key not in stored]
-    changed = [{"id": stored[item.key], **_columns(item)} for item in items
-               if item.key in stored]
+    new = [{"organisation_id": organisation_id, **_columns(item)} for item in writing
+           if item.key not in ids]
+    changed = [{"id": ids[item.key], **_columns(item)} for item in writing if item.key in ids]
     for batch in chunks(new, _BATCH):
         session.execute(insert(tables.Need), list(batch))
     for batch in chunks(changed, _BATCH):
         session.execute(update(tables.Need), list(batch))
-    found: dict[str, Need] = {}
     for chunk in chunks(keys):
         for row in session.execute(_select().where(
                 tables.Need.organisation_id == organisation_id,
                 tables.Need.key.in_(chunk))).mappings():
             found[row["key"]] = _record(row)
-    return [found[key] for key in keys]
+    return [found[item.key] for item in items]
 
 
 def set_status(session: Session, *, organisation_id: int, need_id: int, status: NeedStatus,

@@ -122,8 +122,10 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
         evidence = PackedEvidence(*(column[keep] for column in (
             evidence.person_id, evidence.skill_id, evidence.kind, evidence.level, evidence.day)))
         skill = skill[keep]
-    return EvidenceArrays(people=people.keys, skills=skill_keys,
-                          person=_codes(people.ids, evidence.person_id), skill=skill,
+    # each person's code found once, then repeated for their pieces
+    with_evidence, counts = evidence.people()
+    person = np.repeat(_codes(people.ids, with_evidence), counts)
+    return EvidenceArrays(people=people.keys, skills=skill_keys, person=person, skill=skill,
                           kind=evidence.kind, level=evidence.level, day=evidence.day,
                           ordered=True)
 
