@@ -18,7 +18,7 @@ from learnloop.domain.proficiencies import KINDS, day_number
 from learnloop.errors import InputError
 from learnloop.privacy import erase_person
 from learnloop.store import tables
-from learnloop.store.evidence_packs import PACK_FORMAT, read_packs
+from learnloop.store.evidence_packs import PACK_FORMAT, build_packs, read_packs
 from learnloop.store.skill_inputs import evidence_arrays_of, people_columns, skill_codes
 from learnloop.workspace import Workspace
 
@@ -197,3 +197,29 @@ def test_packs_read_back_every_piece_of_evidence_exactly(workspace: Workspace, t
         with workspace.session() as session:
             org = _organisation_id(session)
             assert _packed(session, org) == _table(session, org)
+
+
+def test_evidence_before_a_day_and_of_unknown_kinds_is_left_out(workspace: Workspace,
+                                                               tmp_path: Path) -> None:
+    _organisation(workspace, tmp_path, random.Random(23))
+    end = date(2025, 6, 1)
+    with workspace.session() as session:
+        org = _organisation_id(session)
+        first = session.scalar(select(func.min(tables.SkillEvidence.id)))
+        session.execute(update(tables.SkillEvidence).where(tables.SkillEvidence.id == first)
+                        .values(kind="peer_review"))  # a kind the estimator does not know
+        people = people_columns(session, organisation_id=org)
+        skill_ids, skill_keys = skill_codes(session, organisation_id=org)
+        build_packs(session, organisation_id=org)  # written around the writer: built here
+        evidence = evidence_arrays_of(session, organisation_id=org, people=people,
+                                      skill_ids=skill_ids, skill_keys=skill_keys, end=end)
+        table = _table(session, org)
+        expected = [(person, skill, kind, level, day) for person, skill, kind, level, day
+                    in table if kind >= 0 and day < day_number(end)]
+    code = {person_id: i for i, person_id in enumerate(people.ids.tolist())}
+    skill_code = {skill_id: i for i, skill_id in enumerate(skill_ids.tolist())}
+    assert list(zip(evidence.person.tolist(), evidence.skill.tolist(), evidence.kind.tolist(),
+                    evidence.level.tolist(), evidence.day.tolist(), strict=True)) == [
+        (code[p], skill_code[s], k, v, d) for p, s, k, v, d in expected]
+    assert 0 < len(expected) < len(table) - 1  # the unknown kind and some later ones left out
+    assert any(kind < 0 for _, _, kind, _, _ in table)

@@ -19,7 +19,7 @@ from learnloop.domain.proficiencies import EvidenceArrays, RequirementArrays, da
 from learnloop.domain.proficiency import Criticality
 from learnloop.domain.signals import SubjectType
 from learnloop.store import tables
-from learnloop.store.evidence_packs import PackedEvidence, build_packs, read_packs
+from learnloop.store.evidence_packs import build_packs, read_packs
 from learnloop.store.number_blocks import number_block
 from learnloop.store.reading import raw_batches
 
@@ -119,12 +119,9 @@ def evidence_arrays_of(session: Session, *, organisation_id: int, people: People
     else:
         keep[:] = False
     if not keep.all():
-        evidence = PackedEvidence(*(column[keep] for column in (
-            evidence.person_id, evidence.skill_id, evidence.kind, evidence.level, evidence.day)))
-        skill = skill[keep]
+        evidence, skill = evidence.only(keep), skill[keep]
     # each person's code found once, then repeated for their pieces
-    with_evidence, counts = evidence.people()
-    person = np.repeat(_codes(people.ids, with_evidence), counts)
+    person = np.repeat(_codes(people.ids, evidence.people), evidence.counts)
     return EvidenceArrays(people=people.keys, skills=skill_keys, person=person, skill=skill,
                           kind=evidence.kind, level=evidence.level, day=evidence.day,
                           ordered=True)
