@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import delete, event, select
 
 from import_support import import_into
 from learnloop.agents import run_loop
@@ -16,6 +17,7 @@ from learnloop.agents.skills import SKILLS_ASSESSED, SkillsAgent
 from learnloop.domain.evidence import EvidenceKind
 from learnloop.domain.proficiencies import KINDS
 from learnloop.simulation import SkillSimulationSettings, simulate_skills
+from learnloop.store import tables
 from learnloop.store.event_log import EventLog
 from learnloop.store.proficiencies import proficiency_list, skill_health_list
 from learnloop.workspace import Workspace
@@ -65,6 +67,39 @@ def test_the_example_company_gets_proficiencies_and_skill_health(workspace: Work
     # a second run replaces the first
     _, again, health_again, _ = _run(workspace, as_of="2025-03-01")
     assert again == proficiencies and len(health_again) == len(health)
+
+
+def test_a_recompute_that_finds_the_same_results_writes_nothing(workspace: Workspace) -> None:
+    """The last run's digest stands for the stored rows: the same results are not written
+    again, rows an erasure or a cascade took are (the count shows it), and a new day is."""
+    for kind, name in EXAMPLE_ORDER:
+        import_into(workspace, kind=kind, path=EXAMPLES / name)
+    _run(workspace, as_of="2025-03-01")
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(workspace.database.engine, "before_cursor_execute", seen)
+    try:
+        report, proficiencies, _, assessed = _run(workspace, as_of="2025-03-01",
+                                                  recompute=True)
+        assert assessed.payload["proficiencies_written"] == 0
+        assert not any(s.startswith(("DELETE FROM skill_health", "UPDATE proficiencies"))
+                       for s in statements)
+        with workspace.session() as session:
+            gone = session.scalar(select(tables.Proficiency.id).limit(1))
+            session.execute(delete(tables.Proficiency).where(tables.Proficiency.id == gone))
+        _, again, _, assessed = _run(workspace, as_of="2025-03-01", recompute=True)
+        assert assessed.payload["proficiencies_written"] == 1 and again == proficiencies
+        statements.clear()
+        _, later, health, assessed = _run(workspace, as_of="2025-03-02")
+    finally:
+        event.remove(workspace.database.engine, "before_cursor_execute", seen)
+    assert assessed.payload["proficiencies_written"] == len(proficiencies)
+    assert all(p.as_of == date(2025, 3, 2) for p in later)
+    assert all(row.as_of == date(2025, 3, 2) for row in health)
+    assert any(s.startswith("DELETE FROM skill_health") for s in statements)
 
 
 def _write_simulated_company(folder: Path, *, people: int) -> object:

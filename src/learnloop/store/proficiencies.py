@@ -4,13 +4,14 @@ and read back as domain records for the CLI, the API and the needs agent.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from learnloop.domain.proficiencies import (
@@ -87,8 +88,6 @@ def replace_skill_health(session: Session, *, organisation_id: int, trend: Healt
     skills = _ids(session, tables.Skill, organisation_id=organisation_id,
                   keys=health.skills)[health.skill]
     keep = (teams >= 0) & (roles >= 0) & (skills >= 0)
-    session.execute(delete(tables.SkillHealth).where(
-        tables.SkillHealth.organisation_id == organisation_id))
     days = (day_value(session, as_of), day_value(session, trend_from))
     columns = zip(*(array[keep].tolist() for array in (
         teams, roles, skills, health.required_level, health.people, health.meeting,
@@ -98,8 +97,20 @@ def replace_skill_health(session: Session, *, organisation_id: int, trend: Healt
              _number(single), _number(change), _number(change_low), _number(change_high), *days)
             for (team, role, skill, level, people, meeting, low, high, single, change, change_low,
                  change_high) in columns]
+    # the rows as the last run wrote them (the same count, the same digest): nothing to write
+    digest = hashlib.blake2b(repr(rows).encode(), digest_size=20).hexdigest()
+    state = session.get(tables.ProficiencyState, organisation_id)
+    if state is not None and state.health_digest == digest and state.health_rows == session.scalar(
+            select(func.count()).select_from(tables.SkillHealth).where(
+                tables.SkillHealth.organisation_id == organisation_id)):
+        return len(rows)
+    session.execute(delete(tables.SkillHealth).where(
+        tables.SkillHealth.organisation_id == organisation_id))
     insert_rows(session, tables.SkillHealth.__tablename__, names=_HEALTH_COLUMNS,
                 types=_HEALTH_TYPES, rows=rows)
+    if state is not None:
+        state.health_rows, state.health_digest = len(rows), digest
+        session.flush()
     return len(rows)
 
 

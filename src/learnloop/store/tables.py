@@ -437,6 +437,22 @@ class Proficiency(Base):
     as_of: Mapped[date] = mapped_column(Date)
 
 
+class ProficiencyState(Base):
+    """What the skills agent last wrote for an organisation (`store/proficiency_rows.py`): the
+    day, the row counts and a digest of its proficiencies and its skill health, so a run that
+    computes the very same results knows it without reading 1.5 million rows back."""
+
+    __tablename__ = "proficiency_states"
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(BigInteger)
+    max_id: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))
+    health_rows: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    health_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
 class SkillHealth(Base):
     """Skill health of one team, role and skill on `as_of` (see domain.proficiencies.health):
     people meeting the requirement with its interval, the chance exactly one person in the team
