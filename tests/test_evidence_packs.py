@@ -17,7 +17,7 @@ from import_support import import_into
 from learnloop.domain.proficiencies import KINDS, day_number
 from learnloop.errors import InputError
 from learnloop.privacy import erase_person
-from learnloop.store import tables
+from learnloop.store import evidence_packs, tables
 from learnloop.store.evidence_packs import PACK_FORMAT, build_packs, read_packs
 from learnloop.store.skill_inputs import evidence_arrays_of, people_columns, skill_codes
 from learnloop.workspace import Workspace
@@ -92,7 +92,7 @@ def _organisation_id(session) -> int:
 
 
 def test_an_import_keeps_the_packs_of_the_people_it_writes_about(
-        workspace: Workspace, tmp_path: Path) -> None:
+        workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(7)
     first = _organisation(workspace, tmp_path, rng)
     with workspace.session() as session:
@@ -107,6 +107,11 @@ def test_an_import_keeps_the_packs_of_the_people_it_writes_about(
     moved = next(row for row in first if row[0].startswith("a-3-"))
     changed.append((moved[0], "P005", *moved[2:]))
     changed += _rows(rng, range(6, 7), prefix="b")
+
+    def whole(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a write about five of 40 people rebuilt every pack")
+
+    monkeypatch.setattr(evidence_packs, "build_packs", whole)
     result = import_into(workspace, kind="evidence",
                          path=_evidence_file(tmp_path, "second.csv", changed))
     assert result.created > 0 and result.updated > 0

@@ -36,6 +36,8 @@ __all__ = ["PACK_FORMAT", "PackChanges", "PackedEvidence", "build_packs", "read_
 # (a packed 17-byte record took ten times as long); the day and the kind share one int32
 RECORD = np.dtype([("level", "<f8"), ("skill", "<i4"), ("dated", "<i4")])
 _KIND_BITS = 4  # kind codes -1 to 14, stored plus one in the low bits of `dated`
+if len(KINDS) >= (1 << _KIND_BITS) - 1:
+    raise RuntimeError("evidence packs: more kinds than the record's kind bits hold")
 # a new record layout or a new list of kinds (the codes are places in it) rebuilds every pack
 PACK_FORMAT = ("2 level<f8 skill<i4 day*16+kind+1<i4; "
                + ",".join(kind.value for kind in KINDS))
@@ -123,16 +125,18 @@ def build_packs(session: Session, *, organisation_id: int) -> PackedEvidence:
     return evidence
 
 
-def refresh_packs(session: Session, *, organisation_id: int, person_ids: Iterable[int]) -> None:
-    """These people's packs made from the evidence table as it stands in this transaction; all
-    packs when they were not current, or when these are many of them."""
+def refresh_packs(session: Session, *, organisation_id: int, person_ids: Iterable[int],
+                  current: bool) -> None:
+    """These people's packs made from the evidence table as it stands in this transaction,
+    after a write about them (`current`: the packs held all evidence before it); all packs
+    when they were not current, or when these are many of them."""
     wanted = sorted(set(person_ids))
     if not wanted:
         return
     pack = tables.EvidencePack
     held = session.scalar(select(func.count()).select_from(pack).where(
         pack.organisation_id == organisation_id)) or 0
-    if not _current(session, organisation_id) or len(wanted) > _WHOLE_SHARE * held:
+    if not current or len(wanted) > _WHOLE_SHARE * held:
         build_packs(session, organisation_id=organisation_id)
         return
     newest = _max_evidence_id(session, organisation_id)
@@ -147,11 +151,13 @@ def refresh_packs(session: Session, *, organisation_id: int, person_ids: Iterabl
 class PackChanges:
     """Keeps the packs of the people an evidence write touches (`store.bulk.RowChanges`): told
     of the new rows' people and of the rows about to change; at the end their people's packs
-    are made again from the table (the people a changed row moved to as well)."""
+    are made again from the table (the people a changed row moved to as well). Made before the
+    write starts (it notes whether the packs hold all evidence then)."""
 
     def __init__(self, session: Session, *, organisation_id: int) -> None:
         self._session = session
         self._organisation_id = organisation_id
+        self._current = _current(session, organisation_id)
         self._people: set[int] = set()
         self._changed: list[int] = []
 
@@ -165,8 +171,9 @@ class PackChanges:
 
     def written(self) -> None:
         people = self._people | _people_of(self._session, self._changed)
-        refresh_packs(self._session, organisation_id=self._organisation_id, person_ids=people)
-        self._people, self._changed = set(), []
+        refresh_packs(self._session, organisation_id=self._organisation_id, person_ids=people,
+                      current=self._current)
+        self._people, self._changed, self._current = set(), [], True
 
 
 def _people_of(session: Session, row_ids: Sequence[int]) -> set[int]:
