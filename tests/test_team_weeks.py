@@ -151,3 +151,20 @@ def test_erased_signals_leave_their_team_weeks(workspace: Workspace, tmp_path: P
                      actor="cli")
     kept = _kept_equals_rebuilt(workspace)
     assert sum(row[7] for row in kept if row[2] == "person") == 2
+
+
+def test_the_sums_hold_when_a_cell_outgrows_its_bits(workspace: Workspace, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # one bit per code: from the second metric, team or week on, the cells are numbered by
+    # Python's own integers, and must sum exactly as before
+    from learnloop.store import team_week_sums
+
+    monkeypatch.setattr(team_week_sums, "_BITS", (1, 1, 1, 1))
+    _organisation(workspace, tmp_path)
+    _import(workspace, tmp_path, "signals", HEADER + ROWS)
+    _import(workspace, tmp_path, "signals", HEADER + ROWS
+            + "g,fcr,person,E003,2025-03-04,90,desk,5\n"
+              "h,fcr,person,E002,2025-03-24,72,desk,8\n"
+              "i,aht,team,support,2025-03-11,280,desk,\n")
+    kept = _kept_equals_rebuilt(workspace)
+    assert len({row[3] for row in kept}) > 2 and len({row[1] for row in kept}) == 2

@@ -6,12 +6,13 @@ PostgreSQL binary COPY into a temporary table and one statement per set), never 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, islice
+from operator import itemgetter, le
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, text, update
@@ -440,12 +441,18 @@ class KeyedStream:
         if not keys:
             return
         self.counts.rows += len(keys)
-        order = sorted(range(len(keys)), key=keys.__getitem__)
         width = len(self._columns) + 2
         flat: list[Any] = [self._organisation_id] * (len(keys) * width)
-        flat[1::width] = map(keys.__getitem__, order)
-        for index, column in enumerate(columns):
-            flat[2 + index::width] = map(column.__getitem__, order)
+        if all(map(le, keys, islice(keys, 1, None))):
+            # in key order already (an export sorted by subject): each column as it is
+            flat[1::width] = keys
+            for index, column in enumerate(columns):
+                flat[2 + index::width] = column
+        else:
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            flat[1::width] = map(keys.__getitem__, order)
+            for index, column in enumerate(columns):
+                flat[2 + index::width] = map(column.__getitem__, order)
         self._send(dict(zip(keys, rows, strict=True)), self._bind(flat))
 
     def flush(self) -> None:
@@ -604,8 +611,7 @@ class KeyedStream:
         cursor.execute(f"TRUNCATE {self._incoming}")
         with cursor.copy(self._copy_sql) as copy:
             copy.set_types(self._copy_types)
-            for start in range(0, len(flat), width):
-                copy.write_row(flat[start + 1:start + width])
+            _write_rows(copy, flat, width, skip=1)
         cursor.execute(self._present_sql, (self._organisation_id,))
         if cursor.fetchone()[0]:
             cursor.execute(self._insert_sql, (self._organisation_id,))
@@ -617,11 +623,9 @@ class KeyedStream:
         return len(flat) // width
 
     def _copy_into(self, flat: list[Any]) -> None:
-        width = len(self._columns) + 2
         with self._cursor.copy(self._copy_into_sql) as copy:
             copy.set_types(self._table_types)
-            for start in range(0, len(flat), width):
-                copy.write_row(flat[start:start + width])
+            _write_rows(copy, flat, len(self._columns) + 2)
 
     def _seen(self, row_id: int) -> bool:
         byte, bit = divmod(row_id, 8)
@@ -659,6 +663,13 @@ class KeyedStream:
             if self._sqlite:
                 cursor.execute(f"PRAGMA cache_size = {self._cache_size}")
             cursor.close()
+
+
+def _write_rows(copy: Any, flat: list[Any], width: int, *, skip: int = 0) -> None:
+    """Each row of `flat` (`width` values a row, the first `skip` of them left out) to `copy`:
+    the rows made by `zip` and handed over by `map`, with no Python loop per row."""
+    deque(map(copy.write_row, zip(*(flat[at::width] for at in range(skip, width)),
+                                  strict=True)), maxlen=0)
 
 
 class _Remembered(dict):
