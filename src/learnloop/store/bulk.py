@@ -313,9 +313,10 @@ class KeyedStream:
     summary that way (`store/team_weeks.py`).
 
     With `build_indexes_from` on PostgreSQL, a write of `expected_rows` at least that many and at
-    least as many as the table holds drops the table's secondary indexes first and builds them
-    after the last row (`store/deferred_indexes.py`): the table is then locked against readers
-    and other writers until the transaction ends.
+    least as many as the table holds, whose first batch holds no stored key (not a re-import),
+    drops the table's secondary indexes before that batch and builds them after the last row
+    (`store/deferred_indexes.py`): the table is then locked against readers and other writers
+    until the transaction ends.
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,
@@ -399,9 +400,8 @@ class KeyedStream:
         # a load at least as large as the table (its largest id bounds its rows) builds the
         # secondary indexes after it, not row by row during it
         self._dropped_indexes: list[str] = []
-        if (not self._sqlite and build_indexes_from is not None
-                and expected_rows >= max(build_indexes_from, self._first_id)):
-            self._dropped_indexes = drop_secondary_indexes(self._cursor, table.name)
+        self._drop_indexes = (not self._sqlite and build_indexes_from is not None
+                              and expected_rows >= max(build_indexes_from, self._first_id))
         # SQLite binds every value holding the GIL, so a writer thread only adds switching
         threaded = background and not self._sqlite
         self._writer = ThreadPoolExecutor(1, "learnloop-writer") if threaded else None
@@ -593,14 +593,22 @@ class KeyedStream:
         # until a key is found stored (a re-import, or a key repeated across batches), the
         # batch goes by COPY straight into the table; the unique index refuses a stored key,
         # and the savepoint takes the batch back so it goes the staged way instead
+        # the first batch copied straight in is what drops the indexes a large load builds
+        # after it: a re-import (its first key already stored) takes the drop back with the
+        # batch, and keeps the indexes it would otherwise rebuild for nothing
         cursor = self._cursor
         cursor.execute("SAVEPOINT learnloop_batch")
+        dropping, self._drop_indexes = self._drop_indexes, False
         try:
+            if dropping:
+                self._dropped_indexes = drop_secondary_indexes(cursor, self._table.name)
             self._copy_into(flat)
         except Exception as error:
             if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
                 raise
             cursor.execute("ROLLBACK TO SAVEPOINT learnloop_batch")
+            if dropping:
+                self._dropped_indexes = []  # back as they were, with this batch
             self._direct = False
             return False
         cursor.execute("RELEASE SAVEPOINT learnloop_batch")
