@@ -95,8 +95,15 @@ def test_new_rows_are_added_to_their_team_weeks(workspace: Workspace, tmp_path: 
     assert sum(row[7] for row in fcr_people if row[3] == week) == 3
 
 
+@pytest.mark.parametrize("every_team_from", [1000, 1], ids=["by-team", "every-team"])
 def test_a_reimport_that_changes_values_weeks_and_subjects_keeps_the_sums(
-        workspace: Workspace, tmp_path: Path) -> None:
+        workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        every_team_from: int) -> None:
+    # every-team: the stale cells recomputed for every team of their metric and weeks at once,
+    # as a re-import changing values in a thousand teams and more does
+    from learnloop.store import team_weeks
+
+    monkeypatch.setattr(team_weeks, "_EVERY_TEAM_FROM", every_team_from)
     _organisation(workspace, tmp_path)
     _import(workspace, tmp_path, "signals", HEADER + ROWS)
     changed = (ROWS.replace("a,fcr,person,E002,2025-03-05T23:00:00Z,80,desk,30",
