@@ -27,6 +27,8 @@ from pathlib import Path
 
 POSTGRES_URL = os.environ.get("LEARNLOOP_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# the scratch database's name starts with this (it is dropped after the run)
+DATABASE_PREFIX = os.environ.get("LEARNLOOP_BENCH_DATABASE_PREFIX", "learnloop_bench")
 METRICS = ("calls_made", "deals_closed", "tickets_resolved", "csat", "handle_time")
 SIGNAL_COLUMNS = ("organisation_id", "key", "metric", "subject_type", "subject_id",
                   "observed_at", "value", "source")
@@ -195,7 +197,7 @@ def postgres_database() -> tuple[str, object] | None:
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT",
                               connect_args={"connect_timeout": 3})
         with admin.connect() as connection:
-            name = f"learnloop_bench_{uuid.uuid4().hex[:10]}"
+            name = f"{DATABASE_PREFIX}_{uuid.uuid4().hex[:10]}"
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as error:  # noqa: BLE001 - no server: report and skip
         print(f"PostgreSQL: skipped ({type(error).__name__} at {POSTGRES_URL})")

@@ -68,3 +68,19 @@ def test_two_imports_in_one_transaction_count_and_write_exactly(small_batches,
     with small_batches.session() as session:
         values = dict(session.execute(select(tables.Signal.key, tables.Signal.value)).all())
     assert values == {"k0": 0, "k1": 1, "k2": 2.5, "k3": 3, "k4": 4, "k9": 9}
+
+
+def test_a_batch_in_key_order_and_one_out_of_it_store_the_same_rows(small_batches,
+                                                                     tmp_path) -> None:
+    # a batch whose ids are in order is written as it comes, any other sorted first
+    backwards = "".join(reversed(ROWS.splitlines(keepends=True)))
+    stored = []
+    for name, text in (("ordered.csv", ROWS), ("backwards.csv", backwards)):
+        with small_batches.session() as session:
+            result = _import(small_batches, session, _file(tmp_path, name, text))
+            assert (result.created, result.updated, result.unchanged) in ((5, 0, 0), (0, 0, 5))
+            stored.append(sorted(session.execute(select(
+                tables.Signal.key, tables.Signal.metric, tables.Signal.observed_at,
+                tables.Signal.value, tables.Signal.source)).all()))
+            session.execute(tables.Signal.__table__.delete())
+    assert stored[0] == stored[1] and len(stored[0]) == 5

@@ -223,3 +223,23 @@ def test_derived_keys_are_exact_to_the_microsecond_and_tell_subject_kinds_apart(
     assert len(keys) == 2
     with pytest.raises(ValueError, match="aware"):
         compact_time(datetime(2025, 3, 1))
+
+
+def test_keys_derived_a_batch_at_a_time_are_each_rows_own_key() -> None:
+    from learnloop.domain.signals import derived_signal_key, derived_signal_keys
+
+    rows = [("crm", "calls", "person", "E1", "1740823200"),
+            ("crm", "calls", "person", "E2", "1740823200"),
+            ("desk", "calls", "team", "sales|emea", "1740823200.000005"),
+            ("crm", "calls", "organisation", "", "1740823200"),
+            ("crm", "größe", "person", "Zoë", "1740909600"),
+            ("crm", "calls", "person", "E1", "1740823200")]
+    expected = [derived_signal_key(source=source, metric=metric, subject_type=kind,
+                                   subject_key=subject or None, moment=moment)
+                for source, metric, kind, subject, moment in rows]
+    sources, metrics, kinds, subjects, moments = (list(column) for column in zip(*rows,
+                                                                                 strict=True))
+    assert derived_signal_keys(sources=sources, metrics=metrics,
+                               initials=[kind[0] for kind in kinds], subject_keys=subjects,
+                               moments=moments) == expected
+    assert expected[3] == "crm|calls|o:-|1740823200"

@@ -5,6 +5,7 @@ rejected import leaves them untouched."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from database_support import set_check_postgres_workspace
 from import_support import import_into
 from learnloop.errors import InputError
+from learnloop.importing import ImportLimits, import_file
 from learnloop.store import bulk
 from learnloop.workspace import Workspace
 
@@ -43,6 +45,20 @@ def dropped(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         return definitions
 
     monkeypatch.setattr(bulk, "drop_secondary_indexes", watched)
+    return seen
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The index definitions each import built after its rows (none: not called)."""
+    seen: list[list[str]] = []
+    real = bulk.build_indexes
+
+    def watched(cursor: Any, definitions: list[str]) -> None:
+        seen.append(list(definitions))
+        real(cursor, definitions)
+
+    monkeypatch.setattr(bulk, "build_indexes", watched)
     return seen
 
 
@@ -92,3 +108,37 @@ def test_a_rejected_import_leaves_the_indexes_and_writes_nothing(
     assert _indexes(postgres_workspace) == before
     again = import_into(postgres_workspace, kind="signals", path=_signals(tmp_path, range(1, 9)))
     assert again.created == 8
+
+
+def test_a_reimport_as_large_as_the_table_keeps_the_indexes(
+        postgres_workspace: Workspace, built: list[list[str]], tmp_path: Path) -> None:
+    # its first key is stored: the drop goes back with that batch, nothing is rebuilt
+    before = _indexes(postgres_workspace)
+    import_into(postgres_workspace, kind="signals", path=_signals(tmp_path, range(1, 9)))
+    assert len(built) == 1
+    again = import_into(postgres_workspace, kind="signals",
+                        path=_signals(tmp_path, range(1, 9), name="again.csv"))
+    assert (again.created, again.unchanged) == (0, 8)
+    assert len(built) == 1  # the first import's alone
+    assert _indexes(postgres_workspace) == before
+
+
+def test_new_rows_then_stored_ones_build_the_dropped_indexes_again(
+        postgres_workspace: Workspace, built: list[list[str]], tmp_path: Path) -> None:
+    # a first batch of new rows drops the indexes; a later batch meeting stored keys must not
+    # forget them
+    before = _indexes(postgres_workspace)
+    import_into(postgres_workspace, kind="signals", path=_signals(tmp_path, range(1, 3)))
+    path = tmp_path / "later.csv"
+    rows = "".join(f"calls,person,P{1 + day % 2},2025-03-{day:02d},{day},crm\n"
+                   for day in (*range(3, 9), 1, 2))
+    path.write_text(HEADER + rows, encoding="utf-8")
+    limits = replace(ImportLimits.from_settings(postgres_workspace.settings), batch_size=3)
+    with postgres_workspace.session() as session:
+        again = import_file(session, kind="signals", path=path, limits=limits,
+                            organisation_id=postgres_workspace.organisation(session).id)
+    assert (again.created, again.unchanged) == (6, 2)
+    assert [sorted(definitions) for definitions in built] == [
+        sorted(definition for name, definition in before
+               if name in ("ix_signals_series", "ix_signals_metric_time"))]
+    assert _indexes(postgres_workspace) == before

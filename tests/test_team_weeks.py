@@ -95,8 +95,15 @@ def test_new_rows_are_added_to_their_team_weeks(workspace: Workspace, tmp_path: 
     assert sum(row[7] for row in fcr_people if row[3] == week) == 3
 
 
+@pytest.mark.parametrize("every_team_from", [1000, 1], ids=["by-team", "every-team"])
 def test_a_reimport_that_changes_values_weeks_and_subjects_keeps_the_sums(
-        workspace: Workspace, tmp_path: Path) -> None:
+        workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        every_team_from: int) -> None:
+    # every-team: the stale cells recomputed for every team of their metric and weeks at once,
+    # as a re-import changing values in a thousand teams and more does
+    from learnloop.store import team_weeks
+
+    monkeypatch.setattr(team_weeks, "_EVERY_TEAM_FROM", every_team_from)
     _organisation(workspace, tmp_path)
     _import(workspace, tmp_path, "signals", HEADER + ROWS)
     changed = (ROWS.replace("a,fcr,person,E002,2025-03-05T23:00:00Z,80,desk,30",
@@ -151,3 +158,20 @@ def test_erased_signals_leave_their_team_weeks(workspace: Workspace, tmp_path: P
                      actor="cli")
     kept = _kept_equals_rebuilt(workspace)
     assert sum(row[7] for row in kept if row[2] == "person") == 2
+
+
+def test_the_sums_hold_when_a_cell_outgrows_its_bits(workspace: Workspace, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # one bit per code: from the second metric, team or week on, the cells are numbered by
+    # Python's own integers, and must sum exactly as before
+    from learnloop.store import team_week_sums
+
+    monkeypatch.setattr(team_week_sums, "_BITS", (1, 1, 1, 1))
+    _organisation(workspace, tmp_path)
+    _import(workspace, tmp_path, "signals", HEADER + ROWS)
+    _import(workspace, tmp_path, "signals", HEADER + ROWS
+            + "g,fcr,person,E003,2025-03-04,90,desk,5\n"
+              "h,fcr,person,E002,2025-03-24,72,desk,8\n"
+              "i,aht,team,support,2025-03-11,280,desk,\n")
+    kept = _kept_equals_rebuilt(workspace)
+    assert len({row[3] for row in kept}) > 2 and len({row[1] for row in kept}) == 2

@@ -6,12 +6,13 @@ PostgreSQL binary COPY into a temporary table and one statement per set), never 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, islice
+from operator import itemgetter, le
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, text, update
@@ -312,9 +313,10 @@ class KeyedStream:
     summary that way (`store/team_weeks.py`).
 
     With `build_indexes_from` on PostgreSQL, a write of `expected_rows` at least that many and at
-    least as many as the table holds drops the table's secondary indexes first and builds them
-    after the last row (`store/deferred_indexes.py`): the table is then locked against readers
-    and other writers until the transaction ends.
+    least as many as the table holds, whose first batch holds no stored key (not a re-import),
+    drops the table's secondary indexes before that batch and builds them after the last row
+    (`store/deferred_indexes.py`): the table is then locked against readers and other writers
+    until the transaction ends.
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,
@@ -398,9 +400,8 @@ class KeyedStream:
         # a load at least as large as the table (its largest id bounds its rows) builds the
         # secondary indexes after it, not row by row during it
         self._dropped_indexes: list[str] = []
-        if (not self._sqlite and build_indexes_from is not None
-                and expected_rows >= max(build_indexes_from, self._first_id)):
-            self._dropped_indexes = drop_secondary_indexes(self._cursor, table.name)
+        self._drop_indexes = (not self._sqlite and build_indexes_from is not None
+                              and expected_rows >= max(build_indexes_from, self._first_id))
         # SQLite binds every value holding the GIL, so a writer thread only adds switching
         threaded = background and not self._sqlite
         self._writer = ThreadPoolExecutor(1, "learnloop-writer") if threaded else None
@@ -440,12 +441,18 @@ class KeyedStream:
         if not keys:
             return
         self.counts.rows += len(keys)
-        order = sorted(range(len(keys)), key=keys.__getitem__)
         width = len(self._columns) + 2
         flat: list[Any] = [self._organisation_id] * (len(keys) * width)
-        flat[1::width] = map(keys.__getitem__, order)
-        for index, column in enumerate(columns):
-            flat[2 + index::width] = map(column.__getitem__, order)
+        if all(map(le, keys, islice(keys, 1, None))):
+            # in key order already (an export sorted by subject): each column as it is
+            flat[1::width] = keys
+            for index, column in enumerate(columns):
+                flat[2 + index::width] = column
+        else:
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            flat[1::width] = map(keys.__getitem__, order)
+            for index, column in enumerate(columns):
+                flat[2 + index::width] = map(column.__getitem__, order)
         self._send(dict(zip(keys, rows, strict=True)), self._bind(flat))
 
     def flush(self) -> None:
@@ -586,14 +593,22 @@ class KeyedStream:
         # until a key is found stored (a re-import, or a key repeated across batches), the
         # batch goes by COPY straight into the table; the unique index refuses a stored key,
         # and the savepoint takes the batch back so it goes the staged way instead
+        # the first batch copied straight in is what drops the indexes a large load builds
+        # after it: a re-import (its first key already stored) takes the drop back with the
+        # batch, and keeps the indexes it would otherwise rebuild for nothing
         cursor = self._cursor
         cursor.execute("SAVEPOINT learnloop_batch")
+        dropping, self._drop_indexes = self._drop_indexes, False
         try:
+            if dropping:
+                self._dropped_indexes = drop_secondary_indexes(cursor, self._table.name)
             self._copy_into(flat)
         except Exception as error:
             if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
                 raise
             cursor.execute("ROLLBACK TO SAVEPOINT learnloop_batch")
+            if dropping:
+                self._dropped_indexes = []  # back as they were, with this batch
             self._direct = False
             return False
         cursor.execute("RELEASE SAVEPOINT learnloop_batch")
@@ -604,8 +619,7 @@ class KeyedStream:
         cursor.execute(f"TRUNCATE {self._incoming}")
         with cursor.copy(self._copy_sql) as copy:
             copy.set_types(self._copy_types)
-            for start in range(0, len(flat), width):
-                copy.write_row(flat[start + 1:start + width])
+            _write_rows(copy, flat, width, skip=1)
         cursor.execute(self._present_sql, (self._organisation_id,))
         if cursor.fetchone()[0]:
             cursor.execute(self._insert_sql, (self._organisation_id,))
@@ -617,11 +631,9 @@ class KeyedStream:
         return len(flat) // width
 
     def _copy_into(self, flat: list[Any]) -> None:
-        width = len(self._columns) + 2
         with self._cursor.copy(self._copy_into_sql) as copy:
             copy.set_types(self._table_types)
-            for start in range(0, len(flat), width):
-                copy.write_row(flat[start:start + width])
+            _write_rows(copy, flat, len(self._columns) + 2)
 
     def _seen(self, row_id: int) -> bool:
         byte, bit = divmod(row_id, 8)
@@ -659,6 +671,13 @@ class KeyedStream:
             if self._sqlite:
                 cursor.execute(f"PRAGMA cache_size = {self._cache_size}")
             cursor.close()
+
+
+def _write_rows(copy: Any, flat: list[Any], width: int, *, skip: int = 0) -> None:
+    """Each row of `flat` (`width` values a row, the first `skip` of them left out) to `copy`:
+    the rows made by `zip` and handed over by `map`, with no Python loop per row."""
+    deque(map(copy.write_row, zip(*(flat[at::width] for at in range(skip, width)),
+                                  strict=True)), maxlen=0)
 
 
 class _Remembered(dict):

@@ -27,6 +27,8 @@ _PERSON, _TEAM = SubjectType.PERSON.value, SubjectType.TEAM.value
 _EVERYONE_FROM = 1000
 _CHUNK = 500  # ids per IN list
 _REMEMBERED = 65_536  # distinct times whose week is kept
+# bits of a cell's number per code, metric first: 63 bits, the most of one int64
+_BITS = (16, 3, 25, 19)
 
 
 class NewRowSums:
@@ -46,7 +48,10 @@ class NewRowSums:
         self._weeks = _Weeks(_week_truncated if dialect == "sqlite" else _week_floored)
         self._team_of: dict[int, int] = {}
         self._everyone = False
-        self._index: dict[CellKey, int] = {}  # cell → its place in the sums below
+        # metric, subject type, team and week, each value → its code (see `_cell_numbers`)
+        self._codes = (_Codes(), _Codes(), _Codes(), _Codes())
+        self._index: dict[int, int] = {}  # cell (as a number) → its place in the sums below
+        self._keys: list[CellKey] = []  # each place's cell
         # per cell: weighted, weight, sum of the volumes given, volumes given, rows
         self._sums = np.zeros((5, 1024))
 
@@ -56,25 +61,32 @@ class NewRowSums:
         metrics, kinds, ids, times, values, _sources, volumes = columns
         if not metrics:
             return
-        keys = list(zip(metrics, self._teams(kinds, ids), kinds,
-                        map(self._weeks.__getitem__, times), strict=True))
+        count = len(metrics)
+        teams = self._teams(kinds, ids)
+        weeks = list(map(self._weeks.__getitem__, times))
+        # each row's cell as one integer of its four values' codes, read in C: no tuple per row
+        cells = self._cell_numbers(count, (metrics, kinds, teams, weeks))
         index = self._index
-        places = list(map(index.get, keys))
+        places = list(map(index.get, cells))
         if None in places:  # cells new to this write: a few batches' worth
-            for at, place in enumerate(places):
+            keys = self._keys
+            for at in [at for at, place in enumerate(places) if place is None]:
+                place = index.get(cells[at])
                 if place is None:
-                    places[at] = index.setdefault(keys[at], len(index))
+                    place = index[cells[at]] = len(keys)
+                    keys.append((metrics[at], teams[at], kinds[at], weeks[at]))
+                places[at] = place
         size = len(index)
         if size > self._sums.shape[1]:
             grown = np.zeros((5, max(size, 2 * self._sums.shape[1])))
             grown[:, :self._sums.shape[1]] = self._sums
             self._sums = grown
-        codes = np.fromiter(places, dtype=np.intp, count=len(places))
+        codes = np.fromiter(places, dtype=np.intp, count=count)
         sums = self._sums[:, :size]
         numbers = np.asarray(values, dtype=float)
         counts = np.bincount(codes, minlength=size)
         sums[4] += counts
-        if volumes.count(None) == len(volumes):
+        if volumes.count(None) == count:
             sums[0] += np.bincount(codes, weights=numbers, minlength=size)
             sums[1] += counts
             return
@@ -86,17 +98,29 @@ class NewRowSums:
         sums[3] += np.bincount(codes, weights=[volume is not None for volume in volumes],
                                minlength=size)
 
+    def _cell_numbers(self, count: int, columns: Sequence[Sequence[Any]]) -> list[int]:
+        """Each row's (metric, subject type, team, week) as one number: the four values' codes
+        side by side in one integer's bits (Python's own integers should a code outgrow its
+        bits: a million metrics, say)."""
+        coded = [np.fromiter(map(codes.__getitem__, column), dtype=np.int64, count=count)
+                 for codes, column in zip(self._codes, columns, strict=True)]
+        wide = any(len(codes) >> bits for codes, bits in zip(self._codes, _BITS, strict=True))
+        number = coded[0].astype(object) if wide else coded[0]
+        for part, bits in zip(coded[1:], _BITS[1:], strict=True):
+            number = (number << bits) | (part.astype(object) if wide else part)
+        return number.tolist()
+
     def clear(self) -> None:
         """Forget the sums (once added to their cells)."""
-        self._index = {}
+        self._index, self._keys = {}, []
         self._sums = np.zeros((5, 1024))
 
     @property
     def cells(self) -> dict[CellKey, Sums]:
         """Each cell's sums so far: weighted, weight, volume (None: no row gave one), rows."""
-        weighted, weight, volume, given, rows = self._sums[:, :len(self._index)].tolist()
+        weighted, weight, volume, given, rows = self._sums[:, :len(self._keys)].tolist()
         return {key: [weighted[at], weight[at], volume[at] if given[at] else None, int(rows[at])]
-                for key, at in self._index.items()
+                for at, key in enumerate(self._keys)
                 if key[1] is not None}  # the organisation's own rows, or a person gone
 
     def _teams(self, kinds: Sequence[str], ids: Sequence[int | None]) -> list[int | None]:
@@ -127,6 +151,15 @@ class NewRowSums:
                 cursor.execute(f"{query} AND id IN ({', '.join([self._mark] * len(chunk))})",
                                (self._organisation_id, *chunk))
                 self._team_of.update(cursor.fetchall())
+
+
+class _Codes(dict):
+    """Each value met → a small number, in the order met; read in C by `map(codes.__getitem__,
+    …)`."""
+
+    def __missing__(self, value: Any) -> int:
+        code = self[value] = len(self)
+        return code
 
 
 class _Weeks(dict):

@@ -50,6 +50,9 @@ Cell = tuple[str, int, int]  # metric, team id, week number
 _EPOCH_JULIAN = 2440587.5 + (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal())
 _EPOCH_SECONDS = (EPOCH_MONDAY.toordinal() - date(1970, 1, 1).toordinal()) * 86400
 _CHUNK = 500  # ids per IN list
+# teams of one metric and window from which their cells are recomputed for every team at once:
+# one pass over the metric's rows, where one query per chunk of teams probes them team by team
+_EVERY_TEAM_FROM = 2 * _CHUNK
 
 
 def week_of(dialect: str, column: Any) -> Any:
@@ -190,7 +193,8 @@ def cells_of_rows(session: Session, *, organisation_id: int,
 
 def recompute_cells(session: Session, *, organisation_id: int, cells: Iterable[Cell]) -> None:
     """Recompute these cells from the signals. Per metric, every cell of its teams between its
-    first and last week is recomputed: a few more than asked for, all exact."""
+    first and last week is recomputed: a few more than asked for, all exact; from
+    `_EVERY_TEAM_FROM` teams sharing those weeks, every team's cells of them, in one pass."""
     spans: dict[str, dict[int, tuple[int, int]]] = {}
     for metric, team_id, week in cells:
         low, high = spans.setdefault(metric, {}).get(team_id, (week, week))
@@ -199,8 +203,13 @@ def recompute_cells(session: Session, *, organisation_id: int, cells: Iterable[C
         by_window: dict[tuple[int, int], list[int]] = {}
         for team_id, window in teams.items():
             by_window.setdefault(window, []).append(team_id)
-        # teams sharing a window go together (an import usually covers the same weeks)
+        # teams sharing a window go together (an import usually covers the same weeks); many
+        # teams: every team's cells of the window (a re-import changing values everywhere)
         for (first, last), team_ids in sorted(by_window.items()):
+            if len(team_ids) >= _EVERY_TEAM_FROM:
+                _recompute_every_team(session, organisation_id=organisation_id, metric=metric,
+                                      weeks=(first, last + 1))
+                continue
             _recompute(session, organisation_id=organisation_id, metric=metric,
                        team_ids=sorted(team_ids), weeks=(first, last + 1))
 
@@ -230,6 +239,18 @@ def _recompute(session: Session, *, organisation_id: int, metric: str | None,
         _insert(session, _aggregate(session, organisation_id=organisation_id, rows=rows,
                                     people=[person.team_id.in_(chunk)],
                                     teams=[signal.subject_id.in_(chunk)]), add=False)
+
+
+def _recompute_every_team(session: Session, *, organisation_id: int, metric: str,
+                          weeks: tuple[int, int]) -> None:
+    """Recompute every team's cells of `metric` in `weeks` (first, last + 1)."""
+    table, signal = tables.TeamWeek, tables.Signal
+    session.execute(delete(table).where(
+        table.organisation_id == organisation_id, table.metric == metric,
+        table.week >= weeks[0], table.week < weeks[1]))
+    _insert(session, _aggregate(session, organisation_id=organisation_id, rows=[
+        signal.metric == metric, signal.observed_at >= week_time(weeks[0]),
+        signal.observed_at < week_time(weeks[1])]), add=False)
 
 
 def rebuild_team_weeks(session: Session, *, organisation_id: int) -> None:
