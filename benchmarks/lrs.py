@@ -4,9 +4,12 @@ For SQLite and PostgreSQL: statements/s for POST in batches of 1 and of 100 (sev
 processes) with 1,000 and with 1,000,000 statements stored (the million bulk-loaded straight
 through the store), GET p50/p99 for the agent, verb and activity filters (limit 100) at the
 million (each GET client's first request, which opens its connection, untimed), and the
-server's memory. Ralph (file-system backend, in a virtual environment of its
-own, see tests/ralph_support.py) gets the same POST load at 1,000 stored and the same GETs at
-the largest store it can answer in time; learnloop's figures are printed as ratios of Ralph's.
+server's memory. The POST clients build their bodies (up to PREBUILT_RATE statements/s for the
+time asked) before the clock starts and start together, so on a small machine they take little
+CPU from the server under test, for Ralph as for learnloop. Ralph (file-system backend, in a
+virtual environment of its own, see tests/ralph_support.py) gets the same POST load at 1,000
+stored and the same GETs at the largest store it can answer in time; learnloop's figures are
+printed as ratios of Ralph's.
 
     python benchmarks/lrs.py [--stored 1000000] [--seconds 10] [--clients 4] [--no-ralph]
 """
