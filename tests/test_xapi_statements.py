@@ -11,6 +11,7 @@ import time
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from learnloop.xapi.multipart import boundary_of, read_multipart
 from learnloop.xapi.validation import VOIDED_VERB
@@ -361,10 +362,16 @@ def test_a_conflicting_batch_leaves_nothing_even_for_a_caller_that_goes_on(setup
         organisation_id = workspace.organisation(session).id
         record_statements(session, organisation_id=organisation_id, statements=[kept],
                           authority=authority)
+    refs = text("SELECT count(*) FROM xapi_statement_refs")
+    with workspace.session() as session:
+        kept_refs = session.scalar(refs)
     with workspace.session() as session, pytest.raises(ConflictError):
         record_statements(session, organisation_id=organisation_id, authority=authority,
                           statements=[statement(learner=2), {**kept, "result": {
                               "completion": True}}])
+    with workspace.session() as session:
+        # the undone statement's refs went with it (the refs table has no cascading key)
+        assert session.scalar(refs) == kept_refs
     assert _ids(client, headers) == [kept["id"]]
     assert _ids(client, headers, agent=json.dumps(agent(2))) == []
 

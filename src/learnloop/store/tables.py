@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -734,18 +735,22 @@ class XapiAttachment(Base):
 
 class XapiStatementRef(Base):
     """An agent or activity a statement names (`refs.statement_refs`): what the agent, activity
-    and related_* filters read through one index, newest first."""
+    and related_* filters read, newest first, from the primary key alone.
+
+    `ref` is the key's 64-bit hash (`xapi_statements.ref_hash`), not its text: a row is four
+    integers, and on SQLite the table is its primary key (WITHOUT ROWID), one B-tree written per
+    ref instead of a table and two text indexes. No foreign key (a check per row on every
+    insert): `delete_statements` removes a statement's refs with it."""
 
     __tablename__ = "xapi_statement_refs"
     __table_args__ = (
-        # `direct` in the index too: the agent and activity filters read no table row of refs
-        Index("ix_xapi_statement_refs_ref", "organisation_id", "ref", "statement_seq", "direct"),
+        # `direct` in the key too: the agent and activity filters read nothing else
+        PrimaryKeyConstraint("organisation_id", "ref", "statement_seq", "direct"),
+        {"sqlite_with_rowid": False},
     )
-    statement_seq: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"),
-        ForeignKey("xapi_statements.seq", ondelete="CASCADE"), primary_key=True)
-    ref: Mapped[str] = mapped_column(Text, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[int] = mapped_column(BigInteger)
+    statement_seq: Mapped[int] = mapped_column(BigInteger)
     direct: Mapped[bool] = mapped_column(Boolean)
 
 

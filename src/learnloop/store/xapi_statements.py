@@ -7,6 +7,7 @@ adds the statements that target a match through a StatementRef (Communication 2.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,18 +15,38 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, Select, Text, and_, bindparam, cast, func, select, text, update
+from sqlalchemy import (
+    BindParameter,
+    Integer,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from learnloop.store.tables import XapiStatement, XapiStatementRef
 
 __all__ = ["NewStatement", "StatementFilter", "count_after", "delete_statements",
            "find_statements", "insert_statements",
-           "last_seq", "mark_voided", "statement_document", "stored_documents",
+           "last_seq", "mark_voided", "ref_hash", "statement_document", "stored_documents",
            "statements_after", "documents_naming"]
 
 _STATEMENTS = XapiStatement.__table__
 _REFS = XapiStatementRef.__table__
+
+
+def ref_hash(key: str) -> int:
+    """What xapi_statement_refs stores for an agent or activity key: the first 8 bytes of its
+    MD5, a signed 64-bit integer (migration 0020 computes the same in SQL on PostgreSQL). Two
+    keys sharing a hash is a chance of about 1 in 10^10 among a million distinct keys."""
+    return int.from_bytes(hashlib.md5(key.encode(), usedforsecurity=False).digest()[:8], "big",
+                          signed=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +140,7 @@ def insert_statements(session: Session, *, organisation_id: int, client_id: int 
     sqlite = connection.dialect.name == "sqlite"
     rows = _statement_rows(statements, organisation_id=organisation_id, client_id=client_id,
                            sqlite=sqlite)
-    refs = [(item.statement_id, ref, direct)
+    refs = [(item.statement_id, ref_hash(ref), direct)
             for item in statements for ref, direct in item.refs.items()]
     write = _insert_sqlite if sqlite else _insert_postgresql
     written = write(connection, organisation_id=organisation_id, rows=rows, refs=refs)
@@ -127,7 +148,7 @@ def insert_statements(session: Session, *, organisation_id: int, client_id: int 
 
 
 def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
-                   refs: list[tuple[str, str, bool]]) -> set[str]:
+                   refs: list[tuple[str, int, bool]]) -> set[str]:
     """The rows (a multi-row INSERT per 500), then their refs (one per 5,000), each a single
     step; the ids of the rows written (those already stored are skipped).
 
@@ -155,23 +176,23 @@ def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[An
             seq_of.update(connection.exec_driver_sql(
                 "SELECT statement_id, seq FROM xapi_statements WHERE seq >= ?",
                 (first,)).all())
-    named = [(seq_of[statement_id], ref, organisation_id, direct)
+    named = [(organisation_id, ref, seq_of[statement_id], direct)
              for statement_id, ref, direct in refs if statement_id in seq_of]
     for start in range(0, len(named), _REFS_PER_INSERT):
         chunk_refs = named[start:start + _REFS_PER_INSERT]
         connection.exec_driver_sql(
-            "INSERT INTO xapi_statement_refs (statement_seq, ref, organisation_id, direct) "
+            "INSERT INTO xapi_statement_refs (organisation_id, ref, statement_seq, direct) "
             "VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(chunk_refs)),
             tuple(value for ref_row in chunk_refs for value in ref_row))
     return set(seq_of)
 
 
 def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
-                       refs: list[tuple[str, str, bool]]) -> set[str]:
+                       refs: list[tuple[str, int, bool]]) -> set[str]:
     """The rows and their refs in one statement per 500 rows (a data-modifying WITH: the refs
     join the seqs the INSERT returns), one round trip each; the ids of the rows written."""
     row_marks = "(" + ", ".join(["%s"] * (len(_COLUMNS) - 1) + ["%s::jsonb"]) + ")"
-    refs_of: dict[str, list[tuple[str, bool]]] = {}
+    refs_of: dict[str, list[tuple[int, bool]]] = {}
     for statement_id, ref, direct in refs:
         refs_of.setdefault(statement_id, []).append((ref, direct))
     written: set[str] = set()
@@ -186,7 +207,7 @@ def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tupl
                "named AS (INSERT INTO xapi_statement_refs "
                "(statement_seq, ref, organisation_id, direct) "
                "SELECT new.seq, r.ref, %s, r.direct FROM new JOIN unnest("
-               "%s::text[], %s::text[], %s::boolean[]) AS r(statement_id, ref, direct) "
+               "%s::text[], %s::bigint[], %s::boolean[]) AS r(statement_id, ref, direct) "
                "ON r.statement_id = new.statement_id) "
                "SELECT statement_id FROM new")
         parameters = [value for row in chunk for value in row]
@@ -198,12 +219,23 @@ def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tupl
 
 
 def delete_statements(session: Session, *, organisation_id: int,
-                      statement_ids: Sequence[str]) -> None:
-    """Remove these statements and their refs (a batch undone in its own transaction)."""
-    if statement_ids:
-        session.execute(_STATEMENTS.delete().where(
-            _STATEMENTS.c.organisation_id == organisation_id,
-            _STATEMENTS.c.statement_id.in_(list(statement_ids))))
+                      statements: Sequence[NewStatement]) -> None:
+    """Remove these statements and their refs (a batch undone in its own transaction). A ref
+    row goes when both its key and its seq are among theirs: only these statements hold those
+    seqs."""
+    if not statements:
+        return
+    s = _STATEMENTS.c
+    seqs = list(session.scalars(select(s.seq).where(
+        s.organisation_id == organisation_id,
+        s.statement_id.in_([item.statement_id for item in statements]))))
+    if not seqs:
+        return
+    keys = sorted({ref_hash(key) for item in statements for key in item.refs})
+    session.execute(_REFS.delete().where(_REFS.c.organisation_id == organisation_id,
+                                         _REFS.c.ref.in_(keys),
+                                         _REFS.c.statement_seq.in_(seqs)))
+    session.execute(_STATEMENTS.delete().where(s.seq.in_(seqs)))
 
 
 def mark_voided(session: Session, *, organisation_id: int, statement_ids: Sequence[str]) -> None:
@@ -246,6 +278,8 @@ def _content_conditions(query: Select, statements: Any, *, organisation_id: int,
         if key is None:
             continue
         ref = _REFS.alias()
+        if not isinstance(key, BindParameter):  # a page query's key is hashed as it is bound
+            key = ref_hash(key)
         condition = and_(ref.c.statement_seq == statements.c.seq,
                          ref.c.organisation_id == organisation_id, ref.c.ref == key)
         if not related:
@@ -397,6 +431,9 @@ def _page_values(where: StatementFilter, seqs: tuple[int | None, int | None], *,
                  organisation_id: int, limit: int) -> dict[str, Any]:
     values = {name: getattr(where, name) for name in _VALUES
               if getattr(where, name) is not None}
+    for name in ("agent", "activity"):
+        if name in values:
+            values[name] = ref_hash(values[name])
     if seqs[0] is not None:
         values["above"] = seqs[0]
     if seqs[1] is not None:
@@ -447,7 +484,7 @@ def documents_naming(session: Session, *, organisation_id: int, key: str,
     return list(session.scalars(
         select(cast(s.document, Text))
         .join(_REFS, and_(ref.statement_seq == s.seq, ref.organisation_id == organisation_id,
-                          ref.ref == key, ref.direct.is_(True)))
+                          ref.ref == ref_hash(key), ref.direct.is_(True)))
         .where(s.organisation_id == organisation_id)
         .order_by(ref.statement_seq.desc()).limit(limit)))
 

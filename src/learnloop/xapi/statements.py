@@ -134,8 +134,8 @@ def store_statements(session: Session, *, organisation_id: int, prepared: list[N
             _conflicts(prepared, store.stored_documents(session, organisation_id=organisation_id,
                                                         statement_ids=sorted(held)))
         except ConflictError:  # all or none, even for a caller that goes on after it
-            store.delete_statements(session, organisation_id=organisation_id, statement_ids=[
-                item.statement_id for item in prepared if item.statement_id not in held])
+            store.delete_statements(session, organisation_id=organisation_id, statements=[
+                item for item in prepared if item.statement_id not in held])
             raise
     targets = [item.voids for item in prepared if item.voids is not None and item.statement_id
                not in held]
