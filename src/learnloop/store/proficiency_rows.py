@@ -93,9 +93,10 @@ def stored_state(session: Session, *, organisation_id: int,
     kept = _last_written(session, organisation_id)
     if kept is not None and not rows:
         return StoredState(kept.as_of, None, kept.digest)
+    if kept is not None:  # the agent writes every row for one day: no scan of them for it
+        return StoredState(kept.as_of, _compared(session, organisation_id), kept.digest)
     return StoredState(proficiencies_as_of(session, organisation_id=organisation_id),
-                       _compared(session, organisation_id),
-                       None if kept is None else kept.digest)
+                       _compared(session, organisation_id))
 
 
 def rows_digest(rows: StoredProficiencies, as_of: date) -> str:
