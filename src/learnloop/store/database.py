@@ -82,6 +82,7 @@ class _WriteGate:
 
     def __init__(self, *, wait_seconds: float) -> None:
         self._lock = threading.Lock()  # not an RLock: a request may commit on another thread
+        self.turn = self._lock  # held by a thread that must keep the process's writers out
         self._holder: object | None = None  # the pool's record of the connection holding it
         self.wait_seconds = wait_seconds
 
@@ -133,12 +134,16 @@ class _Checkpointer:
     So when a PASSIVE checkpoint leaves more than CHECKPOINT_RESTART_PAGES in the log, a RESTART
     checkpoint follows: it waits for the current writer, keeps new ones out while it copies the
     few pages the PASSIVE one left (and syncs), and the next commit writes the log from its
-    start. Its connection waits at most a second for readers; failing, the next round tries.
+    start. It takes its turn at this process's write gate first (`turn`), in line with the
+    process's writers: left to SQLite's busy handler it lost to back-to-back commits for up to
+    its whole wait while the log grew. Its connection waits at most a second for readers and
+    other processes; failing, the next round tries.
     """
 
-    def __init__(self, path: str, *, every: float) -> None:
+    def __init__(self, path: str, *, every: float, turn: threading.Lock | None = None) -> None:
         self._path = path
         self._every = every
+        self._turn = turn
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpoints",
                                         daemon=True)
@@ -155,13 +160,19 @@ class _Checkpointer:
         finally:
             connection.close()
 
-    @staticmethod
-    def _checkpoint(connection: sqlite3.Connection) -> None:
+    def _checkpoint(self, connection: sqlite3.Connection) -> None:
         # on an error the next round tries again; SQLite's own log stays consistent
         with contextlib.suppress(sqlite3.Error):
             _busy, pages, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if pages > CHECKPOINT_RESTART_PAGES:
+            if pages <= CHECKPOINT_RESTART_PAGES:
+                return
+            if self._turn is None:
                 connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            elif self._turn.acquire(timeout=1.0):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+                finally:
+                    self._turn.release()
 
     def stop(self) -> None:
         self._stop.set()
@@ -280,7 +291,7 @@ class Database:
             kwargs.update(pool_pre_ping=True)
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
-            gate = _WriteGate(wait_seconds=wait_seconds)
+            gate = self._gate = _WriteGate(wait_seconds=wait_seconds)
             event.listen(self.engine, "connect", _sqlite_tuning(wait_seconds=wait_seconds))
             event.listen(self.engine, "before_cursor_execute", gate.before_write)
             event.listen(self.engine.pool, "checkin", gate.give_back)
@@ -343,7 +354,7 @@ class Database:
         `stop_checkpoints()`. Nothing to do on PostgreSQL."""
         if self.dialect != "sqlite" or self._file is None or self._checkpointer is not None:
             return
-        self._checkpointer = _Checkpointer(self._file, every=every)
+        self._checkpointer = _Checkpointer(self._file, every=every, turn=self._gate.turn)
         self._checkpointer.start()
 
     def stop_checkpoints(self) -> None:
