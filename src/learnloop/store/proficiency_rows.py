@@ -93,10 +93,11 @@ def stored_state(session: Session, *, organisation_id: int,
     kept = _last_written(session, organisation_id)
     if kept is not None and not rows:
         return StoredState(kept.as_of, None, kept.digest)
-    if kept is not None:  # the agent writes every row for one day: no scan of them for it
-        return StoredState(kept.as_of, _compared(session, organisation_id), kept.digest)
-    return StoredState(proficiencies_as_of(session, organisation_id=organisation_id),
-                       _compared(session, organisation_id))
+    # the agent writes every row for one day: with its state standing, no scan for the day
+    as_of = kept.as_of if kept is not None else proficiencies_as_of(
+        session, organisation_id=organisation_id)
+    return StoredState(as_of, _compared(session, organisation_id),
+                       None if kept is None else kept.digest)
 
 
 def rows_digest(rows: StoredProficiencies, as_of: date) -> str:
@@ -115,21 +116,25 @@ def _last_written(session: Session, organisation_id: int) -> tables.ProficiencyS
     state = session.get(tables.ProficiencyState, organisation_id)
     if state is None:
         return None
+    return state if _count_and_newest(session, organisation_id) == (
+        state.rows, state.max_id) else None
+
+
+def _count_and_newest(session: Session, organisation_id: int) -> tuple[int, int]:
+    """How many proficiencies the organisation has, and the highest id (0: none)."""
     table = tables.Proficiency
     count, newest = session.execute(select(func.count(), func.max(table.id)).where(
         table.organisation_id == organisation_id)).one()
-    return state if (count, newest or 0) == (state.rows, state.max_id) else None
+    return int(count), int(newest or 0)
 
 
 def _keep_state(session: Session, organisation_id: int, as_of: date, digest: str) -> None:
-    table = tables.Proficiency
-    count, newest = session.execute(select(func.count(), func.max(table.id)).where(
-        table.organisation_id == organisation_id)).one()
+    count, newest = _count_and_newest(session, organisation_id)
     state = session.get(tables.ProficiencyState, organisation_id)
     if state is None:
         state = tables.ProficiencyState(organisation_id=organisation_id)
         session.add(state)
-    state.as_of, state.rows, state.max_id, state.digest = as_of, count, newest or 0, digest
+    state.as_of, state.rows, state.max_id, state.digest = as_of, count, newest, digest
     session.flush()
 
 
