@@ -84,3 +84,24 @@ def test_a_batch_in_key_order_and_one_out_of_it_store_the_same_rows(small_batche
                 tables.Signal.value, tables.Signal.source)).all()))
             session.execute(tables.Signal.__table__.delete())
     assert stored[0] == stored[1] and len(stored[0]) == 5
+
+
+def test_new_rows_then_stored_ones_count_exactly_whichever_thread_writes(small_batches,
+                                                                          tmp_path) -> None:
+    # a load larger than the table starts on the writer thread (SQLite: and a smaller page
+    # cache); the batches after one meeting stored keys go on the caller's thread
+    with small_batches.session() as session:
+        _import(small_batches, session, _file(tmp_path, "a.csv", ROWS))
+    later = ("".join(f"k{n},m,organisation,,2025-02-0{n - 4},{n},crm\n" for n in range(5, 9))
+             + ROWS.splitlines(keepends=True)[0]
+             + ROWS.splitlines(keepends=True)[1].replace(",1,crm", ",1.5,crm")
+             + "k9,m,organisation,,2025-03-01,9,crm\n"
+             + ROWS.splitlines(keepends=True)[2].replace(",2,crm", ",2.5,crm")
+             + "k10,m,organisation,,2025-03-02,10,crm\n")
+    with small_batches.session() as session:
+        result = _import(small_batches, session, _file(tmp_path, "later.csv", later))
+    assert (result.rows, result.created, result.updated, result.unchanged) == (9, 6, 2, 1)
+    with small_batches.session() as session:
+        values = dict(session.execute(select(tables.Signal.key, tables.Signal.value)).all())
+    assert values == {"k0": 0, "k1": 1.5, "k2": 2.5, "k3": 3, "k4": 4, "k5": 5, "k6": 6,
+                      "k7": 7, "k8": 8, "k9": 9, "k10": 10}

@@ -24,7 +24,13 @@ from learnloop.store.foreign_keys import checked_as_a_set
 
 __all__ = ["KeyedStream", "RowChanges", "Synced", "replace_children", "reserve_ids", "sync_rows"]
 
-SQLITE_CACHE_KIB = 262_144  # 256 MB of page cache while streaming: the indexes' hot pages stay
+# SQLite's page cache while streaming into a table that holds more rows than the load: the
+# indexes' pages the load looks up and inserts into stay cached, not read again per row
+SQLITE_CACHE_KIB = 262_144
+# …and into a table no larger than the load, once its first batch is all new rows (not a
+# re-import): the pages it writes leave the cache on the writer thread while rows are checked,
+# rather than all at the commit, which waits for them
+SQLITE_LOAD_CACHE_KIB = 32_768
 _SQLITE_PARAMETERS = 32_766  # the most one SQLite statement takes (since 3.32)
 _MAX_IN = 10_000  # keys per IN (…): SQLite allows 32,766 parameters, PostgreSQL 65,535
 _REMEMBERED = 65_536  # distinct values a binder remembers before starting over
@@ -303,10 +309,13 @@ class KeyedStream:
     (5 million rows: 600 kB). Values are bound by the columns' own SQLAlchemy types, so what is
     stored is what the ORM would store.
 
-    With `background=True` on PostgreSQL batches are written by one writer thread while the
-    caller checks the next batch (the driver releases the GIL while the server works); SQLite
-    always writes on the calling thread. Use it as a context manager so the writer has stopped
-    before the transaction ends, whichever way it ends.
+    With `background=True` batches are written by one writer thread while the caller checks the
+    next batch: PostgreSQL's driver releases the GIL while the server works, and SQLite's while
+    it inserts a statement's thousands of rows (only binding the values holds it). On SQLite
+    only a load at least as large as the table is written so, and only until a batch meets
+    stored keys: comparing stored rows in Python holds the GIL, and the rest of the write goes
+    on the caller's thread. Use it as a context manager so the writer has stopped before the
+    transaction ends, whichever way it ends.
 
     `changes` is told of new rows as they are written, of stored rows before they are
     overwritten and of the end of the writes (`RowChanges`): the signals keep their team-week
@@ -316,7 +325,8 @@ class KeyedStream:
     least as many as the table holds, whose first batch holds no stored key (not a re-import),
     drops the table's secondary indexes before that batch and builds them after the last row
     (`store/deferred_indexes.py`): the table is then locked against readers and other writers
-    until the transaction ends.
+    until the transaction ends. SQLite keeps its indexes: it updates them on the writer thread
+    while the caller checks rows, where a build after the last row would add to the wait.
     """
 
     def __init__(self, session: Session, model: Any, *, organisation_id: int,
@@ -396,14 +406,18 @@ class KeyedStream:
         self._mark = mark
         self._direct = not self._sqlite
         self._first_id = self._max_id()
+        # SQLite: a load at least as large as the table, until a batch meets stored keys (a
+        # re-import), writes on the writer thread, and after an all-new first batch with a
+        # smaller page cache (see SQLITE_LOAD_CACHE_KIB)
+        self._loading = self._sqlite and expected_rows >= self._first_id
+        self._met_stored = False
         self._touched = bytearray(self._first_id // 8 + 1)
         # a load at least as large as the table (its largest id bounds its rows) builds the
         # secondary indexes after it, not row by row during it
         self._dropped_indexes: list[str] = []
         self._drop_indexes = (not self._sqlite and build_indexes_from is not None
                               and expected_rows >= max(build_indexes_from, self._first_id))
-        # SQLite binds every value holding the GIL, so a writer thread only adds switching
-        threaded = background and not self._sqlite
+        threaded = background and (not self._sqlite or self._loading)
         self._writer = ThreadPoolExecutor(1, "learnloop-writer") if threaded else None
         self._writing: Future[_Written] | None = None
         self.counts = Counts()
@@ -464,6 +478,12 @@ class KeyedStream:
 
     def _send(self, row_of: dict[str, int], flat: list[Any]) -> None:
         """Write one batch (`flat`: sorted and bound, see `_flatten`; `row_of`: key → row)."""
+        if self._met_stored and self._writer is not None:
+            # SQLite comparing stored rows holds the GIL: a writer thread would only fight the
+            # caller's checks for it
+            self._wait()
+            self._writer.shutdown(wait=True)
+            self._writer = None
         if self._writer is None:
             self._report(self._write(row_of, flat))
             return
@@ -518,6 +538,12 @@ class KeyedStream:
         before = self._max_id()
         inserted = self._insert_sqlite(flat) if self._sqlite else self._insert_postgres(flat)
         self.counts.created += inserted
+        if self._loading:  # after the first batch, which was written with the large cache
+            self._loading = False
+            if inserted == len(row_of):
+                self._cursor.execute(f"PRAGMA cache_size = -{SQLITE_LOAD_CACHE_KIB}")
+        if self._sqlite and inserted < len(row_of):
+            self._met_stored = True
         if inserted == len(row_of):
             return [], self._columns_of(flat)
         wanted = {flat[start + 1]: tuple(flat[start + 2:start + width])
