@@ -9,9 +9,12 @@ time asked) before the clock starts and start together, so on a small machine th
 CPU from the server under test, for Ralph as for learnloop. Ralph (file-system backend, in a
 virtual environment of its own, see tests/ralph_support.py) gets the same POST load at 1,000
 stored and the same GETs at the largest store it can answer in time; learnloop's figures are
-printed as ratios of Ralph's.
+printed as ratios of Ralph's. learnloop is measured as `learnloop serve` with each number of
+`--processes` asked in turn (default 1 and 2; Ralph's `runserver` is one process, its file
+backend appending to one file), its CPU and memory summed over its processes.
 
     python benchmarks/lrs.py [--stored 1000000] [--seconds 10] [--clients 4] [--no-ralph]
+                             [--processes 1,2]
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -151,18 +156,18 @@ def cpu_seconds(pid: int) -> float:
 
 
 def post_rate(url: str, headers: dict, *, batch: int, clients: int, seconds: float,
-              pid: int | None = None) -> str:
+              pid: list[int] | None = None) -> str:
     """Statements/s, then (given the server's pid) its CPU microseconds per statement and the
     load average. The clients build their bodies first and start together (the server's CPU
     counts from before, when it is idle)."""
     spawn = multiprocessing.get_context("spawn")
     with spawn.Manager() as manager, spawn.Pool(clients) as pool:
         start = manager.Barrier(clients)
-        cpu = cpu_seconds(pid) if pid else 0.0
+        cpu = sum(map(cpu_seconds, pid)) if pid else 0.0
         results = pool.starmap(_poster, [(url, headers, batch, seconds, random.randrange(2**32),
                                           start) for _ in range(clients)])
         took = max(item[4] for item in results) - min(item[3] for item in results)
-        cpu = cpu_seconds(pid) - cpu if pid else 0.0
+        cpu = sum(map(cpu_seconds, pid)) - cpu if pid else 0.0
     stored = sum(item[0] for item in results)
     errors = sum(item[1] for item in results)
     first = next((item[2] for item in results if item[2]), "")
@@ -248,20 +253,14 @@ def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
         held = last_seq(session)
     if held == 0:
         bulk_load(workspace, total=1_000, seed=1)
-        server = Server(home=home, database_url=url)
-        server.start()
-        endpoint = f"{server.base}/xapi/statements"
-        try:
-            warm_up(endpoint, headers)
-            for batch in (1, 100):
-                figures[f"post{batch}@1k"] = post_rate(endpoint, headers, batch=batch,
-                                                       clients=args.clients,
-                                                       seconds=args.seconds,
-                                                       pid=server.process.pid)
-                print(f"{database}: POST batch {batch:>3} with ~1,000 stored: "
-                      f"{figures[f'post{batch}@1k']} statements/s", flush=True)
-        finally:
-            server.stop()
+        for processes in args.processes:
+            with _serving(home, url, processes, headers) as (server, endpoint, pids):
+                for batch in (1, 100):
+                    key = _key(f"post{batch}@1k", processes)
+                    figures[key] = post_rate(endpoint, headers, batch=batch, clients=args.clients,
+                                             seconds=args.seconds, pid=pids)
+                    print(f"{database}{_label(processes)}: POST batch {batch:>3} with ~1,000 "
+                          f"stored: {figures[key]} statements/s", flush=True)
     else:  # a kept workspace (--folder): its small-store figures were printed by its first run
         print(f"{database}: reusing {held:,} statements stored in {home}", flush=True)
     more = max(0, args.stored - held)
@@ -269,31 +268,65 @@ def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
     print(f"{database}: bulk-loaded {more:,} statements through the store at "
           f"{rate:,.0f}/s", flush=True)
     workspace.close()
-    server = Server(home=home, database_url=url)
+    label = f"{args.stored // 1000:,}k" if args.stored < 1_000_000 else \
+        f"{args.stored / 1e6:g}M"
+    for processes in args.processes:
+        with _serving(home, url, processes, headers) as (server, endpoint, pids):
+            for batch in (1, 100):
+                key = _key(f"post{batch}@big", processes)
+                figures[key] = post_rate(endpoint, headers, batch=batch, clients=args.clients,
+                                         seconds=args.seconds, pid=pids)
+                print(f"{database}{_label(processes)}: POST batch {batch:>3} with ~{label} "
+                      f"stored: {figures[key]} statements/s", flush=True)
+            for kind in ("agent", "verb", "activity"):
+                p50, p99 = get_latency(endpoint, headers, kind=kind, clients=args.clients,
+                                       each=args.gets)
+                figures[_key(f"get-{kind}", processes)] = (p50, p99)
+                print(f"{database}{_label(processes)}: GET {kind} filter, limit 100, ~{label} "
+                      f"stored: p50 {p50:.1f} ms, p99 {p99:.1f} ms", flush=True)
+            now, peak = (sum(values) for values in zip(*map(memory_mb, pids), strict=True))
+            figures[_key("memory", processes)] = (now, peak)
+            print(f"{database}{_label(processes)}: server memory {now:.0f} MB resident, "
+                  f"{peak:.0f} MB peak", flush=True)
+    return figures
+
+
+def _key(name: str, processes: int) -> str:
+    """A figure's name; a server of several processes adds their count."""
+    return name if processes == 1 else f"{name}/{processes}p"
+
+
+def _label(processes: int) -> str:
+    return "" if processes == 1 else f" ({processes} server processes)"
+
+
+@contextmanager
+def _serving(home: Path, url: str | None, processes: int, headers: dict
+             ) -> Iterator[tuple[Server, str, list[int]]]:
+    """`learnloop serve --processes`, warmed up; yields it, its statements endpoint and the pids
+    that serve (with several processes, uvicorn's workers: all of them once each has started,
+    so their CPU and memory count)."""
+    server = Server(home=home, database_url=url, processes=processes)
     server.start()
-    endpoint = f"{server.base}/xapi/statements"
     try:
+        endpoint = f"{server.base}/xapi/statements"
+        deadline = time.monotonic() + 60
+        while processes > 1 and server.log().count("Application startup complete.") < processes:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{processes} server processes did not start:\n{server.log()}")
+            time.sleep(0.1)
+        pids = [server.process.pid] if processes == 1 else _workers(server.process.pid)
         warm_up(endpoint, headers)
-        label = f"{args.stored // 1000:,}k" if args.stored < 1_000_000 else \
-            f"{args.stored / 1e6:g}M"
-        for batch in (1, 100):
-            figures[f"post{batch}@big"] = post_rate(endpoint, headers, batch=batch,
-                                                    clients=args.clients, seconds=args.seconds,
-                                                    pid=server.process.pid)
-            print(f"{database}: POST batch {batch:>3} with ~{label} stored: "
-                  f"{figures[f'post{batch}@big']} statements/s", flush=True)
-        for kind in ("agent", "verb", "activity"):
-            p50, p99 = get_latency(endpoint, headers, kind=kind, clients=args.clients,
-                                   each=args.gets)
-            figures[f"get-{kind}"] = (p50, p99)
-            print(f"{database}: GET {kind} filter, limit 100, ~{label} stored: "
-                  f"p50 {p50:.1f} ms, p99 {p99:.1f} ms", flush=True)
-        now, peak = memory_mb(server.process.pid)
-        figures["memory"] = (now, peak)
-        print(f"{database}: server memory {now:.0f} MB resident, {peak:.0f} MB peak", flush=True)
+        yield server, endpoint, pids
     finally:
         server.stop()
-    return figures
+
+
+def _workers(pid: int) -> list[int]:
+    """uvicorn's worker processes under its supervisor `pid` (not multiprocessing's tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children
+            if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes()]
 
 
 def run_ralph(args, folder: Path) -> dict:
@@ -333,6 +366,9 @@ def main() -> None:
     parser.add_argument("--gets", type=int, default=100, help="GETs per client per filter")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--no-ralph", action="store_true")
+    parser.add_argument("--processes", type=lambda text: [int(n) for n in text.split(",")],
+                        default=[1, 2], help="learnloop server processes to measure, each in "
+                        "turn (`learnloop serve --processes`; Ralph's `runserver` is one)")
     parser.add_argument("--folder", type=Path, help="keep the workspaces here and reuse what "
                         "they hold (SQLite only: PostgreSQL databases are dropped after)")
     args = parser.parse_args()
@@ -351,16 +387,17 @@ def main() -> None:
         finally:
             if drop is not None:
                 drop()
-        if ralph and "post1@1k" in ours:
-            for batch in (1, 100):
-                for at in ("1k", "big"):
-                    ratio = _rate(ours[f"post{batch}@{at}"]) / max(
-                        _rate(ralph[f"post{batch}@1k"]), 1e-9)
-                    print(f"{database}: POST batch {batch} at {at} stored = {ratio:,.1f}x "
-                          f"Ralph's at 1k", flush=True)
-            ratio = ralph["get-agent"][1] / max(ours["get-agent"][1], 1e-9)
-            print(f"{database}: GET agent p99 at {args.stored:,} stored is {ratio:,.1f}x "
-                  f"faster than Ralph's at its store", flush=True)
+        if ralph and _key("post1@1k", args.processes[0]) in ours:
+            for processes in args.processes:
+                for batch in (1, 100):
+                    for at in ("1k", "big"):
+                        ratio = _rate(ours[_key(f"post{batch}@{at}", processes)]) / max(
+                            _rate(ralph[f"post{batch}@1k"]), 1e-9)
+                        print(f"{database}{_label(processes)}: POST batch {batch} at {at} "
+                              f"stored = {ratio:,.1f}x Ralph's at 1k", flush=True)
+                ratio = ralph["get-agent"][1] / max(ours[_key("get-agent", processes)][1], 1e-9)
+                print(f"{database}{_label(processes)}: GET agent p99 at {args.stored:,} stored "
+                      f"is {ratio:,.1f}x faster than Ralph's at its store", flush=True)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ class Server:
     database_url: str | None
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    processes: int = 1  # `--processes`: above 1, uvicorn's supervisor and its workers
 
     @property
     def base(self) -> str:
@@ -53,7 +54,8 @@ class Server:
         log = (self.home.parent / "server.log").open("a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "learnloop.cli", "serve", "--port", str(self.port),
-             "--no-worker"], env=_environment(self.home, self.database_url),
+             "--no-worker", "--processes", str(self.processes)],
+            env=_environment(self.home, self.database_url),
             stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + SECONDS

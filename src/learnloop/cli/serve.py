@@ -39,34 +39,50 @@ def serve(
         bool,
         typer.Option("--worker/--no-worker", help="Also consume background jobs in this process."),
     ] = True,
+    processes: Annotated[
+        int,
+        typer.Option("--processes", min=1, max=64,
+                     help="Server processes sharing the port: more requests at once, on more "
+                          "cores. Above 1, background jobs run in `learnloop worker` only."),
+    ] = 1,
 ) -> None:
     """Serve the API (OpenAPI at /docs) and the console."""
     workspace = open_workspace()
-    _serve(
-        workspace,
-        host=host or workspace.settings.host,
-        port=port or workspace.settings.port,
-        worker=worker and workspace.settings.jobs_in_process,
-    )
-
-
-# how long a thread may keep the GIL while another waits for it (Python's default: 5 ms). A
-# request thread holding SQLite's write gate gives the GIL up at every database call and must win
-# it back from the threads busy parsing other requests; at 5 ms a turn, the gate's holder waited
-# longer for the GIL than for the database. Half a millisecond keeps the gate's turns short.
-SWITCH_INTERVAL_SECONDS = 0.0005
+    host, port = host or workspace.settings.host, port or workspace.settings.port
+    worker = worker and workspace.settings.jobs_in_process
+    if processes > 1:
+        _serve_processes(workspace, host=host, port=port, processes=processes, worker=worker)
+    else:
+        _serve(workspace, host=host, port=port, worker=worker)
 
 
 def _serve(workspace: Workspace, *, host: str, port: int, worker: bool) -> None:
     import uvicorn
 
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-
     from learnloop.serving.app import create_app
+    from learnloop.serving.processes import SWITCH_INTERVAL_SECONDS
 
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     application = create_app(workspace, consume_jobs=worker)
     out.print(f"console on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(application, host=host, port=port, log_level=workspace.settings.log_level.lower())
+
+
+def _serve_processes(workspace: Workspace, *, host: str, port: int, processes: int,
+                     worker: bool) -> None:
+    """`processes` uvicorn workers, each serving the workspace migrated here (see
+    `serving/processes.py`)."""
+    import uvicorn
+
+    log_level = workspace.settings.log_level.lower()
+    workspace.close()  # each process opens its own
+    if worker:
+        err.print("background jobs are not run by a server of several processes: run "
+                  "`learnloop worker` beside it", highlight=False)
+    out.print(f"console on http://{host}:{port}  (API docs: http://{host}:{port}/docs), "
+              f"{processes} processes")
+    uvicorn.run("learnloop.serving.processes:served_app", factory=True, workers=processes,
+                host=host, port=port, log_level=log_level)
 
 
 def worker(
