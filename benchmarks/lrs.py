@@ -254,13 +254,9 @@ def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
     if held == 0:
         bulk_load(workspace, total=1_000, seed=1)
         for processes in args.processes:
-            with _serving(home, url, processes, headers) as (server, endpoint, pids):
-                for batch in (1, 100):
-                    key = _key(f"post{batch}@1k", processes)
-                    figures[key] = post_rate(endpoint, headers, batch=batch, clients=args.clients,
-                                             seconds=args.seconds, pid=pids)
-                    print(f"{database}{_label(processes)}: POST batch {batch:>3} with ~1,000 "
-                          f"stored: {figures[key]} statements/s", flush=True)
+            with _serving(home, url, processes, headers) as (_server, endpoint, pids):
+                _posts(figures, args, database, processes, endpoint, headers, pids,
+                       at="1k", stored="1,000")
     else:  # a kept workspace (--folder): its small-store figures were printed by its first run
         print(f"{database}: reusing {held:,} statements stored in {home}", flush=True)
     more = max(0, args.stored - held)
@@ -271,13 +267,9 @@ def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
     label = f"{args.stored // 1000:,}k" if args.stored < 1_000_000 else \
         f"{args.stored / 1e6:g}M"
     for processes in args.processes:
-        with _serving(home, url, processes, headers) as (server, endpoint, pids):
-            for batch in (1, 100):
-                key = _key(f"post{batch}@big", processes)
-                figures[key] = post_rate(endpoint, headers, batch=batch, clients=args.clients,
-                                         seconds=args.seconds, pid=pids)
-                print(f"{database}{_label(processes)}: POST batch {batch:>3} with ~{label} "
-                      f"stored: {figures[key]} statements/s", flush=True)
+        with _serving(home, url, processes, headers) as (_server, endpoint, pids):
+            _posts(figures, args, database, processes, endpoint, headers, pids,
+                   at="big", stored=label)
             for kind in ("agent", "verb", "activity"):
                 p50, p99 = get_latency(endpoint, headers, kind=kind, clients=args.clients,
                                        each=args.gets)
@@ -289,6 +281,17 @@ def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
             print(f"{database}{_label(processes)}: server memory {now:.0f} MB resident, "
                   f"{peak:.0f} MB peak", flush=True)
     return figures
+
+
+def _posts(figures: dict, args, database: str, processes: int, endpoint: str,  # noqa: ANN001
+           headers: dict, pids: list[int], *, at: str, stored: str) -> None:
+    """POST in batches of 1 and of 100 against a server of `processes`, into `figures`."""
+    for batch in (1, 100):
+        key = _key(f"post{batch}@{at}", processes)
+        figures[key] = post_rate(endpoint, headers, batch=batch, clients=args.clients,
+                                 seconds=args.seconds, pid=pids)
+        print(f"{database}{_label(processes)}: POST batch {batch:>3} with ~{stored} stored: "
+              f"{figures[key]} statements/s", flush=True)
 
 
 def _key(name: str, processes: int) -> str:

@@ -3,11 +3,13 @@ what the load tests, the SIGKILL test and benchmarks/load_webhook.py share."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -26,6 +28,36 @@ def _environment(home: Path, database_url: str | None) -> dict[str, str]:
     if database_url:
         env["LEARNLOOP_DATABASE_URL"] = database_url
     return env
+
+
+def create_lrs_client(home: Path, database_url: str | None) -> dict[str, str]:
+    """Basic-auth headers of an LRS client made by `learnloop lrs client create --json` (which
+    also migrates)."""
+    from xapi_support import basic
+
+    done = subprocess.run(
+        [sys.executable, "-m", "learnloop.cli", "lrs", "client", "create", "--name", "load",
+         "--scope", "statements/write,statements/read", "--json"],
+        env=_environment(home, database_url), capture_output=True, text=True, timeout=SECONDS,
+        check=True)
+    found = json.loads(done.stdout)
+    return basic(found["username"], found["password"])
+
+
+def stored_statement_ids(home: Path, database_url: str | None) -> Counter[str]:
+    """How many times each statement id is stored, read by a workspace of its own at `home`."""
+    from sqlalchemy import select
+
+    from learnloop.config import Settings
+    from learnloop.store.tables import XapiStatement
+    from learnloop.workspace import Workspace
+
+    workspace = Workspace.open(Settings(home=home, database_url=database_url))
+    try:
+        with workspace.session() as session:
+            return Counter(session.scalars(select(XapiStatement.statement_id)))
+    finally:
+        workspace.close()
 
 
 def create_token(home: Path, *, database_url: str | None, role: str) -> str:

@@ -4,38 +4,19 @@ or absent (its statements commit in one transaction)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
 
-from learnloop.config import Settings
-from learnloop.store.tables import XapiStatement
-from learnloop.workspace import Workspace
-from load_support import SECONDS, Server, _environment
+from load_support import Server, create_lrs_client, stored_statement_ids
 from server_support import kill_while_posting
-from xapi_support import basic, statement
+from xapi_support import statement
 
 KILLS = 3
 POSTERS = 8
 BATCH = 5  # statements per post
-
-
-def _create_client(home: Path, database_url: str | None) -> dict[str, str]:
-    """Credentials made by `learnloop lrs client create --json` (which also migrates)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "learnloop.cli", "lrs", "client", "create", "--name", "kill",
-         "--scope", "statements/write,statements/read", "--json"],
-        env=_environment(home, database_url), capture_output=True, text=True, timeout=SECONDS,
-        check=True)
-    found = json.loads(done.stdout)
-    return basic(found["username"], found["password"])
 
 
 def _post_until(stop: threading.Event, server: Server, headers: dict[str, str],
@@ -59,7 +40,7 @@ def _post_until(stop: threading.Event, server: Server, headers: dict[str, str],
 def test_sigkill_during_statement_posts_loses_no_acknowledged_statement(
         tmp_path: Path, database_url: str) -> None:
     home = tmp_path / "home"
-    headers = _create_client(home, database_url)
+    headers = create_lrs_client(home, database_url)
     server = Server(home=home, database_url=database_url)
     server.start()
     stop = threading.Event()
@@ -70,12 +51,7 @@ def test_sigkill_during_statement_posts_loses_no_acknowledged_statement(
                for n in range(POSTERS)]
     kill_while_posting(server, posters, stop, kills=KILLS)
 
-    workspace = Workspace.open(Settings(home=tmp_path / "reader", database_url=database_url))
-    try:
-        with workspace.session() as session:
-            stored = Counter(session.scalars(select(XapiStatement.statement_id)))
-    finally:
-        workspace.close()
+    stored = stored_statement_ids(tmp_path / "reader", database_url)
     every = [key for keys in acknowledged for key in keys]
     assert len(every) > 0 and refused == []
     assert set(every) <= set(stored), "an acknowledged statement was lost"

@@ -7,17 +7,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
 
-from learnloop.config import Settings
-from learnloop.store.tables import XapiStatement
-from learnloop.workspace import Workspace
-from load_support import SECONDS, Server, _environment
-from test_kill_lrs import _create_client
+from load_support import SECONDS, Server, _environment, create_lrs_client, stored_statement_ids
 from xapi_support import statement
 
 POSTERS = 6
@@ -59,7 +53,7 @@ def _post(server: Server, headers: dict[str, str], acknowledged: list[str],
 def test_two_server_processes_store_concurrent_writes_exactly_once(
         tmp_path: Path, database_url: str) -> None:
     home = tmp_path / "home"
-    headers = _create_client(home, database_url)
+    headers = create_lrs_client(home, database_url)
     server = Server(home=home, database_url=database_url, processes=2)
     server.start()
     try:
@@ -87,12 +81,7 @@ def test_two_server_processes_store_concurrent_writes_exactly_once(
         server.stop()
     assert server.process.returncode == 0 and not any(
         Path(f"/proc/{pid}").exists() for pid in workers), "a worker outlived the server"
-    workspace = Workspace.open(Settings(home=tmp_path / "reader", database_url=database_url))
-    try:
-        with workspace.session() as session:
-            stored = Counter(session.scalars(select(XapiStatement.statement_id)))
-    finally:
-        workspace.close()
+    stored = stored_statement_ids(tmp_path / "reader", database_url)
     assert all(stored[key] == 1 for key in every) and len(stored) == len(every)
 
 
