@@ -9,16 +9,16 @@ roles of 12 required skills, 52 weeks of evidence (about 7.5 million pieces: two
 two self-assessments and a Poisson(1) number of assessments per required skill, plus three other
 skills), 20 priority objectives of 10 skills and 2 not-priorities, and 52 weeks of person-level
 values on `--metrics` of the objectives' KPIs (5.2 million rows each), all written straight into
-the tables; then the team-week summary and the evidence packs, which imports keep as they
-write, are built (the packs' build is timed). Each measured pass runs in a fresh process: the first pass starts from nothing (every
-proficiency and need new), the second is the next loop pass with nothing new since (what an
-incremental run costs), the third is a forced recompute (`recompute` on every agent) over the
-stored results, the fourth the next day's pass (every proficiency's interval has widened, so
-every row is written again: the daily cost). A last pass, not shown, brings the results back
-to the benchmark's day. Each prints its seconds per agent, the CPU seconds of the process and of its
-PostgreSQL backend (when the server runs on this machine: under load they tell what the wall
-clock cannot) and its max RSS (Linux keeps a parent's peak across fork and exec, so after a fill
-in the same run it is the fill's; time a filled database again for the recompute's own).
+the tables; then the team-week summary and the evidence packs, which imports keep as they write,
+are built (the packs' build is timed). Each measured pass runs in a fresh process: the first pass
+starts from nothing (every proficiency and need new), the second is the next loop pass with nothing
+new since (what an incremental run costs), the third is a forced recompute (`recompute` on every
+agent) over the stored results, the fourth the next day's pass (every proficiency's interval has
+widened, so every row is written again: the daily cost). A last pass, not shown, brings the results
+back to the benchmark's day. Each prints its seconds per agent, the CPU seconds of the process and
+of its PostgreSQL backend (when the server runs on this machine: under load they tell what the wall
+clock cannot) and its max RSS (Linux keeps a parent's peak across fork and exec, so after a fill in
+the same run it is the fill's; time a filled database again for the recompute's own).
 `--database-url` runs on that database alone and keeps it (an organisation written there by an
 earlier run is reused, so old and new code can be timed on the same data); `--forced-only` then
 times the forced recompute and the next day alone.

@@ -2,11 +2,11 @@
 
 For each database, in one run: people (first import, re-import), then a raw write of the signal
 rows (SQLite: plain executemany; PostgreSQL: plain COPY, text and binary, into a fresh table with
-the same columns and unique key, plus binary COPY into a copy of learnloop's own signals table
-with its indexes)
-immediately before learnloop's signals import, re-import and partial update (every tenth value
-changed). Prints rows/s, peak memory (max RSS of the child process of each run) and the ratio of
-learnloop's first import to each raw figure. Defaults: 100,000 people, 1,000,000 signal rows.
+the same columns and unique key; on both, also into a copy of learnloop's own signals table with
+its indexes: what its schema costs) immediately before learnloop's signals import, re-import and
+partial update (every tenth value changed). Prints rows/s, peak memory (max RSS of the child
+process of each run) and the ratio of learnloop's first import to each raw figure. Defaults:
+100,000 people, 1,000,000 signal rows.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import resource
 import sqlite3
 import subprocess
@@ -24,6 +25,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 POSTGRES_URL = os.environ.get("LEARNLOOP_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -122,20 +124,16 @@ def raw_child(url: str, mode: str, path: str) -> None:
     """The raw write of the same rows into a fresh table; only the write and commit are timed."""
     rows = raw_rows(Path(path))
     names = ", ".join(SIGNAL_COLUMNS)
-    if mode == "executemany":
-        database = Path(url.removeprefix("sqlite:///")).with_name("raw.db")
-        database.unlink(missing_ok=True)
-        connection = sqlite3.connect(database)
-        connection.execute(f"CREATE TABLE raw_signals ("
-                           f"{RAW_TABLE.format(id='INTEGER', time='DATETIME', float='FLOAT')})")
+    if mode.startswith("executemany"):
+        own_schema = mode == "executemany into signals' schema"
+        connection, drop = (_sqlite_signals_copy(url) if own_schema else _sqlite_raw_table(url))
         rows = [(*row[:5], row[5].replace(tzinfo=None).isoformat(" "), *row[6:]) for row in rows]
         started = time.perf_counter()
         connection.executemany(f"INSERT INTO raw_signals ({names}) VALUES "
                                f"({', '.join('?' * len(SIGNAL_COLUMNS))})", rows)
         connection.commit()
         seconds = time.perf_counter() - started
-        connection.close()
-        database.unlink()
+        drop(connection)
     else:
         import psycopg
 
@@ -165,6 +163,47 @@ def raw_child(url: str, mode: str, path: str) -> None:
         connection.commit()
         connection.close()
     print(json.dumps({"rows": len(rows), "seconds": seconds, "peak_mb": _peak_mb()}))
+
+
+def _sqlite_raw_table(url: str) -> tuple[sqlite3.Connection, Any]:
+    """A fresh table with the signals' columns and unique key, in a database file of its own
+    (SQLite's defaults: rollback journal, 2 MB page cache)."""
+    database = Path(url.removeprefix("sqlite:///")).with_name("raw.db")
+    database.unlink(missing_ok=True)
+    connection = sqlite3.connect(database)
+    connection.execute(f"CREATE TABLE raw_signals ("
+                       f"{RAW_TABLE.format(id='INTEGER', time='DATETIME', float='FLOAT')})")
+
+    def drop(connection: sqlite3.Connection) -> None:
+        connection.close()
+        database.unlink()
+
+    return connection, drop
+
+
+def _sqlite_signals_copy(url: str) -> tuple[sqlite3.Connection, Any]:
+    """A copy of learnloop's own signals table (its unique key and secondary indexes) in
+    learnloop's database, written as learnloop's loads write it (WAL, the page cache of
+    `store/bulk.py`): what the schema costs, as PostgreSQL's "copy into signals' schema"."""
+    from learnloop.store.bulk import SQLITE_CACHE_KIB
+
+    connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    connection.execute("DROP TABLE IF EXISTS raw_signals")
+    for (sql,) in connection.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'signals' "
+                                     "AND sql IS NOT NULL ORDER BY type DESC").fetchall():
+        connection.execute(re.sub(r'"signals"|\bsignals\b', "raw_signals",
+                                  sql.replace("ix_signals_", "ix_raw_signals_")))
+    connection.commit()
+
+    def drop(connection: sqlite3.Connection) -> None:
+        connection.execute("DROP TABLE raw_signals")
+        connection.commit()
+        connection.execute("VACUUM")  # learnloop's import finds the file as it was
+        connection.close()
+
+    return connection, drop
 
 
 def checkpoint(url: str) -> None:
@@ -217,7 +256,7 @@ def line(database: str, what: str, figures: dict) -> float:
     if "created" in figures:
         counts = (f"  {figures['created']:,} new, {figures['updated']:,} updated, "
                   f"{figures['unchanged']:,} unchanged")
-    print(f"{database:<10} {what:<28} {figures['rows']:>10,} rows {figures['seconds']:>6.1f}s "
+    print(f"{database:<10} {what:<36} {figures['rows']:>10,} rows {figures['seconds']:>6.1f}s "
           f"{rate:>9,.0f} rows/s  peak {figures['peak_mb']:>5.0f} MB{counts}", flush=True)
     return rate
 
@@ -225,7 +264,7 @@ def line(database: str, what: str, figures: dict) -> float:
 def measure(database: str, url: str, home: Path, files: dict[str, Path]) -> None:
     for what, kind in (("people import", "people"), ("people re-import", "people")):
         line(database, what, run_child("--child", url, str(home), kind, str(files[kind])))
-    raws = (["executemany"] if database == "sqlite"
+    raws = (["executemany", "executemany into signals' schema"] if database == "sqlite"
             else ["copy (text)", "copy (binary)", "copy into signals' schema"])
     raw_rates = {mode: line(database, f"raw {mode}", run_child("--raw", url, mode,
                                                                str(files["signals"])))
