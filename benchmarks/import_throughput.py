@@ -23,9 +23,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 POSTGRES_URL = os.environ.get("LEARNLOOP_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -124,9 +124,8 @@ def raw_child(url: str, mode: str, path: str) -> None:
     """The raw write of the same rows into a fresh table; only the write and commit are timed."""
     rows = raw_rows(Path(path))
     names = ", ".join(SIGNAL_COLUMNS)
-    if mode.startswith("executemany"):
-        own_schema = mode == "executemany into signals' schema"
-        connection, drop = (_sqlite_signals_copy(url) if own_schema else _sqlite_raw_table(url))
+    if mode in SQLITE_RAW_TABLES:
+        connection, drop = SQLITE_RAW_TABLES[mode](url)
         rows = [(*row[:5], row[5].replace(tzinfo=None).isoformat(" "), *row[6:]) for row in rows]
         started = time.perf_counter()
         connection.executemany(f"INSERT INTO raw_signals ({names}) VALUES "
@@ -165,7 +164,10 @@ def raw_child(url: str, mode: str, path: str) -> None:
     print(json.dumps({"rows": len(rows), "seconds": seconds, "peak_mb": _peak_mb()}))
 
 
-def _sqlite_raw_table(url: str) -> tuple[sqlite3.Connection, Any]:
+Dropper = Callable[[sqlite3.Connection], None]
+
+
+def _sqlite_raw_table(url: str) -> tuple[sqlite3.Connection, Dropper]:
     """A fresh table with the signals' columns and unique key, in a database file of its own
     (SQLite's defaults: rollback journal, 2 MB page cache)."""
     database = Path(url.removeprefix("sqlite:///")).with_name("raw.db")
@@ -181,7 +183,7 @@ def _sqlite_raw_table(url: str) -> tuple[sqlite3.Connection, Any]:
     return connection, drop
 
 
-def _sqlite_signals_copy(url: str) -> tuple[sqlite3.Connection, Any]:
+def _sqlite_signals_copy(url: str) -> tuple[sqlite3.Connection, Dropper]:
     """A copy of learnloop's own signals table (its unique key and secondary indexes) in
     learnloop's database, written as learnloop's loads write it (WAL, the page cache of
     `store/bulk.py`): what the schema costs, as PostgreSQL's "copy into signals' schema"."""
@@ -193,7 +195,7 @@ def _sqlite_signals_copy(url: str) -> tuple[sqlite3.Connection, Any]:
     connection.execute("DROP TABLE IF EXISTS raw_signals")
     for (sql,) in connection.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'signals' "
                                      "AND sql IS NOT NULL ORDER BY type DESC").fetchall():
-        connection.execute(re.sub(r'"signals"|\bsignals\b', "raw_signals",
+        connection.execute(re.sub(r"\bsignals\b", "raw_signals",
                                   sql.replace("ix_signals_", "ix_raw_signals_")))
     connection.commit()
 
@@ -204,6 +206,13 @@ def _sqlite_signals_copy(url: str) -> tuple[sqlite3.Connection, Any]:
         connection.close()
 
     return connection, drop
+
+
+# SQLite's raw writes by name: where each one's table is made (and dropped after the timing)
+SQLITE_RAW_TABLES: dict[str, Callable[[str], tuple[sqlite3.Connection, Dropper]]] = {
+    "executemany": _sqlite_raw_table,
+    "executemany into signals' schema": _sqlite_signals_copy,
+}
 
 
 def checkpoint(url: str) -> None:
@@ -264,7 +273,7 @@ def line(database: str, what: str, figures: dict) -> float:
 def measure(database: str, url: str, home: Path, files: dict[str, Path]) -> None:
     for what, kind in (("people import", "people"), ("people re-import", "people")):
         line(database, what, run_child("--child", url, str(home), kind, str(files[kind])))
-    raws = (["executemany", "executemany into signals' schema"] if database == "sqlite"
+    raws = (list(SQLITE_RAW_TABLES) if database == "sqlite"
             else ["copy (text)", "copy (binary)", "copy into signals' schema"])
     raw_rates = {mode: line(database, f"raw {mode}", run_child("--raw", url, mode,
                                                                str(files["signals"])))
