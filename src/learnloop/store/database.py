@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from learnloop.config import mask_url
 from learnloop.errors import ConfigError, ServiceUnavailableError
+from learnloop.store.writer_turns import WriterTurns
 
 __all__ = ["CHECKPOINT_SECONDS", "RESERVED_CONNECTIONS", "Database", "serialise_imports"]
 
@@ -71,20 +73,40 @@ class _BoundedPool(QueuePool):
 
 
 class _WriteGate:
-    """One SQLite writer at a time per process, queued in Python.
+    """One SQLite writer at a time, queued in Python within a process and by the kernel among
+    processes.
 
     SQLite has one write lock per file; writers that ask for it at once spin in its busy handler
     (unfairly, some for the whole busy timeout). Taking this lock first lines the process's
-    writers up; the file lock still orders writers of other processes (CLI, worker). The gate is
+    writers up; a flock beside the file (WriterTurns) then lines up the processes that write it
+    (server processes, CLI, worker), SQLite's own lock still guarding the file. The gate is
     taken before a connection's first write (its BEGIN IMMEDIATE) and given back when the
     connection returns to the pool, after its commit or rollback.
     """
 
-    def __init__(self, *, wait_seconds: float) -> None:
+    def __init__(self, *, wait_seconds: float, database_file: str | None = None) -> None:
         self._lock = threading.Lock()  # not an RLock: a request may commit on another thread
-        self.turn = self._lock  # held by a thread that must keep the process's writers out
+        # other processes' writers of the file, lined up by the kernel (store/writer_turns.py)
+        self._files = WriterTurns(database_file) if database_file is not None else None
         self._holder: object | None = None  # the pool's record of the connection holding it
         self.wait_seconds = wait_seconds
+
+    def take(self, timeout: float) -> str | None:
+        """Keep the process's writers, then the other processes' (those taking the same file
+        turn), out; None once they are, else who held the turn past `timeout` seconds. Given
+        back with `release()`."""
+        deadline = time.monotonic() + timeout
+        if not self._lock.acquire(timeout=timeout):
+            return "another request held the write lock"
+        if self._files is None or self._files.take(max(0.0, deadline - time.monotonic())):
+            return None
+        self._lock.release()
+        return "another process held the database's write lock"
+
+    def release(self) -> None:
+        if self._files is not None:
+            self._files.give_back()
+        self._lock.release()
 
     def before_write(self, connection, _cursor, statement, *_rest) -> None:  # noqa: ANN001
         """Engine `before_cursor_execute`: open the write transaction behind the gate."""
@@ -93,9 +115,9 @@ class _WriteGate:
             return
         record = connection.connection._connection_record  # noqa: SLF001 - what checkin names
         if self._holder is not record:
-            if not self._lock.acquire(timeout=self.wait_seconds):
-                raise _busy("another request held the write lock",
-                            wait_seconds=self.wait_seconds)
+            refused = self.take(self.wait_seconds)
+            if refused is not None:
+                raise _busy(refused, wait_seconds=self.wait_seconds)
             self._holder = record
         try:
             # IMMEDIATE: wait for the file's write lock now (busy timeout, other processes)
@@ -114,7 +136,7 @@ class _WriteGate:
         """Pool `checkin` and `invalidate`: the connection's transaction is over."""
         if record is not None and self._holder is record:
             self._holder = None
-            self._lock.release()
+            self.release()
 
 
 class _Checkpointer:
@@ -140,10 +162,10 @@ class _Checkpointer:
     other processes; failing, the next round tries.
     """
 
-    def __init__(self, path: str, *, every: float, turn: threading.Lock | None = None) -> None:
+    def __init__(self, path: str, *, every: float, gate: _WriteGate | None = None) -> None:
         self._path = path
         self._every = every
-        self._turn = turn
+        self._gate = gate
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpoints",
                                         daemon=True)
@@ -166,13 +188,13 @@ class _Checkpointer:
             _busy, pages, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             if pages <= CHECKPOINT_RESTART_PAGES:
                 return
-            if self._turn is None:
+            if self._gate is None:
                 connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
-            elif self._turn.acquire(timeout=1.0):
+            elif self._gate.take(1.0) is None:
                 try:
                     connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
                 finally:
-                    self._turn.release()
+                    self._gate.release()
 
     def stop(self) -> None:
         self._stop.set()
@@ -290,15 +312,15 @@ class Database:
         if self.dialect == "postgresql":
             kwargs.update(pool_pre_ping=True)
         self.engine: Engine = create_engine(url, **kwargs)
+        self._file = None if in_memory else parsed.database
         if self.dialect == "sqlite":
-            gate = self._gate = _WriteGate(wait_seconds=wait_seconds)
+            gate = self._gate = _WriteGate(wait_seconds=wait_seconds, database_file=self._file)
             event.listen(self.engine, "connect", _sqlite_tuning(wait_seconds=wait_seconds))
             event.listen(self.engine, "before_cursor_execute", gate.before_write)
             event.listen(self.engine.pool, "checkin", gate.give_back)
             event.listen(self.engine.pool, "invalidate", gate.give_back)
             event.listen(self.engine.pool, "checkout", self._no_autocheckpoint)
         self._checkpointer: _Checkpointer | None = None
-        self._file = None if in_memory else parsed.database
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._group = _GroupCommit(self.session) if self.dialect == "sqlite" else None
 
@@ -354,7 +376,7 @@ class Database:
         `stop_checkpoints()`. Nothing to do on PostgreSQL."""
         if self.dialect != "sqlite" or self._file is None or self._checkpointer is not None:
             return
-        self._checkpointer = _Checkpointer(self._file, every=every, turn=self._gate.turn)
+        self._checkpointer = _Checkpointer(self._file, every=every, gate=self._gate)
         self._checkpointer.start()
 
     def stop_checkpoints(self) -> None:
