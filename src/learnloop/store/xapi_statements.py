@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
+from psycopg import RawCursor
 from sqlalchemy import (
     BindParameter,
     Integer,
@@ -190,32 +191,48 @@ def _insert_sqlite(connection: Any, *, organisation_id: int, rows: list[tuple[An
 def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tuple[Any, ...]],
                        refs: list[tuple[str, int, bool]]) -> set[str]:
     """The rows and their refs in one statement per 500 rows (a data-modifying WITH: the refs
-    join the seqs the INSERT returns), one round trip each; the ids of the rows written."""
-    row_marks = "(" + ", ".join(["%s"] * (len(_COLUMNS) - 1) + ["%s::jsonb"]) + ")"
+    join the seqs the INSERT returns), one round trip each; the ids of the rows written.
+
+    Sent with PostgreSQL's own `$n` placeholders on a raw cursor (in the connection's
+    transaction): psycopg rewrites `%s` placeholders with a regular expression and caches the
+    result only for short queries, and a 100-row INSERT's rewrite took a fifth of the server's
+    CPU in a batch POST."""
     refs_of: dict[str, list[tuple[int, bool]]] = {}
     for statement_id, ref, direct in refs:
         refs_of.setdefault(statement_id, []).append((ref, direct))
     written: set[str] = set()
-    for start in range(0, len(rows), _ROWS_PER_INSERT):
-        chunk = rows[start:start + _ROWS_PER_INSERT]
-        chunk_refs = [(row[1], ref, direct) for row in chunk
-                      for ref, direct in refs_of.get(row[1], ())]
-        sql = (f"WITH new AS (INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES "
-               + ", ".join([row_marks] * len(chunk))
-               + " ON CONFLICT (organisation_id, statement_id) DO NOTHING"
-               " RETURNING seq, statement_id), "
-               "named AS (INSERT INTO xapi_statement_refs "
-               "(statement_seq, ref, organisation_id, direct) "
-               "SELECT new.seq, r.ref, %s, r.direct FROM new JOIN unnest("
-               "%s::text[], %s::bigint[], %s::boolean[]) AS r(statement_id, ref, direct) "
-               "ON r.statement_id = new.statement_id) "
-               "SELECT statement_id FROM new")
-        parameters = [value for row in chunk for value in row]
-        parameters += [organisation_id, [item[0] for item in chunk_refs],
-                       [item[1] for item in chunk_refs], [item[2] for item in chunk_refs]]
-        written.update(statement_id for (statement_id,)
-                       in connection.exec_driver_sql(sql, tuple(parameters)))
+    with RawCursor(connection.connection.driver_connection) as cursor:
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start:start + _ROWS_PER_INSERT]
+            chunk_refs = [(row[1], ref, direct) for row in chunk
+                          for ref, direct in refs_of.get(row[1], ())]
+            parameters = [value for row in chunk for value in row]
+            parameters += [organisation_id, [item[0] for item in chunk_refs],
+                           [item[1] for item in chunk_refs], [item[2] for item in chunk_refs]]
+            cursor.execute(_postgresql_insert(len(chunk)), parameters)
+            written.update(statement_id for (statement_id,) in cursor.fetchall())
     return written
+
+
+@lru_cache(maxsize=16)
+def _postgresql_insert(rows: int) -> str:
+    """_insert_postgresql's statement for `rows` rows, in `$n` placeholders: the rows' values in
+    _COLUMNS' order (the document cast to JSONB), then the organisation and the refs' statement
+    ids, hashes and `direct` flags as three arrays."""
+    width = len(_COLUMNS)
+    values = ", ".join(
+        "(" + ", ".join(f"${row * width + column + 1}" for column in range(width - 1))
+        + f", ${row * width + width}::jsonb)" for row in range(rows))
+    after = rows * width
+    return (f"WITH new AS (INSERT INTO xapi_statements ({', '.join(_COLUMNS)}) VALUES {values}"
+            " ON CONFLICT (organisation_id, statement_id) DO NOTHING"
+            " RETURNING seq, statement_id), "
+            "named AS (INSERT INTO xapi_statement_refs "
+            "(statement_seq, ref, organisation_id, direct) "
+            f"SELECT new.seq, r.ref, ${after + 1}, r.direct FROM new JOIN unnest("
+            f"${after + 2}::text[], ${after + 3}::bigint[], ${after + 4}::boolean[]) "
+            "AS r(statement_id, ref, direct) ON r.statement_id = new.statement_id) "
+            "SELECT statement_id FROM new")
 
 
 def delete_statements(session: Session, *, organisation_id: int,
