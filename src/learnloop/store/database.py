@@ -87,7 +87,8 @@ class _WriteGate:
     def __init__(self, *, wait_seconds: float, database_file: str | None = None) -> None:
         self._lock = threading.Lock()  # not an RLock: a request may commit on another thread
         # other processes' writers of the file, lined up by the kernel (store/writer_turns.py)
-        self._files = WriterTurns(database_file) if database_file is not None else None
+        self._files = (WriterTurns(database_file)
+                       if database_file is not None and WriterTurns.available else None)
         self._holder: object | None = None  # the pool's record of the connection holding it
         self.wait_seconds = wait_seconds
 

@@ -12,10 +12,14 @@ file, so another program writing without it is waited for as before.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import threading
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy handler alone orders the processes
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["WriterTurns"]
 
@@ -63,6 +67,9 @@ class WriterTurns:
     within a process). Each turn is taken on a descriptor of its own, so a wait given up never
     releases the turn of the next one.
     """
+
+    # False where the system has no flock (Windows): the caller then does without
+    available = fcntl is not None
 
     def __init__(self, database_file: str | Path) -> None:
         self.path = Path(f"{database_file}-writers")
