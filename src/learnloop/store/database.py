@@ -99,8 +99,12 @@ class _WriteGate:
         deadline = time.monotonic() + timeout
         if not self._lock.acquire(timeout=timeout):
             return "another request held the write lock"
-        if self._files is None or self._files.take(max(0.0, deadline - time.monotonic())):
-            return None
+        try:
+            if self._files is None or self._files.take(max(0.0, deadline - time.monotonic())):
+                return None
+        except BaseException:  # the lock file could not be opened: the process's lock back
+            self._lock.release()
+            raise
         self._lock.release()
         return "another process held the database's write lock"
 
