@@ -85,7 +85,9 @@ def test_an_erased_person_is_gone_from_the_database_files_too(tmp_path: Path) ->
         server.execute("SELECT count(*) FROM people").fetchall()
         succeeded("person", "erase", "E002", "--yes")
         files = sorted(database.parent.glob("learnloop.db*"))
-        assert len(files) == 3  # the database, its write-ahead log and its index
+        # the database, its write-ahead log and its index, and the writers' (empty) lock file
+        assert [file.name for file in files] == [
+            "learnloop.db", "learnloop.db-shm", "learnloop.db-wal", "learnloop.db-writers"]
         for file in files:
             data = file.read_bytes()
             for identifier in (b"E002", b"Ben Okafor", b"ben.okafor@example.com"):
