@@ -1,6 +1,7 @@
 """Writers of one SQLite file in several processes take turns through a flock beside the file: the
 next waiter gets the turn as soon as it is given back, a wait that times out leaves nothing held,
-and a write finding another process's turn is told to retry (503), naming the other process."""
+a write finding another process's turn is told to retry (503), naming the other process, and
+without a lock file SQLite's own lock still keeps writers apart."""
 
 from __future__ import annotations
 
@@ -67,19 +68,25 @@ def test_a_write_finding_another_process_turn_is_told_to_retry(tmp_path: Path) -
         second.dispose()
 
 
-def test_a_lock_file_that_cannot_be_opened_fails_the_write_and_holds_nothing(
-        tmp_path: Path) -> None:
+def test_a_lock_file_that_cannot_be_opened_leaves_the_order_to_sqlite(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "odd.db"
-    database = Database(f"sqlite:///{path}", wait_seconds=0.3)
+    WriterTurns(path).path.mkdir()  # a folder where the lock file should be
+    first, second = (Database(f"sqlite:///{path}", wait_seconds=0.3) for _ in range(2))
     try:
-        with database.session() as session:
+        with first.session() as session:
             session.execute(text("CREATE TABLE notes (body TEXT)"))
-        WriterTurns(path).path.mkdir()  # a folder where the lock file should be
-        with pytest.raises(IsADirectoryError), database.session() as session:
-            session.execute(text("INSERT INTO notes VALUES ('lost')"))
-        WriterTurns(path).path.rmdir()
-        with database.session() as session:  # the process's own lock was given back
-            session.execute(text("INSERT INTO notes VALUES ('kept')"))
-            assert session.execute(text("SELECT body FROM notes")).scalars().all() == ["kept"]
+            session.execute(text("INSERT INTO notes VALUES ('first')"))
+        assert "busy handler instead" in caplog.text
+        with first.session() as holding:
+            holding.execute(text("INSERT INTO notes VALUES ('held')"))  # uncommitted
+            # no flock to wait at: SQLite's own lock keeps the other writer out
+            with pytest.raises(ServiceUnavailableError), second.session() as session:
+                session.execute(text("INSERT INTO notes VALUES ('second')"))
+        with second.session() as session:  # and neither gate was left taken
+            session.execute(text("INSERT INTO notes VALUES ('second')"))
+            assert sorted(session.execute(text("SELECT body FROM notes")).scalars()) == [
+                "first", "held", "second"]
     finally:
-        database.dispose()
+        first.dispose()
+        second.dispose()

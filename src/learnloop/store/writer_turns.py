@@ -12,6 +12,7 @@ file, so another program writing without it is waited for as before.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from pathlib import Path
@@ -22,6 +23,8 @@ except ImportError:  # Windows: SQLite's busy handler alone orders the processes
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["WriterTurns"]
+
+_log = logging.getLogger(__name__)
 
 
 class _Wait:
@@ -62,7 +65,8 @@ class _Wait:
 class WriterTurns:
     """One write transaction at a time among the processes writing one SQLite file.
 
-    `take(timeout)` is True once this holder has the turn, False if it did not come in time;
+    `take(timeout)` is True once this holder has the turn (or when the lock file cannot be
+    opened: a scheduling aid, it never fails a write), False if it did not come in time;
     `give_back()` ends it. One holder at a time per instance (the caller's own lock sees to that
     within a process). Each turn is taken on a descriptor of its own, so a wait given up never
     releases the turn of the next one.
@@ -74,12 +78,24 @@ class WriterTurns:
     def __init__(self, database_file: str | Path) -> None:
         self.path = Path(f"{database_file}-writers")
         self._held: int | None = None
+        self._warned = False
 
-    def _open(self) -> int:
-        return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    def _open(self) -> int | None:
+        """A new descriptor of the lock file (read-only is enough for flock, so processes of
+        other users that can read it take turns too); None when it cannot be opened."""
+        try:
+            return os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            if not self._warned:
+                self._warned = True
+                _log.warning("cannot open %s (%s): this process's writers wait in SQLite's busy "
+                             "handler instead", self.path, error.strerror or error)
+            return None
 
     def take(self, timeout: float) -> bool:
         descriptor = self._open()
+        if descriptor is None:  # SQLite's own lock still orders this writer
+            return True
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
