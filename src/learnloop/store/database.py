@@ -102,7 +102,7 @@ class _WriteGate:
         try:
             if self._files is None or self._files.take(max(0.0, deadline - time.monotonic())):
                 return None
-        except BaseException:  # the lock file could not be opened: the process's lock back
+        except BaseException:  # flock itself failed: the process's lock goes back too
             self._lock.release()
             raise
         self._lock.release()
