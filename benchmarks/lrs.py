@@ -40,6 +40,7 @@ here = Path(__file__).resolve().parent
 sys.path.insert(0, str(here))
 sys.path.insert(0, str(here.parent / "tests"))
 from import_throughput import postgres_database  # noqa: E402
+from machine_load import MachineSampler  # noqa: E402
 
 from learnloop.config import Settings  # noqa: E402
 from learnloop.store.xapi_statements import last_seq  # noqa: E402
@@ -157,23 +158,24 @@ def cpu_seconds(pid: int) -> float:
 
 def post_rate(url: str, headers: dict, *, batch: int, clients: int, seconds: float,
               pid: list[int] | None = None) -> str:
-    """Statements/s, then (given the server's pid) its CPU microseconds per statement and the
-    load average. The clients build their bodies first and start together (the server's CPU
-    counts from before, when it is idle)."""
+    """Statements/s, then (given the server's pid) its CPU microseconds per statement, and
+    what the machine did while the clients posted (see machine_load.py). The clients build their
+    bodies first and start together (the server's CPU counts from before, when it is idle)."""
     spawn = multiprocessing.get_context("spawn")
-    with spawn.Manager() as manager, spawn.Pool(clients) as pool:
+    with spawn.Manager() as manager, spawn.Pool(clients) as pool, MachineSampler() as machine:
         start = manager.Barrier(clients)
         cpu = sum(map(cpu_seconds, pid)) if pid else 0.0
         results = pool.starmap(_poster, [(url, headers, batch, seconds, random.randrange(2**32),
                                           start) for _ in range(clients)])
-        took = max(item[4] for item in results) - min(item[3] for item in results)
         cpu = sum(map(cpu_seconds, pid)) - cpu if pid else 0.0
+    began, ended = min(item[3] for item in results), max(item[4] for item in results)
     stored = sum(item[0] for item in results)
     errors = sum(item[1] for item in results)
     first = next((item[2] for item in results if item[2]), "")
-    server = (f" (server {cpu * 1e6 / max(stored, 1):,.0f} CPU us/statement, load "
-              f"{os.getloadavg()[0]:.1f})") if pid else ""
-    return f"{stored / min(took, seconds + 1):,.0f}" + server + (
+    server = f"server {cpu * 1e6 / max(stored, 1):,.0f} CPU us/statement" if pid else ""
+    load = machine.load(began, ended)
+    notes = "; ".join(str(part) for part in (server, load) if part)
+    return f"{stored / min(ended - began, seconds + 1):,.0f}" + (f" ({notes})" if notes else "") + (
         f" ({errors} errors, first: {first})" if errors else "")
 
 
