@@ -27,6 +27,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from machine_load import MachineSampler
+
 POSTGRES_URL = os.environ.get("LEARNLOOP_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # the scratch database's name starts with this (it is dropped after the run)
@@ -86,14 +88,15 @@ def child(url: str, home: str, kind: str, path: str) -> None:
 
     workspace = Workspace.open(Settings(home=Path(home), database_url=url))
     importers()  # loading the plugins (numpy among them) is start-up, not import throughput
-    started = time.perf_counter()
+    began = time.monotonic()
     with workspace.session() as session:
         result = import_file(session, organisation_id=workspace.organisation(session).id,
                              kind=kind, path=Path(path), actor="benchmark")
-    seconds = time.perf_counter() - started
+    ended = time.monotonic()
     workspace.close()
     print(json.dumps({"rows": result.rows, "created": result.created, "updated": result.updated,
-                      "unchanged": result.unchanged, "seconds": seconds, "peak_mb": _peak_mb()}))
+                      "unchanged": result.unchanged, "seconds": ended - began, "began": began,
+                      "ended": ended, "peak_mb": _peak_mb()}))
 
 
 def _peak_mb() -> float:
@@ -127,11 +130,11 @@ def raw_child(url: str, mode: str, path: str) -> None:
     if mode in SQLITE_RAW_TABLES:
         connection, drop = SQLITE_RAW_TABLES[mode](url)
         rows = [(*row[:5], row[5].replace(tzinfo=None).isoformat(" "), *row[6:]) for row in rows]
-        started = time.perf_counter()
+        began = time.monotonic()
         connection.executemany(f"INSERT INTO raw_signals ({names}) VALUES "
                                f"({', '.join('?' * len(SIGNAL_COLUMNS))})", rows)
         connection.commit()
-        seconds = time.perf_counter() - started
+        ended = time.monotonic()
         drop(connection)
     else:
         import psycopg
@@ -147,7 +150,7 @@ def raw_child(url: str, mode: str, path: str) -> None:
             connection.execute(f"CREATE TABLE raw_signals ({columns})")
         connection.commit()
         binary = mode != "copy (text)"
-        started = time.perf_counter()
+        began = time.monotonic()
         with connection.cursor() as cursor, cursor.copy(
                 f"COPY raw_signals ({names}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
         ) as copy:
@@ -157,11 +160,12 @@ def raw_child(url: str, mode: str, path: str) -> None:
             for row in rows:
                 copy.write_row(row)
         connection.commit()
-        seconds = time.perf_counter() - started
+        ended = time.monotonic()
         connection.execute("DROP TABLE raw_signals")
         connection.commit()
         connection.close()
-    print(json.dumps({"rows": len(rows), "seconds": seconds, "peak_mb": _peak_mb()}))
+    print(json.dumps({"rows": len(rows), "seconds": ended - began, "began": began,
+                      "ended": ended, "peak_mb": _peak_mb()}))
 
 
 Dropper = Callable[[sqlite3.Connection], None]
@@ -231,9 +235,12 @@ def run_child(*arguments: str) -> dict:
     url = arguments[1]
     if url.startswith("postgresql"):
         checkpoint(url)
-    done = subprocess.run([sys.executable, __file__, *arguments],
-                          check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with MachineSampler() as machine:
+        done = subprocess.run([sys.executable, __file__, *arguments],
+                              check=True, capture_output=True, text=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    # the child's clock is the machine's (CLOCK_MONOTONIC): its window, without its start-up
+    return {**figures, "machine": machine.load(figures["began"], figures["ended"])}
 
 
 def postgres_database() -> tuple[str, object] | None:
@@ -265,8 +272,10 @@ def line(database: str, what: str, figures: dict) -> float:
     if "created" in figures:
         counts = (f"  {figures['created']:,} new, {figures['updated']:,} updated, "
                   f"{figures['unchanged']:,} unchanged")
+    machine = f"  ({figures['machine']})" if figures.get("machine") else ""
     print(f"{database:<10} {what:<36} {figures['rows']:>10,} rows {figures['seconds']:>6.1f}s "
-          f"{rate:>9,.0f} rows/s  peak {figures['peak_mb']:>5.0f} MB{counts}", flush=True)
+          f"{rate:>9,.0f} rows/s  peak {figures['peak_mb']:>5.0f} MB{counts}{machine}",
+          flush=True)
     return rate
 
 
