@@ -5,8 +5,9 @@ rows (SQLite: plain executemany; PostgreSQL: plain COPY, text and binary, into a
 the same columns and unique key; on both, also into a copy of learnloop's own signals table with
 its indexes: what its schema costs) immediately before learnloop's signals import, re-import and
 partial update (every tenth value changed). Prints rows/s, peak memory (max RSS of the child
-process of each run) and the ratio of learnloop's first import to each raw figure. Defaults:
-100,000 people, 1,000,000 signal rows.
+process of each run), what the machine did during each timed write (machine_load.py: busy,
+idle, waiting for disk, MB/s written) and the ratio of learnloop's first import to each raw
+figure. Defaults: 100,000 people, 1,000,000 signal rows.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ virtual environment of its own, see tests/ralph_support.py) gets the same POST l
 stored and the same GETs at the largest store it can answer in time; learnloop's figures are
 printed as ratios of Ralph's. learnloop is measured as `learnloop serve` with each number of
 `--processes` asked in turn (default 1 and 2; Ralph's `runserver` is one process, its file
-backend appending to one file), its CPU and memory summed over its processes.
+backend appending to one file), its CPU and memory summed over its processes. Each POST figure
+also says what the whole machine did while the clients posted (machine_load.py).
 
     python benchmarks/lrs.py [--stored 1000000] [--seconds 10] [--clients 4] [--no-ralph]
                              [--processes 1,2]
