@@ -4,10 +4,14 @@ For each database, in one run: people (first import, re-import), then a raw writ
 rows (SQLite: plain executemany; PostgreSQL: plain COPY, text and binary, into a fresh table with
 the same columns and unique key; on both, also into a copy of learnloop's own signals table with
 its indexes: what its schema costs) immediately before learnloop's signals import, re-import and
-partial update (every tenth value changed). Prints rows/s, peak memory (max RSS of the child
+partial update (every tenth value changed). The raw writes and learnloop's first import are
+repeated (--repeats, default 3) in turn, raw then learnloop, each round from the database as the
+people import left it (restored from a snapshot), so a change in the machine's speed during the
+run falls on both sides of a ratio alike. Prints rows/s, peak memory (max RSS of the child
 process of each run), what the machine did during each timed write (machine_load.py: busy,
 idle, waiting for disk, MB/s written) and the ratio of learnloop's first import to each raw
-figure. Defaults: 100,000 people, 1,000,000 signal rows.
+figure: the median of the rounds' ratios, with their range. Defaults: 100,000 people,
+1,000,000 signal rows.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import json
 import os
 import re
 import resource
+import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -274,26 +280,83 @@ def line(database: str, what: str, figures: dict) -> float:
         counts = (f"  {figures['created']:,} new, {figures['updated']:,} updated, "
                   f"{figures['unchanged']:,} unchanged")
     machine = f"  ({figures['machine']})" if figures.get("machine") else ""
-    print(f"{database:<10} {what:<36} {figures['rows']:>10,} rows {figures['seconds']:>6.1f}s "
+    print(f"{database:<10} {what:<44} {figures['rows']:>10,} rows {figures['seconds']:>6.1f}s "
           f"{rate:>9,.0f} rows/s  peak {figures['peak_mb']:>5.0f} MB{counts}{machine}",
           flush=True)
     return rate
 
 
-def measure(database: str, url: str, home: Path, files: dict[str, Path]) -> None:
+class Snapshot:
+    """The database as the people import left it, put back before each round of signal writes:
+    SQLite's file copied by its backup API, PostgreSQL's database cloned as a template."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite"):
+            self._file = Path(url.removeprefix("sqlite:///"))
+            self._copy = self._file.with_name(f"{self._file.stem}-snapshot.db")
+            source, copy = sqlite3.connect(self._file), sqlite3.connect(self._copy)
+            source.backup(copy)
+            source.close()
+            copy.close()
+        else:
+            self._name = self.url.rsplit("/", 1)[1]
+            self._template = f"{self._name}_snapshot"
+            self._admin(f'CREATE DATABASE "{self._template}" TEMPLATE "{self._name}"')
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        admin = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as connection:
+            for statement in statements:
+                connection.execute(statement)
+
+    def restore(self) -> None:
+        if self.url.startswith("sqlite"):
+            for suffix in ("-wal", "-shm"):
+                self._file.with_name(self._file.name + suffix).unlink(missing_ok=True)
+            shutil.copyfile(self._copy, self._file)
+        else:
+            self._admin(f'DROP DATABASE "{self._name}" WITH (FORCE)',
+                        f'CREATE DATABASE "{self._name}" TEMPLATE "{self._template}"')
+
+    def drop(self) -> None:
+        if self.url.startswith("sqlite"):
+            self._copy.unlink(missing_ok=True)
+        else:
+            self._admin(f'DROP DATABASE IF EXISTS "{self._template}"')
+
+
+def measure(database: str, url: str, home: Path, files: dict[str, Path], *,
+            repeats: int = 1) -> None:
     for what, kind in (("people import", "people"), ("people re-import", "people")):
         line(database, what, run_child("--child", url, str(home), kind, str(files[kind])))
     raws = (list(SQLITE_RAW_TABLES) if database == "sqlite"
             else ["copy (text)", "copy (binary)", "copy into signals' schema"])
-    raw_rates = {mode: line(database, f"raw {mode}", run_child("--raw", url, mode,
-                                                               str(files["signals"])))
-                 for mode in raws}
-    rate = line(database, "signals import", run_child("--child", url, str(home), "signals",
-                                                      str(files["signals"])))
+    ratios: dict[str, list[float]] = {mode: [] for mode in raws}
+    snapshot = Snapshot(url) if repeats > 1 else None
+    try:
+        for round_ in range(repeats):
+            if snapshot is not None and round_:
+                snapshot.restore()
+            label = f" ({round_ + 1}/{repeats})" if repeats > 1 else ""
+            raw_rates = {mode: line(database, f"raw {mode}{label}", run_child(
+                "--raw", url, mode, str(files["signals"]))) for mode in raws}
+            rate = line(database, f"signals import{label}", run_child(
+                "--child", url, str(home), "signals", str(files["signals"])))
+            for mode, raw in raw_rates.items():
+                ratios[mode].append(rate / raw)
+    finally:
+        if snapshot is not None:
+            snapshot.drop()
     for what, kind in (("signals re-import", "signals"), ("signals 10% changed", "changed")):
         line(database, what, run_child("--child", url, str(home), "signals", str(files[kind])))
-    for mode, raw in raw_rates.items():
-        print(f"{database:<10} ratio: signals import / raw {mode} = {rate / raw:.2f}", flush=True)
+    for mode, each in ratios.items():
+        spread = (f" (median of {len(each)} rounds, {min(each):.2f}-{max(each):.2f})"
+                  if len(each) > 1 else "")
+        print(f"{database:<10} ratio: signals import / raw {mode} = "
+              f"{statistics.median(each):.2f}{spread}", flush=True)
 
 
 def main() -> None:
@@ -301,6 +364,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--signals", type=int, default=1_000_000)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="rounds of raw writes and learnloop's first signals import")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="learnloop-bench-") as scratch:
         folder = Path(scratch)
@@ -313,7 +378,8 @@ def main() -> None:
             backends.append(("postgresql", found[0], found[1]))
         for name, url, drop in backends:
             try:
-                measure(name, url, folder / f"home-{name}", files)
+                measure(name, url, folder / f"home-{name}", files,
+                        repeats=max(args.repeats, 1))
             finally:
                 if drop is not None:
                     drop()
