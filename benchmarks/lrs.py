@@ -12,7 +12,8 @@ stored and the same GETs at the largest store it can answer in time; learnloop's
 printed as ratios of Ralph's. learnloop is measured as `learnloop serve` with each number of
 `--processes` asked in turn (default 1 and 2; Ralph's `runserver` is one process, its file
 backend appending to one file), its CPU and memory summed over its processes. Each POST figure
-also says what the whole machine did while the clients posted (machine_load.py).
+also says what the whole machine did while the clients posted, and each GET figure while the
+clients read (machine_load.py: reads from disk among it).
 
     python benchmarks/lrs.py [--stored 1000000] [--seconds 10] [--clients 4] [--no-ralph]
                              [--processes 1,2]
@@ -41,7 +42,7 @@ here = Path(__file__).resolve().parent
 sys.path.insert(0, str(here))
 sys.path.insert(0, str(here.parent / "tests"))
 from import_throughput import postgres_database  # noqa: E402
-from machine_load import MachineSampler  # noqa: E402
+from machine_load import MachineLoad, MachineSampler  # noqa: E402
 
 from learnloop.config import Settings  # noqa: E402
 from learnloop.store.xapi_statements import last_seq  # noqa: E402
@@ -125,12 +126,15 @@ def _poster(url: str, headers: dict, batch: int, seconds: float, seed: int,
     return stored, errors, first, began, time.monotonic()
 
 
-def _getter(url: str, headers: dict, params: list[dict], seed: int) -> list[float]:
+def _getter(url: str, headers: dict, params: list[dict],
+            seed: int) -> tuple[list[float], float, float]:
     """One client process: the GETs given, each timed (seconds), after one untimed GET that
-    opens the connection (and warms the server's query cache for this filter)."""
+    opens the connection (and warms the server's query cache for this filter); and when the
+    timed GETs began and ended (time.monotonic)."""
     timings = []
     with httpx.Client(timeout=60, headers=headers) as client:
         client.get(url, params={**params[0], "limit": 1}).raise_for_status()
+        began = time.monotonic()
         for query in params:
             started = time.perf_counter()
             response = client.get(url, params=query)
@@ -138,7 +142,7 @@ def _getter(url: str, headers: dict, params: list[dict], seed: int) -> list[floa
             if response.status_code != 200:
                 raise SystemExit(f"GET {query} answered {response.status_code}: "
                                  f"{response.text[:200]}")
-    return timings
+    return timings, began, time.monotonic()
 
 
 def warm_up(url: str, headers: dict) -> None:
@@ -185,7 +189,9 @@ def _rate(text: str) -> float:
 
 
 def get_latency(url: str, headers: dict, *, kind: str, clients: int, each: int,
-                seed: int = 7) -> tuple[float, float]:
+                seed: int = 7) -> tuple[float, float, MachineLoad | None]:
+    """p50 and p99 (ms) of `clients` processes each making `each` GETs with the `kind` filter,
+    and what the machine did while they did (reads from disk among it)."""
     rng = random.Random(seed)
     queries = []
     for _ in range(clients * each):
@@ -198,13 +204,13 @@ def get_latency(url: str, headers: dict, *, kind: str, clients: int, each: int,
             value = f"https://learnloop.example/activities/{rng.randrange(ACTIVITIES)}"
         queries.append({kind: value, "limit": 100})
     shares = [queries[n::clients] for n in range(clients)]
-    with multiprocessing.get_context("spawn").Pool(clients) as pool:
-        timings = [t for part in pool.starmap(_getter, [(url, headers, share, n)
-                                                        for n, share in enumerate(shares)])
-                   for t in part]
-    timings.sort()
+    with multiprocessing.get_context("spawn").Pool(clients) as pool, MachineSampler() as machine:
+        parts = pool.starmap(_getter, [(url, headers, share, n)
+                                       for n, share in enumerate(shares)])
+    timings = sorted(t for part, _began, _ended in parts for t in part)
+    load = machine.load(min(part[1] for part in parts), max(part[2] for part in parts))
     return (statistics.median(timings) * 1000,
-            timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000)
+            timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000, load)
 
 
 def bulk_load(workspace: Workspace, *, total: int, seed: int) -> float:
@@ -274,11 +280,12 @@ def run_learnloop(database: str, url: str | None, args, folder: Path) -> dict:
             _posts(figures, args, database, processes, endpoint, headers, pids,
                    at="big", stored=label)
             for kind in ("agent", "verb", "activity"):
-                p50, p99 = get_latency(endpoint, headers, kind=kind, clients=args.clients,
-                                       each=args.gets)
+                p50, p99, load = get_latency(endpoint, headers, kind=kind,
+                                             clients=args.clients, each=args.gets)
                 figures[_key(f"get-{kind}", processes)] = (p50, p99)
                 print(f"{database}{_label(processes)}: GET {kind} filter, limit 100, ~{label} "
-                      f"stored: p50 {p50:.1f} ms, p99 {p99:.1f} ms", flush=True)
+                      f"stored: p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+                      + (f" ({load})" if load else ""), flush=True)
             now, peak = (sum(values) for values in zip(*map(memory_mb, pids), strict=True))
             figures[_key("memory", processes)] = (now, peak)
             print(f"{database}{_label(processes)}: server memory {now:.0f} MB resident, "
@@ -354,8 +361,8 @@ def run_ralph(args, folder: Path) -> dict:
                   f"{figures[f'post{batch}@1k']} statements/s", flush=True)
         stored = sum(1 for _ in (folder / "ralph" / "data" / "fs_lrs.jsonl").open())
         for kind in ("agent",):  # Ralph's FS backend ignores verb and activity filters
-            p50, p99 = get_latency(endpoint, ralph.headers, kind=kind, clients=args.clients,
-                                   each=max(5, args.gets // 10))
+            p50, p99, _load = get_latency(endpoint, ralph.headers, kind=kind,
+                                          clients=args.clients, each=max(5, args.gets // 10))
             figures[f"get-{kind}"] = (p50, p99)
             print(f"Ralph: GET {kind} filter, limit 100, {stored:,} stored: p50 {p50:.1f} ms, "
                   f"p99 {p99:.1f} ms", flush=True)

@@ -41,8 +41,8 @@ def test_a_window_of_work_is_told_from_the_idle_time_around_it(tmp_path: Path) -
     # one of the machine's cores spun the whole window
     assert load.busy >= 0.9 / os.cpu_count()
     assert abs(load.busy + load.idle + load.iowait - 1.0) < 1e-9
-    assert load.written_mb_s >= 0
-    assert "busy" in str(load) and "MB/s written" in str(load)
+    assert load.written_mb_s >= 0 and load.read_mb_s >= 0
+    assert "busy" in str(load) and "MB/s read" in str(load) and "MB/s written" in str(load)
 
 
 def test_a_window_without_two_samples_inside_has_no_figures() -> None:
