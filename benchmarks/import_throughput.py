@@ -9,7 +9,7 @@ repeated (--repeats, default 3) in turn, raw then learnloop, each round from the
 people import left it (restored from a snapshot), so a change in the machine's speed during the
 run falls on both sides of a ratio alike. Prints rows/s, peak memory (max RSS of the child
 process of each run), what the machine did during each timed write (machine_load.py: busy,
-idle, waiting for disk, MB/s written) and the ratio of learnloop's first import to each raw
+idle, waiting for disk, MB/s read and written) and the ratio of learnloop's first import to each raw
 figure: the median of the rounds' ratios, with their range. Defaults: 100,000 people,
 1,000,000 signal rows.
 """
