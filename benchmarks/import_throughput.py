@@ -146,7 +146,7 @@ def raw_child(url: str, mode: str, path: str) -> None:
     else:
         import psycopg
 
-        connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        connection = psycopg.connect(libpq_url(url))
         connection.execute("DROP TABLE IF EXISTS raw_signals")
         if mode == "copy into signals' schema":
             # learnloop's own table (it has no foreign key): its indexes cost what they cost
@@ -226,13 +226,17 @@ SQLITE_RAW_TABLES: dict[str, Callable[[str], tuple[sqlite3.Connection, Dropper]]
 }
 
 
+def libpq_url(url: str) -> str:
+    """A SQLAlchemy URL of PostgreSQL as psycopg's own `connect` takes it."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
 def checkpoint(url: str) -> None:
     """Flush the previous run's writes now, so its checkpoint does not land in the next run."""
     import psycopg
 
     try:
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
-                             autocommit=True) as connection:
+        with psycopg.connect(libpq_url(url), autocommit=True) as connection:
             connection.execute("CHECKPOINT")
     except psycopg.Error:
         pass  # not a superuser (or pg_checkpoint): figures are noisier, nothing more
@@ -292,7 +296,8 @@ class Snapshot:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        if url.startswith("sqlite"):
+        self._sqlite = url.startswith("sqlite")
+        if self._sqlite:
             self._file = Path(url.removeprefix("sqlite:///"))
             self._copy = self._file.with_name(f"{self._file.stem}-snapshot.db")
             source, copy = sqlite3.connect(self._file), sqlite3.connect(self._copy)
@@ -307,13 +312,12 @@ class Snapshot:
     def _admin(self, *statements: str) -> None:
         import psycopg
 
-        admin = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as connection:
+        with psycopg.connect(libpq_url(POSTGRES_URL), autocommit=True) as connection:
             for statement in statements:
                 connection.execute(statement)
 
     def restore(self) -> None:
-        if self.url.startswith("sqlite"):
+        if self._sqlite:
             for suffix in ("-wal", "-shm"):
                 self._file.with_name(self._file.name + suffix).unlink(missing_ok=True)
             shutil.copyfile(self._copy, self._file)
@@ -322,7 +326,7 @@ class Snapshot:
                         f'CREATE DATABASE "{self._name}" TEMPLATE "{self._template}"')
 
     def drop(self) -> None:
-        if self.url.startswith("sqlite"):
+        if self._sqlite:
             self._copy.unlink(missing_ok=True)
         else:
             self._admin(f'DROP DATABASE IF EXISTS "{self._template}"')

@@ -61,7 +61,7 @@ def test_a_postgresql_database_is_put_back_as_it_was_snapshotted(benchmark) -> N
     import psycopg
 
     url, drop = found
-    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    plain = benchmark.libpq_url(url)
     try:
         with psycopg.connect(plain, autocommit=True) as connection:
             connection.execute("CREATE TABLE people (key TEXT)")
@@ -75,8 +75,7 @@ def test_a_postgresql_database_is_put_back_as_it_was_snapshotted(benchmark) -> N
                 assert connection.execute("SELECT key FROM people").fetchall() == [("P1",)]
         finally:
             snapshot.drop()
-        admin = benchmark.POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin) as connection:
+        with psycopg.connect(benchmark.libpq_url(benchmark.POSTGRES_URL)) as connection:
             assert connection.execute("SELECT count(*) FROM pg_database WHERE datname = %s",
                                       (f"{url.rsplit('/', 1)[1]}_snapshot",)).fetchone() == (0,)
     finally:
