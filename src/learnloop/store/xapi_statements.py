@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Text,
+    TextClause,
     and_,
     bindparam,
     cast,
@@ -458,6 +459,83 @@ def _page_values(where: StatementFilter, seqs: tuple[int | None, int | None], *,
     return {**values, "organisation_id": organisation_id, "limit": limit}
 
 
+# PostgreSQL reads the page of a query on one of these alone in two steps, in one round trip:
+# its seqs from the filter's index alone, then its statements through xapi_statements_by_seq
+# (migration 0022), a bitmap heap scan that has the operating system read their pages side by
+# side. A page's ~100 statements lie on ~100 pages spread over the table; read one after the
+# other from a disk (a table larger than the cache), they were the whole of a slow GET.
+_READ_AHEAD_BY = {
+    "agent": ("statement_seq", "xapi_statement_refs", "ref"),
+    "activity": ("statement_seq", "xapi_statement_refs", "ref"),
+    "verb": ("seq", "xapi_statements", "verb_id"),
+    "registration": ("seq", "xapi_statements", "registration"),
+}
+
+
+def _read_ahead(session: Session, where: StatementFilter) -> bool:
+    """Whether the page is read in two steps: on PostgreSQL, for one content filter with
+    nothing else that only the statement's row knows (since, until, the client's own)."""
+    given = [name for name in _READ_AHEAD_BY if getattr(where, name) is not None]
+    return (len(given) == 1 and where.since is None and where.until is None
+            and where.client_id is None and session.connection().dialect.name == "postgresql")
+
+
+@lru_cache(maxsize=64)
+def _read_ahead_query(name: str, *, direct: bool, above: bool, up_to: bool,
+                      ascending: bool) -> TextClause:
+    """The page's seqs (`limit` of them, voided or not) listed from the filter's index, and
+    the live statements among them: one row each, or one row of NULLs when none is live;
+    every row also says how many seqs were listed and the last of them."""
+    seq, table, column = _READ_AHEAD_BY[name]
+    listed = ["organisation_id = :organisation_id", f"{column} = :value"]
+    if direct:
+        listed.append("direct IS true")
+    if above:
+        listed.append(f"{seq} > :above")
+    if up_to:
+        listed.append(f"{seq} <= :up_to")
+    return text(
+        f"WITH page AS MATERIALIZED (SELECT ARRAY(SELECT {seq} FROM {table} "
+        f"WHERE {' AND '.join(listed)} ORDER BY {seq} {'ASC' if ascending else 'DESC'} "
+        "LIMIT :limit) AS seqs) "
+        "SELECT found.seq, found.document, cardinality(page.seqs) AS listed, "
+        "page.seqs[cardinality(page.seqs)] AS last FROM page "
+        "LEFT JOIN LATERAL xapi_statements_by_seq(:organisation_id, page.seqs) AS found ON true")
+
+
+def _page_read_ahead(session: Session, *, organisation_id: int, where: StatementFilter,
+                     seqs: tuple[int | None, int | None], limit: int) -> list[tuple[int, str]]:
+    """The page as `_page_query` reads it, in two steps (see _READ_AHEAD_BY); voided statements
+    among the seqs listed are made up for by listing on past the last."""
+    (name,) = [name for name in _READ_AHEAD_BY if getattr(where, name) is not None]
+    value = getattr(where, name)
+    related = {"agent": where.related_agents, "activity": where.related_activities}
+    if name in related:
+        value = ref_hash(value)
+    above, up_to = seqs
+    rows: list[tuple[int, str]] = []
+    while len(rows) < limit:
+        wanted = limit - len(rows)
+        values = {"organisation_id": organisation_id, "value": value, "limit": wanted}
+        if above is not None:
+            values["above"] = above
+        if up_to is not None:
+            values["up_to"] = up_to
+        found = session.connection().execute(_read_ahead_query(
+            name, direct=name in related and not related[name], above=above is not None,
+            up_to=up_to is not None, ascending=where.ascending), values).all()
+        rows.extend(sorted(((seq, document) for seq, document, _, _ in found if seq is not None),
+                           reverse=not where.ascending))
+        listed, last = found[0][2], found[0][3]
+        if listed < wanted:
+            break  # the index holds no more
+        if where.ascending:  # some listed were voided: the page goes on past the last listed
+            above = last
+        else:
+            up_to = last - 1
+    return rows
+
+
 def find_statements(session: Session, *, organisation_id: int, where: StatementFilter,
                     limit: int) -> list[tuple[int, str]]:
     """Up to `limit` (seq, JSON text) of live statements matching `where`, in its order: those
@@ -465,9 +543,13 @@ def find_statements(session: Session, *, organisation_id: int, where: StatementF
     statement through a StatementRef (Communication 2.1.3; only when the query filters on more
     than time, as every statement matches otherwise)."""
     seqs = _seq_range(where)
-    rows = [(seq, text) for seq, text in session.connection().execute(
-        _page_query(_query_shape(where, seqs)),
-        _page_values(where, seqs, organisation_id=organisation_id, limit=limit))]
+    if _read_ahead(session, where):
+        rows = _page_read_ahead(session, organisation_id=organisation_id, where=where,
+                                seqs=seqs, limit=limit)
+    else:
+        rows = [(seq, text) for seq, text in session.connection().execute(
+            _page_query(_query_shape(where, seqs)),
+            _page_values(where, seqs, organisation_id=organisation_id, limit=limit))]
     if not _has_content_filter(where):
         return rows
     if len(rows) == limit:  # a targeting statement past the last direct match is not needed
