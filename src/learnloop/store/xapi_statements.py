@@ -470,6 +470,7 @@ _READ_AHEAD_BY = {
     "verb": ("seq", "xapi_statements", "verb_id"),
     "registration": ("seq", "xapi_statements", "registration"),
 }
+_MOST_LISTED = 1000  # seqs listed at a time past a stretch of voided statements
 
 
 def _read_ahead(session: Session, where: StatementFilter) -> bool:
@@ -514,9 +515,9 @@ def _page_read_ahead(session: Session, *, organisation_id: int, where: Statement
         value = ref_hash(value)
     above, up_to = seqs
     rows: list[tuple[int, str]] = []
+    listing = limit
     while len(rows) < limit:
-        wanted = limit - len(rows)
-        values = {"organisation_id": organisation_id, "value": value, "limit": wanted}
+        values = {"organisation_id": organisation_id, "value": value, "limit": listing}
         if above is not None:
             values["above"] = above
         if up_to is not None:
@@ -524,15 +525,17 @@ def _page_read_ahead(session: Session, *, organisation_id: int, where: Statement
         found = session.connection().execute(_read_ahead_query(
             name, direct=name in related and not related[name], above=above is not None,
             up_to=up_to is not None, ascending=where.ascending), values).all()
-        rows.extend(sorted(((seq, document) for seq, document, _, _ in found if seq is not None),
-                           reverse=not where.ascending))
+        live = sorted(((seq, document) for seq, document, _, _ in found if seq is not None),
+                      reverse=not where.ascending)
+        rows.extend(live[:limit - len(rows)])
         listed, last = found[0][2], found[0][3]
-        if listed < wanted:
+        if listed < listing:
             break  # the index holds no more
         if where.ascending:  # some listed were voided: the page goes on past the last listed
             above = last
         else:
             up_to = last - 1
+        listing = min(listing * 2, max(limit, _MOST_LISTED))  # a long stretch voided: faster
     return rows
 
 
