@@ -208,8 +208,13 @@ def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tupl
             chunk_refs = [(row[1], ref, direct) for row in chunk
                           for ref, direct in refs_of.get(row[1], ())]
             parameters = [value for row in chunk for value in row]
-            parameters += [organisation_id, [item[0] for item in chunk_refs],
-                           [item[1] for item in chunk_refs], [item[2] for item in chunk_refs]]
+            # the refs as three texts split in SQL: psycopg dumps a list element by element in
+            # Python (a regular expression per text), ~10 us of a batched statement's CPU
+            ids = ",".join([item[0] for item in chunk_refs])
+            if ids.count(",") != max(len(chunk_refs) - 1, 0):  # ids are checked UUIDs
+                raise ValueError("a statement id holds a comma")
+            parameters += [organisation_id, ids, ",".join([str(item[1]) for item in chunk_refs]),
+                           "".join(["t" if item[2] else "f" for item in chunk_refs])]
             cursor.execute(_postgresql_insert(len(chunk)), parameters)
             written.update(statement_id for (statement_id,) in cursor.fetchall())
     return written
@@ -219,7 +224,8 @@ def _insert_postgresql(connection: Any, *, organisation_id: int, rows: list[tupl
 def _postgresql_insert(rows: int) -> str:
     """_insert_postgresql's statement for `rows` rows, in `$n` placeholders: the rows' values in
     _COLUMNS' order (the document cast to JSONB), then the organisation and the refs' statement
-    ids, hashes and `direct` flags as three arrays."""
+    ids (UUIDs: no commas) and hashes, each joined by commas, and `direct` flags as one letter
+    each (t or f)."""
     width = len(_COLUMNS)
     values = ", ".join(
         "(" + ", ".join(f"${row * width + column + 1}" for column in range(width - 1))
@@ -231,7 +237,9 @@ def _postgresql_insert(rows: int) -> str:
             "named AS (INSERT INTO xapi_statement_refs "
             "(statement_seq, ref, organisation_id, direct) "
             f"SELECT new.seq, r.ref, ${after + 1}, r.direct FROM new JOIN unnest("
-            f"${after + 2}::text[], ${after + 3}::bigint[], ${after + 4}::boolean[]) "
+            f"string_to_array(${after + 2}::text, ','), "
+            f"string_to_array(${after + 3}::text, ',')::bigint[], "
+            f"string_to_array(${after + 4}::text, NULL)::boolean[]) "
             "AS r(statement_id, ref, direct) ON r.statement_id = new.statement_id) "
             "SELECT statement_id FROM new")
 
