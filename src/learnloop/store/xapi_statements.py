@@ -481,12 +481,15 @@ _READ_AHEAD_BY = {
 _MOST_LISTED = 1000  # seqs listed at a time past a stretch of voided statements
 
 
-def _read_ahead(session: Session, where: StatementFilter) -> bool:
-    """Whether the page is read in two steps: on PostgreSQL, for one content filter with
-    nothing else that only the statement's row knows (since, until, the client's own)."""
+def _read_ahead(session: Session, where: StatementFilter) -> str | None:
+    """The filter a page is read ahead by (see _READ_AHEAD_BY), or None: on PostgreSQL, one
+    content filter with nothing else that only the statement's row knows (since, until, the
+    client's own)."""
     given = [name for name in _READ_AHEAD_BY if getattr(where, name) is not None]
-    return (len(given) == 1 and where.since is None and where.until is None
-            and where.client_id is None and session.connection().dialect.name == "postgresql")
+    if (len(given) == 1 and where.since is None and where.until is None
+            and where.client_id is None and session.connection().dialect.name == "postgresql"):
+        return given[0]
+    return None
 
 
 @lru_cache(maxsize=64)
@@ -494,9 +497,10 @@ def _read_ahead_query(name: str, *, direct: bool, above: bool, up_to: bool,
                       ascending: bool) -> TextClause:
     """The page's seqs (`limit` of them, voided or not) listed from the filter's index, and
     the live statements among them: one row each, or one row of NULLs when none is live;
-    every row also says how many seqs were listed and the last of them."""
+    every row also says how many seqs were listed and the last of them. Its values are
+    `_page_values`' (the filter's bound by its own name)."""
     seq, table, column = _READ_AHEAD_BY[name]
-    listed = ["organisation_id = :organisation_id", f"{column} = :value"]
+    listed = ["organisation_id = :organisation_id", f"{column} = :{name}"]
     if direct:
         listed.append("direct IS true")
     if above:
@@ -512,37 +516,29 @@ def _read_ahead_query(name: str, *, direct: bool, above: bool, up_to: bool,
         "LEFT JOIN LATERAL xapi_statements_by_seq(:organisation_id, page.seqs) AS found ON true")
 
 
-def _page_read_ahead(session: Session, *, organisation_id: int, where: StatementFilter,
-                     seqs: tuple[int | None, int | None], limit: int) -> list[tuple[int, str]]:
-    """The page as `_page_query` reads it, in two steps (see _READ_AHEAD_BY); voided statements
-    among the seqs listed are made up for by listing on past the last."""
-    (name,) = [name for name in _READ_AHEAD_BY if getattr(where, name) is not None]
-    value = getattr(where, name)
+def _page_read_ahead(session: Session, name: str, *, organisation_id: int,
+                     where: StatementFilter, seqs: tuple[int | None, int | None],
+                     limit: int) -> list[tuple[int, str]]:
+    """The page as `_page_query` reads it, in two steps by the filter `name` (see
+    _READ_AHEAD_BY); voided statements among the seqs listed are made up for by listing on
+    past the last."""
     related = {"agent": where.related_agents, "activity": where.related_activities}
-    if name in related:
-        value = ref_hash(value)
-    above, up_to = seqs
+    direct = name in related and not related[name]
     rows: list[tuple[int, str]] = []
     listing = limit
     while len(rows) < limit:
-        values = {"organisation_id": organisation_id, "value": value, "limit": listing}
-        if above is not None:
-            values["above"] = above
-        if up_to is not None:
-            values["up_to"] = up_to
-        found = session.connection().execute(_read_ahead_query(
-            name, direct=name in related and not related[name], above=above is not None,
-            up_to=up_to is not None, ascending=where.ascending), values).all()
+        found = session.connection().execute(
+            _read_ahead_query(name, direct=direct, above=seqs[0] is not None,
+                              up_to=seqs[1] is not None, ascending=where.ascending),
+            _page_values(where, seqs, organisation_id=organisation_id, limit=listing)).all()
         live = sorted(((seq, document) for seq, document, _, _ in found if seq is not None),
                       reverse=not where.ascending)
         rows.extend(live[:limit - len(rows)])
         listed, last = found[0][2], found[0][3]
         if listed < listing:
             break  # the index holds no more
-        if where.ascending:  # some listed were voided: the page goes on past the last listed
-            above = last
-        else:
-            up_to = last - 1
+        # some listed were voided: the page goes on past the last listed
+        seqs = (last, seqs[1]) if where.ascending else (seqs[0], last - 1)
         listing = min(listing * 2, max(limit, _MOST_LISTED))  # a long stretch voided: faster
     return rows
 
@@ -554,9 +550,10 @@ def find_statements(session: Session, *, organisation_id: int, where: StatementF
     statement through a StatementRef (Communication 2.1.3; only when the query filters on more
     than time, as every statement matches otherwise)."""
     seqs = _seq_range(where)
-    if _read_ahead(session, where):
-        rows = _page_read_ahead(session, organisation_id=organisation_id, where=where,
-                                seqs=seqs, limit=limit)
+    read_ahead_by = _read_ahead(session, where)
+    if read_ahead_by:
+        rows = _page_read_ahead(session, read_ahead_by, organisation_id=organisation_id,
+                                where=where, seqs=seqs, limit=limit)
     else:
         rows = [(seq, text) for seq, text in session.connection().execute(
             _page_query(_query_shape(where, seqs)),
