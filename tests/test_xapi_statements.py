@@ -293,6 +293,23 @@ def test_a_revoke_by_another_process_holds_once_the_remembered_header_expires(
     assert client.get("/xapi/statements", headers=headers).status_code == 401
 
 
+
+def test_a_remembered_client_is_known_without_a_session_and_its_version_header_still_holds(
+        setup, monkeypatch) -> None:
+    client, headers, workspace = setup
+    assert client.post("/xapi/statements", json=statement(), headers=headers).status_code == 200
+    opened = []
+    real = workspace.session
+    monkeypatch.setattr(workspace, "session", lambda: opened.append(1) or real())
+    assert client.post("/xapi/statements", json=statement(), headers=headers).status_code == 200
+    assert opened == [], "the caller was read again"
+    old = client.post("/xapi/statements", json=statement(),
+                      headers={**headers, "X-Experience-API-Version": "0.95"})
+    assert old.status_code == 400 and "0.95" in old.text
+    unknown = basic("lrs_nobody", "secret")
+    assert client.post("/xapi/statements", json=statement(), headers=unknown).status_code == 401
+    assert opened == [1], "a header not remembered is checked against the stored clients"
+
 def _username(headers: dict[str, str]) -> str:
     import base64
 

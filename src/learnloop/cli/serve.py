@@ -7,7 +7,6 @@ They keep their workspace open until the process stops.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Annotated
 
 import typer
@@ -60,10 +59,10 @@ def _serve(workspace: Workspace, *, host: str, port: int, worker: bool) -> None:
     import uvicorn
 
     from learnloop.serving.app import create_app
-    from learnloop.serving.processes import SWITCH_INTERVAL_SECONDS
+    from learnloop.serving.interpreter import tune_server_process
 
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     application = create_app(workspace, consume_jobs=worker)
+    tune_server_process()
     out.print(f"console on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(application, host=host, port=port, log_level=workspace.settings.log_level.lower())
 

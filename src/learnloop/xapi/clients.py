@@ -28,7 +28,7 @@ from learnloop.store import xapi_clients as store
 from learnloop.xapi.errors import BasicCredentialsNeeded
 
 __all__ = ["SCOPES", "Client", "IssuedClient", "authenticate_basic", "create_client",
-           "list_clients", "revoke_client"]
+           "list_clients", "remembered_client", "revoke_client"]
 
 # the xAPI 1.0.3 scopes (Communication §4.1, OAuth scope values)
 SCOPES = ("statements/write", "statements/read/mine", "statements/read", "state", "define",
@@ -152,6 +152,18 @@ class _VerifiedHeaders:
 _verified = _VerifiedHeaders(seconds=VERIFIED_SECONDS)
 
 
+def _header_key(header: str) -> bytes:
+    """The digest of a whole Authorization header: equal digests mean equal headers, and a
+    lookup's timing says nothing about the password."""
+    return hashlib.sha256(header.encode("utf-8", "surrogateescape")).digest()
+
+
+def remembered_client(header: str | None) -> Client | None:
+    """The client of an Authorization header that authenticated in the last VERIFIED_SECONDS
+    (and was not revoked since), known without the database; None: ask `authenticate_basic`."""
+    return _verified.client(_header_key(header)) if header else None
+
+
 def authenticate_basic(session: Session, header: str | None) -> Client:
     """The client an `Authorization: Basic …` header names, if its password matches and it is
     not revoked; BasicCredentialsNeeded (401) otherwise, the same for every failure."""
@@ -159,9 +171,7 @@ def authenticate_basic(session: Session, header: str | None) -> Client:
                                      "'Authorization: Basic base64(username:password)'")
     if not header:
         raise refused
-    # the digest of the whole header: equal digests mean equal headers, and a lookup's timing
-    # says nothing about the password
-    key = hashlib.sha256(header.encode("utf-8", "surrogateescape")).digest()
+    key = _header_key(header)
     remembered = _verified.client(key)
     if remembered is not None:
         return remembered
