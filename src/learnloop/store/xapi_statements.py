@@ -43,6 +43,7 @@ _STATEMENTS = XapiStatement.__table__
 _REFS = XapiStatementRef.__table__
 
 
+@lru_cache(maxsize=16_384)  # agents and activities recur from statement to statement
 def ref_hash(key: str) -> int:
     """What xapi_statement_refs stores for an agent or activity key: the first 8 bytes of its
     MD5, a signed 64-bit integer (migration 0020 computes the same in SQL on PostgreSQL). Two
