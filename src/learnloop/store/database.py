@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from learnloop.config import mask_url
 from learnloop.errors import ConfigError, ServiceUnavailableError
+from learnloop.store.idle_ping import ping_rested_connections
 from learnloop.store.writer_turns import WriterTurns
 
 __all__ = ["CHECKPOINT_SECONDS", "RESERVED_CONNECTIONS", "Database", "serialise_imports"]
@@ -314,9 +315,9 @@ class Database:
         if self.dialect == "postgresql" or (self.dialect == "sqlite" and not in_memory):
             kwargs.update(poolclass=_BoundedPool, pool_size=connections, max_overflow=0,
                           pool_timeout=wait_seconds)
-        if self.dialect == "postgresql":
-            kwargs.update(pool_pre_ping=True)
         self.engine: Engine = create_engine(url, **kwargs)
+        if self.dialect == "postgresql":
+            ping_rested_connections(self.engine)
         self._file = None if in_memory else parsed.database
         if self.dialect == "sqlite":
             gate = self._gate = _WriteGate(wait_seconds=wait_seconds, database_file=self._file)
