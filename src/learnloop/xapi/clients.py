@@ -171,8 +171,7 @@ def authenticate_basic(session: Session, header: str | None) -> Client:
                                      "'Authorization: Basic base64(username:password)'")
     if not header:
         raise refused
-    key = _header_key(header)
-    remembered = _verified.client(key)
+    remembered = remembered_client(header)
     if remembered is not None:
         return remembered
     scheme, _, encoded = header.partition(" ")
@@ -188,5 +187,5 @@ def authenticate_basic(session: Session, header: str | None) -> Client:
             or not hmac.compare_digest(row.secret_hash, secret_hash(password))):
         raise refused
     client = _client(row)
-    _verified.keep(key, client)
+    _verified.keep(_header_key(header), client)
     return client
